@@ -1,0 +1,192 @@
+"""Per-contact clocks, deadlines and their inputs, computed set-wise once per load or charter change.
+
+contact_clocks holds each contact's position in working time (schedule-dependent);
+contact_facts holds one row per contact and in-scope standard with its start, stop and deadline.
+Outcomes (met / missed / pending / invalid) depend on as_of and are decided in queries/.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import duckdb
+
+from charter.calendar import calendar_span, working_days
+from charter.model import Charter, Standard
+
+# measure -> (week, start, stop, working position of start, of stop, business-day 0 of start)
+CLOCKS = {
+    "acknowledge": ("k.opened_week", "c.opened_at", "k.ack_stop_at", "k.w_opened_us", "k.w_ack_us", "k.day0_opened"),
+    "first_response": ("k.opened_week", "c.opened_at", "c.first_response_at", "k.w_opened_us", "k.w_first_us", "k.day0_opened"),
+    "resolution": ("k.opened_week", "c.opened_at", "c.resolved_at", "k.w_opened_us", "k.w_resolved_us", "k.day0_opened"),
+    "follow_up": ("k.resolved_week", "c.resolved_at", "c.follow_up_at", "k.w_resolved_us", "k.w_follow_us", "k.day0_resolved"),
+}
+
+# unit -> (join that finds the deadline's calendar day, deadline expression), over a source row `s`
+# with start_at, w_start_us and day0_index. The only definition of deadlines: the materialised
+# facts and the expectation-gap what-if both use it.
+DEADLINES = {
+    "hours": ("", "s.start_at + to_microseconds($within_us)"),
+    "days": ("", "s.start_at + to_microseconds($within_us)"),
+    # A deadline that uses up its hours exactly at closing is that closing (<=); with N = 0 a
+    # start outside working time moves to the next opening, so the match must be strictly after.
+    "business_hours": (
+        "ASOF LEFT JOIN work_calendar dl ON s.w_start_us + $within_us + $strict_us <= dl.cum_end_us",
+        "dl.open_at + to_microseconds(s.w_start_us + $within_us - dl.cum_before_us)",
+    ),
+    "business_days": (
+        "LEFT JOIN work_calendar dl ON dl.day_index = s.day0_index + $within_days",
+        "dl.close_at",
+    ),
+}
+
+
+def deadline_parameters(within: float, unit: str) -> dict:
+    per_unit_us = {"hours": 3_600_000_000, "days": 86_400_000_000, "business_hours": 3_600_000_000, "business_days": 0}
+    return {
+        "within_us": int(round(within * per_unit_us[unit])),
+        "within_days": int(within),
+        "strict_us": 1 if within == 0 else 0,
+    }
+
+
+def deadline_sql(unit: str) -> tuple[str, str]:
+    return DEADLINES[unit]
+
+
+def scope_condition(standard: Standard) -> tuple[str, dict]:
+    """SQL for the standard's scope: every key must match, a list matches any value, trimmed and
+    lower-cased; a blank value matches nothing. Keys are checked against a fixed list at load."""
+    clauses, parameters = [], {}
+    for key, values in standard.scope.items():
+        name = f"scope_{key}"
+        clauses.append(f"list_contains(${name}, nullif(lower(trim(c.{key})), ''))")
+        parameters[name] = list(values)
+    if standard.measure == "follow_up":
+        clauses.append("c.resolved_at IS NOT NULL")
+    return (" AND ".join(clauses) or "TRUE"), parameters
+
+
+def _run(cursor: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> None:
+    cursor.execute(sql, parameters or {}).fetchall()
+
+
+def _data_days(cursor: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
+    first, last = cursor.execute(
+        """SELECT min(opened_at)::DATE,
+                  greatest(max(opened_at), max(acknowledged_at), max(first_response_at),
+                           max(resolved_at), max(follow_up_at), max(updated_at))::DATE
+           FROM contacts"""
+    ).fetchall()[0]
+    return first, last
+
+
+def _meta(cursor, key: str) -> str | None:
+    row = cursor.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+    return row[0][0] if row else None
+
+
+def _set_meta(cursor, key: str, value: str) -> None:
+    _run(cursor, "INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+def calendar_is_current(cursor, charter: Charter) -> bool:
+    """The calendar matches this charter and still covers the data with room to spare."""
+    if _meta(cursor, "calendar_fingerprint") != charter.fingerprint():
+        return False
+    span = cursor.execute("SELECT min(day), max(day) FROM work_calendar").fetchall()[0]
+    first_day, last_day = _data_days(cursor)
+    if span[0] is None:
+        return False
+    if first_day and first_day < span[0] + timedelta(days=300):
+        return False
+    return not (last_day and last_day > span[1] - timedelta(days=2 * 365))
+
+
+def rebuild_calendar(cursor, charter: Charter) -> None:
+    first, last = calendar_span(*_data_days(cursor))
+    cursor.register("calendar_frame", working_days(charter.schedule, first, last))
+    try:
+        _run(cursor, "DELETE FROM work_calendar")
+        _run(cursor, "INSERT INTO work_calendar SELECT * FROM calendar_frame")
+    finally:
+        cursor.unregister("calendar_frame")
+    _set_meta(cursor, "calendar_fingerprint", charter.fingerprint())
+
+
+CLOCKS_SQL = """
+INSERT INTO contact_clocks
+SELECT c.ticket_id,
+       date_trunc('week', timezone($tz, c.opened_at))::DATE,
+       timezone($tz, c.opened_at),
+       timezone($tz, c.opened_at)::DATE,
+       date_trunc('week', timezone($tz, c.resolved_at))::DATE,
+       c.ack_stop_at,
+       working_us(c.opened_at, o.open_at, o.cum_before_us, o.cum_end_us),
+       working_us(c.ack_stop_at, a.open_at, a.cum_before_us, a.cum_end_us),
+       working_us(c.first_response_at, f.open_at, f.cum_before_us, f.cum_end_us),
+       working_us(c.resolved_at, r.open_at, r.cum_before_us, r.cum_end_us),
+       working_us(c.follow_up_at, u.open_at, u.cum_before_us, u.cum_end_us),
+       d0.day_index,
+       d1.day_index
+FROM (SELECT ticket_id, opened_at, first_response_at, resolved_at, follow_up_at,
+             least(acknowledged_at, first_response_at) AS ack_stop_at
+      FROM contacts {where}) c
+ASOF LEFT JOIN work_calendar o ON c.opened_at >= o.open_at
+ASOF LEFT JOIN work_calendar a ON c.ack_stop_at >= a.open_at
+ASOF LEFT JOIN work_calendar f ON c.first_response_at >= f.open_at
+ASOF LEFT JOIN work_calendar r ON c.resolved_at >= r.open_at
+ASOF LEFT JOIN work_calendar u ON c.follow_up_at >= u.open_at
+-- business_days day 0: the first working day that closes after the start (spec reading 3)
+ASOF LEFT JOIN work_calendar d0 ON c.opened_at < d0.close_at
+ASOF LEFT JOIN work_calendar d1 ON c.resolved_at < d1.close_at
+"""
+
+FACTS_SQL = """
+INSERT INTO contact_facts
+SELECT $standard_id, s.ticket_id, s.week, s.start_at, s.stop_at, {deadline},
+       s.w_start_us, s.w_stop_us, s.day0_index
+FROM (SELECT c.ticket_id, {week} AS week, {start} AS start_at, {stop} AS stop_at,
+             {w_start} AS w_start_us, {w_stop} AS w_stop_us, {day0} AS day0_index
+      FROM contacts c JOIN contact_clocks k ON k.ticket_id = c.ticket_id
+      WHERE {start} IS NOT NULL AND {scope} {only_affected}) s
+{deadline_join}
+"""
+
+
+def _standard_facts(cursor, standard: Standard, only_affected: str) -> None:
+    week, start, stop, w_start, w_stop, day0 = CLOCKS[standard.measure]
+    join, deadline = deadline_sql(standard.unit)
+    scope, parameters = scope_condition(standard)
+    sql = FACTS_SQL.format(
+        week=week, start=start, stop=stop, w_start=w_start, w_stop=w_stop, day0=day0,
+        deadline=deadline, deadline_join=join, scope=scope, only_affected=only_affected,
+    )
+    parameters |= deadline_parameters(standard.within, standard.unit)
+    parameters["standard_id"] = standard.id
+    # DuckDB refuses parameters the statement does not use; keep only those it mentions.
+    _run(cursor, sql, {k: v for k, v in parameters.items() if f"${k}" in sql})
+
+
+def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None:
+    """Recompute clocks and facts: for the tickets in `affected_table` only when the calendar is
+    still good (a weekly load), else for everything (a charter change or data beyond the calendar)."""
+    if not calendar_is_current(cursor, charter):
+        rebuild_calendar(cursor, charter)
+        affected_table = None
+    if affected_table:
+        only = f"AND c.ticket_id IN (SELECT ticket_id FROM {affected_table})"
+        clocks_where = f"WHERE ticket_id IN (SELECT ticket_id FROM {affected_table})"
+        _run(cursor, f"DELETE FROM contact_clocks WHERE ticket_id IN (SELECT ticket_id FROM {affected_table})")
+        _run(cursor, f"DELETE FROM contact_facts WHERE ticket_id IN (SELECT ticket_id FROM {affected_table})")
+    else:
+        only, clocks_where = "", ""
+        _run(cursor, "DELETE FROM contact_clocks")
+        _run(cursor, "DELETE FROM contact_facts")
+    _run(cursor, CLOCKS_SQL.format(where=clocks_where), {"tz": charter.schedule.timezone})
+    for standard in charter.standards:
+        _standard_facts(cursor, standard, only)
+    _set_meta(cursor, "facts_fingerprint", charter.fingerprint())
+
+
+def facts_are_current(cursor, charter: Charter) -> bool:
+    return _meta(cursor, "facts_fingerprint") == charter.fingerprint() and calendar_is_current(cursor, charter)

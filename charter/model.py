@@ -1,0 +1,210 @@
+"""Reading, validating and saving the charter file (spec section 3).
+
+The file is the source of truth; tomlkit keeps managers' comments and layout when the app edits it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from datetime import date, time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+import tomlkit
+
+from store.db import PROJECT_ROOT
+
+DEFAULT_CHARTER = PROJECT_ROOT / "data" / "charter.toml"
+
+MEASURES = ("acknowledge", "first_response", "resolution", "follow_up")
+UNITS = ("hours", "days", "business_hours", "business_days")
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# Contact columns a standard may be scoped on (text columns of the contacts table).
+SCOPE_COLUMNS = ("kind", "channel", "priority", "team", "agent", "partner", "category")
+UNIT_LABELS = {
+    "hours": "hours",
+    "days": "days",
+    "business_hours": "working hours",
+    "business_days": "working days",
+}
+
+
+class CharterError(ValueError):
+    """The charter file says something the app cannot follow; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class Schedule:
+    timezone: str = "Europe/London"
+    working_days: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday = 0, as in date.weekday()
+    opens: time = time(9, 0)
+    closes: time = time(17, 30)
+    holidays: str = "GB"
+    holiday_subdivision: str = "ENG"
+    closed_dates: tuple[date, ...] = ()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def holiday_calendar(self, years: range) -> dict[date, str]:
+        if not self.holidays:
+            return {}
+        found = holidays.country_holidays(
+            self.holidays, subdiv=self.holiday_subdivision or None, years=years
+        )
+        return dict(found)
+
+
+@dataclass(frozen=True)
+class Standard:
+    id: str
+    name: str
+    measure: str
+    within: float
+    unit: str
+    target: float
+    scope: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def promise(self) -> str:
+        """'3 working days' — the promise in words."""
+        amount = f"{self.within:g}"
+        label = UNIT_LABELS[self.unit]
+        if self.within == 1:
+            label = label[:-1]
+        return f"{amount} {label}"
+
+
+@dataclass(frozen=True)
+class Charter:
+    schedule: Schedule
+    standards: tuple[Standard, ...]
+
+    def standard(self, standard_id: str) -> Standard:
+        for standard in self.standards:
+            if standard.id == standard_id:
+                return standard
+        raise KeyError(standard_id)
+
+    def fingerprint(self) -> str:
+        """Changes whenever anything that affects deadlines or outcomes changes."""
+        payload = json.dumps(asdict(self), default=str, sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def charter_path() -> Path:
+    return Path(os.environ.get("DASHBOARD_CHARTER") or DEFAULT_CHARTER)
+
+
+def load_charter(path: str | Path | None = None) -> Charter:
+    source = Path(path) if path else charter_path()
+    if not source.exists():
+        raise CharterError(f"No charter file at {source}. Copy data/charter.toml there to start.")
+    return parse_charter(source.read_text(encoding="utf-8"))
+
+
+def parse_charter(text: str) -> Charter:
+    try:
+        document = tomlkit.parse(text).unwrap()
+    except Exception as error:  # tomlkit raises several parse error types
+        raise CharterError(f"The charter is not valid TOML: {error}") from error
+    schedule = _parse_schedule(document.get("schedule", {}))
+    raw_standards = document.get("standard", [])
+    if not isinstance(raw_standards, list):
+        raise CharterError("Write each standard as a [[standard]] table.")
+    standards = tuple(_parse_standard(raw, number) for number, raw in enumerate(raw_standards, 1))
+    ids = [standard.id for standard in standards]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise CharterError(f"Standard ids must be unique; repeated: {', '.join(duplicates)}.")
+    return Charter(schedule=schedule, standards=standards)
+
+
+def _parse_time(value: object, key: str) -> time:
+    try:
+        hours, minutes = str(value).split(":")[:2]
+        return time(int(hours), int(minutes))
+    except (ValueError, TypeError) as error:
+        raise CharterError(f"[schedule] {key} must look like 09:00, not {value!r}.") from error
+
+
+def _parse_schedule(raw: dict) -> Schedule:
+    defaults = Schedule()
+    timezone = str(raw.get("timezone", defaults.timezone))
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise CharterError(f"[schedule] timezone {timezone!r} is not a known time zone (e.g. Europe/London).") from error
+    day_names = raw.get("working_days", list(WEEKDAYS[:5]))
+    unknown = [d for d in day_names if str(d)[:3].title() not in WEEKDAYS]
+    if unknown or not day_names:
+        raise CharterError(f"[schedule] working_days must list days such as Mon, Tue; got {day_names!r}.")
+    working_days = tuple(sorted({WEEKDAYS.index(str(d)[:3].title()) for d in day_names}))
+    opens = _parse_time(raw.get("opens", "09:00"), "opens")
+    closes = _parse_time(raw.get("closes", "17:30"), "closes")
+    if closes <= opens:
+        raise CharterError(f"[schedule] closes ({closes:%H:%M}) must be later than opens ({opens:%H:%M}).")
+    country = str(raw.get("holidays", defaults.holidays) or "")
+    subdivision = str(raw.get("holiday_subdivision", "") or "")
+    if country:
+        try:
+            holidays.country_holidays(country, subdiv=subdivision or None, years=[2026])
+        except (NotImplementedError, KeyError, ValueError) as error:
+            raise CharterError(
+                f"[schedule] holidays = {country!r} / holiday_subdivision = {subdivision!r} is not "
+                "understood by the holidays package (use a country code such as GB and a subdivision such as ENG)."
+            ) from error
+    closed = []
+    for value in raw.get("closed_dates", []):
+        try:
+            closed.append(value if isinstance(value, date) else date.fromisoformat(str(value)))
+        except ValueError as error:
+            raise CharterError(f"[schedule] closed_dates must be dates like 2026-12-24, not {value!r}.") from error
+    return Schedule(timezone, working_days, opens, closes, country, subdivision, tuple(sorted(closed)))
+
+
+def _parse_standard(raw: dict, number: int) -> Standard:
+    where = f"standard {number}"
+    standard_id = str(raw.get("id", "")).strip()
+    if not standard_id:
+        raise CharterError(f"{where} needs an id (a short name such as 'ack').")
+    where = f"standard '{standard_id}'"
+    measure = raw.get("measure")
+    if measure not in MEASURES:
+        raise CharterError(f"{where}: measure must be one of {', '.join(MEASURES)}; got {measure!r}.")
+    unit = raw.get("unit")
+    if unit not in UNITS:
+        raise CharterError(f"{where}: unit must be one of {', '.join(UNITS)}; got {unit!r}.")
+    try:
+        within = float(raw.get("within"))
+    except (TypeError, ValueError) as error:
+        raise CharterError(f"{where}: within must be a number.") from error
+    if within < 0 or (unit == "business_days" and within != int(within)):
+        raise CharterError(f"{where}: within must be zero or more (whole days for business_days).")
+    try:
+        target = float(raw.get("target", 0.95))
+    except (TypeError, ValueError) as error:
+        raise CharterError(f"{where}: target must be a share such as 0.95.") from error
+    if not 0 <= target <= 1:
+        raise CharterError(f"{where}: target is a share between 0 and 1 (0.95 = 95%); got {target}.")
+    scope = {}
+    for key, value in dict(raw.get("scope", {})).items():
+        if key not in SCOPE_COLUMNS:
+            raise CharterError(f"{where}: scope key {key!r} is not one of {', '.join(SCOPE_COLUMNS)}.")
+        values = value if isinstance(value, list) else [value]
+        scope[key] = tuple(str(v).strip().lower() for v in values)
+    return Standard(standard_id, str(raw.get("name", standard_id)), measure, within, unit, target, scope)
+
+
+def save_charter_text(text: str, path: str | Path | None = None) -> Charter:
+    """Validate and write a whole charter document; nothing is written if it is invalid."""
+    charter = parse_charter(text)
+    target = Path(path) if path else charter_path()
+    temporary = target.with_suffix(".toml.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(target)  # atomic on POSIX: readers see the old or the new file, never half
+    return charter

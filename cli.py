@@ -1,0 +1,157 @@
+"""Charter Desk on the command line: scheduled weekly loads, undo, checks (spec section 7).
+
+Exit status: 0 done, 2 file refused / unknown batch, 1 any other error. Messages are plain words on
+stderr; a Python traceback is never shown (set CHARTERDESK_DEBUG=1 to see one).
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from datetime import date
+
+EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
+
+
+def _user() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no login name in some schedulers' environments
+        return "cli"
+
+
+def _open():
+    from charter.engine import facts_are_current, refresh
+    from charter.model import load_charter
+    from store import db
+
+    charter = load_charter()
+    con = db.connect()
+    with db.write_transaction(con) as cursor:
+        if not facts_are_current(cursor, charter):
+            refresh(cursor, charter)
+    return con, charter
+
+
+def command_load(args) -> int:
+    from store.ingest import load_path
+
+    con, charter = _open()
+    result = load_path(con, args.table, args.path, _user(), charter, preset_name=args.preset,
+                       date_format=args.date_format)
+    if result.already_loaded:
+        print(f"already loaded: this file is batch {result.batch_id}; nothing changed")
+        return EXIT_OK
+    print(f"batch {result.batch_id}: {result.rows_loaded} rows loaded "
+          f"({result.rows_new} new, {result.rows_updated} updated, {result.rows_unchanged} unchanged), "
+          f"{result.rows_rejected} rows rejected; preset {result.preset}; encoding {result.encoding}")
+    for note in result.notes:
+        print(f"note: {note}")
+    for row in result.rejected.head(50).itertuples():
+        print(f"rejected row {row.row}: {row.reason}", file=sys.stderr)
+    if result.rows_rejected > 50:
+        print(f"... and {result.rows_rejected - 50} more rejected rows (see the Data page)", file=sys.stderr)
+    return EXIT_OK
+
+
+def command_batches(args) -> int:
+    from queries.kpis import records
+    from store.batches import list_batches
+
+    con, _ = _open()
+    frame = list_batches(con)
+    if args.json:
+        print(json.dumps(records(frame), indent=2))
+    elif frame.empty:
+        print("no batches yet")
+    else:
+        print(frame[["batch_id", "table_name", "file_name", "loaded_at", "loaded_by", "rows_loaded",
+                     "rows_rejected", "status"]].to_string(index=False))
+    return EXIT_OK
+
+
+def command_undo(args) -> int:
+    from store.batches import UnknownBatch, undo_batch
+
+    con, charter = _open()
+    try:
+        print(undo_batch(con, args.batch_id, _user(), charter))
+    except UnknownBatch as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_REFUSED
+    return EXIT_OK
+
+
+def command_kpis(args) -> int:
+    from queries import Filters
+    from queries.kpis import kpi_report
+
+    con, charter = _open()
+    report = kpi_report(con, charter, Filters(date_from=args.date_from, date_to=args.date_to))
+    print(json.dumps(report, indent=2 if not args.json else None))
+    return EXIT_OK
+
+
+def command_demo(args) -> int:
+    from demo.load import build_demo_database
+
+    print(build_demo_database(progress=lambda message: print(message, flush=True)))
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python cli.py", description=__doc__.splitlines()[0])
+    commands = top.add_subparsers(dest="command", required=True)
+
+    load = commands.add_parser("load", help="load one CSV export as an upload batch")
+    load.add_argument("table", choices=["contacts", "customers", "prices"])
+    load.add_argument("path")
+    load.add_argument("--preset", help="canonical, zendesk, freshdesk, zammad, osticket or a saved preset")
+    load.add_argument("--date-format", choices=["dayfirst", "monthfirst"],
+                      help="how to read dates such as 02/03/2026")
+    load.set_defaults(run=command_load)
+
+    batches = commands.add_parser("batches", help="list upload batches")
+    batches.add_argument("--json", action="store_true")
+    batches.set_defaults(run=command_batches)
+
+    undo = commands.add_parser("undo", help="undo one upload batch")
+    undo.add_argument("batch_id", type=int)
+    undo.set_defaults(run=command_undo)
+
+    kpis = commands.add_parser("kpis", help="print every KPI as JSON (spec section 6)")
+    kpis.add_argument("--json", action="store_true", help="compact JSON (the default output is indented JSON)")
+    kpis.add_argument("--from", dest="date_from", type=date.fromisoformat)
+    kpis.add_argument("--to", dest="date_to", type=date.fromisoformat)
+    kpis.set_defaults(run=command_kpis)
+
+    demo = commands.add_parser("demo", help="(re)create the database with the bundled demo data")
+    demo.set_defaults(run=command_demo)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    from charter.model import CharterError
+    from store.csvfile import UploadRefused
+    from store.db import DatabaseBusy
+
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except UploadRefused as error:
+        print(f"refused: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    except (CharterError, DatabaseBusy) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as error:  # the last line of defence: plain words, no traceback
+        if os.environ.get("CHARTERDESK_DEBUG"):
+            raise
+        print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

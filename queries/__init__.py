@@ -1,0 +1,66 @@
+"""The query registry: every number on every screen is one named SQL file in this folder.
+
+Pages, the command line and the tests call `run(con, "name", filters, **parameters)`; user values
+only ever travel as bound parameters ($name), never as SQL text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+QUERY_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The dashboard-wide filters; empty lists mean 'all'."""
+    date_from: date | None = None
+    date_to: date | None = None
+    channels: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
+
+    def parameters(self) -> dict:
+        return {
+            "date_from": self.date_from, "date_to": self.date_to,
+            "channels": list(self.channels), "teams": list(self.teams),
+            "partners": list(self.partners), "products": list(self.products),
+        }
+
+
+NO_FILTERS = Filters()
+
+
+@lru_cache(maxsize=None)
+def sql_text(name: str) -> str:
+    path = QUERY_DIR / f"{name}.sql"
+    if not path.exists():
+        raise KeyError(f"No query named {name!r} in queries/")
+    return path.read_text(encoding="utf-8")
+
+
+def bind(sql: str, parameters: dict) -> dict:
+    """DuckDB refuses unused parameters, so pass only those the statement mentions."""
+    return {key: value for key, value in parameters.items() if f"${key}" in sql}
+
+
+def run_sql(con, sql: str, filters: Filters = NO_FILTERS, **parameters) -> pd.DataFrame:
+    everything = filters.parameters() | parameters
+    cursor = con.cursor()
+    try:
+        return cursor.execute(sql, bind(sql, everything)).df()
+    finally:
+        cursor.close()
+
+
+def run(con, name: str, filters: Filters = NO_FILTERS, **parameters) -> pd.DataFrame:
+    return run_sql(con, sql_text(name), filters, **parameters)
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in QUERY_DIR.glob("*.sql"))

@@ -1,0 +1,19 @@
+-- Complaint KPIs over the filtered contacts (spec section 5, reading 11). A complaint is resolved
+-- when resolved_at is present; rates are over resolved complaints; CSAT over every rated complaint.
+WITH c AS (SELECT * FROM filtered_contacts($date_from::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[]))
+SELECT count(*) FILTER (WHERE kind = 'complaint') AS count,
+       1000.0 * count(*) FILTER (WHERE kind = 'complaint') / nullif(count(*), 0) AS per_1000_contacts,
+       quantile_cont((epoch_us(resolved_at) - epoch_us(opened_at)) / 3.6e9, 0.5)
+           FILTER (WHERE kind = 'complaint' AND resolved_at >= opened_at) AS resolution_median_hours,
+       quantile_cont((epoch_us(resolved_at) - epoch_us(opened_at)) / 3.6e9, 0.9)
+           FILTER (WHERE kind = 'complaint' AND resolved_at >= opened_at) AS resolution_p90_hours,
+       count(*) FILTER (WHERE kind = 'complaint' AND resolved_at IS NOT NULL AND reopened_count > 0)
+           / nullif(count(*) FILTER (WHERE kind = 'complaint' AND resolved_at IS NOT NULL), 0) AS reopen_rate,
+       count(*) FILTER (WHERE kind = 'complaint' AND resolved_at IS NOT NULL AND follow_up_at IS NOT NULL)
+           / nullif(count(*) FILTER (WHERE kind = 'complaint' AND resolved_at IS NOT NULL), 0) AS follow_up_rate,
+       avg(csat) FILTER (WHERE kind = 'complaint') AS csat_mean,
+       count(*) FILTER (WHERE kind = 'complaint' AND csat >= 4)
+           / nullif(count(csat) FILTER (WHERE kind = 'complaint'), 0) AS csat_share_4_5,
+       count(*) FILTER (WHERE kind = 'complaint' AND resolved_at IS NOT NULL) AS resolved,
+       count(*) FILTER (WHERE kind = 'complaint' AND resolved_at IS NULL) AS open
+FROM c

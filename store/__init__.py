@@ -1,0 +1,1 @@
+"""The DuckDB store: the connection, the schema, uploads as batches, upsert and undo."""

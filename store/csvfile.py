@@ -1,0 +1,104 @@
+"""Turning uploaded bytes into a CSV file DuckDB can read: size, encoding, delimiter, header row.
+
+Everything here refuses a file with a message a manager can act on (UploadRefused).
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_MAX_UPLOAD_MB = 200
+
+
+class UploadRefused(Exception):
+    """The whole file is refused; the message says what to fix. Nothing was written."""
+
+
+@dataclass(frozen=True)
+class DecodedFile:
+    path: Path            # a private UTF-8 copy (never a path built from the uploaded file name)
+    encoding: str         # "UTF-8", "UTF-8 with BOM" or "Windows-1252"
+    delimiter: str
+    headers: list[str]
+    checksum: str
+    size_bytes: int
+
+
+def max_upload_bytes() -> int:
+    return int(float(os.environ.get("DASHBOARD_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)) * 1024 * 1024)
+
+
+def checksum_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "UTF-8 with BOM"
+        except UnicodeDecodeError as error:
+            raise UploadRefused(
+                f"The file starts like UTF-8 but byte {error.start + 3} is not valid UTF-8. "
+                "Save it again as 'CSV UTF-8' and upload that."
+            ) from error
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError as error:
+        raise UploadRefused(
+            "The file is neither UTF-8 nor Windows-1252 text (the encodings Excel saves). "
+            "Save it as 'CSV UTF-8 (comma delimited)' and upload that."
+        ) from error
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=counts.get) if max(counts.values()) else ","
+
+
+def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFile:
+    """Check the bytes and write a UTF-8 copy for DuckDB. Refuses what cannot be a CSV."""
+    if len(data) > max_upload_bytes():
+        raise UploadRefused(
+            f"The file is {len(data) / 1024 / 1024:.1f} MB, above the {max_upload_bytes() / 1024 / 1024:.0f} MB "
+            "limit. Split it into smaller files (for example one per week) or ask an administrator to raise "
+            "DASHBOARD_MAX_UPLOAD_MB."
+        )
+    if not data.strip():
+        raise UploadRefused("The file is empty. Export it again from the helpdesk and check it has rows.")
+    if b"\x00" in data[:1_000_000] or b"\x00" in data:
+        raise UploadRefused(
+            "This is not a CSV text file (it contains binary data, e.g. an Excel .xlsx or a zip). "
+            "In Excel use File > Save As > 'CSV UTF-8' and upload that file."
+        )
+    text, encoding = _decode(data)
+    first_line = text.splitlines()[0] if text.splitlines() else ""
+    delimiter = _sniff_delimiter(first_line)
+    try:
+        headers = next(csv.reader(io.StringIO(text[:1_000_000]), delimiter=delimiter))
+    except (csv.Error, StopIteration) as error:
+        raise UploadRefused(f"The first row could not be read as CSV column headers ({error}).") from error
+    headers = [h.strip() for h in headers]
+    if len(headers) < 2:
+        raise UploadRefused(
+            "The file has a single column, so it does not look like a CSV export (columns separated by "
+            "commas or semicolons). Check the file type and the delimiter."
+        )
+    if any(not h for h in headers):
+        blank = [str(i + 1) for i, h in enumerate(headers) if not h]
+        raise UploadRefused(f"Column(s) {', '.join(blank)} of the header row have no name. Name every column.")
+    folder = Path(work_dir or tempfile.mkdtemp(prefix="charterdesk-upload-"))
+    path = folder / "upload.csv"
+    if encoding == "UTF-8":
+        path.write_bytes(data)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return DecodedFile(path, encoding, delimiter, headers, checksum_of(data), len(data))

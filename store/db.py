@@ -1,0 +1,96 @@
+"""The one owner of the database connection: where the file lives, schema creation, the data version.
+
+Everything else receives a connection (or a cursor of it) and never opens the file itself.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE = PROJECT_ROOT / "data" / "dashboard.duckdb"
+SCHEMA_FILE = Path(__file__).with_name("schema.sql")
+
+# DuckDB lets one process write at a time; inside the process, writers queue here so that two
+# uploads never interleave (readers use their own cursors and see committed snapshots).
+_writer_lock = threading.RLock()
+
+
+class DatabaseBusy(RuntimeError):
+    """Another process (usually the running dashboard) holds the database file."""
+
+
+def database_path() -> Path:
+    return Path(os.environ.get("DASHBOARD_DB") or DEFAULT_DATABASE)
+
+
+def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the database (creating the file and schema when new). Instants are kept in UTC."""
+    target = Path(path) if path else database_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(target))
+    except duckdb.IOException as error:
+        if "lock" in str(error).lower():
+            raise DatabaseBusy(
+                f"The database {target} is in use by another program (usually the running "
+                "dashboard). Upload through the Data page instead, or stop the dashboard and retry."
+            ) from error
+        raise
+    run_script(con, "SET GLOBAL TimeZone = 'UTC';")
+    with _writer_lock:
+        run_script(con, SCHEMA_FILE.read_text())
+    return con
+
+
+def run_script(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Run several statements, consuming every result (DuckDB 2 wants results finished)."""
+    con.execute(sql).fetchall()
+
+
+@contextmanager
+def transaction(cursor: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One atomic write on this cursor: all of it commits, or none of it does."""
+    with _writer_lock:
+        run_script(cursor, "BEGIN TRANSACTION")
+        try:
+            yield cursor
+        except BaseException:
+            run_script(cursor, "ROLLBACK")
+            raise
+        run_script(cursor, "COMMIT")
+
+
+@contextmanager
+def write_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A fresh cursor with one atomic write on it."""
+    cursor = con.cursor()
+    try:
+        with transaction(cursor):
+            yield cursor
+    finally:
+        cursor.close()
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """A number that changes with every upload, undo or charter edit; caches key on it."""
+    row = con.cursor().execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()
+    return int(row[0][0]) if row else 0
+
+
+def bump_data_version(cursor: duckdb.DuckDBPyConnection) -> None:
+    cursor.execute(
+        """INSERT INTO meta VALUES ('data_version', '1')
+           ON CONFLICT (key) DO UPDATE SET value = (CAST(meta.value AS BIGINT) + 1)::VARCHAR"""
+    ).fetchall()
+
+
+def record_audit(cursor: duckdb.DuckDBPyConnection, user: str, action: str, detail: str) -> None:
+    cursor.execute(
+        "INSERT INTO audit_log VALUES (now(), ?, ?, ?)", [user, action, detail]
+    ).fetchall()

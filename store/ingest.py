@@ -1,0 +1,341 @@
+"""One upload = one batch (spec section 4): decode, map, validate set-wise, then write atomically.
+
+The Data page and `python cli.py load` both go through `prepare_upload` then `commit_upload`, so
+a manager previewing a file sees exactly what the weekly scheduled load would do.
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import pandas as pd
+
+from charter import engine
+from charter.model import Charter
+from store import db
+from store.csvfile import DecodedFile, UploadRefused, decode_upload
+from store.presets import Preset, ResolvedMapping, detect, find_preset, resolve
+from store.tables import TABLES, CanonicalTable
+from store.validation import DATE_FORMAT_LABELS, day_month_evidence_sql, validated_select
+
+MAX_BAD_SHARE = 0.05
+NO_NULL = "\u0001\u0002"  # read every cell as text: empty stays '', a missing field becomes NULL
+
+Progress = Callable[[float, str], None]
+
+
+class DateFormatNeeded(UploadRefused):
+    """Dates such as 02/03/2026 could be either order; the user must say which (never guessed)."""
+
+
+@dataclass
+class PreparedUpload:
+    """A validated upload held in a cursor's temporary tables, not yet written to the store."""
+    cursor: duckdb.DuckDBPyConnection
+    table: CanonicalTable
+    file_name: str
+    decoded: DecodedFile
+    mapping: ResolvedMapping
+    date_format: str | None
+    rows_in_file: int
+    rows_rejected: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def preset(self) -> Preset:
+        return self.mapping.preset
+
+    @property
+    def rows_good(self) -> int:
+        return self.rows_in_file - self.rows_rejected
+
+    def preview(self, limit: int = 20) -> pd.DataFrame:
+        """The first rows as they will be stored (timestamps in UTC)."""
+        columns = ", ".join(self.table.column_names)
+        return self.cursor.execute(
+            f"SELECT row_number AS row, {columns} FROM validated WHERE len(reasons) = 0 ORDER BY row_number LIMIT ?",
+            [limit],
+        ).df()
+
+    def rejected(self) -> pd.DataFrame:
+        return self.cursor.execute(
+            "SELECT row_number AS row, array_to_string(reasons, '; ') AS reason "
+            "FROM validated WHERE len(reasons) > 0 ORDER BY row_number"
+        ).df()
+
+    def close(self) -> None:
+        self.cursor.close()
+        shutil.rmtree(self.decoded.path.parent, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    batch_id: int
+    table: str
+    file_name: str
+    preset: str
+    encoding: str
+    rows_in_file: int
+    rows_loaded: int
+    rows_new: int
+    rows_updated: int
+    rows_unchanged: int
+    rows_rejected: int
+    rejected: pd.DataFrame
+    notes: tuple[str, ...]
+    already_loaded: bool = False
+
+
+def _quiet(_: float, __: str) -> None:
+    pass
+
+
+def _stage(cursor, decoded: DecodedFile) -> None:
+    columns = {f"c{i}": "VARCHAR" for i in range(len(decoded.headers))} | {"overflow": "VARCHAR"}
+    try:
+        cursor.execute(
+            """CREATE OR REPLACE TEMP TABLE staged AS
+               SELECT row_number() OVER () + 1 AS row_number, *
+               FROM read_csv($path, header = false, skip = 1, columns = $columns, delim = $delim,
+                             quote = '"', escape = '"', null_padding = true, nullstr = $nullstr,
+                             strict_mode = false, auto_detect = false, parallel = false,
+                             max_line_size = 20000000)""",
+            {"path": str(decoded.path), "columns": columns, "delim": decoded.delimiter, "nullstr": NO_NULL},
+        ).fetchall()
+    except duckdb.Error as error:
+        first_line = str(error).splitlines()[0]
+        raise UploadRefused(
+            f"The file could not be read as CSV ({first_line}). Check for an unclosed quote \" "
+            "and that it was saved as CSV."
+        ) from error
+
+
+def _choose_date_format(cursor, mapping: ResolvedMapping, table: CanonicalTable,
+                        declared: str | None, notes: list[str]) -> str | None:
+    sql = day_month_evidence_sql(mapping, table)
+    if declared or sql is None:
+        return declared
+    max_first, max_second, count, day_example, month_example, example = cursor.execute(sql).fetchall()[0]
+    if not count:
+        return None
+    if max_first and max_first > 12 and max_second and max_second > 12:
+        raise DateFormatNeeded(
+            f"The dates mix day-first ({day_example}) and month-first ({month_example}) orders. Choose the "
+            "order the file uses (--date-format dayfirst or monthfirst); rows in the other order will be rejected."
+        )
+    if max_first and max_first > 12:
+        notes.append(f"Dates read {DATE_FORMAT_LABELS['dayfirst']}: the file has {day_example}.")
+        return "dayfirst"
+    if max_second and max_second > 12:
+        notes.append(f"Dates read {DATE_FORMAT_LABELS['monthfirst']}: the file has {month_example}.")
+        return "monthfirst"
+    raise DateFormatNeeded(
+        f"Dates such as {example} could be day-first or month-first, and nothing in the file settles it. "
+        "Choose the order (on the Data page, or --date-format dayfirst|monthfirst on the command line)."
+    )
+
+
+def _resolve_mapping(con, table: CanonicalTable, headers: list[str], preset_name: str | None,
+                     preset: Preset | None) -> ResolvedMapping:
+    if preset is None and preset_name:
+        preset = find_preset(con, table.name, preset_name)
+        if preset is None:
+            raise UploadRefused(f"There is no preset called {preset_name!r} for {table.name}.")
+    if preset is None:
+        preset = detect(con, table.name, headers)
+    if preset is None:
+        shown = ", ".join(headers[:12]) + (" …" if len(headers) > 12 else "")
+        raise UploadRefused(
+            f"The columns ({shown}) do not match a known export for {table.name}. Map them on the Data page "
+            f"(and save the mapping as a preset), or rename them to {', '.join(table.required)} and the "
+            "other names in docs/definitions.md."
+        )
+    mapping = resolve(preset, headers)
+    if mapping.missing_required:
+        raise UploadRefused(
+            f"Required column(s) missing for {table.name} with preset '{preset.name}': "
+            f"{', '.join(mapping.missing_required)}. The file's columns are: {', '.join(headers)}."
+        )
+    return mapping
+
+
+def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_name: str | None = None,
+                   preset: Preset | None = None, date_format: str | None = None, timezone: str = "Europe/London",
+                   progress: Progress = _quiet) -> PreparedUpload:
+    """Decode, stage and validate a file without writing anything. Raises UploadRefused."""
+    table = TABLES[table_name]
+    progress(0.05, "Checking the file")
+    decoded = decode_upload(data)
+    cursor = con.cursor()
+    try:
+        notes = [] if decoded.encoding.startswith("UTF-8") else [
+            "The file is not UTF-8, so it was read as Windows-1252 (what Excel on Windows saves)."
+        ]
+        mapping = _resolve_mapping(con, table, decoded.headers, preset_name, preset)
+        progress(0.15, "Reading rows")
+        _stage(cursor, decoded)
+        rows_in_file = cursor.execute("SELECT count(*) FROM staged").fetchall()[0][0]
+        if rows_in_file == 0:
+            raise UploadRefused("The file has a header row but no data rows. Export it again with the week's data.")
+        date_format = _choose_date_format(cursor, mapping, table, date_format, notes)
+        progress(0.35, "Checking every value")
+        select = validated_select(table, mapping, date_format, len(decoded.headers))
+        cursor.execute(f"CREATE OR REPLACE TEMP TABLE validated AS {select}",
+                       {"tz": timezone} if "$tz" in select else {}).fetchall()
+        rejected = cursor.execute("SELECT count(*) FROM validated WHERE len(reasons) > 0").fetchall()[0][0]
+        prepared = PreparedUpload(cursor, table, file_name, decoded, mapping, date_format, rows_in_file, rejected, notes)
+        if rejected > MAX_BAD_SHARE * rows_in_file:
+            examples = prepared.rejected().head(3)
+            listed = "; ".join(f"row {r.row}: {r.reason}" for r in examples.itertuples())
+            raise UploadRefused(
+                f"{rejected:,} of {rows_in_file:,} rows ({rejected / rows_in_file:.0%}) are bad, more than the "
+                f"{MAX_BAD_SHARE:.0%} allowed, so nothing was loaded. First problems: {listed}. "
+                "Fix the export (or the column mapping / date order) and upload again."
+            )
+        return prepared
+    except BaseException:
+        cursor.close()
+        shutil.rmtree(decoded.path.parent, ignore_errors=True)
+        raise
+
+
+def _key_hash(table: CanonicalTable, alias: str = "") -> str:
+    prefix = f"{alias}." if alias else ""
+    return "hash(" + ", ".join(prefix + k for k in table.key) + ")"
+
+
+def rebuild_current_rows(cursor, table: CanonicalTable) -> None:
+    """Replace the current rows of the keys in `affected_keys` by their winning versions: the later
+    updated_at where both versions have one, otherwise (and on ties) the later upload / row."""
+    keys = ", ".join(table.key)
+    position = "batch_id::BIGINT * 4294967296 + row_number"
+    if table.has_updated_at:
+        # Versions before the last one without updated_at can never win (it beat them all).
+        last_plain = f"max(CASE WHEN updated_at IS NULL THEN {position} END) OVER (PARTITION BY {keys})"
+        order = "updated_at DESC NULLS LAST, position DESC"
+    else:
+        last_plain, order = "NULL", "position DESC"
+    db.run_script(cursor, f"DELETE FROM {table.name} WHERE {_key_hash(table)} IN (SELECT key_hash FROM affected_keys)")
+    cursor.execute(
+        f"""INSERT INTO {table.name}
+            SELECT * EXCLUDE (position, last_plain) FROM (
+                SELECT *, {position} AS position, {last_plain} AS last_plain
+                FROM {table.versions}
+                WHERE {_key_hash(table)} IN (SELECT key_hash FROM affected_keys))
+            WHERE position >= coalesce(last_plain, 0)
+            QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY {order}) = 1"""
+    ).fetchall()
+
+
+def _row_fingerprint(table: CanonicalTable) -> str:
+    return "hash(" + ", ".join(table.column_names) + ")"
+
+
+def refresh_after_change(cursor, table: CanonicalTable, charter: Charter | None) -> None:
+    """Current rows, then (for contacts) the charter clocks of the affected tickets."""
+    rebuild_current_rows(cursor, table)
+    if table.name == "contacts" and charter is not None:
+        db.run_script(cursor, "CREATE OR REPLACE TEMP TABLE affected_tickets AS "
+                              "SELECT DISTINCT ticket_id FROM contact_versions WHERE hash(ticket_id) IN "
+                              "(SELECT key_hash FROM affected_keys) UNION SELECT ticket_id FROM affected_before")
+        engine.refresh(cursor, charter, "affected_tickets")
+
+
+def already_loaded(con, table_name: str, checksum: str) -> int | None:
+    row = con.cursor().execute(
+        "SELECT batch_id FROM batches WHERE table_name = ? AND checksum = ? AND status = 'loaded' ORDER BY batch_id LIMIT 1",
+        [table_name, checksum],
+    ).fetchall()
+    return row[0][0] if row else None
+
+
+def commit_upload(con, prepared: PreparedUpload, user: str, charter: Charter | None,
+                  progress: Progress = _quiet) -> UploadResult:
+    """Write the prepared upload as one batch in one transaction (all or nothing)."""
+    table = prepared.table
+    previous = already_loaded(con, table.name, prepared.decoded.checksum)
+    if previous is not None:
+        return UploadResult(previous, table.name, prepared.file_name, prepared.preset.name, prepared.decoded.encoding,
+                            prepared.rows_in_file, 0, 0, 0, 0, 0, prepared.rejected().iloc[0:0],
+                            (f"This exact file was already loaded as batch {previous}; nothing changed.",),
+                            already_loaded=True)
+    progress(0.5, "Saving rows")
+    with db.transaction(prepared.cursor) as cursor:
+        result = _write_batch(cursor, prepared, user, charter, progress)
+    progress(1.0, "Done")
+    return result
+
+
+def _write_batch(cursor, prepared: PreparedUpload, user: str, charter: Charter | None,
+                 progress: Progress) -> UploadResult:
+    table = prepared.table
+    batch_id = cursor.execute("SELECT nextval('batch_ids')").fetchall()[0][0]
+    columns = ", ".join(table.column_names)
+    cursor.execute(
+        f"INSERT INTO {table.versions} SELECT $batch, row_number, {columns} FROM validated WHERE len(reasons) = 0",
+        {"batch": batch_id},
+    ).fetchall()
+    cursor.execute(
+        "INSERT INTO rejected_rows SELECT $batch, row_number, array_to_string(reasons, '; ') "
+        "FROM validated WHERE len(reasons) > 0",
+        {"batch": batch_id},
+    ).fetchall()
+    db.run_script(cursor, f"CREATE OR REPLACE TEMP TABLE affected_keys AS SELECT DISTINCT {_key_hash(table)} AS key_hash "
+                          f"FROM validated WHERE len(reasons) = 0")
+    db.run_script(cursor, f"""CREATE OR REPLACE TEMP TABLE before AS
+                              SELECT {_key_hash(table)} AS key_hash, {_row_fingerprint(table)} AS fingerprint,
+                                     {table.key[0]} AS first_key
+                              FROM {table.name} WHERE {_key_hash(table)} IN (SELECT key_hash FROM affected_keys)""")
+    db.run_script(cursor, "CREATE OR REPLACE TEMP TABLE affected_before AS SELECT first_key AS ticket_id FROM before")
+    progress(0.65, "Applying updates and charter clocks")
+    refresh_after_change(cursor, table, charter)
+    new, updated, unchanged = cursor.execute(
+        f"""SELECT count(*) FILTER (WHERE b.key_hash IS NULL),
+                   count(*) FILTER (WHERE b.key_hash IS NOT NULL AND b.fingerprint IS DISTINCT FROM a.fingerprint),
+                   count(*) FILTER (WHERE b.key_hash IS NOT NULL AND b.fingerprint = a.fingerprint)
+            FROM affected_keys k
+            LEFT JOIN before b ON b.key_hash = k.key_hash
+            LEFT JOIN (SELECT {_key_hash(table)} AS key_hash, {_row_fingerprint(table)} AS fingerprint
+                       FROM {table.name} WHERE {_key_hash(table)} IN (SELECT key_hash FROM affected_keys)) a
+                   ON a.key_hash = k.key_hash"""
+    ).fetchall()[0]
+    cursor.execute(
+        """INSERT INTO batches (batch_id, table_name, file_name, loaded_at, loaded_by, checksum, preset, encoding,
+                                rows_in_file, rows_loaded, rows_new, rows_updated, rows_unchanged, rows_rejected)
+           VALUES (?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [batch_id, table.name, prepared.file_name, user, prepared.decoded.checksum, prepared.preset.name,
+         prepared.decoded.encoding, prepared.rows_in_file, prepared.rows_good, new, updated, unchanged,
+         prepared.rows_rejected],
+    ).fetchall()
+    db.bump_data_version(cursor)
+    db.record_audit(cursor, user, "upload",
+                    f"batch {batch_id}: {prepared.file_name} into {table.name}, {prepared.rows_good} rows loaded, "
+                    f"{prepared.rows_rejected} rejected")
+    return UploadResult(batch_id, table.name, prepared.file_name, prepared.preset.name, prepared.decoded.encoding,
+                        prepared.rows_in_file, prepared.rows_good, new, updated, unchanged, prepared.rows_rejected,
+                        prepared.rejected(), tuple(prepared.notes))
+
+
+def load_file(con, table_name: str, data: bytes, file_name: str, user: str, charter: Charter | None, *,
+              preset_name: str | None = None, preset: Preset | None = None, date_format: str | None = None,
+              progress: Progress = _quiet) -> UploadResult:
+    """prepare + commit in one call (the command line and tests)."""
+    timezone = charter.schedule.timezone if charter else "Europe/London"
+    prepared = prepare_upload(con, table_name, data, file_name, preset_name=preset_name, preset=preset,
+                              date_format=date_format, timezone=timezone, progress=progress)
+    try:
+        return commit_upload(con, prepared, user, charter, progress)
+    finally:
+        prepared.close()
+
+
+def load_path(con, table_name: str, path: str | Path, user: str, charter: Charter | None, **options) -> UploadResult:
+    source = Path(path)
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise UploadRefused(f"Cannot read {source}: {error.strerror}.") from error
+    return load_file(con, table_name, data, source.name, user, charter, **options)

@@ -1,0 +1,151 @@
+"""Column presets: how a vendor's export (or a saved custom layout) maps onto a canonical table.
+
+Built-in presets are TOML files in store/presets/; managers' saved mappings live in the database
+(table saved_presets) so that they travel with the data and its backups.
+"""
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from store.tables import TABLES
+
+BUILT_IN_DIR = Path(__file__).with_name("presets")
+DURATION_UNITS = {"seconds": 1_000_000, "minutes": 60_000_000, "hours": 3_600_000_000}
+
+
+@dataclass(frozen=True)
+class KindRule:
+    column: str
+    complaint: tuple[str, ...]
+    match: str = "value"          # value: the whole cell; token: any comma/space separated word
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    table: str
+    columns: dict[str, tuple[str, ...]]                     # canonical -> accepted headers
+    detect: tuple[str, ...] = ()
+    durations: dict[str, tuple[str, str]] = field(default_factory=dict)  # stop -> (header, unit)
+    kind_rule: KindRule | None = None
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # canonical -> {source: value}
+    description: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+
+@dataclass(frozen=True)
+class ResolvedMapping:
+    """A preset applied to one file's header row: canonical column -> header position."""
+    preset: Preset
+    columns: dict[str, int]
+    durations: dict[str, tuple[int, str]]
+    kind_column: int | None
+    missing_required: list[str]
+
+
+def normalise_header(header: str) -> str:
+    return header.replace("\ufeff", "").strip().casefold()
+
+
+def _preset_from_dict(raw: dict) -> Preset:
+    columns = {k: tuple(v) if isinstance(v, list) else (v,) for k, v in raw.get("columns", {}).items()}
+    durations = {k: (v["column"], v.get("unit", "minutes")) for k, v in raw.get("durations", {}).items()}
+    kind = raw.get("kind") or raw.get("kind_rule")
+    kind_rule = None
+    if kind:
+        kind_rule = KindRule(kind["column"], tuple(str(x).casefold() for x in kind["complaint"]), kind.get("match", "value"))
+    values = {k: {str(a).casefold(): str(b) for a, b in v.items()} for k, v in raw.get("values", {}).items()}
+    return Preset(raw["name"], raw["table"], columns, tuple(raw.get("detect", ())), durations, kind_rule, values,
+                  raw.get("description", ""))
+
+
+def canonical_preset(table: str) -> Preset:
+    names = TABLES[table].column_names
+    return Preset("canonical", table, {n: (n,) for n in names}, tuple(TABLES[table].required),
+                  description="Charter Desk's own column names (spec section 1)")
+
+
+def built_in_presets() -> list[Preset]:
+    return [_preset_from_dict(tomllib.loads(p.read_text())) for p in sorted(BUILT_IN_DIR.glob("*.toml"))]
+
+
+def saved_presets(con) -> list[Preset]:
+    rows = con.cursor().execute("SELECT definition FROM saved_presets ORDER BY name").fetchall()
+    return [_preset_from_dict(json.loads(r[0])) for r in rows]
+
+
+def presets_for(con, table: str) -> list[Preset]:
+    """Every preset that can load `table`: canonical first, then vendors, then saved ones."""
+    found = [canonical_preset(table)]
+    found += [p for p in built_in_presets() if p.table == table]
+    if con is not None:
+        found += [p for p in saved_presets(con) if p.table == table]
+    return found
+
+
+def find_preset(con, table: str, name: str) -> Preset | None:
+    for preset in presets_for(con, table):
+        if preset.name == name.casefold() or preset.name == name:
+            return preset
+    return None
+
+
+def resolve(preset: Preset, headers: list[str]) -> ResolvedMapping:
+    position = {}
+    for index, header in enumerate(headers):
+        position.setdefault(normalise_header(header), index)
+
+    def first_present(alternatives) -> int | None:
+        for alternative in alternatives:
+            if normalise_header(alternative) in position:
+                return position[normalise_header(alternative)]
+        return None
+
+    columns = {}
+    for canonical, alternatives in preset.columns.items():
+        found = first_present(alternatives)
+        if found is not None:
+            columns[canonical] = found
+    durations = {}
+    for stop, (header, unit) in preset.durations.items():
+        found = first_present([header])
+        if found is not None:
+            durations[stop] = (found, unit)
+    kind_column = first_present([preset.kind_rule.column]) if preset.kind_rule else None
+    missing = [c for c in TABLES[preset.table].required if c not in columns]
+    return ResolvedMapping(preset, columns, durations, kind_column, missing)
+
+
+def detect(con, table: str, headers: list[str]) -> Preset | None:
+    """The preset whose identifying headers all appear, preferring the most specific; None if none."""
+    present = {normalise_header(h) for h in headers}
+    best, best_score = None, 0
+    for preset in presets_for(con, table):
+        wanted = {normalise_header(h) for h in preset.detect}
+        if wanted and wanted <= present:
+            score = len(wanted) + (0.5 if preset.name != "canonical" else 0)
+            if score > best_score:
+                best, best_score = preset, score
+    return best
+
+
+def save_preset(cursor, preset: Preset, user: str) -> None:
+    cursor.execute(
+        "INSERT OR REPLACE INTO saved_presets VALUES (?, ?, ?, ?, now())",
+        [preset.name, preset.table, preset.to_json(), user],
+    ).fetchall()
+
+
+def custom_preset(name: str, table: str, mapping: dict[str, str], kind_rule: KindRule | None = None) -> Preset:
+    """A preset from an interactive mapping (canonical column -> the file's header)."""
+    clean = name.strip().casefold()
+    if not clean or clean in {"canonical", "zendesk", "freshdesk", "zammad", "osticket"}:
+        raise ValueError("Choose a preset name that is not empty and not a built-in preset's name.")
+    columns = {canonical: (header,) for canonical, header in mapping.items() if header}
+    return Preset(clean, table, columns, tuple(columns[c][0] for c in TABLES[table].required if c in columns),
+                  kind_rule=kind_rule, description=f"Saved mapping for {table}")

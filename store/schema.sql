@@ -1,0 +1,175 @@
+-- The one place that creates tables. Every uploaded row version is kept with its batch;
+-- `contacts`, `customers` and `prices` hold the winning version per key (spec section 4).
+
+CREATE SEQUENCE IF NOT EXISTS batch_ids START 1;
+
+CREATE TABLE IF NOT EXISTS batches (
+    batch_id        INTEGER PRIMARY KEY,
+    table_name      VARCHAR NOT NULL,
+    file_name       VARCHAR NOT NULL,
+    loaded_at       TIMESTAMPTZ NOT NULL,
+    loaded_by       VARCHAR NOT NULL,
+    checksum        VARCHAR NOT NULL,
+    preset          VARCHAR,
+    encoding        VARCHAR,
+    rows_in_file    INTEGER,
+    rows_loaded     INTEGER,
+    rows_new        INTEGER,
+    rows_updated    INTEGER,
+    rows_unchanged  INTEGER,
+    rows_rejected   INTEGER,
+    status          VARCHAR NOT NULL DEFAULT 'loaded',   -- loaded | undone
+    undone_at       TIMESTAMPTZ,
+    undone_by       VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS rejected_rows (
+    batch_id    INTEGER NOT NULL,
+    row_number  BIGINT NOT NULL,     -- as a spreadsheet numbers it: the header is row 1
+    reason      VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS audit_log (
+    happened_at TIMESTAMPTZ NOT NULL,
+    user_name   VARCHAR NOT NULL,
+    action      VARCHAR NOT NULL,
+    detail      VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS meta (
+    key     VARCHAR PRIMARY KEY,
+    value   VARCHAR
+);
+
+-- Row versions: the canonical columns plus where they came from.
+CREATE TABLE IF NOT EXISTS contact_versions (
+    batch_id INTEGER NOT NULL, row_number BIGINT NOT NULL,
+    ticket_id VARCHAR NOT NULL, opened_at TIMESTAMPTZ NOT NULL, customer_id VARCHAR,
+    kind VARCHAR NOT NULL, channel VARCHAR, priority VARCHAR, team VARCHAR, agent VARCHAR,
+    partner VARCHAR, category VARCHAR, acknowledged_at TIMESTAMPTZ, first_response_at TIMESTAMPTZ,
+    resolved_at TIMESTAMPTZ, follow_up_at TIMESTAMPTZ, reopened_count INTEGER NOT NULL,
+    csat INTEGER, updated_at TIMESTAMPTZ
+);
+CREATE TABLE IF NOT EXISTS contacts AS SELECT * FROM contact_versions LIMIT 0;
+
+CREATE TABLE IF NOT EXISTS customer_versions (
+    batch_id INTEGER NOT NULL, row_number BIGINT NOT NULL,
+    customer_id VARCHAR NOT NULL, joined_at DATE NOT NULL, left_at DATE,
+    segment VARCHAR, product VARCHAR, region VARCHAR
+);
+CREATE TABLE IF NOT EXISTS customers AS SELECT * FROM customer_versions LIMIT 0;
+
+CREATE TABLE IF NOT EXISTS price_versions (
+    batch_id INTEGER NOT NULL, row_number BIGINT NOT NULL,
+    customer_id VARCHAR NOT NULL, period DATE NOT NULL, price_paid DECIMAL(18, 4) NOT NULL,
+    product VARCHAR, new_customer_price DECIMAL(18, 4), channel VARCHAR
+);
+CREATE TABLE IF NOT EXISTS prices AS SELECT * FROM price_versions LIMIT 0;
+
+-- Derived from the charter: rebuilt by charter/engine.py, never edited by hand.
+CREATE TABLE IF NOT EXISTS work_calendar (
+    day_index     INTEGER,      -- 0, 1, 2 ... over working days only
+    day           DATE,
+    open_at       TIMESTAMPTZ,
+    close_at      TIMESTAMPTZ,
+    cum_before_us BIGINT,       -- working microseconds before this day's opening
+    cum_end_us    BIGINT        -- ... and at its closing
+);
+
+-- Per contact: working-time position of each clock instant (schedule-dependent, standard-independent).
+CREATE TABLE IF NOT EXISTS contact_clocks (
+    ticket_id        VARCHAR,
+    opened_week      DATE,          -- ISO week (Monday) of opened_at in the charter timezone
+    opened_local     TIMESTAMP,     -- wall-clock time of arrival, for hour x weekday views
+    opened_date      DATE,
+    resolved_week    DATE,
+    ack_stop_at      TIMESTAMPTZ,   -- earlier of acknowledged_at and first_response_at
+    w_opened_us      BIGINT,        -- cumulative working microseconds at each instant
+    w_ack_us         BIGINT,
+    w_first_us       BIGINT,
+    w_resolved_us    BIGINT,
+    w_follow_us      BIGINT,
+    day0_opened      INTEGER,       -- business_days day 0 index for a clock starting at opened_at
+    day0_resolved    INTEGER
+);
+
+-- Per contact and in-scope standard: the clock and its deadline; the outcome depends on as_of
+-- and is decided in queries/ (pending turns into missed as time passes).
+CREATE TABLE IF NOT EXISTS contact_facts (
+    standard_id   VARCHAR,
+    ticket_id     VARCHAR,
+    week          DATE,
+    start_at      TIMESTAMPTZ,
+    stop_at       TIMESTAMPTZ,
+    deadline_at   TIMESTAMPTZ,
+    w_start_us    BIGINT,
+    w_stop_us     BIGINT,
+    day0_index    INTEGER
+);
+
+-- Working-time arithmetic on the calendar above (used by charter/engine.py and queries/).
+-- Position of instant t in cumulative working time, given the calendar day found by
+-- `ASOF JOIN work_calendar ON t >= open_at` (0 before the calendar starts).
+CREATE OR REPLACE MACRO working_us(t, open_at, cum_before_us, cum_end_us) AS (
+    CASE WHEN t IS NULL THEN NULL
+         ELSE coalesce(cum_before_us + least(greatest(epoch_us(t) - epoch_us(open_at), 0),
+                                             cum_end_us - cum_before_us), 0)
+    END
+);
+
+-- A naive wall-clock time in zone tz as an instant (spec section 2): ICU moves a time inside the
+-- spring gap forward by the gap, but gives the later of two autumn repeats, so we step back to
+-- the earlier occurrence when it reads the same on the wall clock.
+CREATE OR REPLACE MACRO offset_before_us(l, tz) AS (
+    epoch_us(timezone(tz, timezone(tz, l) - INTERVAL 1 DAY)) - epoch_us(timezone(tz, l) - INTERVAL 1 DAY)
+);
+CREATE OR REPLACE MACRO local_to_utc(l, tz) AS (
+    CASE WHEN make_timestamp(epoch_us(l) - offset_before_us(l, tz))::TIMESTAMPTZ < timezone(tz, l)
+              AND timezone(tz, make_timestamp(epoch_us(l) - offset_before_us(l, tz))::TIMESTAMPTZ) = l
+         THEN make_timestamp(epoch_us(l) - offset_before_us(l, tz))::TIMESTAMPTZ
+         ELSE timezone(tz, l)
+    END
+);
+
+CREATE TABLE IF NOT EXISTS saved_presets (
+    name        VARCHAR PRIMARY KEY,
+    table_name  VARCHAR NOT NULL,
+    definition  VARCHAR NOT NULL,   -- JSON of store.presets.Preset
+    saved_by    VARCHAR NOT NULL,
+    saved_at    TIMESTAMPTZ NOT NULL
+);
+
+-- The dashboard's shared filters (sidebar / CLI --from --to) applied to contacts, with each
+-- contact's clocks. Every KPI query starts here so a filter means the same thing everywhere.
+-- A blank partner is in-house; `products` keeps contacts of customers holding those products.
+CREATE OR REPLACE MACRO filtered_contacts(date_from, date_to, channels, teams, partners, products) AS TABLE
+SELECT c.*, k.* EXCLUDE (ticket_id)
+FROM contacts c JOIN contact_clocks k ON k.ticket_id = c.ticket_id
+WHERE (date_from IS NULL OR k.opened_date >= date_from)
+  AND (date_to IS NULL OR k.opened_date <= date_to)
+  AND (len(channels) = 0 OR list_contains(channels, c.channel))
+  AND (len(teams) = 0 OR list_contains(teams, c.team))
+  AND (len(partners) = 0 OR list_contains(partners, coalesce(c.partner, 'In-house')))
+  AND (len(products) = 0 OR c.customer_id IN (SELECT customer_id FROM customers WHERE list_contains(products, product)));
+
+-- Outcome of one clock against its deadline at as_of (spec section 3); pending turns into missed
+-- as time passes, so this is decided when asked, not stored.
+CREATE OR REPLACE MACRO clock_outcome(start_at, stop_at, deadline_at, as_of) AS (
+    CASE WHEN stop_at IS NOT NULL AND stop_at < start_at THEN 'invalid'
+         WHEN stop_at IS NOT NULL AND stop_at <= deadline_at THEN 'met'
+         WHEN stop_at IS NOT NULL THEN 'missed'
+         WHEN as_of > deadline_at THEN 'missed'
+         ELSE 'pending'
+    END
+);
+
+-- Completed years between two dates, like an age (the anniversary counts on the day).
+CREATE OR REPLACE MACRO completed_years(from_day, to_day) AS (
+    year(to_day) - year(from_day)
+    - CASE WHEN month(to_day) * 100 + day(to_day) < month(from_day) * 100 + day(from_day) THEN 1 ELSE 0 END
+);
+
+CREATE OR REPLACE MACRO tenure_band(years) AS (
+    CASE WHEN years < 1 THEN '<1y' WHEN years < 2 THEN '1-2y' WHEN years < 3 THEN '2-3y'
+         WHEN years < 5 THEN '3-5y' ELSE '5y+' END
+);

@@ -1,0 +1,84 @@
+"""The three canonical tables of spec section 1: their columns, types, keys and required columns."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str            # text | lower_text | timestamp | date | integer | csat | decimal | kind
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class CanonicalTable:
+    name: str
+    versions: str                 # the table that keeps every uploaded row version
+    key: tuple[str, ...]          # the upsert key
+    columns: tuple[Column, ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def has_updated_at(self) -> bool:
+        return "updated_at" in self.column_names
+
+
+CONTACTS = CanonicalTable(
+    "contacts", "contact_versions", ("ticket_id",),
+    (
+        Column("ticket_id", "text", True),
+        Column("opened_at", "timestamp", True),
+        Column("customer_id", "text"),
+        Column("kind", "kind"),
+        Column("channel", "lower_text"),
+        Column("priority", "lower_text"),
+        Column("team", "text"),
+        Column("agent", "text"),
+        Column("partner", "text"),
+        Column("category", "text"),
+        Column("acknowledged_at", "timestamp"),
+        Column("first_response_at", "timestamp"),
+        Column("resolved_at", "timestamp"),
+        Column("follow_up_at", "timestamp"),
+        Column("reopened_count", "count"),
+        Column("csat", "csat"),
+        Column("updated_at", "timestamp"),
+    ),
+)
+
+CUSTOMERS = CanonicalTable(
+    "customers", "customer_versions", ("customer_id",),
+    (
+        Column("customer_id", "text", True),
+        Column("joined_at", "date", True),
+        Column("left_at", "date"),
+        Column("segment", "text"),
+        Column("product", "text"),
+        Column("region", "text"),
+    ),
+)
+
+PRICES = CanonicalTable(
+    "prices", "price_versions", ("customer_id", "product", "period"),
+    (
+        Column("customer_id", "text", True),
+        Column("period", "date", True),
+        Column("price_paid", "money", True),
+        Column("product", "text"),
+        Column("new_customer_price", "money"),
+        Column("channel", "lower_text"),
+    ),
+)
+
+TABLES = {t.name: t for t in (CONTACTS, CUSTOMERS, PRICES)}

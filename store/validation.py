@@ -1,0 +1,219 @@
+"""SQL that turns the staged text cells of an upload into typed canonical values and reasons.
+
+Each canonical column becomes one SQL expression for its value and zero or more expressions that
+yield a plain-language reason when the cell is bad (spec section 4: a bad value is rejected with
+its row, never blanked or truncated). Everything runs set-wise in DuckDB.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from store.presets import DURATION_UNITS, ResolvedMapping
+from store.tables import CanonicalTable, Column
+
+MAX_TEXT_LENGTH = 1000
+
+ISO_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?\s*([Zz]|[+-]\d{2}(:?\d{2})?)$"
+ISO_LOCAL = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?$"
+DAY_MONTH = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})([ T].*)?$"
+ISO_DATE_PREFIX = r"^\d{4}-\d{2}-\d{2}([T ].*)?$"
+SPACE_BEFORE_OFFSET = r"\s+([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$"
+FIRST_GROUP = r"\1"
+
+_TIMES = ["%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p"]
+_SEPARATORS = ["/", ".", "-"]
+
+
+def _formats(order: str) -> list[str]:
+    day_first = order == "dayfirst"
+    formats = []
+    for sep in _SEPARATORS:
+        for year in ("%Y", "%y"):
+            date_part = sep.join(["%d", "%m", year] if day_first else ["%m", "%d", year])
+            formats += [f"{date_part} {t}" for t in _TIMES] + [date_part]
+    return formats
+
+
+DATE_FORMATS = {"dayfirst": _formats("dayfirst"), "monthfirst": _formats("monthfirst")}
+DATE_FORMAT_LABELS = {"dayfirst": "day first (DD/MM/YYYY)", "monthfirst": "month first (MM/DD/YYYY)"}
+
+
+def sql_text(value: str) -> str:
+    """A trusted literal (from code or a preset, never from file content) as SQL text."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def sql_list(values: list[str]) -> str:
+    return "[" + ", ".join(sql_text(v) for v in values) + "]"
+
+
+def parse_timestamp_sql(cell: str, date_format: str | None) -> str:
+    """An instant (TIMESTAMPTZ) from text: ISO with offset is converted; naive is charter-local."""
+    parts = [
+        f"WHEN regexp_full_match({cell}, {sql_text(ISO_WITH_OFFSET)}) THEN TRY_CAST(regexp_replace("
+        f"{cell}, {sql_text(SPACE_BEFORE_OFFSET)}, {sql_text(FIRST_GROUP)}) AS TIMESTAMPTZ)",
+        f"WHEN regexp_full_match({cell}, {sql_text(ISO_LOCAL)}) THEN local_to_utc(TRY_CAST({cell} AS TIMESTAMP), $tz)",
+    ]
+    if date_format:
+        parts.append(
+            f"WHEN regexp_full_match({cell}, {sql_text(DAY_MONTH)}) THEN "
+            f"local_to_utc(try_strptime({cell}, {sql_list(DATE_FORMATS[date_format])}), $tz)"
+        )
+    return "CASE " + " ".join(parts) + " END"
+
+
+def parse_date_sql(cell: str, date_format: str | None) -> str:
+    parts = [f"WHEN regexp_full_match({cell}, {sql_text(ISO_DATE_PREFIX)}) THEN TRY_CAST(left({cell}, 10) AS DATE)"]
+    if date_format:
+        parts.append(
+            f"WHEN regexp_full_match({cell}, {sql_text(DAY_MONTH)}) THEN "
+            f"try_strptime({cell}, {sql_list(DATE_FORMATS[date_format])})::DATE"
+        )
+    return "CASE " + " ".join(parts) + " END"
+
+
+@dataclass(frozen=True)
+class ColumnSql:
+    name: str
+    value: str                 # typed value expression
+    reasons: list[str]         # expressions that are a reason text when the cell is bad, else NULL
+
+
+def _cell(position: int | None, mapping: ResolvedMapping, canonical: str) -> str:
+    """The trimmed text of a mapped cell (NULL when blank), with the preset's value translations."""
+    if position is None:
+        return "NULL::VARCHAR"
+    cell = f"nullif(trim(c{position}), '')"
+    translations = mapping.preset.values.get(canonical)
+    if not translations:
+        return cell
+    cases = " ".join(
+        f"WHEN {sql_text(source)} THEN {('NULL' if not target else sql_text(target))}"
+        for source, target in translations.items()
+    )
+    return f"(CASE lower({cell}) {cases} ELSE {cell} END)"
+
+
+def _reason(condition: str, message_sql: str) -> str:
+    return f"CASE WHEN {condition} THEN {message_sql} END"
+
+
+def _quoted(cell: str) -> str:
+    """The offending value inside a reason, shortened for display only (the row is rejected whole)."""
+    return f"'''' || CASE WHEN length({cell}) > 40 THEN left({cell}, 40) || '…' ELSE {cell} END || ''''"
+
+
+def column_sql(column: Column, mapping: ResolvedMapping, date_format: str | None) -> ColumnSql:
+    name, cell = column.name, _cell(mapping.columns.get(column.name), mapping, column.name)
+    reasons = []
+    if column.required:
+        reasons.append(_reason(f"{cell} IS NULL", sql_text(f"{name} is missing")))
+    if column.kind in ("text", "lower_text"):
+        value = f"lower({cell})" if column.kind == "lower_text" else cell
+        reasons.append(_reason(f"length({cell}) > {MAX_TEXT_LENGTH}",
+                               sql_text(f"{name} is longer than {MAX_TEXT_LENGTH:,} characters")))
+    elif column.kind == "timestamp":
+        value = parse_timestamp_sql(cell, date_format)
+        reasons.append(_reason(f"{cell} IS NOT NULL AND ({value}) IS NULL",
+                               f"{sql_text(name + ': cannot read ')} || {_quoted(cell)} || ' as a date and time'"))
+    elif column.kind == "date":
+        value = parse_date_sql(cell, date_format)
+        reasons.append(_reason(f"{cell} IS NOT NULL AND ({value}) IS NULL",
+                               f"{sql_text(name + ': cannot read ')} || {_quoted(cell)} || ' as a date'"))
+    elif column.kind == "count":
+        value = f"coalesce(TRY_CAST({cell} AS INTEGER), 0)"
+        reasons.append(_reason(f"{cell} IS NOT NULL AND NOT regexp_full_match({cell}, '^[0-9]{{1,6}}$')",
+                               f"{sql_text(name + ' must be a whole number of 0 or more, not ')} || {_quoted(cell)}"))
+    elif column.kind == "csat":
+        value = f"TRY_CAST({cell} AS INTEGER)"
+        reasons.append(_reason(f"{cell} IS NOT NULL AND NOT regexp_full_match({cell}, '^[1-5]$')",
+                               f"{sql_text(name + ' must be a whole number from 1 to 5, not ')} || {_quoted(cell)}"))
+    elif column.kind == "money":
+        value = f"TRY_CAST({cell} AS DECIMAL(18, 4))"
+        reasons.append(_reason(f"{cell} IS NOT NULL AND NOT regexp_full_match({cell}, '^-?[0-9]{{1,13}}(\\.[0-9]{{1,4}})?$')",
+                               f"{sql_text(name + ' must be a number such as 12.50, not ')} || {_quoted(cell)}"))
+        reasons.append(_reason(f"TRY_CAST({cell} AS DECIMAL(18, 4)) < 0", sql_text(f"{name} is negative")))
+    elif column.kind == "kind":
+        value, kind_reasons = _kind_sql(cell, mapping)
+        reasons += kind_reasons
+    else:  # pragma: no cover - tables.py lists every kind above
+        raise ValueError(column.kind)
+    return ColumnSql(name, value, reasons)
+
+
+def _kind_sql(cell: str, mapping: ResolvedMapping) -> tuple[str, list[str]]:
+    rule = mapping.preset.kind_rule
+    if rule is not None and mapping.kind_column is not None:
+        source = f"lower(trim(c{mapping.kind_column}))"
+        if rule.match == "token":
+            test = f"list_has_any(regexp_split_to_array({source}, '[,;\\s]+'), {sql_list(list(rule.complaint))})"
+        else:
+            test = f"list_contains({sql_list(list(rule.complaint))}, {source})"
+        return f"CASE WHEN coalesce({test}, false) THEN 'complaint' ELSE 'enquiry' END", []
+    normalised = f"lower({cell})"
+    reason = _reason(f"{cell} IS NOT NULL AND {normalised} NOT IN ('enquiry', 'complaint')",
+                     f"'kind must be enquiry or complaint, not ' || {_quoted(cell)}")
+    return f"coalesce({normalised}, 'enquiry')", [reason]
+
+
+def duration_stop_sql(stop_value: str, opened_value: str, position: int, unit: str, name: str) -> tuple[str, str]:
+    """Stop time from a vendor duration column when the timestamp itself is absent."""
+    cell = f"nullif(trim(c{position}), '')"
+    micros = f"TRY_CAST({cell} AS DOUBLE) * {DURATION_UNITS[unit]}"
+    value = f"coalesce({stop_value}, {opened_value} + to_microseconds(CAST({micros} AS BIGINT)))"
+    reason = _reason(f"{cell} IS NOT NULL AND (TRY_CAST({cell} AS DOUBLE) IS NULL OR TRY_CAST({cell} AS DOUBLE) < 0)",
+                     f"{sql_text(name + ' duration must be a number of ' + unit + ' of 0 or more, not ')} || {_quoted(cell)}")
+    return value, reason
+
+
+def table_checks(table: CanonicalTable, values: dict[str, str]) -> list[str]:
+    """Reasons that involve two columns of the same row."""
+    if table.name == "customers":
+        return [_reason(f"({values['left_at']}) < ({values['joined_at']})", "'left_at is before joined_at'")]
+    return []
+
+
+def validated_select(table: CanonicalTable, mapping: ResolvedMapping, date_format: str | None,
+                     field_count: int) -> str:
+    """SELECT over `staged` giving row_number, the canonical typed columns and `reasons`."""
+    columns = {c.name: column_sql(c, mapping, date_format) for c in table.columns}
+    values = {name: sql.value for name, sql in columns.items()}
+    reasons = [r for sql in columns.values() for r in sql.reasons]
+    for stop, (position, unit) in mapping.durations.items():
+        values[stop], reason = duration_stop_sql(values[stop], values["opened_at"], position, unit, stop)
+        reasons.append(reason)
+    reasons += table_checks(table, values)
+    last_field = f"c{field_count - 1}"
+    structure = (
+        f"CASE WHEN overflow IS NOT NULL THEN 'the row has more fields than the header ({field_count})' "
+        f"WHEN {last_field} IS NULL THEN 'the row has fewer fields than the header ({field_count})' END"
+    )
+    value_list = ",\n       ".join(f"{expr} AS {name}" for name, expr in values.items())
+    return f"""
+SELECT row_number,
+       {value_list},
+       CASE WHEN ({structure}) IS NOT NULL THEN [{structure}]
+            ELSE list_filter([{', '.join(reasons)}], lambda r: r IS NOT NULL) END AS reasons
+FROM staged
+"""
+
+
+def day_month_evidence_sql(mapping: ResolvedMapping, table: CanonicalTable) -> str | None:
+    """Largest first and second number of dd/mm-or-mm/dd cells, to tell day-first from month-first."""
+    cells = [
+        f"nullif(trim(c{mapping.columns[c.name]}), '')"
+        for c in table.columns if c.kind in ("timestamp", "date") and c.name in mapping.columns
+    ]
+    if not cells:
+        return None
+    unions = " UNION ALL ".join(f"SELECT {cell} AS v FROM staged" for cell in cells)
+    pattern = sql_text(DAY_MONTH)
+    return f"""
+SELECT max(TRY_CAST(regexp_extract(v, {pattern}, 1) AS INTEGER)),
+       max(TRY_CAST(regexp_extract(v, {pattern}, 2) AS INTEGER)),
+       count(*) FILTER (WHERE regexp_full_match(v, {pattern})),
+       any_value(v) FILTER (WHERE TRY_CAST(regexp_extract(v, {pattern}, 1) AS INTEGER) > 12),
+       any_value(v) FILTER (WHERE TRY_CAST(regexp_extract(v, {pattern}, 2) AS INTEGER) > 12),
+       any_value(v) FILTER (WHERE regexp_full_match(v, {pattern}))
+FROM ({unions})
+"""
