@@ -1,0 +1,96 @@
+"""What every page shares: the cached database connection, the charter, the data version and
+cached query results. Pages ask for numbers by query name; caches key on the data version, which
+changes with each upload, undo or charter edit, so nobody ever sees stale figures.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from charter import engine
+from charter.model import Charter, CharterError, charter_path, load_charter
+from queries import Filters, NO_FILTERS, run
+from queries.kpis import as_of as query_as_of, kpi_report
+from store import db
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str):
+    return db.connect(path)
+
+
+def connection():
+    return _connection(str(db.database_path()))
+
+
+@st.cache_resource(show_spinner=False)
+def _charter(path: str, modified: float) -> Charter:
+    return load_charter(path)
+
+
+def charter() -> Charter:
+    path = charter_path()
+    return _charter(str(path), path.stat().st_mtime if path.exists() else 0.0)
+
+
+def ensure_facts_current() -> None:
+    """The charter file may have been edited by hand: recompute clocks once if it changed."""
+    con, current = connection(), charter()
+    cursor = con.cursor()
+    try:
+        if engine.facts_are_current(cursor, current):
+            return
+    finally:
+        cursor.close()
+    with st.spinner("The charter changed: recomputing every contact's deadlines…"):
+        with db.write_transaction(con) as writer:
+            if not engine.facts_are_current(writer, current):
+                engine.refresh(writer, current)
+                db.bump_data_version(writer)
+
+
+def data_version() -> int:
+    return db.data_version(connection())
+
+
+def cache_key() -> tuple[int, str]:
+    return data_version(), charter().fingerprint()
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def _cached_query(name: str, filters: Filters, key: tuple, parameters: tuple) -> pd.DataFrame:
+    return run(connection(), name, filters, **dict(parameters))
+
+
+def query(name: str, filters: Filters = NO_FILTERS, **parameters) -> pd.DataFrame:
+    """A named query's result, cached until the data or the charter changes."""
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in parameters.items()))
+    return _cached_query(name, filters, cache_key(), frozen).copy()
+
+
+@st.cache_data(show_spinner=False, max_entries=50)
+def _cached_kpis(filters: Filters, key: tuple) -> dict:
+    return kpi_report(connection(), charter(), filters)
+
+
+def kpis(filters: Filters = NO_FILTERS) -> dict:
+    return _cached_kpis(filters, cache_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=20)
+def _cached_as_of(key: tuple) -> datetime | None:
+    return query_as_of(connection())
+
+
+def as_of() -> datetime | None:
+    return _cached_as_of(cache_key())
+
+
+def has_contacts() -> bool:
+    return as_of() is not None
+
+
+__all__ = ["CharterError", "as_of", "charter", "connection", "data_version", "ensure_facts_current",
+           "has_contacts", "kpis", "query"]

@@ -1,0 +1,58 @@
+"""The dashboard-wide filters in the sidebar. They live in the URL (bind="query-params"), so a
+copied link opens exactly the same view."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from components import context
+from queries import Filters
+
+DEFAULT_WEEKS = 13  # a quarter: the span a Monday meeting usually looks back over
+
+
+def default_period(first_day: date, last_day: date) -> tuple[date, date]:
+    monday = last_day - timedelta(days=last_day.weekday())
+    return max(first_day, monday - timedelta(weeks=DEFAULT_WEEKS - 1)), last_day
+
+
+def _options(frame, dimension: str) -> list[str]:
+    return frame.loc[frame["dimension"] == dimension, "value"].tolist()
+
+
+def sidebar_filters() -> Filters:
+    """Render the filters once (from app.py) and remember them for the page that runs next."""
+    span = context.query("data_span")
+    first_day, last_day = span["first_day"].iloc[0], span["last_day"].iloc[0]
+    options = context.query("filter_options")
+    with st.sidebar:
+        st.markdown("**Filters** · apply to every page")
+        period = None
+        if first_day is not None and first_day == first_day:  # NaT-safe: no contacts yet -> no period
+            first_day, last_day = first_day.date() if hasattr(first_day, "date") else first_day, \
+                last_day.date() if hasattr(last_day, "date") else last_day
+            period = st.date_input(
+                "Period (contacts opened)", value=default_period(first_day, last_day),
+                min_value=first_day, max_value=last_day, format="YYYY-MM-DD", key="period", bind="query-params",
+            )
+        channels = st.multiselect("Channel", _options(options, "channel"), key="channel", bind="query-params",
+                                  placeholder="All channels")
+        teams = st.multiselect("Team", _options(options, "team"), key="team", bind="query-params",
+                               placeholder="All teams")
+        partners = st.multiselect("Partner", _options(options, "partner"), key="partner", bind="query-params",
+                                  placeholder="In-house and all partners")
+        products = st.multiselect("Product", _options(options, "product"), key="product", bind="query-params",
+                                  placeholder="All products")
+    date_from = date_to = None
+    if period:
+        date_from = period[0]
+        date_to = period[1] if len(period) > 1 else period[0]
+    filters = Filters(date_from, date_to, tuple(channels), tuple(teams), tuple(partners), tuple(products))
+    st.session_state["_filters"] = filters
+    return filters
+
+
+def current_filters() -> Filters:
+    """The filters the sidebar set in this run (pages call this; app.py renders the widgets)."""
+    return st.session_state.get("_filters", Filters())

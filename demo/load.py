@@ -1,0 +1,37 @@
+"""Build the bundled demo database: generate the fictional company's exports and load them through
+the same upload path a manager uses (so the demo also exercises presets, batches and the charter)."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from charter.model import load_charter
+from store import db
+from store.ingest import load_path
+
+DEMO_USER = "demo"
+
+
+def build_demo_database(path: str | Path | None = None, contacts: int = 150_000, customers: int = 20_000,
+                        progress: Callable[[str], None] = lambda message: None) -> str:
+    """(Re)create the database file with demo data; returns a one-line summary."""
+    from demo.generate import write_demo_csvs
+
+    target = Path(path) if path else db.database_path()
+    for leftover in (target, target.with_name(target.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    charter = load_charter()
+    with tempfile.TemporaryDirectory(prefix="charterdesk-demo-") as folder:
+        progress(f"Generating demo exports ({contacts:,} contacts, {customers:,} customers)…")
+        files = write_demo_csvs(folder, contacts=contacts, customers=customers)
+        con = db.connect(target)
+        try:
+            loaded = []
+            for table in ("customers", "prices", "contacts"):
+                progress(f"Loading {table}…")
+                result = load_path(con, table, files[table], DEMO_USER, charter, preset_name="canonical")
+                loaded.append(f"{result.rows_loaded:,} {table}")
+        finally:
+            con.close()
+    return f"Demo database ready at {target}: " + ", ".join(loaded) + "."

@@ -1,0 +1,5 @@
+"""Placeholder."""
+import streamlit as st
+
+st.title("complaints")
+st.info("This page is being built.")
