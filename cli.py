@@ -10,7 +10,7 @@ import getpass
 import json
 import os
 import sys
-from datetime import date
+from datetime import date, datetime, timezone
 
 EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
 
@@ -89,16 +89,25 @@ def command_kpis(args) -> int:
     from queries.kpis import kpi_report
 
     con, charter = _open()
-    report = kpi_report(con, charter, Filters(date_from=args.date_from, date_to=args.date_to))
+    report = kpi_report(con, charter, Filters(date_from=args.date_from, date_to=args.date_to), at=args.as_of)
     print(json.dumps(report, indent=2 if not args.json else None))
     return EXIT_OK
 
 
 def command_demo(args) -> int:
     from demo.load import build_demo_database
+    from store.db import database_path
 
+    if args.if_missing and database_path().exists():
+        print(f"Using the existing database {database_path()} (delete it or run `python cli.py demo` to rebuild).")
+        return EXIT_OK
     print(build_demo_database(progress=lambda message: print(message, flush=True)))
     return EXIT_OK
+
+
+def _instant(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -125,9 +134,12 @@ def parser() -> argparse.ArgumentParser:
     kpis.add_argument("--json", action="store_true", help="compact JSON (the default output is indented JSON)")
     kpis.add_argument("--from", dest="date_from", type=date.fromisoformat)
     kpis.add_argument("--to", dest="date_to", type=date.fromisoformat)
+    kpis.add_argument("--as-of", type=_instant, help="judge open clocks at this instant instead of the latest "
+                      "timestamp in the data (ISO 8601; without an offset it is UTC)")
     kpis.set_defaults(run=command_kpis)
 
     demo = commands.add_parser("demo", help="(re)create the database with the bundled demo data")
+    demo.add_argument("--if-missing", action="store_true", help="only when there is no database yet")
     demo.set_defaults(run=command_demo)
     return top
 
@@ -143,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     except UploadRefused as error:
         print(f"refused: {error}", file=sys.stderr)
         return EXIT_REFUSED
+    except BrokenPipeError:  # output piped into `head` and friends
+        return EXIT_OK
     except (CharterError, DatabaseBusy) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR

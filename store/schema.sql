@@ -156,8 +156,9 @@ WHERE (date_from IS NULL OR k.opened_date >= date_from)
 -- as time passes, so this is decided when asked, not stored.
 CREATE OR REPLACE MACRO clock_outcome(start_at, stop_at, deadline_at, as_of) AS (
     CASE WHEN stop_at IS NOT NULL AND stop_at < start_at THEN 'invalid'
-         WHEN stop_at IS NOT NULL AND stop_at <= deadline_at THEN 'met'
-         WHEN stop_at IS NOT NULL THEN 'missed'
+         -- a stop later than as_of (only when the user sets an earlier as_of) has not happened yet
+         WHEN stop_at IS NOT NULL AND stop_at <= as_of AND stop_at <= deadline_at THEN 'met'
+         WHEN stop_at IS NOT NULL AND stop_at <= as_of THEN 'missed'
          WHEN as_of > deadline_at THEN 'missed'
          ELSE 'pending'
     END
