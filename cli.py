@@ -105,6 +105,22 @@ def command_demo(args) -> int:
     return EXIT_OK
 
 
+def command_backup(args) -> int:
+    from store.backup import backup
+
+    con, _ = _open()
+    print(f"backup written to {backup(con, args.folder)}")
+    return EXIT_OK
+
+
+def command_restore(args) -> int:
+    from store.backup import restore
+
+    print(f"database {restore(args.folder)} restored from {args.folder}")
+    _open()  # recompute the charter clocks if the charter changed since the backup
+    return EXIT_OK
+
+
 def _instant(text: str) -> datetime:
     moment = datetime.fromisoformat(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
@@ -141,6 +157,13 @@ def parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="(re)create the database with the bundled demo data")
     demo.add_argument("--if-missing", action="store_true", help="only when there is no database yet")
     demo.set_defaults(run=command_demo)
+    backup = commands.add_parser("backup", help="export the whole database to a folder (Parquet)")
+    backup.add_argument("folder")
+    backup.set_defaults(run=command_backup)
+
+    restore = commands.add_parser("restore", help="replace the database with a backup folder")
+    restore.add_argument("folder")
+    restore.set_defaults(run=command_restore)
     return top
 
 
@@ -157,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_REFUSED
     except BrokenPipeError:  # output piped into `head` and friends
         return EXIT_OK
-    except (CharterError, DatabaseBusy) as error:
+    except (CharterError, DatabaseBusy, FileExistsError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except Exception as error:  # the last line of defence: plain words, no traceback

@@ -252,7 +252,13 @@ class WorkCalendar:
         days = np.arange(first_day, last_day + 1, dtype=np.int64)
         is_working = np.isin(weekday_of(days), sorted(weekdays))
         is_working &= ~np.isin(days, sorted(closed_days))
+        self.first_day = first_day
         self.working_days = days[is_working]
+        # Per calendar day: is it a working day, and how many working days come before it (= the
+        # index of the first working day on or after it). Table lookups are far cheaper than a
+        # binary search per row.
+        self.is_working = is_working
+        self.working_days_before = np.cumsum(is_working) - is_working
         self.opens, self.length = opens, closes - opens
 
     def add(self, times: np.ndarray, working_seconds: np.ndarray) -> np.ndarray:
@@ -260,10 +266,9 @@ class WorkCalendar:
         next opening, so adding 0 moves an evening time to the next morning."""
         day = times // DAY
         time_of_day = times - day * DAY
-        index = np.searchsorted(self.working_days, day)
-        index_in_range = np.minimum(index, len(self.working_days) - 1)
-        is_working_day = self.working_days[index_in_range] == day
-        elapsed_today = np.where(is_working_day,
+        offset = np.clip(day - self.first_day, 0, len(self.is_working) - 1)
+        index = self.working_days_before[offset]
+        elapsed_today = np.where(self.is_working[offset],
                                  np.clip(time_of_day - self.opens, 0, self.length), 0)
         target = index * self.length + elapsed_today + np.rint(working_seconds).astype(np.int64)
         target_day = target // self.length
@@ -455,12 +460,13 @@ def new_customer_price_series(rng: np.random.Generator, first_month: int, n_mont
     return series
 
 
-def completed_years(from_day: np.ndarray, to_day: np.ndarray) -> np.ndarray:
-    """Whole years from one date to another, like an age (the anniversary counts on the day)."""
-    fy, fm, fd = date_parts(from_day)
-    ty, tm, td = date_parts(to_day)
-    before_anniversary = (tm < fm) | ((tm == fm) & (td < fd))
-    return ty - fy - before_anniversary
+def completed_years(joined_day: np.ndarray, period_day: np.ndarray) -> np.ndarray:
+    """(customers, periods) whole years of tenure, like an age: the anniversary counts on the day.
+    Date parts are taken once per customer and once per period, then broadcast."""
+    jy, jm, jd = (part[:, None] for part in date_parts(joined_day))
+    py, pm, pd_ = (part[None, :] for part in date_parts(period_day))
+    before_anniversary = (pm < jm) | ((pm == jm) & (pd_ < jd))
+    return py - jy - before_anniversary
 
 
 def generate_customers_and_prices(rng: np.random.Generator, n: int, window: Window):
@@ -489,7 +495,7 @@ def generate_customers_and_prices(rng: np.random.Generator, n: int, window: Wind
 
     # Price walk: each anniversary the customer is repriced from the then new-customer price,
     # plus a loyalty "penalty" of a few percent per completed year.
-    tenure = completed_years(joined_day[:, None], period_day[None, :])          # (n, periods)
+    tenure = completed_years(joined_day, period_day)                             # (n, periods)
     walk_rate = np.clip(rng.normal(0.045, 0.015, n), 0.0, 0.10)
     personal_offset = rng.normal(0.0, 0.02, n)
     join_year, join_month, _ = date_parts(joined_day)
@@ -527,7 +533,7 @@ def generate_customers_and_prices(rng: np.random.Generator, n: int, window: Wind
     row_ncp = np.round(ncp[product[row_customer], row_period], 2)
     ncp_missing = rng.random(len(row_customer)) < NCP_BLANK_SHARE
     prices = pa.table({
-        "customer_id": customers.ids.take(pa.array(row_customer)),
+        "customer_id": customer_column(row_customer, customers.ids),
         "period": pa.array(period_day[row_period].astype(np.int32), type=pa.date32()),
         "price_paid": money(price[row_customer, row_period]),
         "product": dictionary_column(product[row_customer], [p.name for p in PRODUCTS]),
@@ -557,17 +563,16 @@ def customers_table(customers: Customers) -> pa.Table:
 def sample_arrivals(rng, n: int, window: Window, story: DailyStory) -> np.ndarray:
     """Opening times (local seconds): days weighted by the story, hours by the intraday profile
     (flatter at weekends and on bank holidays)."""
-    cumulative = np.cumsum(story.volume)
-    day_index = np.searchsorted(cumulative, rng.random(n) * cumulative[-1], side="right")
-    day_index = np.minimum(day_index, len(cumulative) - 1)
     quiet_day = (weekday_of(window.days) >= 5) | story.is_bank_holiday
-    weekday_cdf = np.cumsum(WEEKDAY_HOURLY) / np.sum(WEEKDAY_HOURLY)
-    weekend_cdf = np.cumsum(WEEKEND_HOURLY) / np.sum(WEEKEND_HOURLY)
-    u = rng.random(n)
-    hour = np.where(quiet_day[day_index], np.searchsorted(weekend_cdf, u, side="right"),
-                    np.searchsorted(weekday_cdf, u, side="right"))
-    seconds = np.minimum(hour, 23) * HOUR + rng.integers(0, HOUR, n)
-    opened = (window.first_day + day_index) * DAY + seconds
+    weekday_share = np.asarray(WEEKDAY_HOURLY) / np.sum(WEEKDAY_HOURLY)
+    weekend_share = np.asarray(WEEKEND_HOURLY) / np.sum(WEEKEND_HOURLY)
+    hour_share = np.where(quiet_day[:, None], weekend_share[None, :], weekday_share[None, :])
+    cell_weight = (story.volume[:, None] * hour_share).ravel()     # (day, hour) cells in order
+    # One multinomial draw gives the count per hour of the window; repeating the cell numbers
+    # yields arrival hours already in time order (cheap to sort later).
+    per_cell = rng.multinomial(n, cell_weight / cell_weight.sum())
+    hour_of_window = np.repeat(np.arange(len(cell_weight), dtype=np.int64), per_cell)
+    opened = window.first_day * DAY + hour_of_window * HOUR + rng.integers(0, HOUR, n)
     return np.minimum(opened, window.cap)
 
 
@@ -577,17 +582,18 @@ def link_customers(rng, opened: np.ndarray, customers: Customers) -> np.ndarray:
     questions). Rejection sampling: a few vectorised rounds, leftovers stay unlinked."""
     n = len(opened)
     linked = np.full(n, -1, dtype=np.int64)
-    if len(customers.joined_day) == 0:
+    # An urn holding each customer about 10 x propensity times: drawing from it is a weighted
+    # draw at the cost of one array lookup (a binary search per row is slow at 10M rows).
+    urn = np.repeat(np.arange(len(customers.joined_day)),
+                    np.rint(10 * customers.contact_propensity).astype(np.int64))
+    if len(urn) == 0:
         return linked
-    cumulative = np.cumsum(customers.contact_propensity)
     opened_day = opened // DAY
     pending = np.flatnonzero(rng.random(n) < CUSTOMER_LINK_SHARE)
     for _ in range(8):
         if len(pending) == 0:
             break
-        draw = np.searchsorted(cumulative, rng.random(len(pending)) * cumulative[-1],
-                               side="right")
-        draw = np.minimum(draw, len(cumulative) - 1)
+        draw = urn[rng.integers(0, len(urn), len(pending))]
         day = opened_day[pending]
         active = (customers.joined_day[draw] <= day) & (day <= customers.left_day[draw] + 30)
         linked[pending[active]] = draw[active]

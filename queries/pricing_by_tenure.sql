@@ -27,7 +27,8 @@ SELECT b.band,
        quantile_cont(x.price_paid / nullif(x.benchmark, 0) - 1, 0.25) FILTER (WHERE x.benchmark IS NOT NULL) AS gap_p25,
        quantile_cont(x.price_paid / nullif(x.benchmark, 0) - 1, 0.75) FILTER (WHERE x.benchmark IS NOT NULL) AS gap_p75,
        avg((x.price_paid > x.benchmark)::INTEGER) FILTER (WHERE x.benchmark IS NOT NULL) AS share_above,
-       sum(greatest(0, x.price_paid - x.benchmark)) FILTER (WHERE x.benchmark IS NOT NULL) AS penalty
+       -- Kahan summation and rounding keep the money total identical whatever the scan order
+       round(fsum(greatest(0, x.price_paid - x.benchmark)) FILTER (WHERE x.benchmark IS NOT NULL), 6) AS penalty
 FROM bands b LEFT JOIN benchmarked x ON x.band = b.band
 GROUP BY b.band, b.band_order
 ORDER BY b.band_order

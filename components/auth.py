@@ -1,0 +1,250 @@
+"""Who may change things: viewers see the KPI pages; only managers upload, undo, save presets and
+edit the charter.
+
+Two ways to be a manager, chosen by configuration:
+- single sign-on: when `.streamlit/secrets.toml` has an `[auth]` section, Streamlit's built-in OIDC
+  login (`st.login`) is used and managers are the addresses listed in `[managers] emails`;
+- otherwise a manager password, kept only as a salted scrypt hash, in the environment variable
+  CHARTERDESK_MANAGER_PASSWORD_HASH (systemd, tests) or in secrets as `manager_password_hash`
+  (written by `python cli.py set-manager-password`). The environment wins when both are set.
+With neither, the manager pages are read-only and say how to set a password.
+
+Pages call `require_manager()` to render the sign-in prompt, and `manager_for_action()` at the
+moment of every change, so a session that lost its rights (password changed, signed out, removed
+from the managers list) cannot act on a page it rendered earlier.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets as token_source
+import time
+from pathlib import Path
+
+import streamlit as st
+import tomlkit
+
+ENV_HASH = "CHARTERDESK_MANAGER_PASSWORD_HASH"
+SECRET_HASH = "manager_password_hash"
+DEFAULT_SECRETS_PATH = Path(".streamlit/secrets.toml")
+SET_PASSWORD_COMMAND = "python cli.py set-manager-password"
+
+# scrypt cost: 16 MiB of memory and ~50 ms per check; guessing is slow, signing in is not.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+SCRYPT_MAX_N = 2**20          # refuse absurd costs in a stored value (memory exhaustion)
+SESSION_HOURS = 12            # a password sign-in lasts a working day
+MAX_FAILURES, LOCKOUT_SECONDS = 5, 60
+
+_SESSION = "_manager_session"
+_FAILURES = "_manager_failures"
+
+
+# ----------------------------------------------------------------------------- password hashes
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p,
+                          maxmem=128 * r * (n + p + 2) + 1024 * 1024, dklen=32)
+
+
+def hash_password(password: str) -> str:
+    """A salted scrypt hash as `scrypt$n$r$p$salt_hex$hash_hex` (safe to store in secrets)."""
+    if not password:
+        raise ValueError("The manager password cannot be empty.")
+    salt = token_source.token_bytes(16)
+    digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """True when `password` matches the stored hash; False for a wrong password or a malformed hash."""
+    try:
+        scheme, n, r, p, salt_hex, hash_hex = str(stored).strip().split("$")
+        n, r, p = int(n), int(r), int(p)
+        salt, expected = bytes.fromhex(salt_hex), bytes.fromhex(hash_hex)
+    except ValueError:
+        return False
+    if scheme != "scrypt" or not (1 < n <= SCRYPT_MAX_N) or n & (n - 1) or not (0 < r <= 64) \
+            or not (0 < p <= 16) or not salt or len(expected) != 32 or not password:
+        return False
+    try:
+        actual = _scrypt(password, salt, n, r, p)
+    except (ValueError, MemoryError):
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+def write_password_hash(stored: str, secrets_path: Path = DEFAULT_SECRETS_PATH) -> Path:
+    """Store the hash as `manager_password_hash` in secrets.toml, keeping every other secret and
+    comment. The file is replaced atomically and readable by its owner only."""
+    path = Path(secrets_path)
+    document = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
+    document[SECRET_HASH] = stored
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(document.as_string())
+    temporary.replace(path)
+    return path
+
+
+# ----------------------------------------------------------------------------- configuration
+
+def _secret(key: str, default=None):
+    """A top-level secret, or `default` when there is no secrets file or no such key."""
+    try:
+        return st.secrets[key] if key in st.secrets else default
+    except Exception:  # no secrets.toml at all, or one that does not parse
+        return default
+
+
+def _oidc_configured() -> bool:
+    return bool(_secret("auth"))
+
+
+def _configured_hash() -> str | None:
+    return (os.environ.get(ENV_HASH) or str(_secret(SECRET_HASH, "") or "")).strip() or None
+
+
+def _manager_emails() -> set[str]:
+    managers = _secret("managers", {}) or {}
+    emails = managers.get("emails", []) if hasattr(managers, "get") else []
+    if isinstance(emails, str):
+        emails = [emails]
+    return {str(e).strip().casefold() for e in emails if str(e).strip()}
+
+
+def mode() -> str:
+    """'oidc', 'password' or 'none' (no way to sign in as a manager is configured)."""
+    if _oidc_configured():
+        return "oidc"
+    return "password" if _configured_hash() else "none"
+
+
+def _hash_fingerprint(stored: str) -> str:
+    # The session remembers which hash it proved itself against (not the hash itself): changing
+    # the password ends every earlier manager session.
+    return hashlib.sha256(stored.encode()).hexdigest()[:16]
+
+
+def _signed_in_email() -> str | None:
+    user = st.user
+    if not user.get("is_logged_in", False):
+        return None
+    email = str(user.get("email", "") or "").strip()
+    return email or None
+
+
+# ----------------------------------------------------------------------------- the role, now
+
+def manager_for_action() -> str | None:
+    """The manager's name for the audit log if this session may change things right now, else None.
+    Renders nothing: call it at the moment of the action."""
+    current = mode()
+    if current == "oidc":
+        email = _signed_in_email()
+        return email if email and email.casefold() in _manager_emails() else None
+    if current == "password":
+        session = st.session_state.get(_SESSION)
+        if not session or session["fingerprint"] != _hash_fingerprint(_configured_hash()):
+            return None
+        if time.time() - session["since"] > SESSION_HOURS * 3600:
+            st.session_state.pop(_SESSION, None)
+            return None
+        return session["name"]
+    return None
+
+
+def refuse_action(what: str) -> None:
+    """What a page shows when a change is attempted without the manager role."""
+    st.error(f"Only a signed-in manager can {what}. Nothing was changed.")
+
+
+# ----------------------------------------------------------------------------- the prompt
+
+def require_manager() -> str | None:
+    """The manager's name/email for the audit log; otherwise render the sign-in prompt (or the
+    explanation of how to configure one) and return None."""
+    manager = manager_for_action()
+    if manager:
+        _signed_in_banner(manager)
+        return manager
+    current = mode()
+    if current == "oidc":
+        _oidc_prompt()
+    elif current == "password":
+        _password_prompt()
+    else:
+        st.info(
+            "**Read-only:** no manager sign-in is configured, so uploads, undo and charter edits are "
+            f"switched off. To allow them, run `{SET_PASSWORD_COMMAND}` on the server (it stores a salted "
+            f"hash in `.streamlit/secrets.toml`), or set the environment variable `{ENV_HASH}` to such a "
+            "hash, or configure single sign-on with an `[auth]` section and `[managers] emails` in "
+            "`.streamlit/secrets.toml`.",
+            icon=":material/lock:",
+        )
+    return None
+
+
+def _signed_in_banner(manager: str) -> None:
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    left.caption(f":material/verified_user: Signed in as manager **{manager}**")
+    if right.button("Sign out", key="manager_sign_out", icon=":material/logout:"):
+        if mode() == "oidc":
+            st.logout()
+        else:
+            st.session_state.pop(_SESSION, None)
+            st.rerun()
+
+
+def _oidc_prompt() -> None:
+    email = _signed_in_email()
+    if email:
+        st.warning(
+            f"You are signed in as {email}, which is not on the managers list, so this page is "
+            "read-only. Ask an administrator to add you to `[managers] emails` in the secrets.",
+            icon=":material/lock:",
+        )
+        if st.button("Sign out", key="manager_sign_out", icon=":material/logout:"):
+            st.logout()
+        return
+    st.info("Managers sign in to upload data, undo uploads and edit the charter.", icon=":material/lock:")
+    if st.button("Sign in", key="manager_sign_in", type="primary", icon=":material/login:"):
+        try:
+            st.login()
+        except Exception as error:  # e.g. Authlib missing or an incomplete [auth] section
+            st.error(f"Single sign-on is not working on this server: {error}")
+
+
+def _locked_for() -> int:
+    failures = st.session_state.get(_FAILURES, {"count": 0, "at": 0.0})
+    if failures["count"] < MAX_FAILURES:
+        return 0
+    return max(0, int(LOCKOUT_SECONDS - (time.time() - failures["at"])))
+
+
+def _password_prompt() -> None:
+    with st.form("manager_sign_in_form", border=True, clear_on_submit=True):
+        st.markdown("**Managers sign in** to upload data, undo uploads and edit the charter.")
+        name = st.text_input("Your name (recorded in the audit log)", key="manager_name", max_chars=80)
+        password = st.text_input("Manager password", type="password", key="manager_password")
+        submitted = st.form_submit_button("Sign in", type="primary", icon=":material/login:")
+    if not submitted:
+        return
+    wait = _locked_for()
+    if wait:
+        st.error(f"Too many wrong passwords. Try again in {wait} seconds.")
+        return
+    stored = _configured_hash()
+    if stored and verify_password(password, stored):
+        st.session_state.pop(_FAILURES, None)
+        st.session_state[_SESSION] = {
+            "name": f"{name.strip() or 'manager'} (password)",
+            "fingerprint": _hash_fingerprint(stored),
+            "since": time.time(),
+        }
+        st.rerun()
+    failures = st.session_state.get(_FAILURES, {"count": 0, "at": 0.0})
+    st.session_state[_FAILURES] = {"count": failures["count"] + 1, "at": time.time()}
+    st.error("That password is not right. Nothing was changed.")

@@ -1,0 +1,44 @@
+"""Backups: the whole database exported as Parquet files (DuckDB EXPORT DATABASE) and restored
+into a fresh file that replaces the live one only once the import has fully succeeded."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from store import db
+
+
+def _quoted(path: Path) -> str:
+    # EXPORT/IMPORT take a literal, not a bound parameter; the path comes from the operator.
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def backup(con, folder: str | Path) -> Path:
+    target = Path(folder).resolve()
+    if target.exists() and any(target.iterdir()):
+        raise FileExistsError(f"{target} is not empty; choose a new folder for the backup.")
+    target.mkdir(parents=True, exist_ok=True)
+    db.run_script(con.cursor(), f"EXPORT DATABASE {_quoted(target)} (FORMAT parquet)")
+    return target
+
+
+def restore(folder: str | Path, database: str | Path | None = None) -> Path:
+    source = Path(folder).resolve()
+    if not (source / "schema.sql").exists() or not (source / "load.sql").exists():
+        raise FileNotFoundError(f"{source} does not look like a Charter Desk backup (no schema.sql / load.sql).")
+    live = Path(database) if database else db.database_path()
+    staging = live.with_name(live.name + ".restoring")
+    for leftover in (staging, Path(str(staging) + ".wal")):
+        leftover.unlink(missing_ok=True)
+    import duckdb
+
+    fresh = duckdb.connect(str(staging))
+    try:
+        db.run_script(fresh, f"IMPORT DATABASE {_quoted(source)}")
+        db.run_script(fresh, "CHECKPOINT")
+    finally:
+        fresh.close()
+    db.connect(staging).close()  # the schema's macros and any newer tables are (re)created
+    Path(str(live) + ".wal").unlink(missing_ok=True)
+    os.replace(staging, live)
+    return live
