@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import duckdb
 
-from charter.calendar import calendar_span, working_days
+from charter.calendar import calendar_span, every_day, working_days
 from charter.model import Charter, Standard
 
 # measure -> (week, start, stop, working position of start, of stop, business-day 0 of start)
@@ -93,7 +93,7 @@ def calendar_is_current(cursor, charter: Charter) -> bool:
     """The calendar matches this charter and still covers the data with room to spare."""
     if _meta(cursor, "calendar_fingerprint") != charter.fingerprint():
         return False
-    span = cursor.execute("SELECT min(day), max(day) FROM work_calendar").fetchall()[0]
+    span = cursor.execute("SELECT min(day), max(day) FROM calendar_days").fetchall()[0]
     first_day, last_day = _data_days(cursor)
     if span[0] is None:
         return False
@@ -104,41 +104,45 @@ def calendar_is_current(cursor, charter: Charter) -> bool:
 
 def rebuild_calendar(cursor, charter: Charter) -> None:
     first, last = calendar_span(*_data_days(cursor))
-    cursor.register("calendar_frame", working_days(charter.schedule, first, last))
+    working = working_days(charter.schedule, first, last)
+    cursor.register("working_frame", working)
+    cursor.register("days_frame", every_day(working, first, last))
     try:
         _run(cursor, "DELETE FROM work_calendar")
-        _run(cursor, "INSERT INTO work_calendar SELECT * FROM calendar_frame")
+        _run(cursor, "INSERT INTO work_calendar SELECT * FROM working_frame")
+        _run(cursor, "DELETE FROM calendar_days")
+        _run(cursor, "INSERT INTO calendar_days SELECT * FROM days_frame")
     finally:
-        cursor.unregister("calendar_frame")
+        cursor.unregister("working_frame")
+        cursor.unregister("days_frame")
     _set_meta(cursor, "calendar_fingerprint", charter.fingerprint())
 
 
 CLOCKS_SQL = """
 INSERT INTO contact_clocks
 SELECT c.ticket_id,
-       date_trunc('week', timezone($tz, c.opened_at))::DATE,
-       timezone($tz, c.opened_at),
-       timezone($tz, c.opened_at)::DATE,
+       date_trunc('week', c.opened_local)::DATE,
+       c.opened_local,
+       c.opened_local::DATE,
        date_trunc('week', timezone($tz, c.resolved_at))::DATE,
        c.ack_stop_at,
-       working_us(c.opened_at, o.open_at, o.cum_before_us, o.cum_end_us),
-       working_us(c.ack_stop_at, a.open_at, a.cum_before_us, a.cum_end_us),
-       working_us(c.first_response_at, f.open_at, f.cum_before_us, f.cum_end_us),
-       working_us(c.resolved_at, r.open_at, r.cum_before_us, r.cum_end_us),
-       working_us(c.follow_up_at, u.open_at, u.cum_before_us, u.cum_end_us),
-       d0.day_index,
-       d1.day_index
+       working_us(c.opened_at, o.is_working, o.open_at, o.close_at, o.cum_before_us),
+       working_us(c.ack_stop_at, a.is_working, a.open_at, a.close_at, a.cum_before_us),
+       working_us(c.first_response_at, f.is_working, f.open_at, f.close_at, f.cum_before_us),
+       working_us(c.resolved_at, r.is_working, r.open_at, r.close_at, r.cum_before_us),
+       working_us(c.follow_up_at, u.is_working, u.open_at, u.close_at, u.cum_before_us),
+       day_zero(c.opened_at, o.is_working, o.close_at, o.day_index, o.next_day_index),
+       day_zero(c.resolved_at, r.is_working, r.close_at, r.day_index, r.next_day_index)
 FROM (SELECT ticket_id, opened_at, first_response_at, resolved_at, follow_up_at,
-             least(acknowledged_at, first_response_at) AS ack_stop_at
+             least(acknowledged_at, first_response_at) AS ack_stop_at,
+             timezone($tz, opened_at) AS opened_local
       FROM contacts {where}) c
-ASOF LEFT JOIN work_calendar o ON c.opened_at >= o.open_at
-ASOF LEFT JOIN work_calendar a ON c.ack_stop_at >= a.open_at
-ASOF LEFT JOIN work_calendar f ON c.first_response_at >= f.open_at
-ASOF LEFT JOIN work_calendar r ON c.resolved_at >= r.open_at
-ASOF LEFT JOIN work_calendar u ON c.follow_up_at >= u.open_at
--- business_days day 0: the first working day that closes after the start (spec reading 3)
-ASOF LEFT JOIN work_calendar d0 ON c.opened_at < d0.close_at
-ASOF LEFT JOIN work_calendar d1 ON c.resolved_at < d1.close_at
+-- each instant's local day; positions are then arithmetic on that day's row
+LEFT JOIN calendar_days o ON o.day = c.opened_local::DATE
+LEFT JOIN calendar_days a ON a.day = timezone($tz, c.ack_stop_at)::DATE
+LEFT JOIN calendar_days f ON f.day = timezone($tz, c.first_response_at)::DATE
+LEFT JOIN calendar_days r ON r.day = timezone($tz, c.resolved_at)::DATE
+LEFT JOIN calendar_days u ON u.day = timezone($tz, c.follow_up_at)::DATE
 """
 
 FACTS_SQL = """

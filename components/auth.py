@@ -38,6 +38,7 @@ MAX_FAILURES, LOCKOUT_SECONDS = 5, 60
 
 _SESSION = "_manager_session"
 _FAILURES = "_manager_failures"
+_ENDED = "_manager_session_ended"
 
 
 # ----------------------------------------------------------------------------- password hashes
@@ -145,20 +146,24 @@ def manager_for_action() -> str | None:
     if current == "oidc":
         email = _signed_in_email()
         return email if email and email.casefold() in _manager_emails() else None
-    if current == "password":
-        session = st.session_state.get(_SESSION)
-        if not session or session["fingerprint"] != _hash_fingerprint(_configured_hash()):
-            return None
-        if time.time() - session["since"] > SESSION_HOURS * 3600:
-            st.session_state.pop(_SESSION, None)
-            return None
+    session = st.session_state.get(_SESSION)
+    if not session:
+        return None
+    if current == "password" and session["fingerprint"] == _hash_fingerprint(_configured_hash()) \
+            and time.time() - session["since"] <= SESSION_HOURS * 3600:
         return session["name"]
+    # The password changed or was removed, or the sign-in is a working day old.
+    st.session_state.pop(_SESSION, None)
+    st.session_state[_ENDED] = True
     return None
 
 
-def refuse_action(what: str) -> None:
-    """What a page shows when a change is attempted without the manager role."""
-    st.error(f"Only a signed-in manager can {what}. Nothing was changed.")
+def acting_manager(what: str) -> str | None:
+    """At the moment of an action: the manager's name, or None after saying the action is refused."""
+    manager = manager_for_action()
+    if not manager:
+        st.error(f"Only a signed-in manager can {what}. Nothing was changed.")
+    return manager
 
 
 # ----------------------------------------------------------------------------- the prompt
@@ -170,6 +175,9 @@ def require_manager() -> str | None:
     if manager:
         _signed_in_banner(manager)
         return manager
+    if st.session_state.pop(_ENDED, False):
+        st.warning("Your manager sign-in has ended (the password was changed or a working day has passed). "
+                   "Nothing was changed; sign in again to continue.", icon=":material/lock_clock:")
     current = mode()
     if current == "oidc":
         _oidc_prompt()
@@ -239,6 +247,7 @@ def _password_prompt() -> None:
     stored = _configured_hash()
     if stored and verify_password(password, stored):
         st.session_state.pop(_FAILURES, None)
+        st.session_state.pop(_ENDED, None)
         st.session_state[_SESSION] = {
             "name": f"{name.strip() or 'manager'} (password)",
             "fingerprint": _hash_fingerprint(stored),

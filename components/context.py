@@ -13,6 +13,7 @@ from charter import engine
 from charter.model import Charter, CharterError, charter_path, load_charter
 from queries import Filters, NO_FILTERS, run
 from queries.kpis import as_of as query_as_of, kpi_report
+from queries.whatif import expectation_gap
 from store import db
 
 
@@ -88,9 +89,20 @@ def as_of() -> datetime | None:
     return _cached_as_of(cache_key())
 
 
+@st.cache_data(show_spinner=False, max_entries=100)
+def _cached_whatif(filters: Filters, standard_id: str, within: float, unit: str, key: tuple) -> pd.DataFrame:
+    return expectation_gap(connection(), filters, standard_id, within, unit, as_of())
+
+
+def whatif(filters: Filters, standard_id: str, within: float, unit: str) -> pd.DataFrame:
+    """One standard's contacts judged against the charter and against `within` `unit` (by week, and
+    a total row with week NULL)."""
+    return _cached_whatif(filters, standard_id, float(within), unit, cache_key()).copy()
+
+
 def has_contacts() -> bool:
     return as_of() is not None
 
 
 __all__ = ["CharterError", "as_of", "charter", "connection", "data_version", "ensure_facts_current",
-           "has_contacts", "kpis", "query"]
+           "has_contacts", "kpis", "query", "whatif"]

@@ -2,6 +2,7 @@
 copied link opens exactly the same view."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import streamlit as st
@@ -56,3 +57,18 @@ def sidebar_filters() -> Filters:
 def current_filters() -> Filters:
     """The filters the sidebar set in this run (pages call this; app.py renders the widgets)."""
     return st.session_state.get("_filters", Filters())
+
+
+def previous_period(filters: Filters) -> Filters | None:
+    """The same filters over the period of the same length just before, for "change vs previous"."""
+    if filters.date_from is None or filters.date_to is None:
+        return None
+    end = filters.date_from - timedelta(days=1)
+    return replace(filters, date_from=end - (filters.date_to - filters.date_from), date_to=end)
+
+
+def describe(filters: Filters) -> str:
+    """The sidebar's non-date filters in words ('channel: email, chat · partner: In-house'), or ''."""
+    chosen = [("channel", filters.channels), ("team", filters.teams), ("partner", filters.partners),
+              ("product", filters.products)]
+    return " · ".join(f"{name}: {', '.join(values)}" for name, values in chosen if values)

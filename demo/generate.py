@@ -16,8 +16,14 @@ supplier, over about two years ending on ``end_date``:
 * customers "price walk": the longer they stay, the further they pay above the new-customer
   price, and those paying most above it (and the unhappiest) leave more often.
 
-Everything is vectorised with numpy (loops only run over small vocabularies, never over rows), so
-10 million contacts take well under a minute. The same arguments always give byte-identical files.
+Everything is vectorised with numpy (loops only run over small vocabularies, chunks and blocks,
+never over rows): 10 million contacts and 1 million customers take about a minute of one core and
+under 1 GB of memory, because contacts are generated and written a million at a time and prices a
+block of customers at a time. The same arguments always give byte-identical files.
+
+With the defaults (104 weeks to Friday 2026-11-20) the bad weeks are: Christmas 2024 and 2025, the
+April 2025 and 2026 price rises, the storm in the week of Monday 2026-01-19 and the billing-system
+migration in the week of Monday 2026-06-08 (both placed relative to end_date).
 
 Times are written the way a UK helpdesk exports them: naive Europe/London wall-clock time,
 ``YYYY-MM-DD HH:MM:SS``, blank when missing. Internally a time is a count of seconds since
@@ -30,6 +36,7 @@ import argparse
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import holidays
@@ -74,9 +81,9 @@ AGENTS_BY_TEAM = (
     ("Aisha Rahman", "Tom Fletcher", "Zoë Müller", "Gareth Hughes", "Priya Patel", "Liam Walsh",
      "Sophie Turner", "Kwame Mensah", "Hannah Brooks", "Dominika Nowak", "Callum Reid",
      "Fatima Begum", "Oliver Grant", "Megan Price", "Ravi Sharma"),
-    ("José Álvarez", "Ben Carter", "Chloe Evans", "Dafydd Rhys", "Marek Kowalski", "Jade Thompson",
-     "Imran Hussain", "Lucy Bennett", "Connor McLeod", "Ngozi Okafor", "Sam Wright",
-     "Élodie Martin", "Ryan Doyle", "Hollie Parker"),
+    ("José Álvarez", "Ben Carter", "Chloe Evans", "Dafydd Rhys", "Marek Kowalski",
+     "Jade Thompson", "Imran Hussain", "Lucy Bennett", "Connor McLeod", "Ngozi Okafor",
+     "Sam Wright", "Élodie Martin", "Ryan Doyle", "Hollie Parker"),
     ("Siân O'Brien", "Jack Robinson", "Amara Osei", "Ellie Ward", "Nathan Hall", "Bethan Morgan",
      "Tariq Aziz", "Grace Kelly-Shaw", "Owen Lloyd", "Inês Sousa"),
     ("Charlotte Webb", "Harry Mitchell", "Leah Cohen", "Daniel Okoro", "Rosie Clarke",
@@ -181,6 +188,8 @@ CUSTOMER_LINK_SHARE = 0.86    # a few draws find no active customer, leaving ~85
 INVALID_DURATION_SHARE = 0.0005
 UPDATED_AT_BLANK_SHARE = 0.05
 NCP_BLANK_SHARE = 0.10
+CHUNK_ROWS = 1_000_000        # contacts are generated and written this many at a time
+CUSTOMER_BLOCK = 200_000      # customers priced at a time (a customers x months matrix each)
 
 
 # --------------------------------------------------------------------------------------------
@@ -417,13 +426,18 @@ def build_daily_story(window: Window, rng: np.random.Generator) -> DailyStory:
 class Customers:
     ids: pa.Array
     joined_day: np.ndarray
-    left_day: np.ndarray          # NO_LEFT_DAY when still a customer
+    left_day: np.ndarray          # NO_LEFT_DAY when still a customer (set by price_history)
     product: np.ndarray
     segment: np.ndarray
     region: np.ndarray
     sales_channel: np.ndarray
     unhappiness: np.ndarray       # latent: raises contact volume, complaints and churn
     contact_propensity: np.ndarray
+    walk_rate: np.ndarray         # yearly loyalty uplift on top of the new-customer price
+    personal_offset: np.ndarray   # a customer's deal differs a little from the list price
+    negotiates: np.ndarray        # haggles back down (from negotiated_from, to negotiated_level)
+    negotiated_from: np.ndarray   # period index
+    negotiated_level: np.ndarray
 
     @property
     def family(self) -> np.ndarray:
@@ -433,9 +447,8 @@ class Customers:
 NO_LEFT_DAY = np.iinfo(np.int64).max // 4
 
 
-def code_strings(prefix: str, numbers: np.ndarray, min_width: int) -> pa.Array:
+def code_strings(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
     """prefix + zero-padded number, built in Arrow (a Python loop would dominate at 10M rows)."""
-    width = max(min_width, len(str(int(numbers.max())))) if len(numbers) else min_width
     padded = pc.utf8_lpad(pc.cast(pa.array(numbers), pa.string()), width, padding="0")
     return pc.binary_join_element_wise(prefix, padded, "")
 
@@ -469,78 +482,122 @@ def completed_years(joined_day: np.ndarray, period_day: np.ndarray) -> np.ndarra
     return py - jy - before_anniversary
 
 
-def generate_customers_and_prices(rng: np.random.Generator, n: int, window: Window):
-    """Customers with a tenure-driven price walk; churn depends on how far above the
-    new-customer price they pay and on how unhappy they are."""
-    end_day = window.last_day
+def draw_customers(rng: np.random.Generator, n: int, window: Window) -> Customers:
+    """Who the customers are and how they will be priced; when they leave is settled later by
+    price_history, because it depends on what they pay."""
     # Ten years of joiners, more of them recently (the company is growing).
-    joined_day = end_day - np.floor(3652 * rng.random(n) ** 1.4).astype(np.int64)
-    product = sample_codes(rng, [p.share for p in PRODUCTS], n)
-    segment = sample_codes(rng, SEGMENT_MIX, n)
-    region = sample_codes(rng, REGION_MIX, n)
-    sales_channel = sample_codes(rng, SALES_CHANNEL_MIX, n)
+    joined_day = window.last_day - np.floor(3652 * rng.random(n) ** 1.4).astype(np.int64)
     unhappiness = rng.gamma(2.0, 0.5, n)
-    contact_propensity = rng.gamma(1.2, 1 / 1.2, n) * (0.6 + 0.4 * unhappiness)
+    return Customers(
+        ids=code_strings("C", np.arange(1, n + 1), max(6, len(str(n)))),
+        joined_day=joined_day,
+        left_day=np.full(n, NO_LEFT_DAY, dtype=np.int64),
+        product=sample_codes(rng, [p.share for p in PRODUCTS], n),
+        segment=sample_codes(rng, SEGMENT_MIX, n),
+        region=sample_codes(rng, REGION_MIX, n),
+        sales_channel=sample_codes(rng, SALES_CHANNEL_MIX, n),
+        unhappiness=unhappiness,
+        contact_propensity=rng.gamma(1.2, 1 / 1.2, n) * (0.6 + 0.4 * unhappiness),
+        walk_rate=np.clip(rng.normal(0.045, 0.015, n), 0.0, 0.10),
+        personal_offset=rng.normal(0.0, 0.02, n),
+        # A few long-standing customers threaten to leave and negotiate back down.
+        negotiates=rng.random(n) < 0.12,
+        negotiated_from=rng.integers(0, 1 << 30, n),   # reduced modulo the number of periods
+        negotiated_level=1 + rng.uniform(0.0, 0.08, n),
+    )
 
-    # Billing periods: first of each month inside the window.
+
+@dataclass
+class PriceBook:
+    """The monthly billing periods of the window and the new-customer price of each product."""
+
+    period_day: np.ndarray        # first of each month inside the window (epoch days)
+    next_period_day: np.ndarray
+    first_series_month: int       # months since 1970-01 of series[:, 0]
+    series: np.ndarray            # (products, months): new-customer price over eleven years
+
+    @property
+    def new_customer_price(self) -> np.ndarray:
+        """(products, periods)"""
+        period_month = self.period_day.astype("datetime64[D]").astype("datetime64[M]")
+        return self.series[:, period_month.astype(np.int64) - self.first_series_month]
+
+
+def build_price_book(rng: np.random.Generator, window: Window) -> PriceBook:
     first_period = np.datetime64(window.start, "M") + (window.start.day > 1)
     periods = np.arange(first_period, np.datetime64(window.end, "M") + 1)
-    period_day = periods.astype("datetime64[D]").astype(np.int64)
-    next_period_day = (periods + 1).astype("datetime64[D]").astype(np.int64)
-
     first_series_month = int(np.datetime64(window.end, "M").astype(np.int64)) - 11 * 12
-    ncp_series = new_customer_price_series(rng, first_series_month, 11 * 12 + 1)
-    period_series_index = periods.astype(np.int64) - first_series_month
-    ncp = ncp_series[:, period_series_index]                      # (products, periods)
+    return PriceBook(periods.astype("datetime64[D]").astype(np.int64),
+                     (periods + 1).astype("datetime64[D]").astype(np.int64),
+                     first_series_month,
+                     new_customer_price_series(rng, first_series_month, 11 * 12 + 1))
 
-    # Price walk: each anniversary the customer is repriced from the then new-customer price,
-    # plus a loyalty "penalty" of a few percent per completed year.
-    tenure = completed_years(joined_day, period_day)                             # (n, periods)
-    walk_rate = np.clip(rng.normal(0.045, 0.015, n), 0.0, 0.10)
-    personal_offset = rng.normal(0.0, 0.02, n)
+
+def prices_paid(customers: Customers, rows: slice, book: PriceBook) -> np.ndarray:
+    """(customers in rows, periods) price walk: at each anniversary a customer is repriced from
+    the then new-customer price plus a loyalty "penalty" of a few percent per completed year."""
+    joined_day = customers.joined_day[rows]
+    tenure = np.maximum(completed_years(joined_day, book.period_day), 0)
     join_year, join_month, _ = date_parts(joined_day)
-    anniversary_month = ((join_year[:, None] + np.maximum(tenure, 0) - 1970) * 12
-                         + join_month[:, None] - 1)
-    series_index = np.clip(anniversary_month - first_series_month, 0, ncp_series.shape[1] - 1)
-    walk = (1 + walk_rate[:, None]) ** np.maximum(tenure, 0)
-    # A few long-standing customers threaten to leave and negotiate back down.
-    negotiates = (rng.random(n) < 0.12) & (tenure[:, -1] >= 2)
-    negotiated_from = rng.integers(0, len(periods), n)
-    negotiated_level = 1 + rng.uniform(0.0, 0.08, n)
-    renegotiated = negotiates[:, None] & (np.arange(len(periods))[None, :] >= negotiated_from[:, None])
-    walk = np.where(renegotiated, np.minimum(walk, negotiated_level[:, None]), walk)
-    price = ncp_series[product[:, None], series_index] * walk * (1 + personal_offset[:, None])
-    price = np.maximum(np.round(price, 2), 0.0)
+    anniversary_month = (join_year[:, None] + tenure - 1970) * 12 + join_month[:, None] - 1
+    series_index = np.clip(anniversary_month - book.first_series_month, 0,
+                           book.series.shape[1] - 1)
+    walk = (1 + customers.walk_rate[rows, None]) ** tenure
+    n_periods = len(book.period_day)
+    renegotiated = ((customers.negotiates[rows] & (tenure[:, -1] >= 2))[:, None]
+                    & (np.arange(n_periods)[None, :]
+                       >= (customers.negotiated_from[rows] % n_periods)[:, None]))
+    walk = np.where(renegotiated, np.minimum(walk, customers.negotiated_level[rows, None]), walk)
+    price = (book.series[customers.product[rows, None], series_index] * walk
+             * (1 + customers.personal_offset[rows, None]))
+    return np.maximum(np.round(price, 2), 0.0)
 
-    # Churn: a monthly hazard while active, higher for customers paying far above the
-    # new-customer price and for unhappy (complaining) customers.
-    gap = price / ncp[product] - 1
-    hazard = 0.0064 * (1 + 3.0 * np.clip(gap, 0, 1)) * (0.45 + 0.55 * unhappiness[:, None])
-    at_risk = joined_day[:, None] < period_day[None, :]
+
+def simulate_churn(rng, customers: Customers, rows: slice, book: PriceBook,
+                   price: np.ndarray, last_day: int) -> np.ndarray:
+    """left_day for the customers in rows: a monthly hazard while active, higher for customers
+    paying far above the new-customer price and for unhappy (complaining) customers."""
+    joined_day = customers.joined_day[rows]
+    gap = price / book.new_customer_price[customers.product[rows]] - 1
+    hazard = (0.0064 * (1 + 3.0 * np.clip(gap, 0, 1))
+              * (0.45 + 0.55 * customers.unhappiness[rows, None]))
+    at_risk = joined_day[:, None] < book.period_day[None, :]
     churns = at_risk & (rng.random(at_risk.shape) < hazard)
     has_left = churns.any(axis=1)
     churn_period = np.argmax(churns, axis=1)
-    month_span = np.minimum(next_period_day, end_day + 1)[churn_period] - period_day[churn_period]
-    left_day = period_day[churn_period] + np.floor(rng.random(n) * month_span).astype(np.int64)
-    left_day = np.where(has_left, np.maximum(left_day, joined_day + 1), NO_LEFT_DAY)
+    period_start = book.period_day[churn_period]
+    month_span = np.minimum(book.next_period_day, last_day + 1)[churn_period] - period_start
+    left_day = period_start + np.floor(rng.random(len(joined_day)) * month_span).astype(np.int64)
+    return np.where(has_left, np.maximum(left_day, joined_day + 1), NO_LEFT_DAY)
 
-    customers = Customers(code_strings("C", np.arange(1, n + 1), 6), joined_day, left_day,
-                          product, segment, region, sales_channel, unhappiness,
-                          contact_propensity)
 
-    active = (joined_day[:, None] <= period_day[None, :]) & (left_day[:, None] >= period_day[None, :])
-    row_customer, row_period = np.nonzero(active)  # customer-major, periods ascending
-    row_ncp = np.round(ncp[product[row_customer], row_period], 2)
-    ncp_missing = rng.random(len(row_customer)) < NCP_BLANK_SHARE
-    prices = pa.table({
-        "customer_id": customer_column(row_customer, customers.ids),
-        "period": pa.array(period_day[row_period].astype(np.int32), type=pa.date32()),
-        "price_paid": money(price[row_customer, row_period]),
-        "product": dictionary_column(product[row_customer], [p.name for p in PRODUCTS]),
-        "new_customer_price": money(row_ncp, missing=ncp_missing),
-        "channel": dictionary_column(sales_channel[row_customer], SALES_CHANNELS),
-    })
-    return customers, prices
+def price_history(seed: int, customers: Customers, book: PriceBook,
+                  window: Window) -> Iterator[pa.Table]:
+    """The prices table, one block of customers at a time (bounded memory at 1M+ customers).
+    As a side effect it settles customers.left_day, which the contacts need afterwards."""
+    n = len(customers.joined_day)
+    for block, first in enumerate(range(0, n, CUSTOMER_BLOCK)):
+        rows = slice(first, min(first + CUSTOMER_BLOCK, n))
+        rng = np.random.default_rng([seed, 1, block])
+        price = prices_paid(customers, rows, book)
+        left_day = simulate_churn(rng, customers, rows, book, price, window.last_day)
+        customers.left_day[rows] = left_day
+        joined_day = customers.joined_day[rows]
+        active = ((joined_day[:, None] <= book.period_day[None, :])
+                  & (left_day[:, None] >= book.period_day[None, :]))
+        row_customer, row_period = np.nonzero(active)  # customer-major, periods ascending
+        product = customers.product[rows][row_customer]
+        new_customer_price = np.round(book.new_customer_price[product, row_period], 2)
+        yield pa.table({
+            "customer_id": customer_column(row_customer + first, customers.ids),
+            "period": pa.array(book.period_day[row_period].astype(np.int32), type=pa.date32()),
+            "price_paid": money(price[row_customer, row_period]),
+            "product": dictionary_column(product, [p.name for p in PRODUCTS]),
+            "new_customer_price": money(new_customer_price,
+                                        missing=rng.random(len(row_customer)) < NCP_BLANK_SHARE),
+            "channel": dictionary_column(customers.sales_channel[rows][row_customer],
+                                         SALES_CHANNELS),
+        })
 
 
 def customers_table(customers: Customers) -> pa.Table:
@@ -560,19 +617,22 @@ def customers_table(customers: Customers) -> pa.Table:
 # Contacts: who, what, when
 # --------------------------------------------------------------------------------------------
 
-def sample_arrivals(rng, n: int, window: Window, story: DailyStory) -> np.ndarray:
-    """Opening times (local seconds): days weighted by the story, hours by the intraday profile
-    (flatter at weekends and on bank holidays)."""
+def arrivals_per_hour(rng, n: int, window: Window, story: DailyStory) -> np.ndarray:
+    """Number of contacts opened in each hour of the window: days weighted by the story, hours by
+    the intraday profile (flatter at weekends and on bank holidays). One multinomial draw."""
     quiet_day = (weekday_of(window.days) >= 5) | story.is_bank_holiday
     weekday_share = np.asarray(WEEKDAY_HOURLY) / np.sum(WEEKDAY_HOURLY)
     weekend_share = np.asarray(WEEKEND_HOURLY) / np.sum(WEEKEND_HOURLY)
     hour_share = np.where(quiet_day[:, None], weekend_share[None, :], weekday_share[None, :])
-    cell_weight = (story.volume[:, None] * hour_share).ravel()     # (day, hour) cells in order
-    # One multinomial draw gives the count per hour of the window; repeating the cell numbers
-    # yields arrival hours already in time order (cheap to sort later).
-    per_cell = rng.multinomial(n, cell_weight / cell_weight.sum())
-    hour_of_window = np.repeat(np.arange(len(cell_weight), dtype=np.int64), per_cell)
-    opened = window.first_day * DAY + hour_of_window * HOUR + rng.integers(0, HOUR, n)
+    hour_weight = (story.volume[:, None] * hour_share).ravel()     # (day, hour) in time order
+    return rng.multinomial(n, hour_weight / hour_weight.sum())
+
+
+def arrival_times(rng, window: Window, first_hour: int, per_hour: np.ndarray) -> np.ndarray:
+    """Opening times (local seconds) for consecutive hours of the window, in hour order."""
+    hour_of_window = np.repeat(np.arange(first_hour, first_hour + len(per_hour)), per_hour)
+    opened = window.first_day * DAY + hour_of_window * HOUR
+    opened += rng.integers(0, HOUR, len(opened))
     return np.minimum(opened, window.cap)
 
 
@@ -601,10 +661,17 @@ def link_customers(rng, opened: np.ndarray, customers: Customers) -> np.ndarray:
     return linked
 
 
+def per_contact(values: np.ndarray, customer: np.ndarray, fallback) -> np.ndarray:
+    """A customer attribute for each contact; `fallback` (scalar or per-contact) where unlinked."""
+    if len(values) == 0:
+        return np.broadcast_to(fallback, customer.shape).copy()
+    return np.where(customer >= 0, values[np.maximum(customer, 0)], fallback)
+
+
 def sample_complaints(rng, customer: np.ndarray, customers: Customers, day_index: np.ndarray,
                       story: DailyStory) -> np.ndarray:
     """About 10% complaints; more from unhappy customers and in bad weeks."""
-    unhappiness = np.where(customer >= 0, customers.unhappiness[np.maximum(customer, 0)], 1.0)
+    unhappiness = per_contact(customers.unhappiness, customer, 1.0)
     probability = (BASE_COMPLAINT_RATE * (0.55 + 0.45 * unhappiness)
                    * story.complaint_factor[day_index])
     return rng.random(len(customer)) < np.minimum(probability, 0.9)
@@ -628,7 +695,8 @@ def override_topics(rng, category, mask, share, names, weights):
     """In a bad week, `share` of the rows in `mask` are about the event instead."""
     rows = np.flatnonzero(mask & (rng.random(len(category)) < share))
     codes = np.array([category_code(name) for name in names])
-    category[rows] = codes[rng.choice(len(codes), size=len(rows), p=np.asarray(weights) / sum(weights))]
+    share_of_each = np.asarray(weights) / sum(weights)
+    category[rows] = codes[rng.choice(len(codes), size=len(rows), p=share_of_each)]
     return rows
 
 
@@ -742,10 +810,11 @@ def simulate_handling(rng, opened, channel, is_complaint, priority, partner, age
                               first_response)
 
     # Resolution, counted from the first reply on office hours.
-    first_time_fix = ~is_complaint & (rng.random(n) < np.array([0.65, 0.35, 0.6, 0.35, 0.25])[channel])
+    first_time_fix_rate = np.array([0.65, 0.35, 0.6, 0.35, 0.25])  # by channel
+    first_time_fix = ~is_complaint & (rng.random(n) < first_time_fix_rate[channel])
     enquiry_work = lognormal(rng, 1.2 * WORKING_DAY, 1.0, n) * speed ** 0.7
     complaint_work = lognormal(rng, 4.0 * WORKING_DAY, 0.9, n) * speed
-    long_tail = is_complaint & (rng.random(n) < 0.06)
+    long_tail = is_complaint & (rng.random(n) < 0.045)
     complaint_work = np.where(long_tail, rng.uniform(20, 70, n) * WORKING_DAY * partner_speed,
                               complaint_work)
     reopened = sample_reopens(rng, is_complaint)
@@ -856,15 +925,52 @@ def latest_time(opened: np.ndarray, handling: Handling) -> np.ndarray:
     return np.nanmax(stacked, axis=0)
 
 
-def generate_contacts(rng, n: int, window: Window, customers: Customers) -> pa.Table:
+@dataclass
+class ContactWorld:
+    """What every chunk of contacts shares."""
+
+    window: Window
+    story: DailyStory
+    office: WorkCalendar
+    centre: WorkCalendar
+    customers: Customers
+    agent_weights: np.ndarray     # some agents take more of their team's work
+    agent_speed: np.ndarray       # and some are quicker than others
+    ticket_width: int
+
+
+def contact_chunks(seed: int, n: int, window: Window, customers: Customers) -> Iterator[pa.Table]:
+    """The contacts as Arrow tables of about CHUNK_ROWS rows each, in opening-time order.
+
+    Each chunk covers a run of consecutive hours of the window and has its own random stream, so
+    memory stays bounded at 10M+ rows and the output depends only on the arguments."""
+    rng = np.random.default_rng([seed, 2])
     story = build_daily_story(window, rng)
     office, centre = build_calendars(window)
+    world = ContactWorld(window, story, office, centre, customers,
+                         agent_weights=rng.gamma(4.0, 0.25, len(AGENTS)),
+                         agent_speed=np.exp(0.25 * rng.standard_normal(len(AGENTS))),
+                         ticket_width=max(7, len(str(n))))
+    per_hour = arrivals_per_hour(rng, n, window, story)
+    chunk_of_hour = (np.cumsum(per_hour) - per_hour) // CHUNK_ROWS
+    first_ticket = 1
+    for chunk in np.unique(chunk_of_hour[per_hour > 0]):
+        hours = np.flatnonzero(chunk_of_hour == chunk)
+        table = generate_contact_chunk(np.random.default_rng([seed, 2, int(chunk)]), world,
+                                       int(hours[0]), per_hour[hours], first_ticket)
+        first_ticket += table.num_rows
+        yield table
 
-    opened = sample_arrivals(rng, n, window, story)
+
+def generate_contact_chunk(rng, world: ContactWorld, first_hour: int, per_hour: np.ndarray,
+                           first_ticket: int) -> pa.Table:
+    window, story, customers = world.window, world.story, world.customers
+    opened = arrival_times(rng, window, first_hour, per_hour)
+    chunk_end = min(window.cap, window.first_day * DAY + (first_hour + len(per_hour)) * HOUR - 1)
+    n = len(opened)
     day_index = opened // DAY - window.first_day
     customer = link_customers(rng, opened, customers)
-    family = np.where(customer >= 0, customers.family[np.maximum(customer, 0)],
-                      sample_codes(rng, (0.55, 0.45), n))
+    family = per_contact(customers.family, customer, sample_codes(rng, (0.55, 0.45), n))
     is_complaint = sample_complaints(rng, customer, customers, day_index, story)
     category = sample_categories(rng, is_complaint, family)
     storm_rows = apply_story_topics(rng, category, is_complaint, family, day_index, story)
@@ -873,20 +979,19 @@ def generate_contacts(rng, n: int, window: Window, customers: Customers) -> pa.T
                         sample_codes(rng, ENQUIRY_PRIORITY_MIX, n))
     partner = assign_partners(rng, category)
     team = assign_teams(rng, category, is_complaint, partner)
-    agent_weights = rng.gamma(4.0, 0.25, len(AGENTS))
-    agent_speed = np.exp(0.25 * rng.standard_normal(len(AGENTS)))
-    agent = assign_agents(rng, team, agent_weights)
+    agent = assign_agents(rng, team, world.agent_weights)
 
-    # Post is logged when it is opened: during office hours on working days.
+    # Post is logged when it is opened: during office hours on working days. (Kept inside the
+    # chunk's hours so that ticket numbers follow opening times across chunks too.)
     is_letter = channel == LETTER
-    logged = office.add(opened - opened % DAY, rng.uniform(0, 6.5 * HOUR, n))
-    opened = np.where(is_letter & (logged <= window.cap), logged, opened)
+    logged = world.office.add(opened - opened % DAY, rng.uniform(0, 6.5 * HOUR, n))
+    opened = np.where(is_letter & (logged <= chunk_end), logged, opened)
     day_index = opened // DAY - window.first_day
 
     slowness = story.slowness[day_index] * np.where(team == BILLING,
                                                     story.billing_slowness[day_index], 1.0)
     handling = simulate_handling(rng, opened, channel, is_complaint, priority, partner,
-                                 agent_speed[agent], slowness, office, centre)
+                                 world.agent_speed[agent], slowness, world.office, world.centre)
     finalise_timestamps(rng, opened, handling, window)
 
     # Partner jobs are worked by the partner's staff; unanswered contacts are still unassigned.
@@ -897,9 +1002,10 @@ def generate_contacts(rng, n: int, window: Window, customers: Customers) -> pa.T
     category_missing = rng.random(n) < 0.01
     priority_missing = rng.random(n) < 0.02
 
-    order = np.argsort(opened, kind="stable")  # ticket numbers follow arrival order
-    table = pa.table({
-        "ticket_id": code_strings("BW-", np.arange(1, n + 1), 7),
+    order = np.argsort(opened, kind="stable")  # ticket numbers follow opening times
+    return pa.table({
+        "ticket_id": code_strings("BW-", np.arange(first_ticket, first_ticket + n),
+                                  world.ticket_width),
         "opened_at": timestamp_column(opened.astype(float)[order]),
         "customer_id": customer_column(customer[order], customers.ids),
         "kind": dictionary_column(is_complaint[order].astype(np.int8), ("enquiry", "complaint")),
@@ -918,7 +1024,6 @@ def generate_contacts(rng, n: int, window: Window, customers: Customers) -> pa.T
         "csat": pa.array(handling.csat[order], mask=handling.csat[order] == 0),
         "updated_at": timestamp_column(updated[order]),
     })
-    return table
 
 
 # --------------------------------------------------------------------------------------------
@@ -948,16 +1053,20 @@ def money(values: np.ndarray, missing: np.ndarray | None = None) -> pa.Array:
     return pc.cast(pa.array(np.round(values, 2), mask=missing), pa.decimal128(12, 2))
 
 
-def write_csv(table: pa.Table, path: Path) -> Path:
-    """Header unquoted (Arrow would quote it) and values unquoted: no value contains a comma,
-    quote or newline, which check_plain_text guarantees."""
-    for column in table.columns:
-        check_plain_text(column)
+def write_csv(path: Path, columns: tuple[str, ...], tables: Iterable[pa.Table]) -> Path:
+    """Writes the tables one after another under one header. Header and values are unquoted
+    (Arrow would quote every string): no value contains a comma, quote or newline, which
+    check_plain_text guarantees."""
+    options = pa_csv.WriteOptions(include_header=False, quoting_style="none",
+                                  batch_size=256 * 1024)
     with open(path, "wb") as out:
-        out.write((",".join(table.column_names) + "\n").encode())
-        pa_csv.write_csv(table, out, pa_csv.WriteOptions(include_header=False,
-                                                         quoting_style="none",
-                                                         batch_size=256 * 1024))
+        out.write((",".join(columns) + "\n").encode())
+        for table in tables:
+            if tuple(table.column_names) != columns:
+                raise ValueError(f"{path.name}: columns {table.column_names} != {columns}")
+            for column in table.columns:
+                check_plain_text(column)
+            pa_csv.write_csv(table, out, options)
     return path
 
 
@@ -977,22 +1086,27 @@ def write_demo_csvs(out_dir: str | Path, contacts: int = 150_000, customers: int
                     weeks: int = 104) -> dict[str, Path]:
     """Writes contacts.csv, customers.csv, prices.csv (canonical column names of spec section 1)
     into out_dir and returns {"contacts": path, "customers": path, "prices": path}."""
+    if contacts < 0 or customers < 0:
+        raise ValueError("contacts and customers must not be negative")
+    if weeks < 5:
+        raise ValueError("weeks must be at least 5 (the prices need a first-of-month inside)")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     window = Window.ending(end_date, weeks)
     # Separate random streams, so that e.g. more customers do not reshuffle the contact mix.
-    customer_list, prices = generate_customers_and_prices(np.random.default_rng([seed, 1]),
-                                                          customers, window)
-    contact_table = generate_contacts(np.random.default_rng([seed, 2]), contacts, window,
-                                      customer_list)
-    assert tuple(contact_table.column_names) == CONTACT_COLUMNS
-    assert tuple(prices.column_names) == PRICE_COLUMNS
-    customer_table = customers_table(customer_list)
-    assert tuple(customer_table.column_names) == CUSTOMER_COLUMNS
+    rng = np.random.default_rng([seed, 1])
+    customer_list = draw_customers(rng, customers, window)
+    book = build_price_book(rng, window)
+    # Prices first: writing them settles who left when, which customers.csv and the contacts
+    # (only active customers get in touch) depend on.
+    prices_path = write_csv(out / "prices.csv", PRICE_COLUMNS,
+                            price_history(seed, customer_list, book, window))
     return {
-        "contacts": write_csv(contact_table, out / "contacts.csv"),
-        "customers": write_csv(customer_table, out / "customers.csv"),
-        "prices": write_csv(prices, out / "prices.csv"),
+        "contacts": write_csv(out / "contacts.csv", CONTACT_COLUMNS,
+                              contact_chunks(seed, contacts, window, customer_list)),
+        "customers": write_csv(out / "customers.csv", CUSTOMER_COLUMNS,
+                               [customers_table(customer_list)]),
+        "prices": prices_path,
     }
 
 

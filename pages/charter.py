@@ -1,5 +1,227 @@
-"""Placeholder."""
-import streamlit as st
+"""Charter: the company's promises in words, and (for managers) editing them with a preview of
+the compliance they would give. Saving writes data/charter.toml keeping its comments, recomputes
+every contact's deadlines and records the edit in the audit log.
+"""
+from __future__ import annotations
 
-st.title("charter")
-st.info("This page is being built.")
+import duckdb
+import streamlit as st
+import tomlkit
+
+from charter import engine
+from charter.model import Charter, CharterError, charter_path, parse_charter, save_charter_text
+from components import auth, context
+from components.charter_editor import (
+    add_standard, comparison_frame, compliance_under, describe_changes, edit_schedule, edit_standard,
+    remove_standard, schedule_words, standards_table,
+)
+from components.filters import current_filters
+from store import db
+
+FLASH = "_charter_flash"
+BASE = "_charter_base"        # the file's text when this draft started (to notice edits by others)
+DRAFT = "_charter_draft"      # the draft's structure (standards added/removed, TOML applied)
+GENERATION = "_charter_generation"  # part of every widget key: a new draft re-creates the forms
+PREVIEW = "_charter_preview"
+
+
+def _file_text() -> str:
+    path = charter_path()
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def _start_draft(text: str) -> None:
+    st.session_state[BASE] = st.session_state[DRAFT] = text
+    st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
+    st.session_state.pop(PREVIEW, None)
+
+
+def _replace_draft(text: str) -> None:
+    """Adopt a new draft structure (it must be a valid charter) and re-create the forms from it."""
+    parse_charter(text)
+    st.session_state[DRAFT] = text
+    st.session_state[GENERATION] += 1
+    st.rerun()
+
+
+def _summary(charter: Charter):
+    if not context.has_contacts():
+        return None
+    return context.query("standards_summary", current_filters(), as_of=context.as_of(),
+                         standard_ids=[s.id for s in charter.standards])
+
+
+def _scope_options() -> dict[str, list[str]]:
+    options = context.query("filter_options")
+    found: dict[str, list[str]] = {}
+    for row in options.itertuples():
+        if row.dimension != "partner" or row.value != "In-house":
+            found.setdefault(row.dimension, []).append(str(row.value).strip().lower())
+    return {k: list(dict.fromkeys(v)) for k, v in found.items()}
+
+
+# ----------------------------------------------------------------------------- read-only view
+
+def _view(current: Charter) -> None:
+    st.subheader("Our promises")
+    st.dataframe(standards_table(current, _summary(current)), hide_index=True, width="stretch")
+    st.caption("Compliance = met / (met + missed) for the period and filters in the sidebar; contacts still "
+               "within their deadline are not counted yet.")
+    st.markdown(f"**Working hours.** {schedule_words(current.schedule)}")
+
+
+# ----------------------------------------------------------------------------- editor (managers)
+
+def _edited_document(saved_ids: set[str]) -> str:
+    """Render the forms over the draft and return the edited TOML text (the draft, edited in place)."""
+    draft = parse_charter(st.session_state[DRAFT])
+    document = tomlkit.parse(st.session_state[DRAFT])
+    generation = st.session_state[GENERATION]
+    tabs = st.tabs(["Schedule"] + [s.id for s in draft.standards])
+    with tabs[0]:
+        schedule = document.get("schedule")
+        table = schedule if schedule is not None else tomlkit.table()
+        edit_schedule(table, draft.schedule, key=f"c{generation}_schedule")
+        if schedule is None and len(table):
+            document.add("schedule", table)
+    options = _scope_options()
+    removing = None
+    for index, standard in enumerate(draft.standards):
+        with tabs[index + 1]:
+            edit_standard(document["standard"][index], standard, f"c{generation}_s{index}", options,
+                          is_new=standard.id not in saved_ids)
+            if st.button("Remove this standard", icon=":material/delete:", key=f"c{generation}_remove_{index}"):
+                removing = index
+    edited = document.as_string()
+    if removing is not None:
+        _change_structure(edited, lambda doc: remove_standard(doc, removing))
+    return edited
+
+
+def _change_structure(edited: str, change) -> None:
+    try:
+        parse_charter(edited)
+    except CharterError as error:
+        st.error(f"Fix this first: {error}")
+        return
+    document = tomlkit.parse(edited)
+    change(document)
+    _replace_draft(document.as_string())
+
+
+def _raw_editor(edited: str) -> None:
+    with st.expander("Edit the TOML directly", icon=":material/code:"):
+        st.caption("The whole charter file as it would be saved. Comments are kept.")
+        generation = st.session_state[GENERATION]
+        raw = st.text_area("charter.toml", edited, height=520, key=f"c{generation}_raw_{hash(edited)}",
+                           label_visibility="collapsed")
+        if st.button("Apply this text", key=f"c{generation}_apply_raw"):
+            try:
+                _replace_draft(raw)
+            except CharterError as error:
+                st.error(f"This text is not a valid charter, nothing was applied: {error}")
+
+
+def _preview(current: Charter, edited: Charter) -> None:
+    if not context.has_contacts():
+        st.caption("Load contacts on the Data page to preview the effect of an edit on compliance.")
+        return
+    key = (edited.fingerprint(), context.data_version(), current_filters())
+    if st.button("Preview the effect on compliance", icon=":material/query_stats:", key="charter_preview"):
+        with st.spinner("Recomputing every contact's deadlines under the edited charter…"):
+            proposed = compliance_under(context.connection(), edited, current_filters(), context.as_of())
+        now = context.query("standards_summary", current_filters(), as_of=context.as_of(),
+                            standard_ids=[s.id for s in current.standards])
+        st.session_state[PREVIEW] = (key, comparison_frame(current, now, edited, proposed))
+    held = st.session_state.get(PREVIEW)
+    if held and held[0] == key:
+        st.markdown("**Compliance now and with the edits** (same contacts, period and filters; nothing saved yet)")
+        st.dataframe(held[1], hide_index=True, width="stretch")
+
+
+def _save(edited_text: str, changes: list[str]) -> None:
+    who = auth.acting_manager("edit the charter")
+    if not who:
+        return
+    if _file_text() != st.session_state[BASE]:
+        st.error("The charter file was changed by someone else since you started editing. Nothing was saved. "
+                 "Choose 'Discard my edits' to start again from the saved file.")
+        return
+    try:
+        edited = parse_charter(edited_text)
+        with db.write_transaction(context.connection()) as cursor:
+            engine.refresh(cursor, edited)
+            db.bump_data_version(cursor)
+            db.record_audit(cursor, who, "edit charter", "; ".join(changes)[:2000])
+            save_charter_text(edited_text)  # last: if the file cannot be written, the recompute rolls back
+    except CharterError as error:
+        st.error(f"The charter was not saved: {error}")
+        return
+    except (OSError, duckdb.Error) as error:
+        st.error(f"The charter could not be saved ({error}). Nothing was changed.")
+        return
+    _start_draft(_file_text())
+    st.session_state.setdefault(FLASH, []).append(
+        "Charter saved; every contact's deadlines were recomputed, and every page now uses it.")
+    st.rerun()
+
+
+def _editor(current: Charter | None) -> None:
+    file_text = _file_text()
+    if BASE not in st.session_state:
+        _start_draft(file_text)
+    st.subheader("Edit the charter")
+    if file_text != st.session_state[BASE]:
+        st.warning("The charter file changed on disk since you started editing (someone else saved it).",
+                   icon=":material/sync_problem:")
+    try:
+        edited_text = _edited_document({s.id for s in current.standards} if current else set())
+    except CharterError:  # only when the saved file itself is broken: fix it as text
+        edited_text = st.session_state[DRAFT]
+    if st.button("Add a standard", icon=":material/add:", key="charter_add"):
+        _change_structure(edited_text, lambda doc: add_standard(
+            doc, {s.id for s in parse_charter(edited_text).standards}))
+    _raw_editor(edited_text)
+
+    st.subheader("Review and save")
+    try:
+        edited = parse_charter(edited_text)
+    except CharterError as error:
+        st.error(f"The charter cannot be saved as it is: {error}", icon=":material/error:")
+        edited = None
+    changes: list[str] = []
+    if edited_text == file_text and file_text == st.session_state[BASE]:
+        st.caption("No changes yet.")
+        return
+    if edited is not None:
+        changes = (describe_changes(current, edited) if current else ["charter file repaired"]) \
+            or ["comments or layout only"]
+        st.markdown("**What changes**\n" + "\n".join(f"- {line}" for line in changes))
+        if current is not None:
+            _preview(current, edited)
+    save, discard, _ = st.columns([2, 2, 4])
+    if save.button("Save the charter", type="primary", icon=":material/save:", key="charter_save",
+                   disabled=edited is None):
+        _save(edited_text, changes)
+    if discard.button("Discard my edits", key="charter_discard"):
+        _start_draft(file_text)
+        st.rerun()
+
+
+st.title("Charter")
+st.caption("The promises the company publishes, and the working hours behind them. Every contact is checked "
+           "against this charter.")
+for message in st.session_state.pop(FLASH, []):
+    st.success(message, icon=":material/task_alt:")
+try:
+    saved_charter = context.charter()
+except CharterError as problem:
+    st.error(f"The charter file cannot be used: {problem}")
+    saved_charter = None
+if saved_charter is not None:
+    _view(saved_charter)
+if auth.require_manager():
+    _editor(saved_charter)
+else:
+    with st.expander("The charter file (read-only)", icon=":material/description:"):
+        st.code(_file_text(), language="toml")

@@ -1,5 +1,99 @@
-"""Placeholder."""
+"""Charter compliance: are we keeping each promise, where do we break it, and which contacts?"""
 import streamlit as st
 
-st.title("compliance")
-st.info("This page is being built.")
+from components import charts, context, drill, empty, formatting as fmt
+from components.filters import current_filters, previous_period
+from components.labels import DIMENSIONS, standard_label
+from components.layout import header, period_text
+from components.tables import show_table
+from components.tiles import Tile, rag_status, show_tiles
+from components import expectation_gap
+
+filters = current_filters()
+empty.require_contacts()
+header("Charter compliance", "Are we keeping each promise, where do we break it, and which contacts?", filters)
+
+charter, as_of = context.charter(), context.as_of()
+if not charter.standards:
+    st.info("The charter has no standards yet: add your promises on the Charter page.", icon=":material/edit_note:")
+    st.stop()
+ids = [s.id for s in charter.standards]
+summary = context.query("standards_summary", filters, as_of=as_of, standard_ids=ids)
+if not (summary[["met", "missed", "pending", "invalid"]].to_numpy().sum()):
+    empty.no_rows("contacts in scope of the charter")
+
+st.subheader("All promises at a glance")
+show_table(drill.scorecard(summary, charter), "compliance-all", "charter-compliance-by-standard",
+           column_config=drill.SCORECARD_COLUMNS, style=drill.style_scorecard)
+
+st.divider()
+# The URL carries the label shown (?standard=Complaint+resolutions), so labels must be unique.
+labels = {s.id: standard_label(s) for s in charter.standards}
+labels = {i: label if list(labels.values()).count(label) == 1 else f"{label} ({i})" for i, label in labels.items()}
+chosen = st.columns(2)[0].selectbox("Promise to look into", ids, format_func=labels.get, key="standard",
+                                    bind="query-params")
+standard = charter.standard(chosen)
+row = summary.set_index("standard_id").loc[chosen]
+previous = previous_period(filters)
+before = (context.query("standards_summary", previous, as_of=as_of, standard_ids=ids).set_index("standard_id").loc[chosen]
+          if previous else None)
+st.subheader(standard.name)
+st.caption(f"Promise: {standard.promise} ({standard.measure.replace('_', ' ')} clock) · target {fmt.pct(standard.target, 0)} · "
+           "compliance = met / (met + missed); pending (clock still running, deadline not reached) and invalid "
+           "(stop before start) contacts are shown beside it, never inside it.")
+compliance = fmt.plain(row["compliance"])
+show_tiles([
+    Tile("Compliance", compliance, "share", fmt.plain(before["compliance"]) if before is not None else None,
+         rated=True, status=rag_status(compliance, standard.target), note=f"Target {fmt.pct(standard.target, 0)}"),
+    Tile("Met the promise", row["met"], "count", before["met"] if before is not None else None, better=None),
+    Tile("Missed (breaches)", row["missed"], "count", before["missed"] if before is not None else None, better="lower"),
+    Tile("Pending", row["pending"], "count", better=None, note="not yet due: not counted",
+         help="Clock still running and the deadline is after the data's as-of time."),
+    Tile("Invalid", row["invalid"], "count", better=None, note="stop before start: excluded",
+         help="The clock stops before it starts (e.g. a reply dated before the contact). Counted on the Data page."),
+], per_row=5)
+
+reset = drill.reset_counter()
+weekly = context.query("standards_weekly", filters, as_of=as_of)
+weekly = weekly[weekly["standard_id"] == chosen]
+left, right = st.columns(2)
+with left:
+    trend_state = charts.show(
+        charts.compliance_trend(weekly, standard.target, "Compliance week by week",
+                                f"% of in-scope contacts meeting the promise, by week of "
+                                f"{'resolution' if standard.measure == 'follow_up' else 'arrival'} · {period_text(filters)}"),
+        weekly, f"trend-{chosen}-{reset}", f"compliance-weekly-{chosen}", selectable=True)
+with right:
+    dimension = st.segmented_control("Break down by", list(DIMENSIONS), format_func=DIMENSIONS.get, default="partner",
+                                     key="by", bind="query-params", required=True)
+    breakdown = context.query("standards_breakdown", filters, dimension=dimension, as_of=as_of)
+    breakdown = breakdown[breakdown["standard_id"] == chosen]
+    bars_state = charts.show(
+        charts.compliance_bars(breakdown, standard.target, f"Compliance by {DIMENSIONS[dimension].lower()}",
+                               f"% meeting the promise, worst first · {period_text(filters)}"),
+        breakdown, f"breakdown-{chosen}-{dimension}-{reset}", f"compliance-by-{dimension}-{chosen}", selectable=True)
+
+week, value = drill.week_from(trend_state), drill.value_from(bars_state)
+st.subheader("The breaches behind the numbers")
+st.caption("Contacts that missed the promise: the clock stopped after the deadline, or is still running past it. "
+           "Click a week or a bar above to list only its breaches. Times are charter local time; hours late are elapsed hours.")
+drill.show_selection(week, dimension, value)
+narrowing = dict(standard_id=chosen, week=week, dimension=dimension, dimension_value=value, tz=charter.schedule.timezone,
+                 as_of=as_of)
+breaches = context.query("standard_contacts", filters, outcomes=["missed"], **narrowing)
+st.markdown(f"**{fmt.plural(len(breaches), 'breach', 'breaches')}**")
+if len(breaches):
+    show_table(breaches.drop(columns=["hours_left", "outcome"]), f"breaches-{chosen}", f"breaches-{chosen}",
+               column_config=drill.CONTACT_COLUMNS, height=380)
+
+pending = context.query("standard_contacts", filters, outcomes=["pending"], **narrowing)
+with st.expander(f"Pending: {fmt.plural(len(pending), 'contact', 'contacts')} still within the deadline "
+                 "(not counted in compliance)"):
+    if len(pending):
+        show_table(pending.drop(columns=["hours_late", "outcome", "clock_stopped"]), f"pending-{chosen}",
+                   f"pending-{chosen}", column_config=drill.CONTACT_COLUMNS, height=320)
+    else:
+        st.caption("None: every contact in view has either met or missed this promise.")
+
+st.divider()
+expectation_gap.section(filters, standard)

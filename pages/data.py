@@ -1,5 +1,337 @@
-"""Placeholder."""
+"""Data: upload a weekly export (preview, confirm, summary), map an unknown layout and save it as a
+preset, see the upload history and undo a batch, read the audit log.
+
+Viewers see the history and the audit log; every change checks the manager role at the moment it
+is made (components.auth.manager_for_action), not only when the page was drawn.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import duckdb
 import streamlit as st
 
-st.title("data")
-st.info("This page is being built.")
+from charter.model import CharterError
+from components import auth, context
+from components.uploads import (
+    HISTORY_COLUMNS, TABLE_LABELS, audit_entries, audit_frame, batch_label, file_headers, history_frame,
+    mapping_editor, mapping_problem, preset_label, rejected_csv, show_prepared, show_rejected,
+)
+from store import db
+from store.batches import UnknownBatch, list_batches, rejected_rows, undo_batch
+from store.csvfile import UploadRefused
+from store.ingest import DateFormatNeeded, PreparedUpload, UploadResult, already_loaded, commit_upload, prepare_upload
+from store.presets import find_preset, presets_for, save_preset
+from store.validation import DATE_FORMAT_LABELS
+
+AUTO = "auto"
+FLASH = "_data_flash"
+PREPARED = "_data_prepared"          # the upload being previewed: {"key", "prepared", "error"}
+RESULT = "_data_result"              # the last upload's UploadResult, shown until the next file
+NONCE = "_data_uploader_nonce"       # a new uploader key empties the uploader after a load
+DATE_QUESTION = "_data_date_question"  # (file id, message) of a file whose date order must be asked
+PENDING_PRESET = "_data_pending_preset"
+CONFIRM_UNDO = "_data_confirm_undo"
+
+
+def _flash(kind: str, message: str) -> None:
+    st.session_state.setdefault(FLASH, []).append((kind, message))
+
+
+def _show_flash() -> None:
+    for kind, message in st.session_state.pop(FLASH, []):
+        getattr(st, kind)(message)
+
+
+def _timezone() -> str:
+    try:
+        return context.charter().schedule.timezone
+    except CharterError:
+        return "Europe/London"
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+# ----------------------------------------------------------------------------- preparing an upload
+
+def _feed(bar) -> Callable[[float, str], None]:
+    """The store's progress(fraction, message) callback, drawn on a progress bar."""
+    return lambda fraction, message: bar.progress(min(fraction, 1.0), text=message)
+
+
+def _release_prepared() -> None:
+    held = st.session_state.pop(PREPARED, None)
+    if held and held["prepared"] is not None:
+        held["prepared"].close()
+
+
+def _prepare(con, table: str, uploaded, *, preset_name: str | None = None, preset=None,
+             date_format: str | None, signature: object = None) -> PreparedUpload:
+    """Validate the file once per choice of layout and date order; reruns reuse the result.
+    Raises UploadRefused (DateFormatNeeded when the date order must be asked)."""
+    key = (uploaded.file_id, table, preset_name, signature, date_format)
+    held = st.session_state.get(PREPARED)
+    if held and held["key"] == key:
+        if held["error"] is not None:
+            raise held["error"]
+        return held["prepared"]
+    _release_prepared()
+    bar = st.progress(0.0, text="Checking the file")
+    try:
+        prepared = prepare_upload(con, table, uploaded.getvalue(), uploaded.name, preset_name=preset_name,
+                                  preset=preset, date_format=date_format, timezone=_timezone(), progress=_feed(bar))
+    except UploadRefused as error:
+        st.session_state[PREPARED] = {"key": key, "prepared": None, "error": error}
+        raise
+    finally:
+        bar.empty()
+    st.session_state[PREPARED] = {"key": key, "prepared": prepared, "error": None}
+    return prepared
+
+
+def _date_order(file_id: str) -> str | None:
+    """Ask day-first or month-first when this file's dates were found ambiguous (never guessed)."""
+    question = st.session_state.get(DATE_QUESTION)
+    if not question or question[0] != file_id:
+        return None
+    st.warning(question[1], icon=":material/calendar_month:")
+    return st.radio("How does this file write its dates?", list(DATE_FORMAT_LABELS), index=None,
+                    format_func=lambda order: DATE_FORMAT_LABELS[order].capitalize(), horizontal=True,
+                    key=f"date_order_{file_id}")
+
+
+def _ask_date_order(file_id: str, error: DateFormatNeeded) -> None:
+    question = st.session_state.get(DATE_QUESTION)
+    if question and question[0] == file_id:
+        return  # the question is on the page already, waiting for an answer
+    st.session_state[DATE_QUESTION] = (file_id, str(error))
+    st.rerun()
+
+
+# ----------------------------------------------------------------------------- actions (manager only)
+
+def _load(con, prepared: PreparedUpload) -> None:
+    who = auth.acting_manager("load data")
+    if not who:
+        return
+    try:
+        charter = context.charter()
+    except CharterError as error:
+        st.error(f"The charter file cannot be used, so contacts cannot be checked against it: {error}")
+        return
+    bar = st.progress(0.0, text="Saving rows")
+    try:
+        result = commit_upload(con, prepared, who, charter, progress=_feed(bar))
+    except UploadRefused as error:
+        st.error(f"The file was refused: {error}")
+        return
+    except duckdb.Error as error:
+        st.error(f"The upload could not be saved ({_first_line(error)}). Nothing was changed; please try again.")
+        return
+    finally:
+        bar.empty()
+        _release_prepared()
+    st.session_state[RESULT] = result
+    st.session_state[NONCE] = st.session_state.get(NONCE, 0) + 1
+    st.rerun()  # every page, the sidebar filters included, now reads the new data version
+
+
+def _save_preset(con, table: str, choice, name: str) -> None:
+    who = auth.acting_manager("save a preset")
+    if not who:
+        return
+    try:
+        preset = choice.preset(table, name)
+    except ValueError as error:
+        st.error(str(error))
+        return
+    mapped = ", ".join(f"{column} <- '{headers[0]}'" for column, headers in preset.columns.items())
+    rule = f"; complaint when '{preset.kind_rule.column}' is {'/'.join(preset.kind_rule.complaint)}" \
+        if preset.kind_rule else ""
+    with db.write_transaction(con) as cursor:
+        save_preset(cursor, preset, who)
+        db.record_audit(cursor, who, "save preset", f"preset '{preset.name}' for {table}: {mapped}{rule}")
+    st.session_state[PENDING_PRESET] = preset.name
+    _flash("success", f"Preset '{preset.name}' saved. It is used for this file below and offered for later uploads.")
+    st.rerun()
+
+
+def _undo(con, batch_id: int) -> None:
+    who = auth.acting_manager("undo an upload")
+    if not who:
+        return
+    try:
+        message = undo_batch(con, batch_id, who, context.charter())
+    except (UnknownBatch, CharterError) as error:
+        st.error(str(error))
+        return
+    except duckdb.Error as error:
+        st.error(f"The undo could not be saved ({_first_line(error)}). Nothing was changed; please try again.")
+        return
+    st.session_state.pop(CONFIRM_UNDO, None)
+    st.session_state.pop(RESULT, None)  # the last upload's summary may describe what was just undone
+    _flash("success", message)
+    st.rerun()
+
+
+# ----------------------------------------------------------------------------- sections
+
+def _show_result(result: UploadResult) -> None:
+    if result.already_loaded:
+        st.info(f"{result.file_name}: " + " ".join(result.notes), icon=":material/content_copy:")
+        return
+    st.success(f"Batch {result.batch_id}: **{result.file_name}** loaded into {result.table} "
+               f"(preset {result.preset}, {result.encoding}).", icon=":material/task_alt:")
+    columns = st.columns(4)
+    for column, (label, value) in zip(columns, [("New rows", result.rows_new), ("Updated", result.rows_updated),
+                                                 ("Unchanged", result.rows_unchanged),
+                                                 ("Rejected", result.rows_rejected)]):
+        column.metric(label, f"{value:,}")
+    for note in result.notes:
+        st.info(note, icon=":material/info:")
+    if result.rows_rejected:
+        show_rejected(result.rejected, f"rejected-rows-batch-{result.batch_id}",
+                      f"{result.rows_rejected:,} row(s) were rejected; the other rows loaded.",
+                      key=f"download_result_{result.batch_id}")
+
+
+def _mapping_section(con, table: str, uploaded, headers: list[str], preset, date_format: str | None) -> None:
+    st.markdown("#### Map the file's columns")
+    st.caption("Pick the file column that feeds each Charter Desk column. Save the mapping as a preset and "
+               "the next export in the same layout is recognised by itself.")
+    choice = mapping_editor(table, headers, preset, key=f"map_{uploaded.file_id}_{table}")
+    if choice.missing_required:
+        st.info("Choose the file column for the required column(s): " + ", ".join(choice.missing_required) + ".")
+        return
+    try:
+        prepared = _prepare(con, table, uploaded, preset=choice.preset(table), date_format=date_format,
+                            signature=choice.signature())
+    except DateFormatNeeded as error:
+        _ask_date_order(uploaded.file_id, error)
+        return
+    except UploadRefused as error:
+        st.error(f"With this mapping the file is still refused: {error}")
+        return
+    show_prepared(prepared)
+    name = st.text_input("Preset name", key=f"preset_name_{uploaded.file_id}", max_chars=60,
+                         placeholder="e.g. helpdesk weekly export")
+    if st.button("Save preset and use it", type="primary", icon=":material/save:", key="save_preset"):
+        _save_preset(con, table, choice, name)
+
+
+def _upload_section(con) -> None:
+    st.subheader("Upload a weekly export")
+    table = st.radio("What is in the file?", list(TABLE_LABELS), format_func=TABLE_LABELS.get, key="upload_table")
+    # AppTest can set this uploader's files (at.file_uploader[0].set_value), so tests use the real widget.
+    uploaded = st.file_uploader("Export file: CSV from Zendesk, Freshdesk, Zammad, osTicket or a spreadsheet",
+                                key=f"upload_file_{st.session_state.get(NONCE, 0)}",
+                                help="Comma or semicolon separated, UTF-8 or Windows-1252 (Excel).")
+    if uploaded is None:
+        _release_prepared()
+        if RESULT in st.session_state:
+            _show_result(st.session_state[RESULT])
+        return
+    st.session_state.pop(RESULT, None)
+
+    names = [AUTO] + [p.name for p in presets_for(con, table)]
+    pending = st.session_state.pop(PENDING_PRESET, None)
+    if pending in names:
+        st.session_state[f"upload_preset_{table}"] = pending
+    labels = {p.name: preset_label(p) for p in presets_for(con, table)} | {AUTO: "Detect from the column headers"}
+    choice = st.selectbox("Column layout (preset)", names, format_func=labels.get, key=f"upload_preset_{table}")
+    preset = None if choice == AUTO else find_preset(con, table, choice)
+    date_format = _date_order(uploaded.file_id)
+    try:
+        prepared = _prepare(con, table, uploaded, preset_name=None if choice == AUTO else choice,
+                            date_format=date_format)
+    except DateFormatNeeded as error:
+        _ask_date_order(uploaded.file_id, error)
+        return
+    except UploadRefused as error:
+        headers = file_headers(uploaded.getvalue())
+        if headers and mapping_problem(con, table, headers, preset):
+            st.warning(str(error), icon=":material/table_edit:")
+            _mapping_section(con, table, uploaded, headers, preset, date_format)
+        else:
+            st.error(f"The file was refused, nothing was loaded: {error}", icon=":material/block:")
+        return
+
+    detected = "Detected layout" if choice == AUTO else "Layout"
+    st.success(f"{detected}: **{preset_label(prepared.preset)}**", icon=":material/table_view:")
+    show_prepared(prepared)
+    previous = already_loaded(con, table, prepared.decoded.checksum)
+    if previous is not None:
+        st.info(f"This exact file was already loaded as batch {previous}; loading it again would change nothing.",
+                icon=":material/content_copy:")
+        return
+    if prepared.rows_good == 0:
+        st.error("No row of this file can be loaded. Fix the rejected rows and upload again.")
+        return
+    if st.button(f"Load {prepared.rows_good:,} rows into {table}", type="primary", icon=":material/upload:",
+                 key="load_upload"):
+        _load(con, prepared)
+
+
+def _history_section(con, manager: str | None) -> None:
+    st.subheader("Upload history")
+    batches = list_batches(con)
+    if batches.empty:
+        st.caption("No uploads yet.")
+        return
+    st.dataframe(history_frame(batches, _timezone()), hide_index=True, width="stretch", column_config=HISTORY_COLUMNS)
+    label = batch_label(batches)
+    with_rejected = batches.loc[batches["rows_rejected"] > 0, "batch_id"].tolist()
+    if with_rejected:
+        left, right = st.columns([3, 2], vertical_alignment="bottom")
+        batch_id = left.selectbox("Rejected rows of", with_rejected, format_func=label, key="rejected_of")
+        right.download_button("Download rejected rows (CSV)", rejected_csv(rejected_rows(con, batch_id)),
+                              f"rejected-rows-batch-{batch_id}.csv", mime="text/csv", icon=":material/download:",
+                              key="download_batch_rejected", on_click="ignore")
+    if manager:
+        _undo_controls(con, batches, label)
+    else:
+        st.caption("A manager can undo any upload here (sign in above).")
+
+
+def _undo_controls(con, batches, label) -> None:
+    loaded = batches.loc[batches["status"] == "loaded", "batch_id"].tolist()
+    if not loaded:
+        return
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    pick = left.selectbox("Undo an upload", loaded, format_func=label, index=None, key="undo_pick",
+                          placeholder="Choose a batch")
+    if right.button("Undo this batch…", icon=":material/undo:", key="undo_ask", disabled=pick is None):
+        st.session_state[CONFIRM_UNDO] = pick
+    pending = st.session_state.get(CONFIRM_UNDO)
+    if pending not in loaded:
+        return
+    st.warning(f"Undo **{label(pending)}**? Its rows are removed and every row it changed goes back to the "
+               "version before it. The undo is recorded in the audit log.", icon=":material/warning:")
+    yes, no, _ = st.columns([2, 1, 3])
+    if yes.button(f"Yes, undo batch {pending}", type="primary", key="undo_yes"):
+        _undo(con, pending)
+    if no.button("Cancel", key="undo_cancel"):
+        st.session_state.pop(CONFIRM_UNDO, None)
+        st.rerun()
+
+
+def _audit_section(con) -> None:
+    st.subheader("Audit log")
+    entries = audit_frame(audit_entries(con), _timezone())
+    if entries.empty:
+        st.caption("Nothing recorded yet: uploads, undos, saved presets and charter edits appear here.")
+        return
+    st.dataframe(entries, hide_index=True, width="stretch")
+
+
+st.title("Data")
+st.caption("Load the weekly helpdesk exports, check what they will change before they do, and undo any load.")
+_show_flash()
+connection = context.connection()
+manager_name = auth.require_manager()
+if manager_name:
+    _upload_section(connection)
+_history_section(connection, manager_name)
+_audit_section(connection)

@@ -1,5 +1,44 @@
-"""Placeholder."""
+"""Overview: are we keeping the charter, and how are service, complaints and loyalty moving?"""
 import streamlit as st
 
-st.title("overview")
-st.info("This page is being built.")
+from components import charts, empty, meeting_pack, overview
+from components.filters import current_filters
+from components.layout import header
+from components.tables import download
+from components.tiles import show_tiles
+
+filters = current_filters()
+empty.require_contacts()
+title, button = st.columns([4, 1], vertical_alignment="bottom")
+with title:
+    header("Overview", "Are we keeping our promises to customers, and what is changing?", filters)
+content = overview.gather(filters)
+if not content.contacts:
+    empty.no_rows()
+with button:
+    st.download_button("Meeting pack (HTML)", data=lambda: meeting_pack.build_html(content),
+                       file_name=meeting_pack.file_name(content), mime="text/html", key="meeting-pack",
+                       icon=":material/slideshow:", type="primary", on_click="ignore",
+                       help="This page for the chosen period as one file with the charts inside; opens offline in any browser.")
+
+with st.container(border=True):
+    for area, text in content.headlines:
+        st.markdown(f"**{area}** · {text}")
+
+st.subheader("Charter scorecard")
+st.caption("Share of contacts that met each promise: met / (met + missed); pending contacts are not counted yet. "
+           "Green at or above target, amber within 5 points below, red further below.")
+show_tiles(content.scorecard, per_row=len(content.scorecard) if len(content.scorecard) <= 5 else 4)
+download(content.scorecard_table, "charter-scorecard", "scorecard", label="Download the scorecard (CSV)")
+
+st.subheader("Service, complaints and loyalty")
+show_tiles(content.tiles, per_row=3)
+
+# The week-by-week scorecard reads best at full width; the other charts go two by two.
+first, *others = content.figures or [None]
+if first is not None:
+    charts.show(first.figure, first.data, first.key, f"overview-{first.key}")
+for row in range(0, len(others), 2):
+    for column, figure in zip(st.columns(2), others[row:row + 2]):
+        with column:
+            charts.show(figure.figure, figure.data, figure.key, f"overview-{figure.key}")

@@ -1,5 +1,117 @@
-"""Placeholder."""
+"""Pricing & loyalty: do loyal customers pay more than new ones, and does it cost us customers?"""
 import streamlit as st
 
-st.title("pricing")
-st.info("This page is being built.")
+from components import charts, context, empty, formatting as fmt
+from components.filters import current_filters, previous_period
+from components.labels import standard_label
+from components.layout import header, period_text
+from components.tables import show_table
+from components.tiles import Tile, show_tiles
+from queries import Filters
+from queries.pooled import LONG_TENURE_YEARS, loyalty_penalty, period_churn, share_above_new_price
+
+filters = current_filters()
+header("Pricing & loyalty", "Do loyal customers pay more than new ones, and does it cost us customers?", filters,
+       note="Prices are the billing periods that start within the period; the product filter applies to them, the "
+            "channel, team and partner filters only to the service comparison at the bottom. Tenure = completed years "
+            "since joining. Benchmark = the new-customer price for the same product and period (else the median paid by "
+            "customers of under a year).")
+
+# Prices and churn describe customers, not contacts: only the period and the product filter apply.
+prices_in_view = Filters(filters.date_from, filters.date_to, products=filters.products)
+previous = previous_period(filters)
+prices_before = Filters(previous.date_from, previous.date_to, products=filters.products) if previous else None
+as_of = context.as_of()
+pricing = context.query("pricing_by_tenure", prices_in_view)
+if not pricing["rows"].sum():
+    if not context.query("pricing_by_tenure")["rows"].sum():
+        empty.no_data_yet("prices and customers")
+    empty.no_rows("price rows")
+walk = context.query("price_walk", prices_in_view)
+walk_before = context.query("price_walk", prices_before) if previous else None
+pricing_before = context.query("pricing_by_tenure", prices_before) if previous else None
+churn, annual = period_churn(context.query("churn_monthly", prices_in_view, as_of=as_of))
+churn_before = period_churn(context.query("churn_monthly", prices_before, as_of=as_of))[0] if previous else None
+
+
+def oldest_gap(frame):
+    return fmt.plain(frame.loc[frame["band"] == "5y+", "median_gap"].iloc[0]) if frame is not None else None
+
+
+show_tiles([
+    Tile(f"{LONG_TENURE_YEARS}y+ paying above new price", share_above_new_price(walk), "share",
+         share_above_new_price(walk_before) if walk_before is not None else None, better="lower",
+         help=f"Share of the bills of customers with {LONG_TENURE_YEARS}+ completed years above the benchmark."),
+    Tile("Median gap after 5+ years", oldest_gap(pricing), "gap", oldest_gap(pricing_before), better="lower",
+         help="Median of price paid / benchmark - 1 for customers of 5 years or more."),
+    Tile("Loyalty penalty", loyalty_penalty(walk), "money", loyalty_penalty(walk_before) if walk_before is not None else None,
+         better="lower", help="Sum over bills of what customers paid above the benchmark (never below zero).",
+         note=f"{fmt.money(loyalty_penalty(walk, LONG_TENURE_YEARS))} from {LONG_TENURE_YEARS}y+ customers"),
+    Tile("Monthly churn", churn, "share", churn_before, better="lower",
+         help="Customers who left in a month / customers active at its start, over the months of the period.",
+         note=f"{fmt.pct(annual)} a year"),
+], per_row=4)
+
+left, right = st.columns(2)
+with left:
+    shown = pricing.dropna(subset=["median_gap"])
+    charts.show(charts.spread(shown, "band", "median_gap", "gap_p25", "gap_p75", "Price gap by tenure",
+                              f"Price paid vs new-customer price: median and middle half (p25-p75) · bills in {period_text(filters)}",
+                              "Gap vs new-customer price", x_title="Tenure band"),
+                pricing, "gap-by-band", "price-gap-by-tenure-band")
+with right:
+    curve = walk.dropna(subset=["median_gap"])
+    charts.show(charts.spread(curve, "tenure_years", "median_gap", "gap_p25", "gap_p75", "Price walking",
+                              f"Median price gap by completed years as a customer (10 = 10 or more) · bills in {period_text(filters)}",
+                              "Gap vs new-customer price", as_line=True,
+                              x_title="Completed years as a customer"),
+                walk, "price-walk", "price-walking-curve")
+
+st.caption("By tenure band: customers, median gap, share of bills above the benchmark and the loyalty penalty in money.")
+show_table(pricing, "pricing-bands", "pricing-by-tenure",
+           formats={"rows": fmt.count, "customers": fmt.count, "median_gap": fmt.signed_pct, "gap_p25": fmt.signed_pct,
+                    "gap_p75": fmt.signed_pct, "share_above": fmt.pct, "penalty": fmt.money},
+           column_config={"band": "Tenure", "rows": "Bills", "customers": "Customers", "median_gap": "Median gap",
+                          "gap_p25": "Gap p25", "gap_p75": "Gap p75", "share_above": "Paying above new price",
+                          "penalty": "Loyalty penalty"})
+
+st.subheader("Does it cost us customers?")
+by_tenure = context.query("churn_by_band", prices_in_view, grouping="tenure", as_of=as_of)
+by_gap = context.query("churn_by_band", prices_in_view, grouping="price_gap", as_of=as_of)
+by_gap = by_gap[by_gap["active_customer_months"] > 0]
+left, right = st.columns(2)
+for container, frame, name, key in ((left, by_tenure, "tenure", "churn-by-tenure"), (right, by_gap, "price gap", "churn-by-price-gap")):
+    with container:
+        colours = charts.PRIMARY if name == "tenure" else charts.SECONDARY
+        charts.show(charts.bars(frame, "band", "annualised_churn", f"Churn by {name}",
+                                f"Annualised churn, 1 - (1 - average monthly churn)^12, by {name} band at each month's start · "
+                                f"{period_text(filters)}", "Annualised churn", horizontal=False, percent_axis=True,
+                                value_format=".1%", colours=colours,
+                                text=[fmt.pct(v) for v in frame["annualised_churn"]]),
+                    frame, key, key)
+
+st.subheader("Do long-standing customers get worse service?")
+st.caption("Contacts from known customers in the period, by the customer's tenure on the day they got in touch "
+           "(all sidebar filters apply).")
+service = context.query("service_by_tenure", filters, as_of=as_of, standard_ids=[s.id for s in context.charter().standards])
+if not service["contacts"].sum():
+    st.info("No contacts in view are linked to a known customer (customer_id), so service cannot be compared by tenure.",
+            icon=":material/link_off:")
+else:
+    labels = {s.id: standard_label(s) for s in context.charter().standards}
+    service = service.assign(promise=service["standard_id"].map(labels))
+    volumes = service.drop_duplicates("band")
+    left, right = st.columns([2, 3])
+    with left:
+        charts.show(charts.bars(volumes, "band", "complaints_per_1000", "Complaint rate by tenure",
+                                f"Complaints per 1,000 contacts from customers in each band · {period_text(filters)}",
+                                "Per 1,000 contacts", horizontal=False, colours=charts.PRIMARY,
+                                text=[fmt.number(v) for v in volumes["complaints_per_1000"]]),
+                    volumes[["band", "contacts", "complaints", "complaints_per_1000"]], "service-complaints",
+                    "complaint-rate-by-tenure")
+    with right:
+        charts.show(charts.grouped_bars(service, "band", "promise", "compliance", "Charter compliance by tenure",
+                                        f"% meeting each promise (met / (met + missed)) for contacts from customers in each band · {period_text(filters)}",
+                                        "% met"),
+                    service[["band", "standard_id", "promise", "met", "missed", "compliance"]], "service-compliance",
+                    "compliance-by-tenure")

@@ -1,5 +1,73 @@
-"""Placeholder."""
+"""Responsiveness: how quickly do we acknowledge and answer, and is work piling up?"""
 import streamlit as st
 
-st.title("responsiveness")
-st.info("This page is being built.")
+from components import charts, context, empty, formatting as fmt
+from components.filters import current_filters, previous_period
+from components.layout import header, period_text
+from components.tiles import Tile, show_tiles
+
+BASES = {"working": "Working hours", "calendar": "Calendar hours"}
+
+filters = current_filters()
+empty.require_contacts()
+header("Responsiveness", "How quickly do we acknowledge and answer customers, and is work piling up?", filters)
+
+basis = st.segmented_control("Measure waiting time in", list(BASES), format_func=BASES.get, default="working",
+                             key="hours", bind="query-params", required=True,
+                             help="Working hours count only the charter's opening hours (what the promises use); "
+                                  "calendar hours are the elapsed time the customer waited.")
+column, unit, kind = ("bh", "working h", "working_hours") if basis == "working" else ("hours", "h", "duration")
+summary = context.query("responsiveness_summary", filters).iloc[0]
+if not summary["contacts"]:
+    empty.no_rows()
+previous = previous_period(filters)
+before = context.query("responsiveness_summary", previous).iloc[0] if previous else None
+
+
+def tile(label: str, measure: str, help_text: str, better="lower", tile_kind: str = kind) -> Tile:
+    return Tile(label, fmt.plain(summary[measure]), tile_kind,
+                fmt.plain(before[measure]) if before is not None else None, better=better, help=help_text)
+
+
+st.caption(f"Times are {BASES[basis].lower()} from arrival; median = half of contacts waited less, p90 = the slowest "
+           "10% waited longer. A reply also counts as an acknowledgement. Stops recorded before the start are left out; "
+           "contacts not answered yet are not in the times, so the latest week looks faster until they are.")
+show_tiles([
+    tile("Contacts received", "contacts", "Contacts opened in the period.", better=None, tile_kind="count"),
+    tile("Acknowledged", "acknowledged_share", "Share of contacts acknowledged (or answered) so far.", "higher", "share"),
+    tile("Ack, median", f"ack_median_{column}", "Half of the contacts were acknowledged within this time."),
+    tile("Ack, p90", f"ack_p90_{column}", "Nine in ten contacts were acknowledged within this time."),
+    tile("Reply, median", f"first_response_median_{column}", "Half of the contacts had a full reply within this time."),
+    tile("Reply, p90", f"first_response_p90_{column}", "Nine in ten contacts had a full reply within this time."),
+], per_row=6)
+
+weekly = context.query("responsiveness_weekly", filters)
+backlog = context.query("backlog_weekly", filters, tz=context.charter().schedule.timezone, as_of=context.as_of())
+left, right = st.columns(2)
+with left:
+    charts.show(charts.weekly_bars(weekly, "week", "contacts", "Contacts", "Contacts received each week",
+                                   f"Contacts opened per week (Monday to Sunday, charter time) · {period_text(filters)}",
+                                   "Contacts per week"),
+                weekly[["week", "contacts", "acknowledged_share"]], "volume", "contacts-weekly")
+with right:
+    charts.show(charts.lines(backlog, "week", [("open_backlog", "Open at week end", charts.SECONDARY, "solid")],
+                             "Open backlog at each week's end",
+                             f"Contacts not yet resolved at Sunday midnight (or as of now for the current week), "
+                             f"including older ones · {period_text(filters)}", "Open contacts", value_format=",.0f",
+                             from_zero=True),
+                backlog, "backlog", "open-backlog-weekly")
+left, right = st.columns(2)
+for container, measure, title in ((left, "ack", "Time to acknowledge"), (right, "first_response", "Time to first full reply")):
+    with container:
+        series = [(f"{measure}_median_{column}", "Median", charts.PRIMARY, "solid"),
+                  (f"{measure}_p90_{column}", "p90 (slowest 10%)", charts.LIGHT, "dash")]
+        charts.show(charts.lines(weekly, "week", series, f"{title}, week by week",
+                                 f"{BASES[basis]} from arrival, median and p90, by week of arrival · {period_text(filters)}",
+                                 BASES[basis], suffix=f" {unit}", from_zero=True),
+                    weekly[["week"] + [s[0] for s in series]], f"{measure}-{basis}", f"{measure}-times-{basis}-weekly")
+
+arrivals = context.query("arrivals_heatmap", filters)
+charts.show(charts.hour_weekday_heatmap(arrivals, "per_week", "When customers contact us",
+                                        f"Average contacts per week by weekday and hour of arrival (charter local time) · {period_text(filters)}",
+                                        "contacts / week"),
+            arrivals, "arrivals", "arrivals-by-hour-and-weekday")

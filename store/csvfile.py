@@ -27,6 +27,7 @@ class DecodedFile:
     headers: list[str]
     checksum: str
     size_bytes: int
+    blank_rows: tuple[int, ...] = ()  # spreadsheet numbers of empty lines between records
 
 
 def max_upload_bytes() -> int:
@@ -64,6 +65,19 @@ def _sniff_delimiter(header_line: str) -> str:
     return max(counts, key=counts.get) if max(counts.values()) else ","
 
 
+def _blank_rows(text: str, delimiter: str) -> tuple[int, ...]:
+    """Row numbers (header = 1) of empty lines between records. DuckDB skips such lines while a
+    spreadsheet counts them as rows, so rejected-row numbers must be shifted past them."""
+    body = text.rstrip("\r\n")
+    if "\n\n" not in body and "\n\r\n" not in body and "\r\r" not in body:
+        return ()
+    try:
+        records = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+        return tuple(number for number, record in enumerate(records, start=1) if not record)
+    except csv.Error:  # e.g. a field over the csv module's size limit: keep DuckDB's numbering
+        return ()
+
+
 def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFile:
     """Check the bytes and write a UTF-8 copy for DuckDB. Refuses what cannot be a CSV."""
     if len(data) > max_upload_bytes():
@@ -80,6 +94,8 @@ def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFil
             "In Excel use File > Save As > 'CSV UTF-8' and upload that file."
         )
     text, encoding = _decode(data)
+    if not text.strip():  # e.g. only a byte-order mark
+        raise UploadRefused("The file is empty. Export it again from the helpdesk and check it has rows.")
     first_line = text.splitlines()[0] if text.splitlines() else ""
     delimiter = _sniff_delimiter(first_line)
     try:
@@ -101,4 +117,5 @@ def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFil
         path.write_bytes(data)
     else:
         path.write_text(text, encoding="utf-8")
-    return DecodedFile(path, encoding, delimiter, headers, checksum_of(data), len(data))
+    return DecodedFile(path, encoding, delimiter, headers, checksum_of(data), len(data),
+                       _blank_rows(text, delimiter))

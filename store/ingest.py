@@ -17,7 +17,8 @@ from charter import engine
 from charter.model import Charter
 from store import db
 from store.csvfile import DecodedFile, UploadRefused, decode_upload
-from store.presets import Preset, ResolvedMapping, detect, find_preset, resolve
+from store.presets import (Preset, ResolvedMapping, canonical_preset, detect, find_preset,
+                           normalise_header, resolve)
 from store.tables import TABLES, CanonicalTable
 from store.validation import DATE_FORMAT_LABELS, day_month_evidence_sql, validated_select
 
@@ -93,17 +94,25 @@ def _quiet(_: float, __: str) -> None:
     pass
 
 
+def _blank_before(blank_rows: tuple[int, ...]) -> list[int]:
+    """For each skipped empty line, how many data records come before it: record k (1-based, as
+    DuckDB reads them) sits below every empty line whose count is < k."""
+    return [row - 1 - i for i, row in enumerate(sorted(blank_rows), start=1)]
+
+
 def _stage(cursor, decoded: DecodedFile) -> None:
     columns = {f"c{i}": "VARCHAR" for i in range(len(decoded.headers))} | {"overflow": "VARCHAR"}
     try:
         cursor.execute(
             """CREATE OR REPLACE TEMP TABLE staged AS
-               SELECT row_number() OVER () + 1 AS row_number, *
-               FROM read_csv($path, header = false, skip = 1, columns = $columns, delim = $delim,
-                             quote = '"', escape = '"', null_padding = true, nullstr = $nullstr,
-                             strict_mode = false, auto_detect = false, parallel = false,
-                             max_line_size = 20000000)""",
-            {"path": str(decoded.path), "columns": columns, "delim": decoded.delimiter, "nullstr": NO_NULL},
+               SELECT k + 1 + len(list_filter($blank_before::BIGINT[], lambda b: b < k)) AS row_number, * EXCLUDE (k)
+               FROM (SELECT row_number() OVER () AS k, *
+                     FROM read_csv($path, header = false, skip = 1, columns = $columns, delim = $delim,
+                                   quote = '"', escape = '"', null_padding = true, nullstr = $nullstr,
+                                   strict_mode = false, auto_detect = false, parallel = false,
+                                   max_line_size = 20000000))""",
+            {"path": str(decoded.path), "columns": columns, "delim": decoded.delimiter, "nullstr": NO_NULL,
+             "blank_before": _blank_before(decoded.blank_rows)},
         ).fetchall()
     except duckdb.Error as error:
         first_line = str(error).splitlines()[0]
@@ -138,6 +147,12 @@ def _choose_date_format(cursor, mapping: ResolvedMapping, table: CanonicalTable,
     )
 
 
+def _expected_header(preset: Preset, canonical: str) -> str:
+    """'opened_at (a column named "Created at")' for a vendor preset; just the name for canonical."""
+    names = [h for h in preset.columns.get(canonical, ()) if normalise_header(h) != canonical]
+    return f"{canonical} (a column named {' or '.join(repr(n) for n in names)})" if names else canonical
+
+
 def _resolve_mapping(con, table: CanonicalTable, headers: list[str], preset_name: str | None,
                      preset: Preset | None) -> ResolvedMapping:
     if preset is None and preset_name:
@@ -146,6 +161,11 @@ def _resolve_mapping(con, table: CanonicalTable, headers: list[str], preset_name
             raise UploadRefused(f"There is no preset called {preset_name!r} for {table.name}.")
     if preset is None:
         preset = detect(con, table.name, headers)
+    if preset is None:
+        # Charter Desk's own names with a required column missing: say which one is missing.
+        canonical = resolve(canonical_preset(table.name), headers)
+        if any(name in canonical.columns for name in table.required):
+            preset = canonical.preset
     if preset is None:
         shown = ", ".join(headers[:12]) + (" …" if len(headers) > 12 else "")
         raise UploadRefused(
@@ -157,7 +177,8 @@ def _resolve_mapping(con, table: CanonicalTable, headers: list[str], preset_name
     if mapping.missing_required:
         raise UploadRefused(
             f"Required column(s) missing for {table.name} with preset '{preset.name}': "
-            f"{', '.join(mapping.missing_required)}. The file's columns are: {', '.join(headers)}."
+            f"{', '.join(_expected_header(preset, name) for name in mapping.missing_required)}. "
+            f"Add the column to the export (or choose another preset). The file's columns are: {', '.join(headers)}."
         )
     return mapping
 

@@ -76,6 +76,18 @@ CREATE TABLE IF NOT EXISTS work_calendar (
     cum_end_us    BIGINT        -- ... and at its closing
 );
 
+-- Every calendar day (working or not) with the working position at its start: an instant's
+-- position is then an equality join on its local date.
+CREATE TABLE IF NOT EXISTS calendar_days (
+    day            DATE,
+    is_working     BOOLEAN,
+    day_index      INTEGER,     -- NULL on closed days
+    next_day_index INTEGER,     -- the next working day's index
+    open_at        TIMESTAMPTZ,
+    close_at       TIMESTAMPTZ,
+    cum_before_us  BIGINT
+);
+
 -- Per contact: working-time position of each clock instant (schedule-dependent, standard-independent).
 CREATE TABLE IF NOT EXISTS contact_clocks (
     ticket_id        VARCHAR,
@@ -107,13 +119,21 @@ CREATE TABLE IF NOT EXISTS contact_facts (
     day0_index    INTEGER
 );
 
--- Working-time arithmetic on the calendar above (used by charter/engine.py and queries/).
--- Position of instant t in cumulative working time, given the calendar day found by
--- `ASOF JOIN work_calendar ON t >= open_at` (0 before the calendar starts).
-CREATE OR REPLACE MACRO working_us(t, open_at, cum_before_us, cum_end_us) AS (
+-- Working-time position of instant t, given its local day's calendar_days row.
+CREATE OR REPLACE MACRO working_us(t, is_working, open_at, close_at, cum_before_us) AS (
     CASE WHEN t IS NULL THEN NULL
-         ELSE coalesce(cum_before_us + least(greatest(epoch_us(t) - epoch_us(open_at), 0),
-                                             cum_end_us - cum_before_us), 0)
+         WHEN NOT is_working THEN cum_before_us
+         ELSE cum_before_us + least(greatest(epoch_us(t) - epoch_us(open_at), 0),
+                                    epoch_us(close_at) - epoch_us(open_at))
+    END
+);
+
+-- business_days day 0 of a clock starting at t: that day if it is a working day and t is before
+-- its closing, else the next working day (spec reading 3).
+CREATE OR REPLACE MACRO day_zero(t, is_working, close_at, day_index, next_day_index) AS (
+    CASE WHEN t IS NULL THEN NULL
+         WHEN is_working AND t < close_at THEN day_index
+         ELSE next_day_index
     END
 );
 

@@ -1,0 +1,353 @@
+"""Widgets of the Charter page: the charter in words, forms that edit the TOML document in place
+(tomlkit, so comments and layout of untouched parts survive), what an edit changes, and the
+compliance an edited charter would give, computed without touching the stored facts.
+"""
+from __future__ import annotations
+
+from datetime import date, time
+from zoneinfo import available_timezones
+
+import holidays
+import pandas as pd
+import streamlit as st
+import tomlkit
+from tomlkit.items import AoT, Table
+
+from charter import engine
+from charter.model import MEASURES, SCOPE_COLUMNS, UNIT_LABELS, UNITS, WEEKDAYS, Charter, Schedule, Standard
+from queries import Filters, bind, sql_text
+from store import db
+
+MEASURE_LABELS = {
+    "acknowledge": "Acknowledge",
+    "first_response": "First full reply",
+    "resolution": "Resolve",
+    "follow_up": "Follow up after resolving",
+}
+CLOCK_WORDS = {
+    "acknowledge": "from receipt to acknowledgement (or first reply)",
+    "first_response": "from receipt to the first full reply",
+    "resolution": "from receipt to resolution",
+    "follow_up": "from resolution to the follow-up contact",
+}
+# Values offered in the scope pickers besides those found in the data (managers may type others).
+SCOPE_SUGGESTIONS = {
+    "kind": ["enquiry", "complaint"],
+    "channel": ["phone", "email", "chat", "web", "letter", "social", "in_person"],
+    "priority": ["low", "normal", "high", "urgent"],
+}
+MAIN_SCOPE = ("kind", "channel")
+NEW_STANDARD = {"id": "new_standard", "name": "New standard", "measure": "first_response", "within": 1,
+                "unit": "business_days", "target": 0.9}
+
+
+# ----------------------------------------------------------------------------- the charter in words
+
+def percent(share: float | None) -> str:
+    return "–" if share is None or pd.isna(share) else f"{share:.1%}"
+
+
+def promise_words(standard: Standard) -> str:
+    return f"{MEASURE_LABELS[standard.measure]} within {standard.promise}"
+
+
+def scope_words(standard: Standard) -> str:
+    if not standard.scope:
+        return "every contact" if standard.measure != "follow_up" else "every resolved contact"
+    parts = []
+    for key, values in standard.scope.items():
+        if key == "kind":
+            parts.append(" or ".join(f"{v}s" for v in values) + " only")
+        else:
+            parts.append(f"{key.replace('_', ' ')}: {', '.join(values)}")
+    return "; ".join(parts)
+
+
+def schedule_words(schedule: Schedule) -> str:
+    days = [WEEKDAYS[i] for i in schedule.working_days]
+    runs, start = [], 0
+    for i in range(1, len(schedule.working_days) + 1):  # Mon, Tue, Wed -> Mon–Wed
+        if i == len(schedule.working_days) or schedule.working_days[i] != schedule.working_days[i - 1] + 1:
+            runs.append(days[start] if i - 1 == start else f"{days[start]}–{days[i - 1]}")
+            start = i
+    text = f"Open {', '.join(runs)}, {schedule.opens:%H:%M}–{schedule.closes:%H:%M} ({schedule.timezone})"
+    if schedule.holidays:
+        region = f"{schedule.holidays}" + (f"-{schedule.holiday_subdivision}" if schedule.holiday_subdivision else "")
+        text += f"; closed on {region} public holidays"
+    if schedule.closed_dates:
+        text += "; also closed " + ", ".join(d.isoformat() for d in schedule.closed_dates)
+    return text + "."
+
+
+def standards_table(charter: Charter, summary: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per standard: the promise, its clock, target, scope and (if known) current compliance."""
+    rows = []
+    found = {} if summary is None else {r["standard_id"]: r for r in summary.to_dict("records")}
+    for standard in charter.standards:
+        row = found.get(standard.id, {})
+        rows.append({
+            "standard": standard.name,
+            "promise": promise_words(standard),
+            "clock": CLOCK_WORDS[standard.measure],
+            "applies to": scope_words(standard),
+            "target": percent(standard.target),
+            "compliance now": percent(row.get("compliance")),
+            "met / missed": f"{int(row.get('met', 0)):,} / {int(row.get('missed', 0)):,}" if row else "–",
+        })
+    return pd.DataFrame(rows)
+
+
+# ----------------------------------------------------------------------------- editing in place
+
+def _set(table: Table, key: str, value, current) -> None:
+    """Write only what changed, so untouched keys keep their formatting and comments."""
+    if value != current:
+        table[key] = value
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _parse_dates(text: str) -> tuple[date, ...] | list[str]:
+    lines = [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
+    try:
+        return tuple(sorted(date.fromisoformat(line) for line in lines))
+    except ValueError:
+        return lines  # written as typed; the charter check then names the bad date
+
+
+def edit_schedule(table: Table, current: Schedule, key: str) -> None:
+    zones = sorted(available_timezones())
+    left, right = st.columns(2)
+    timezone = left.selectbox("Time zone", zones, index=zones.index(current.timezone) if current.timezone in zones
+                              else None, key=f"{key}_timezone")
+    _set(table, "timezone", timezone, current.timezone)
+    days = right.multiselect("Working days", list(WEEKDAYS), default=[WEEKDAYS[i] for i in current.working_days],
+                             key=f"{key}_days")
+    chosen = tuple(sorted(WEEKDAYS.index(d) for d in days))
+    if chosen != current.working_days:
+        table["working_days"] = [WEEKDAYS[i] for i in chosen]
+    left, right = st.columns(2)
+    opens = left.time_input("Opens", current.opens, step=300, key=f"{key}_opens")
+    closes = right.time_input("Closes", current.closes, step=300, key=f"{key}_closes")
+    for name, value, before in (("opens", opens, current.opens), ("closes", closes, current.closes)):
+        if isinstance(value, time) and value.replace(second=0) != before:
+            table[name] = f"{value:%H:%M}"
+    countries = holidays.list_supported_countries()
+    codes = [""] + sorted(c for c in countries if len(c) == 2)
+    left, right = st.columns(2)
+    country = left.selectbox("Public holidays of", codes, index=codes.index(current.holidays)
+                             if current.holidays in codes else 0, format_func=lambda c: c or "none",
+                             key=f"{key}_holidays", help="Country code understood by the holidays package")
+    _set(table, "holidays", country, current.holidays)
+    regions = [""] + list(countries.get(country, []))
+    subdivision = right.selectbox(
+        "Region (subdivision)", regions, format_func=lambda c: c or "whole country", key=f"{key}_region_{country}",
+        index=regions.index(current.holiday_subdivision) if current.holiday_subdivision in regions else 0)
+    _set(table, "holiday_subdivision", subdivision, current.holiday_subdivision)
+    closed = st.text_area("Other closed dates (one per line, YYYY-MM-DD)",
+                          "\n".join(d.isoformat() for d in current.closed_dates), key=f"{key}_closed", height=100)
+    dates = _parse_dates(closed)
+    if dates != current.closed_dates:
+        table["closed_dates"] = [d.isoformat() if isinstance(d, date) else d for d in dates]
+
+
+def _scope_picker(column, field: str, current: Standard, options: dict[str, list[str]], key: str) -> list[str]:
+    chosen = list(current.scope.get(field, ()))
+    offered = list(dict.fromkeys(SCOPE_SUGGESTIONS.get(field, []) + options.get(field, []) + chosen))
+    return column.multiselect(field.replace("_", " ").capitalize(), offered, default=chosen, key=f"{key}_scope_{field}",
+                              accept_new_options=True, placeholder="any")
+
+
+def edit_standard(table: Table, current: Standard, key: str, options: dict[str, list[str]], is_new: bool) -> None:
+    """Fields of one [[standard]]; `options` lists values seen in the data for the scope pickers."""
+    if is_new:
+        identifier = st.text_input("Id (short, unique; used in links and the command line)", current.id,
+                                   key=f"{key}_id").strip()
+        _set(table, "id", identifier, current.id)
+    else:
+        st.caption(f"Id `{current.id}`")
+    name = st.text_input("Promise as published", current.name, key=f"{key}_name")
+    _set(table, "name", name, current.name)
+    left, middle, right, last = st.columns([3, 2, 2, 2])
+    measure = left.selectbox("Clock", MEASURES, index=MEASURES.index(current.measure),
+                             format_func=lambda m: f"{MEASURE_LABELS[m]} ({CLOCK_WORDS[m]})", key=f"{key}_measure")
+    _set(table, "measure", measure, current.measure)
+    within = middle.number_input("Within", min_value=0.0, value=float(current.within), step=1.0, format="%g",
+                                 key=f"{key}_within")
+    if within != current.within:
+        table["within"] = _number(within)
+    unit = right.selectbox("Unit", UNITS, index=UNITS.index(current.unit), format_func=UNIT_LABELS.get,
+                           key=f"{key}_unit")
+    _set(table, "unit", unit, current.unit)
+    target = last.number_input("Target (% of contacts)", min_value=0.0, max_value=100.0,
+                               value=round(current.target * 100, 2), step=0.5, format="%g", key=f"{key}_target")
+    if abs(target / 100 - current.target) > 1e-9:
+        table["target"] = round(target / 100, 4)
+    st.markdown("**Applies to** (leave empty for every contact; a list matches any of its values)")
+    columns = st.columns(2)
+    scope = {field: _scope_picker(columns[i], field, current, options, key) for i, field in enumerate(MAIN_SCOPE)}
+    with st.expander("More scope filters (priority, team, partner, category, agent)"):
+        columns = st.columns(3)
+        others = [f for f in SCOPE_COLUMNS if f not in MAIN_SCOPE]
+        scope |= {field: _scope_picker(columns[i % 3], field, current, options, key) for i, field in enumerate(others)}
+    _write_scope(table, scope, current)
+
+
+def _write_scope(table: Table, chosen: dict[str, list[str]], current: Standard) -> None:
+    cleaned = {k: tuple(dict.fromkeys(str(v).strip().lower() for v in values if str(v).strip()))
+               for k, values in chosen.items()}
+    cleaned = {k: v for k, v in cleaned.items() if v}
+    if cleaned == dict(current.scope):
+        return
+    if not cleaned:
+        if "scope" in table:
+            table.remove("scope")
+        return
+    inline = tomlkit.inline_table()
+    for field in SCOPE_COLUMNS:  # the model's order, so files read the same way everywhere
+        if field in cleaned:
+            values = cleaned[field]
+            inline[field] = values[0] if len(values) == 1 else list(values)
+    table["scope"] = inline
+
+
+def _standards(document) -> AoT:
+    if "standard" not in document:
+        document.append("standard", tomlkit.aot())
+    return document["standard"]
+
+
+def add_standard(document, taken: set[str]) -> str:
+    """Append a [[standard]] with sensible defaults and a free id; returns the id."""
+    standards = _standards(document)
+    identifier, number = NEW_STANDARD["id"], 1
+    while identifier in taken:
+        number += 1
+        identifier = f"{NEW_STANDARD['id']}_{number}"
+    table = tomlkit.table()
+    for field, value in (NEW_STANDARD | {"id": identifier}).items():
+        table[field] = value
+    if len(standards):
+        standards[-1].add(tomlkit.nl())
+    standards.append(table)
+    return identifier
+
+
+def _trailing_comments(table: Table) -> list:
+    """tomlkit keeps the comment lines above a [[standard]] header at the end of the table before it."""
+    body = table.value.body
+    cut = len(body)
+    while cut and body[cut - 1][0] is None:
+        cut -= 1
+    tail = body[cut:]
+    del body[cut:]
+    return tail
+
+
+def remove_standard(document, index: int) -> None:
+    """Remove one standard together with the comment lines written above it."""
+    standards = _standards(document)
+    if index > 0:
+        _trailing_comments(standards[index - 1])
+        own = _trailing_comments(standards[index]) if index + 1 < len(standards) else [(None, tomlkit.nl())]
+        standards[index - 1].value.body.extend(own)
+    del standards[index]
+
+
+# ----------------------------------------------------------------------------- what changed
+
+def _schedule_value(schedule: Schedule, field: str) -> str:
+    value = getattr(schedule, field)
+    if field == "working_days":
+        return ", ".join(WEEKDAYS[i] for i in value) or "none"
+    if isinstance(value, time):
+        return f"{value:%H:%M}"
+    if field == "closed_dates":
+        return ", ".join(d.isoformat() for d in value) or "none"
+    return str(value) or "none"
+
+
+def _standard_value(standard: Standard, field: str) -> str:
+    if field == "target":
+        return f"{standard.target * 100:g}%"
+    if field == "within":
+        return standard.promise
+    if field == "scope":
+        return scope_words(standard)
+    return str(getattr(standard, field))
+
+
+def describe_changes(before: Charter, after: Charter) -> list[str]:
+    """Each difference in one short line, e.g. "ack: within 1 working hour → 2 working hours"."""
+    lines = []
+    for field in ("timezone", "working_days", "opens", "closes", "holidays", "holiday_subdivision", "closed_dates"):
+        old, new = _schedule_value(before.schedule, field), _schedule_value(after.schedule, field)
+        if old != new:
+            lines.append(f"schedule {field.replace('_', ' ')}: {old} → {new}")
+    old_ids = [s.id for s in before.standards]
+    new_ids = [s.id for s in after.standards]
+    for new in after.standards:
+        if new.id not in old_ids:
+            lines.append(f"added {new.id}: {promise_words(new)}, {scope_words(new)}, target {percent(new.target)}")
+            continue
+        old = before.standard(new.id)
+        for field in ("name", "measure", "within", "target", "scope"):
+            was, now = _standard_value(old, field), _standard_value(new, field)
+            if was != now:
+                lines.append(f"{new.id}: {field} {was} → {now}")
+    lines += [f"removed {i}" for i in old_ids if i not in new_ids]
+    return lines
+
+
+# ----------------------------------------------------------------------------- compliance preview
+
+class _Preview(Exception):
+    """Raised inside the preview transaction so that it rolls back (carrying the result out)."""
+
+    def __init__(self, summary: pd.DataFrame):
+        super().__init__("preview")
+        self.summary = summary
+
+
+def compliance_under(con, charter: Charter, filters: Filters, as_of) -> pd.DataFrame:
+    """standards_summary as it would be under `charter`: the facts are recomputed inside a
+    transaction that is then rolled back, so the stored facts never change."""
+    cursor = con.cursor()
+    try:
+        with db.transaction(cursor):
+            engine.refresh(cursor, charter)
+            # On this cursor, not queries.run (which opens its own cursor outside the transaction).
+            sql = sql_text("standards_summary")
+            parameters = filters.parameters() | {"as_of": as_of, "standard_ids": [s.id for s in charter.standards]}
+            raise _Preview(cursor.execute(sql, bind(sql, parameters)).df())
+    except _Preview as preview:
+        return preview.summary
+    finally:
+        cursor.close()
+
+
+def _counts(row: dict) -> str:
+    return f"{int(row['met']):,} met, {int(row['missed']):,} missed"
+
+
+def comparison_frame(current: Charter, now: pd.DataFrame, proposed: Charter, then: pd.DataFrame) -> pd.DataFrame:
+    """Current and proposed compliance per standard, side by side (points of change)."""
+    before = {r["standard_id"]: r for r in now.to_dict("records")}
+    after = {r["standard_id"]: r for r in then.to_dict("records")}
+    rows = []
+    for standard in proposed.standards:
+        old, new = before.get(standard.id), after.get(standard.id, {})
+        old_share = None if old is None or pd.isna(old["compliance"]) else old["compliance"]
+        new_share = None if pd.isna(new.get("compliance")) else new.get("compliance")
+        change = "–" if old_share is None or new_share is None else f"{(new_share - old_share) * 100:+.1f} pts"
+        was = "new standard" if old is None else f"{percent(old_share)} ({_counts(old)})"
+        rows.append({"standard": standard.id, "target": percent(standard.target), "now": was,
+                     "with the edits": f"{percent(new_share)} ({_counts(new)})", "change": change})
+    for standard in current.standards:
+        if standard.id not in after:
+            rows.append({"standard": standard.id, "target": percent(standard.target),
+                         "now": percent(before.get(standard.id, {}).get("compliance")),
+                         "with the edits": "removed", "change": "–"})
+    return pd.DataFrame(rows)

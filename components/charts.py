@@ -1,0 +1,291 @@
+"""Plotly charts in one visual language: one palette, green/amber/red only for RAG, titles that
+say what is measured and a subtitle with the unit and the period. Chart functions take frames and
+return figures (the meeting pack reuses them); `show` draws one with its CSV download."""
+from __future__ import annotations
+
+import math
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components import formatting as fmt
+from components.tables import download
+from components.tiles import rag_status
+
+FONT = "'Source Sans Pro', 'Source Sans 3', 'Segoe UI', 'Helvetica Neue', Arial, sans-serif"
+INK = "#1F2933"
+MUTED = "#7B8794"
+GRID = "#E4E7EB"
+PRIMARY = "#1F4E79"     # the main series
+SECONDARY = "#2A9D8F"   # a second measure
+LIGHT = "#8FB8DE"       # the p90 / spread of the main series
+NEUTRAL = "#CBD2D9"     # volumes behind a measure
+TARGET = "#3E4C59"
+RAG_COLOURS = {"green": "#2E7D32", "amber": "#E8A317", "red": "#C62828", None: "#B0B8C1"}
+SERIES = (PRIMARY, SECONDARY, "#E76F51", "#8E6C8A", "#E9C46A", "#264653", "#B5838D")
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+SUBTITLE_WIDTH = 95  # characters per subtitle line: half-width charts must not cut it off
+CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
+
+
+def _style(fig: go.Figure, title: str, subtitle: str, y_title: str | None = None, x_title: str | None = None,
+           *, y_format: str | None = None, height: int = 380) -> go.Figure:
+    lines_ = textwrap.wrap(subtitle, SUBTITLE_WIDTH) or [""]
+    fig.update_layout(
+        template="plotly_white", height=height + 16 * (len(lines_) - 1), font=dict(family=FONT, color=INK, size=13),
+        title=dict(text=title, x=0.01, xanchor="left", font=dict(size=17, color=INK),
+                   subtitle=dict(text="<br>".join(lines_), font=dict(size=12.5, color=MUTED))),
+        margin=dict(l=10, r=20, t=78 + 16 * (len(lines_) - 1), b=10), hoverlabel=dict(font_family=FONT, bgcolor="white"),
+        legend=dict(orientation="h", yanchor="top", y=-0.14, xanchor="left", x=0, font=dict(size=12)),
+        bargap=0.25, plot_bgcolor="white",
+    )
+    fig.update_yaxes(title=y_title, gridcolor=GRID, zeroline=False, tickformat=y_format, title_font=dict(color=MUTED))
+    fig.update_xaxes(title=x_title, showgrid=False, linecolor=GRID, title_font=dict(color=MUTED))
+    return fig
+
+
+def _week_axis(fig: go.Figure) -> None:
+    fig.update_xaxes(tickformat="%-d %b", hoverformat="w/c %-d %b %Y")
+
+
+def compliance_trend(weekly: pd.DataFrame, target: float, title: str, subtitle: str) -> go.Figure:
+    """Weekly compliance (rows of standards_weekly for one standard) against the target line; each
+    point coloured by its RAG status and carrying its week (customdata) for drill-through."""
+    colours = [RAG_COLOURS[rag_status(c, target)] for c in weekly["compliance"]]
+    weekly = weekly.assign(week_label=weekly["week"].map(fmt.week),
+                           week_iso=weekly["week"].map(lambda w: pd.Timestamp(w).date().isoformat()))
+    fig = go.Figure()
+    low = min([target - 0.10] + [v for v in weekly["compliance"].dropna()])
+    fig.add_hrect(y0=target - 0.05, y1=target, fillcolor=RAG_COLOURS["amber"], opacity=0.08, line_width=0)
+    fig.add_trace(go.Scatter(
+        x=weekly["week"], y=weekly["compliance"], mode="lines+markers", name="Compliance",
+        line=dict(color=PRIMARY, width=2.5),
+        marker=dict(size=11, color=colours, line=dict(color="white", width=1.5)),
+        customdata=weekly[["week_label", "met", "missed", "pending", "week_iso"]].to_numpy(),
+        hovertemplate="%{customdata[0]}<br><b>%{y:.1%}</b> met the promise<br>"
+                      "%{customdata[1]:,} met · %{customdata[2]:,} missed · %{customdata[3]:,} pending"
+                      "<br><i>click to list the breaches</i><extra></extra>",
+    ))
+    fig.add_trace(go.Scatter(x=[weekly["week"].min(), weekly["week"].max()], y=[target, target], mode="lines",
+                             name=f"Target {target:.0%}", line=dict(color=TARGET, dash="dash", width=1.5),
+                             hoverinfo="skip"))
+    _style(fig, title, subtitle, "% met (of met + missed)", y_format=".0%")
+    fig.update_yaxes(range=[max(0, low - 0.03), 1.01])
+    _week_axis(fig)
+    return fig
+
+
+def compliance_bars(breakdown: pd.DataFrame, target: float, title: str, subtitle: str) -> go.Figure:
+    """Compliance per value of a dimension (rows of standards_breakdown for one standard), worst at
+    the top, coloured by RAG status, with the target line; bars carry their value for drill-through."""
+    shown = breakdown[(breakdown["met"] + breakdown["missed"]) > 0].sort_values("compliance")
+    colours = [RAG_COLOURS[rag_status(c, target)] for c in shown["compliance"]]
+    text = [fmt.pct(c) for c in shown["compliance"]]
+    fig = bars(shown, "value", "compliance", title, subtitle, "% met (of met + missed)", text=text, colours=colours,
+               target=target, percent_axis=True, custom=["met", "missed", "pending"],
+               hover="%{y}: <b>%{x:.1%}</b><br>%{customdata[0]:,} met · %{customdata[1]:,} missed · "
+                     "%{customdata[2]:,} pending<br><i>click to list the breaches</i><extra></extra>")
+    # Zoom in on the range that matters (like the weekly trend), leaving room for the labels after 100%.
+    low = max(0.0, math.floor((min([target - 0.10] + list(shown["compliance"].dropna())) - 0.03) * 20) / 20)
+    ticks = [round(low + 0.05 * step, 2) for step in range(int(round((1 - low) / 0.05)) + 1)]
+    fig.update_xaxes(range=[low, 1.09], tickvals=ticks)
+    return fig
+
+
+def rag_grid(cells: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
+    """Standards (rows) x weeks (columns), each cell the week's compliance coloured red/amber/green."""
+    level = {"red": 0, "amber": 1, "green": 2}
+    rows = list(dict.fromkeys(cells["label"]))
+    weeks = sorted(cells["week"].unique())
+    cells = cells.assign(level=cells["status"].map(level))
+    z = cells.pivot_table(index="label", columns="week", values="level", aggfunc="first", dropna=False).reindex(index=rows, columns=weeks)
+    text = cells.pivot_table(index="label", columns="week", values="text", aggfunc="first").reindex(index=rows, columns=weeks)
+    scale = [[0, RAG_COLOURS["red"]], [0.333, RAG_COLOURS["red"]], [0.333, RAG_COLOURS["amber"]],
+             [0.667, RAG_COLOURS["amber"]], [0.667, RAG_COLOURS["green"]], [1, RAG_COLOURS["green"]]]
+    fig = go.Figure(go.Heatmap(
+        z=z.to_numpy(dtype=float), x=weeks, y=rows, text=text.fillna("-").to_numpy(), texttemplate="%{text}",
+        textfont=dict(color="white", size=11), colorscale=scale, zmin=0, zmax=2, showscale=False, xgap=2, ygap=2,
+        hovertemplate="%{y}<br>w/c %{x|%-d %b %Y}: <b>%{text}</b><extra></extra>",
+    ))
+    _style(fig, title, subtitle, height=110 + 46 * len(rows))
+    fig.update_yaxes(autorange="reversed", gridcolor="white", tickfont=dict(size=12.5))
+    fig.update_xaxes(tickformat="%-d %b", side="top", title=None)
+    fig.update_layout(margin=dict(l=10, r=10, t=fig.layout.margin.t + 40, b=10))  # week labels sit on top
+    return fig
+
+
+def lines(frame: pd.DataFrame, x: str, series: list[tuple[str, str, str, str]], title: str, subtitle: str,
+          y_title: str, *, y_format: str | None = None, value_format: str = ",.1f", suffix: str = "",
+          height: int = 380, from_zero: bool = False) -> go.Figure:
+    """Several lines over weeks. series: (column, legend name, colour, dash)."""
+    fig = go.Figure()
+    for column, name, colour, dash in series:
+        fig.add_trace(go.Scatter(x=frame[x], y=frame[column], name=name, mode="lines+markers",
+                                 line=dict(color=colour, dash=dash, width=2.5 if dash == "solid" else 1.8),
+                                 marker=dict(size=5), hovertemplate=f"{name}: <b>%{{y:{value_format}}}{suffix}</b><extra></extra>"))
+    _style(fig, title, subtitle, y_title, y_format=y_format, height=height)
+    fig.update_layout(hovermode="x unified")
+    if from_zero:
+        fig.update_yaxes(rangemode="tozero")
+    _week_axis(fig)
+    return fig
+
+
+def volume_with_line(frame: pd.DataFrame, x: str, volume: str, volume_name: str, line: str, line_name: str,
+                     title: str, subtitle: str, volume_title: str, line_title: str, *, line_format: str = ",.1f",
+                     line_suffix: str = "", line_axis_format: str | None = None) -> go.Figure:
+    """Weekly volume as grey bars with one measure as a line on a second axis."""
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=frame[x], y=frame[volume], name=volume_name, marker_color=NEUTRAL,
+                         hovertemplate=f"{volume_name}: <b>%{{y:,}}</b><extra></extra>"))
+    fig.add_trace(go.Scatter(x=frame[x], y=frame[line], name=line_name, mode="lines+markers", yaxis="y2",
+                             line=dict(color=PRIMARY, width=2.5), marker=dict(size=6),
+                             hovertemplate=f"{line_name}: <b>%{{y:{line_format}}}{line_suffix}</b><extra></extra>"))
+    _style(fig, title, subtitle, volume_title)
+    fig.update_layout(hovermode="x unified", yaxis2=dict(title=dict(text=line_title, font=dict(color=PRIMARY)),
+                                                         overlaying="y", side="right", showgrid=False,
+                                                         rangemode="tozero", tickformat=line_axis_format or ",.0f",
+                                                         tickmode="auto", nticks=6))
+    _week_axis(fig)
+    return fig
+
+
+def bars(frame: pd.DataFrame, category: str, value: str, title: str, subtitle: str, value_title: str, *,
+         text: list[str] | None = None, colours: list[str] | str = PRIMARY, value_format: str = ",.1f",
+         target: float | None = None, horizontal: bool = True, custom: list[str] | None = None,
+         hover: str | None = None, height: int | None = None, percent_axis: bool = False) -> go.Figure:
+    """Bars of one measure per category (horizontal by default, largest at the top)."""
+    axis_format = ".0%" if percent_axis else None
+    trace = dict(marker_color=colours, text=text, textposition="outside", cliponaxis=False,
+                 customdata=frame[custom].to_numpy() if custom else None,
+                 hovertemplate=hover or f"%{{{'y' if horizontal else 'x'}}}: <b>%{{{'x' if horizontal else 'y'}:{value_format}}}</b><extra></extra>")
+    top = frame[value].max() if len(frame) else 0
+    room = [0, top * (1.35 if horizontal else 1.12)] if text and top and top > 0 else None  # outside labels fit
+    if horizontal:
+        fig = go.Figure(go.Bar(y=frame[category], x=frame[value], orientation="h", **trace))
+        _style(fig, title, subtitle, height=height or max(260, 110 + 34 * len(frame)))
+        fig.update_xaxes(title=value_title, tickformat=axis_format, showgrid=True, gridcolor=GRID, range=room)
+        fig.update_yaxes(autorange="reversed", gridcolor="white", type="category")
+    else:
+        fig = go.Figure(go.Bar(x=frame[category], y=frame[value], **trace))
+        _style(fig, title, subtitle, value_title, y_format=axis_format, height=height or 380)
+        fig.update_xaxes(type="category")
+        fig.update_yaxes(range=room)
+    if target is not None:
+        line = dict(color=TARGET, dash="dash", width=1.5)
+        if horizontal:
+            fig.add_vline(x=target, line=line, annotation_text=f"Target {target:.0%}", annotation_position="bottom right",
+                          annotation_font=dict(size=12, color=TARGET))
+        else:
+            fig.add_hline(y=target, line=line, annotation_text=f"Target {target:.0%}")
+    return fig
+
+
+def weekly_bars(frame: pd.DataFrame, x: str, y: str, name: str, title: str, subtitle: str, y_title: str, *,
+                colour: str = PRIMARY, value_format: str = ",.0f") -> go.Figure:
+    """One measure per week as columns on a date axis."""
+    fig = go.Figure(go.Bar(x=frame[x], y=frame[y], name=name, marker_color=colour,
+                           hovertemplate=f"%{{x|w/c %-d %b %Y}}<br>{name}: <b>%{{y:{value_format}}}</b><extra></extra>"))
+    _style(fig, title, subtitle, y_title)
+    _week_axis(fig)
+    return fig
+
+
+def distribution(frame: pd.DataFrame, x: str, y: str, title: str, subtitle: str, x_title: str, y_title: str, *,
+                 marks: list[tuple[float, str]] = (), last_label: str | None = None) -> go.Figure:
+    """A histogram from pre-binned counts, with labelled vertical marks (median, p90, a promise)."""
+    labels = [last_label if last_label and v == frame[x].max() else str(v) for v in frame[x]]
+    fig = go.Figure(go.Bar(x=frame[x], y=frame[y], marker_color=LIGHT, customdata=labels,
+                           hovertemplate=f"%{{customdata}} {x_title.lower()}: <b>%{{y:,}}</b><extra></extra>"))
+    for number, (value, label) in enumerate(marks):
+        colour = (PRIMARY, TARGET, RAG_COLOURS["red"])[number % 3]
+        fig.add_vline(x=value, line=dict(color=colour, dash="dash", width=1.5))
+        fig.add_annotation(x=value, y=1 - 0.09 * number, yref="paper", text=label, showarrow=False, xanchor="left",
+                           xshift=4, font=dict(size=12, color=colour), bgcolor="rgba(255,255,255,0.8)")
+    _style(fig, title, subtitle, y_title, x_title)
+    fig.update_layout(bargap=0.05)
+    return fig
+
+
+def grouped_bars(frame: pd.DataFrame, category: str, group: str, value: str, title: str, subtitle: str,
+                 value_title: str, *, value_format: str = ".1%", percent_axis: bool = True) -> go.Figure:
+    """Vertical bars of a measure per category, one colour per group (e.g. per standard)."""
+    fig = go.Figure()
+    for number, (name, part) in enumerate(frame.groupby(group, sort=False)):
+        fig.add_trace(go.Bar(x=part[category], y=part[value], name=name, marker_color=SERIES[number % len(SERIES)],
+                             hovertemplate=f"{name}<br>%{{x}}: <b>%{{y:{value_format}}}</b><extra></extra>"))
+    _style(fig, title, subtitle, value_title, y_format=".0%" if percent_axis else None, height=400)
+    fig.update_xaxes(type="category")
+    fig.update_layout(barmode="group", bargroupgap=0.05)
+    return fig
+
+
+def hour_weekday_heatmap(frame: pd.DataFrame, value: str, title: str, subtitle: str, value_name: str) -> go.Figure:
+    """Arrivals by hour of day (columns) and weekday (rows), Monday at the top."""
+    grid = (frame.pivot_table(index="weekday", columns="hour", values=value, aggfunc="sum")
+            .reindex(index=range(1, 8), columns=range(24)).fillna(0))
+    fig = go.Figure(go.Heatmap(
+        z=grid.to_numpy(), x=[f"{h:02d}:00" for h in range(24)], y=list(WEEKDAYS),
+        colorscale=[[0, "#F5F7FA"], [0.35, LIGHT], [1, PRIMARY]], xgap=1, ygap=1,
+        colorbar=dict(title=dict(text=value_name, side="right"), thickness=12),
+        hovertemplate="%{y} %{x}: <b>%{z:,.1f}</b> " + value_name + "<extra></extra>",
+    ))
+    _style(fig, title, subtitle, height=360)
+    fig.update_yaxes(autorange="reversed", gridcolor="white")
+    fig.update_xaxes(title="Hour of arrival (charter time)", dtick=2)
+    return fig
+
+
+def spread(frame: pd.DataFrame, category: str, median: str, low: str, high: str, title: str, subtitle: str,
+           value_title: str, *, as_line: bool = False, value_format: str = "+.1%", x_title: str | None = None) -> go.Figure:
+    """A median with its p25-p75 spread: dots with whiskers per category, or a line with a band."""
+    fig = go.Figure()
+    if as_line:
+        fig.add_trace(go.Scatter(x=frame[category], y=frame[high], mode="lines", line=dict(width=0),
+                                 showlegend=False, hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=frame[category], y=frame[low], mode="lines", line=dict(width=0), fill="tonexty",
+                                 fillcolor="rgba(143,184,222,0.35)", name="Middle half (p25-p75)", hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=frame[category], y=frame[median], mode="lines+markers", name="Median",
+                                 line=dict(color=PRIMARY, width=3), marker=dict(size=7),
+                                 customdata=frame[[low, high]].to_numpy(),
+                                 hovertemplate=f"%{{x}}: median <b>%{{y:{value_format}}}</b>"
+                                               f" (middle half %{{customdata[0]:{value_format}}} to %{{customdata[1]:{value_format}}})<extra></extra>"))
+    else:
+        fig.add_trace(go.Scatter(
+            x=frame[category], y=frame[median], mode="markers", name="Median",
+            marker=dict(size=14, color=PRIMARY),
+            error_y=dict(type="data", symmetric=False, array=frame[high] - frame[median],
+                         arrayminus=frame[median] - frame[low], color=LIGHT, thickness=6, width=0),
+            customdata=frame[[low, high]].to_numpy(),
+            hovertemplate=f"%{{x}}: median <b>%{{y:{value_format}}}</b>"
+                          f" (middle half %{{customdata[0]:{value_format}}} to %{{customdata[1]:{value_format}}})<extra></extra>"))
+        fig.update_xaxes(type="category")
+    fig.add_hline(y=0, line=dict(color=TARGET, dash="dash", width=1.2), annotation_text="New-customer price",
+                  annotation_position="bottom right")
+    _style(fig, title, subtitle, value_title, x_title, y_format="+.0%", height=400)
+    return fig
+
+
+def show(fig: go.Figure, data: pd.DataFrame, key: str, file_name: str, *, selectable: bool = False):
+    """Draw a chart and offer the numbers behind it as CSV. With selectable=True a click on a point
+    or bar reruns the page and the selection is returned (drill-through)."""
+    if selectable:
+        state = st.plotly_chart(fig, theme=None, key=f"chart-{key}", config=CONFIG, on_select="rerun",
+                                selection_mode="points")
+    else:
+        st.plotly_chart(fig, theme=None, key=f"chart-{key}", config=CONFIG)
+        state = None
+    download(data, file_name, key, label="Download the data (CSV)")
+    return state
+
+
+def selected_points(state) -> list[dict]:
+    """The points a user clicked in a selectable chart (empty when none)."""
+    if not state:
+        return []
+    try:
+        return list(state.selection.points)
+    except AttributeError:
+        return list(state.get("selection", {}).get("points", []))

@@ -1,0 +1,98 @@
+"""Drill-through on the compliance page: from a clicked week or bar to the contacts behind it, and
+the tables that show them."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from charter.model import Charter
+from components import formatting as fmt
+from components.charts import RAG_COLOURS, selected_points
+from components.labels import DIMENSIONS, standard_label
+from components.tiles import RAG_LABELS, rag_status
+
+_RESET = "_drill_reset"
+SCORECARD_COLUMNS = {
+    "Compliance": st.column_config.NumberColumn(help="met / (met + missed)"),
+    "Met": st.column_config.NumberColumn(format="localized"),
+    "Missed": st.column_config.NumberColumn(format="localized"),
+    "Pending": st.column_config.NumberColumn(format="localized", help="Not yet due; not counted in compliance"),
+    "Invalid": st.column_config.NumberColumn(format="localized", help="Stop before start; excluded"),
+}
+CONTACT_COLUMNS = {
+    "ticket_id": st.column_config.TextColumn("Ticket"),
+    "kind": "Kind", "channel": "Channel", "team": "Team", "partner": "Partner", "priority": "Priority",
+    "category": "Category", "agent": "Agent",
+    "opened": st.column_config.DatetimeColumn("Opened", format="D MMM YYYY, HH:mm"),
+    "week": st.column_config.DateColumn("Week of", format="D MMM YYYY"),
+    "deadline": st.column_config.DatetimeColumn("Deadline", format="D MMM YYYY, HH:mm"),
+    "clock_stopped": st.column_config.DatetimeColumn("Clock stopped", format="D MMM YYYY, HH:mm",
+                                                     help="Blank: still open at the as-of time"),
+    "hours_late": st.column_config.NumberColumn("Hours late", format="%.1f h"),
+    "hours_left": st.column_config.NumberColumn("Hours left", format="%.1f h"),
+}
+
+
+def scorecard(summary: pd.DataFrame, charter: Charter) -> pd.DataFrame:
+    """standards_summary as a table people read: one row per promise with its RAG status."""
+    rows = summary.set_index("standard_id")
+    records = []
+    for standard in charter.standards:
+        row = rows.loc[standard.id]
+        status = rag_status(row["compliance"], standard.target)
+        records.append({
+            "Promise": standard_label(standard), "Within": standard.promise,
+            "Target": standard.target, "Compliance": fmt.plain(row["compliance"]), "Status": RAG_LABELS[status],
+            "Met": int(row["met"]), "Missed": int(row["missed"]), "Pending": int(row["pending"]),
+            "Invalid": int(row["invalid"]),
+        })
+    return pd.DataFrame(records)
+
+
+def style_scorecard(styler):
+    """Percentages as people write them and the status cell in its RAG colour."""
+    colours = {RAG_LABELS[status]: colour for status, colour in RAG_COLOURS.items()}
+    return (styler.format({"Target": lambda v: fmt.pct(v, 0), "Compliance": fmt.pct}, na_rep="-")
+            .map(lambda v: f"background-color: {colours.get(v, 'white')}; color: white; font-weight: 600",
+                 subset=["Status"]))
+
+
+def reset_counter() -> int:
+    """Part of the drill charts' keys: bumping it clears their selections."""
+    return st.session_state.get(_RESET, 0)
+
+
+def _reset() -> None:
+    st.session_state[_RESET] = reset_counter() + 1
+
+
+def week_from(state) -> date | None:
+    """The week of the clicked point on the weekly trend (customdata carries its ISO date)."""
+    for point in selected_points(state):
+        custom = point.get("customdata")
+        if point.get("curve_number", 0) == 0 and custom and len(custom) >= 5:
+            return date.fromisoformat(str(custom[4]))
+    return None
+
+
+def value_from(state) -> str | None:
+    """The category of the clicked bar in the breakdown chart."""
+    for point in selected_points(state):
+        if point.get("y") is not None:
+            return str(point["y"])
+    return None
+
+
+def show_selection(week: date | None, dimension: str, value: str | None) -> None:
+    if week is None and value is None:
+        return
+    parts = []
+    if week is not None:
+        parts.append(fmt.week(week))
+    if value is not None:
+        parts.append(f"{DIMENSIONS[dimension].lower()}: {value}")
+    text, button = st.columns([5, 1], vertical_alignment="center")
+    text.info("Showing only " + " · ".join(parts), icon=":material/filter_alt:")
+    button.button("Show all", on_click=_reset, icon=":material/close:", key="drill-clear")

@@ -1,0 +1,32 @@
+"""Empty states that say what to do: no data loaded yet, or nothing matching the filters."""
+from __future__ import annotations
+
+import streamlit as st
+
+from components import context
+
+
+def no_data_yet(what: str = "contacts") -> None:
+    """Nothing loaded: point to the Data page (or the demo) and stop the page here."""
+    with st.container(border=True):
+        st.markdown(f"#### No {what} loaded yet")
+        st.markdown(
+            f"This page fills in as soon as {what} are loaded. Upload your helpdesk export on the **Data** "
+            "page (Zendesk, Freshdesk, Zammad, osTicket or any CSV), or try the dashboard with the "
+            "bundled demo company by running `python cli.py demo`."
+        )
+        st.page_link("pages/data.py", label="Go to the Data page", icon=":material/upload_file:")
+    st.stop()
+
+
+def require_contacts() -> None:
+    if not context.has_contacts():
+        no_data_yet()
+
+
+def no_rows(what: str = "contacts", stop: bool = True) -> None:
+    """Data exists, but the filters leave nothing: say so (and how to widen the view)."""
+    st.info(f"No {what} match the filters for this period. Widen the period or clear a filter in the "
+            "sidebar to see figures here.", icon=":material/filter_alt_off:")
+    if stop:
+        st.stop()

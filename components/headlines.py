@@ -1,0 +1,123 @@
+"""One plain-English sentence per area, written from the numbers (never from a template that can
+contradict them: a value rounded to the target's percentage keeps its decimal)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from components import formatting as fmt
+
+
+@dataclass(frozen=True)
+class StandardResult:
+    """A charter standard's figures for the period, as the headline needs them."""
+    label: str          # "Replies to email, letter and web"
+    promise: str        # "the 3-working-day promise"
+    target: float
+    compliance: float | None
+    judged: int         # met + missed
+
+
+@dataclass(frozen=True)
+class Weakest:
+    """The weakest value of a dimension for one standard: ('partner', 'FixRight Repairs', 0.62)."""
+    dimension: str
+    value: str
+    compliance: float
+
+
+def headline_pct(share: float, against: float | None = None) -> str:
+    """Whole percentages read best, but 94.6% must not print as the 95% it falls short of."""
+    whole = fmt.pct(share, 0)
+    if against is not None and whole == fmt.pct(against, 0) and abs(share - against) > 1e-9:
+        return fmt.pct(share, 1)
+    return whole
+
+
+def _movement(current, previous, threshold: float) -> str | None:
+    """'up', 'down' or 'steady' against the previous period; None when there is nothing to compare."""
+    if fmt.is_empty(current) or fmt.is_empty(previous):
+        return None
+    difference = float(current) - float(previous)
+    if abs(difference) < threshold:
+        return "steady"
+    return "up" if difference > 0 else "down"
+
+
+def band_phrase(band: str) -> str:
+    """'> 30% above' -> 'more than 30% above the new price'; 'At or below new price' -> 'at or below the new price'."""
+    text = band.replace("> ", "more than ").replace("new price", "the new price")
+    text = text[0].lower() + text[1:]
+    return text if "new price" in text else f"{text} the new price"
+
+
+def charter_headline(results: list[StandardResult], weakest: Weakest | None) -> str:
+    judged = [r for r in results if r.judged and r.compliance is not None]
+    if not judged:
+        return "No contact in this period has been judged against the charter yet."
+    below = [r for r in judged if r.compliance < r.target - 1e-9]
+    focus = max(judged, key=lambda r: r.target - r.compliance)
+    count_text = f"{len(below)} of {len(judged)} promises {'is' if len(below) == 1 else 'are'} below target"
+    if not below:
+        return (f"All {len(judged)} charter promises met their targets; the closest call was "
+                f"{focus.label.lower()} at {headline_pct(focus.compliance, focus.target)} "
+                f"against {headline_pct(focus.target)}.")
+    text = (f"{focus.label} met {focus.promise} {headline_pct(focus.compliance, focus.target)} of the time, "
+            f"below the {headline_pct(focus.target)} target")
+    if weakest is not None and weakest.compliance < focus.compliance:
+        noun = "slowest partner" if weakest.dimension == "partner" else f"weakest {weakest.dimension}"
+        text += f"; the {noun} was {weakest.value} ({headline_pct(weakest.compliance)})"
+    return f"{text}. {count_text[0].upper()}{count_text[1:]}."
+
+
+def responsiveness_headline(contacts, median_hours, p90_hours, previous_median=None) -> str:
+    if not contacts:
+        return "No contacts were received in this period."
+    if fmt.is_empty(median_hours):
+        return f"{fmt.count(contacts)} contacts received; none has had a first full reply yet."
+    text = (f"{fmt.count(contacts)} contacts received; half had a first full reply within "
+            f"{fmt.duration(median_hours)} and nine in ten within {fmt.duration(p90_hours)}")
+    movement = _movement(median_hours, previous_median, threshold=0.05)
+    if movement == "steady":
+        text += ", about as fast as the previous period"
+    elif movement:
+        word = "slower" if movement == "up" else "faster"
+        text += f", the median {fmt.duration(abs(float(median_hours) - float(previous_median)))} {word} than the previous period"
+    return text + "."
+
+
+def complaints_headline(count, per_1000, median_hours, reopen_rate, csat_mean, previous_per_1000=None) -> str:
+    if not count:
+        return "No complaints in this period."
+    movement = _movement(per_1000, previous_per_1000, threshold=0.05)
+    change = {None: "", "steady": ", steady on the previous period"}.get(
+        movement, f", {movement} from {fmt.number(previous_per_1000)}")
+    parts = [f"{fmt.count(count)} complaints ({fmt.number(per_1000)} per 1,000 contacts{change})"]
+    if not fmt.is_empty(median_hours):
+        parts.append(f"half were resolved within {fmt.duration(median_hours)}")
+    if not fmt.is_empty(reopen_rate):
+        parts.append(f"{headline_pct(reopen_rate)} of resolved complaints were reopened")
+    if not fmt.is_empty(csat_mean):
+        parts.append(f"satisfaction averaged {fmt.number(csat_mean)} out of 5")
+    return "; ".join(parts) + "."
+
+
+def pricing_headline(share_above_long, median_gap_oldest, penalty, min_years: int = 3) -> str:
+    if fmt.is_empty(share_above_long):
+        return "No price data for this period: load prices and customers on the Data page to see the loyalty penalty."
+    text = (f"Customers of {min_years}+ years paid more than a new customer on "
+            f"{headline_pct(share_above_long)} of their bills")
+    if not fmt.is_empty(median_gap_oldest):
+        text += f" (5+ years: a median {fmt.signed_pct(median_gap_oldest, 0)})"
+    if not fmt.is_empty(penalty):
+        text += f"; the loyalty penalty came to {fmt.money(penalty)} in the period"
+    return text + "."
+
+
+def churn_headline(monthly, annualised, highest_band=None, highest=None, lowest_band=None, lowest=None) -> str:
+    if fmt.is_empty(monthly):
+        return "No customer data for this period: load customers on the Data page to see churn."
+    text = f"Monthly churn averaged {fmt.pct(monthly)} ({fmt.pct(annualised, 1)} a year)"
+    if highest_band and lowest_band and not fmt.is_empty(highest) and not fmt.is_empty(lowest) and highest > lowest:
+        text += (f"; customers paying {band_phrase(highest_band)} left at {fmt.pct(highest, 1)} a year, "
+                 f"against {fmt.pct(lowest, 1)} for those paying {band_phrase(lowest_band)}")
+    return text + "."

@@ -1,0 +1,42 @@
+"""Words for the things the data and the charter name in code: standards, dimensions, units."""
+from __future__ import annotations
+
+from charter.model import Standard
+
+# Dimensions a breakdown may use; the queries match them against the same fixed list.
+DIMENSIONS = {"channel": "Channel", "team": "Team", "partner": "Partner", "priority": "Priority"}
+COMPLAINT_DIMENSIONS = {"category": "Category", "partner": "Partner", "channel": "Channel", "team": "Team"}
+
+_NOUNS = {
+    "acknowledge": "Acknowledgements",
+    "first_response": "Replies",
+    "resolution": "Resolutions",
+    "follow_up": "Follow-ups",
+}
+_UNIT_WORDS = {"hours": "hour", "days": "day", "business_hours": "working-hour", "business_days": "working-day"}
+
+
+def human_list(values) -> str:
+    values = [str(v) for v in values]
+    if len(values) <= 1:
+        return "".join(values)
+    return ", ".join(values[:-1]) + " and " + values[-1]
+
+
+def standard_label(standard: Standard) -> str:
+    """A short name for a standard: 'Replies to email, letter and web', 'Complaint resolutions'."""
+    scope = dict(standard.scope)
+    noun = _NOUNS[standard.measure]
+    if scope.pop("kind", None) == ("complaint",):
+        noun = "Complaint " + noun.lower()
+    channels = scope.pop("channel", None)
+    if channels:
+        noun += (" to " if standard.measure in ("acknowledge", "first_response") else " for ") + human_list(channels)
+    for key, values in scope.items():
+        noun += f" ({key}: {human_list(values)})"
+    return noun
+
+
+def promise_phrase(standard: Standard) -> str:
+    """The promise as an adjective: 'the 3-working-day promise'."""
+    return f"the {standard.within:g}-{_UNIT_WORDS[standard.unit]} promise"

@@ -1,0 +1,220 @@
+"""The Overview's content, gathered once from the named queries and drawn twice: on the Overview
+page and in the meeting pack. Both therefore show exactly the same numbers, words and charts."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charter.model import Charter
+from components import charts, context, formatting as fmt
+from components.filters import describe, previous_period
+from components.headlines import (
+    StandardResult, Weakest, charter_headline, churn_headline, complaints_headline, pricing_headline,
+    responsiveness_headline,
+)
+from components.labels import promise_phrase, standard_label
+from components.layout import comparison_text, period_text
+from components.tiles import Tile, rag_status
+from queries import Filters
+from queries.pooled import LONG_TENURE_YEARS, loyalty_penalty, period_churn, share_above_new_price
+
+MIN_JUDGED_FOR_WEAKEST = 20  # a partner with a handful of contacts is noise, not "the slowest partner"
+
+
+@dataclass
+class Figure:
+    key: str
+    figure: go.Figure
+    data: pd.DataFrame
+
+
+@dataclass
+class OverviewContent:
+    period: str
+    comparison: str
+    as_of: str
+    filters: str
+    contacts: int
+    scorecard: list[Tile]
+    scorecard_table: pd.DataFrame
+    tiles: list[Tile]
+    headlines: list[tuple[str, str]]
+    figures: list[Figure] = field(default_factory=list)
+
+
+def _row(frame: pd.DataFrame) -> dict:
+    return {k: fmt.plain(v) for k, v in frame.iloc[0].items()} if len(frame) else {}
+
+
+def _standards(filters: Filters, previous: Filters | None, charter: Charter):
+    as_of, ids = context.as_of(), [s.id for s in charter.standards]
+    now = context.query("standards_summary", filters, as_of=as_of, standard_ids=ids).set_index("standard_id")
+    before = (context.query("standards_summary", previous, as_of=as_of, standard_ids=ids).set_index("standard_id")
+              if previous else None)
+    tiles, results, rows = [], [], []
+    for standard in charter.standards:
+        row = now.loc[standard.id]
+        compliance = fmt.plain(row["compliance"])
+        status = rag_status(compliance, standard.target)
+        label = standard_label(standard)
+        tiles.append(Tile(
+            label, compliance, "share", previous=fmt.plain(before.loc[standard.id, "compliance"]) if before is not None else None,
+            help=standard.name, rated=True, status=status,
+            note=f"Target {fmt.pct(standard.target, 0)} · {standard.promise} · "
+                 f"{fmt.count(row['missed'])} missed · {fmt.count(row['pending'])} pending",
+        ))
+        results.append(StandardResult(label, promise_phrase(standard), standard.target, compliance,
+                                      int(row["met"] + row["missed"])))
+        rows.append({"standard": standard.name, "promise": standard.promise, "target": standard.target,
+                     "compliance": compliance, "status": status or "no data", "met": int(row["met"]),
+                     "missed": int(row["missed"]), "pending": int(row["pending"]), "invalid": int(row["invalid"])})
+    return tiles, results, pd.DataFrame(rows)
+
+
+def _weakest(filters: Filters, charter: Charter, results: list[StandardResult]) -> Weakest | None:
+    """The weakest partner (else team) on the standard furthest below its target."""
+    judged = [(r, s) for r, s in zip(results, charter.standards) if r.compliance is not None]
+    if not judged:
+        return None
+    result, standard = max(judged, key=lambda pair: pair[0].target - pair[0].compliance)
+    for dimension in ("partner", "team"):
+        frame = context.query("standards_breakdown", filters, dimension=dimension, as_of=context.as_of())
+        frame = frame[(frame["standard_id"] == standard.id) & (frame["met"] + frame["missed"] >= MIN_JUDGED_FOR_WEAKEST)]
+        if dimension == "partner":
+            frame = frame[frame["value"] != "In-house"]
+        frame = frame.dropna(subset=["compliance"])
+        if len(frame):
+            worst = frame.sort_values("compliance").iloc[0]
+            return Weakest(dimension, worst["value"], float(worst["compliance"]))
+    return None
+
+
+def _compliance_grid(filters: Filters, charter: Charter) -> Figure:
+    weekly = context.query("standards_weekly", filters, as_of=context.as_of())
+    targets = {s.id: s.target for s in charter.standards}
+    labels = {s.id: standard_label(s) for s in charter.standards}
+    weekly = weekly[weekly["standard_id"].isin(labels)].copy()
+    weekly["label"] = weekly["standard_id"].map(labels)
+    weekly["status"] = [rag_status(c, targets[s]) for c, s in zip(weekly["compliance"], weekly["standard_id"])]
+    weekly["text"] = weekly["compliance"].map(lambda v: fmt.pct(v, 0))
+    order = {label: n for n, label in enumerate(labels.values())}
+    weekly = weekly.sort_values(["label", "week"], key=lambda c: c.map(order) if c.name == "label" else c)
+    figure = charts.rag_grid(weekly, "Charter promises kept, week by week",
+                             f"% of contacts meeting each promise · green at/above target, amber within 5 points, red below · weeks of {period_text(filters)}")
+    data = weekly[["standard_id", "label", "week", "met", "missed", "pending", "compliance", "status"]]
+    return Figure("compliance-grid", figure, data)
+
+
+def _volume_and_reply(filters: Filters) -> Figure:
+    weekly = context.query("responsiveness_weekly", filters)
+    figure = charts.volume_with_line(
+        weekly, "week", "contacts", "Contacts received", "first_response_median_hours", "Median time to first reply",
+        "Contacts received and how fast we replied", f"Contacts per week (bars) and median hours to first full reply (line) · {period_text(filters)}",
+        "Contacts per week", "Median hours to first reply", line_suffix=" h")
+    return Figure("volume-reply", figure, weekly[["week", "contacts", "first_response_median_hours", "first_response_p90_hours"]])
+
+
+def _complaint_rate(filters: Filters) -> Figure:
+    weekly = context.query("complaints_weekly", filters)
+    figure = charts.volume_with_line(
+        weekly, "week", "complaints", "Complaints", "per_1000_contacts", "Complaints per 1,000 contacts",
+        "Complaints and the complaint rate", f"Complaints per week (bars) and per 1,000 contacts (line) · {period_text(filters)}",
+        "Complaints per week", "Per 1,000 contacts")
+    return Figure("complaint-rate", figure, weekly[["week", "contacts", "complaints", "per_1000_contacts"]])
+
+
+def _price_gap(pricing: pd.DataFrame, filters: Filters) -> Figure:
+    shown = pricing.dropna(subset=["median_gap"])
+    figure = charts.spread(shown, "band", "median_gap", "gap_p25", "gap_p75", "What loyal customers pay over the new-customer price",
+                           f"Median price gap by tenure, with the middle half of customers (p25-p75) · price periods in {period_text(filters)}",
+                           "Price paid vs new-customer price")
+    return Figure("price-gap", figure, pricing[["band", "rows", "customers", "median_gap", "gap_p25", "gap_p75", "share_above", "penalty"]])
+
+
+def _churn_by_gap(by_gap: pd.DataFrame, filters: Filters) -> Figure:
+    figure = charts.bars(by_gap, "band", "annualised_churn", "Do customers who pay more leave more?",
+                         f"Annualised churn by how far the customer's price is above the new-customer price · {period_text(filters)}",
+                         "Annualised churn", horizontal=False, percent_axis=True, value_format=".1%",
+                         colours=charts.SECONDARY, text=[fmt.pct(v) for v in by_gap["annualised_churn"]])
+    return Figure("churn-by-gap", figure, by_gap)
+
+
+def gather(filters: Filters) -> OverviewContent:
+    charter = context.charter()
+    previous = previous_period(filters)
+    as_of = context.as_of()
+    price_filters = Filters(filters.date_from, filters.date_to, products=filters.products)
+    previous_price_filters = Filters(previous.date_from, previous.date_to, products=filters.products) if previous else None
+
+    scorecard, results, scorecard_table = _standards(filters, previous, charter)
+    reply = _row(context.query("responsiveness_summary", filters))
+    reply_before = _row(context.query("responsiveness_summary", previous)) if previous else {}
+    complaints = _row(context.query("complaints_summary", filters))
+    complaints_before = _row(context.query("complaints_summary", previous)) if previous else {}
+    walk = context.query("price_walk", price_filters)
+    walk_before = context.query("price_walk", previous_price_filters) if previous else None
+    pricing = context.query("pricing_by_tenure", price_filters)
+    churn, annual = period_churn(context.query("churn_monthly", price_filters, as_of=as_of))
+    churn_before = period_churn(context.query("churn_monthly", previous_price_filters, as_of=as_of))[0] if previous else None
+    churn_by_gap = context.query("churn_by_band", price_filters, grouping="price_gap", as_of=as_of)
+
+    long_share = share_above_new_price(walk)
+    tiles = [
+        Tile("Median time to first reply", reply.get("first_response_median_hours"), "duration",
+             reply_before.get("first_response_median_hours"), better="lower",
+             help="Half of the contacts answered in full within this time (elapsed calendar hours).",
+             note=f"{fmt.working_hours(reply.get('first_response_median_bh'))} in working time"),
+        Tile("Slowest 10% waited over", reply.get("first_response_p90_hours"), "duration",
+             reply_before.get("first_response_p90_hours"), better="lower",
+             help="90th percentile of the time to first full reply (elapsed calendar hours).",
+             note=f"{fmt.working_hours(reply.get('first_response_p90_bh'))} in working time"),
+        Tile("Complaints per 1,000 contacts", complaints.get("per_1000_contacts"), "rate",
+             complaints_before.get("per_1000_contacts"), better="lower",
+             help="Complaints / all contacts opened in the period x 1,000.",
+             note=f"{fmt.count(complaints.get('count'))} complaints"),
+        Tile("Median complaint resolution", complaints.get("resolution_median_hours"), "duration",
+             complaints_before.get("resolution_median_hours"), better="lower",
+             help="Half of the resolved complaints were resolved within this time (calendar time, opened to resolved).",
+             note=f"slowest 10%: over {fmt.duration(complaints.get('resolution_p90_hours'))}"),
+        Tile(f"{LONG_TENURE_YEARS}y+ customers paying above new price", long_share, "share",
+             share_above_new_price(walk_before) if walk_before is not None else None, better="lower",
+             help=f"Share of the bills of customers with {LONG_TENURE_YEARS}+ completed years that were above the "
+                  "price a new customer would pay for the same product and period.",
+             note=f"loyalty penalty {fmt.money(loyalty_penalty(walk, LONG_TENURE_YEARS))}"),
+        Tile("Monthly churn", churn, "share", churn_before, better="lower",
+             help="Customers who left in a month / customers active at the month's start, averaged over the months of the period.",
+             note=f"{fmt.pct(annual)} a year"),
+    ]
+    oldest = pricing.loc[pricing["band"] == "5y+", "median_gap"]
+    by_gap = churn_by_gap[churn_by_gap["active_customer_months"] > 0].dropna(subset=["annualised_churn"])
+    by_gap = by_gap[by_gap["band"] != "No price data"]
+    churn_line = churn_headline(
+        churn, annual,
+        by_gap.iloc[-1]["band"] if len(by_gap) > 1 else None, by_gap.iloc[-1]["annualised_churn"] if len(by_gap) > 1 else None,
+        by_gap.iloc[0]["band"] if len(by_gap) > 1 else None, by_gap.iloc[0]["annualised_churn"] if len(by_gap) > 1 else None)
+    headlines = [
+        ("Charter", charter_headline(results, _weakest(filters, charter, results))),
+        ("Responsiveness", responsiveness_headline(reply.get("contacts"), reply.get("first_response_median_hours"),
+                                                   reply.get("first_response_p90_hours"),
+                                                   reply_before.get("first_response_median_hours"))),
+        ("Complaints", complaints_headline(complaints.get("count"), complaints.get("per_1000_contacts"),
+                                           complaints.get("resolution_median_hours"), complaints.get("reopen_rate"),
+                                           complaints.get("csat_mean"), complaints_before.get("per_1000_contacts"))),
+        ("Pricing", pricing_headline(long_share, fmt.plain(oldest.iloc[0]) if len(oldest) else None,
+                                     loyalty_penalty(walk))),
+        ("Churn", churn_line),
+    ]
+    content = OverviewContent(
+        period=period_text(filters), comparison=comparison_text(filters), as_of=fmt.moment(as_of),
+        filters=describe(filters), contacts=int(reply.get("contacts") or 0), scorecard=scorecard,
+        scorecard_table=scorecard_table, tiles=tiles, headlines=headlines,
+    )
+    if content.contacts:
+        content.figures = [_compliance_grid(filters, charter), _volume_and_reply(filters), _complaint_rate(filters)]
+    if pricing["median_gap"].notna().any():
+        content.figures.append(_price_gap(pricing, filters))
+    if len(by_gap):
+        content.figures.append(_churn_by_gap(by_gap, filters))
+    return content

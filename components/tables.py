@@ -1,0 +1,56 @@
+"""Tables on screen and as CSV. Every download is neutralised against spreadsheet formula
+injection: a text cell that starts with = + - @ (or a tab / carriage return) gets a leading
+apostrophe, so Excel shows it as text instead of running it."""
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+import streamlit as st
+from pandas.io.formats.style import Styler
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_value(value):
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy in which every text cell that a spreadsheet would read as a formula is made text."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if not (pd.api.types.is_object_dtype(safe[column]) or pd.api.types.is_string_dtype(safe[column])):
+            continue
+        safe[column] = safe[column].map(neutralise_value, na_action="ignore")
+    safe.columns = [neutralise_value(str(column)) for column in safe.columns]
+    return safe
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel keeps accented names intact."""
+    return neutralise(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def download(frame: pd.DataFrame, file_name: str, key: str, label: str = "Download CSV") -> None:
+    st.download_button(label, data=lambda: csv_bytes(frame), file_name=f"{file_name}.csv", mime="text/csv",
+                       key=f"download-{key}", icon=":material/download:", on_click="ignore", type="tertiary")
+
+
+def show_table(frame: pd.DataFrame, key: str, file_name: str, *, column_config: dict | None = None,
+               height: int | str = "auto", formats: dict[str, Callable] | None = None,
+               style: Callable[[Styler], Styler] | None = None) -> None:
+    """A table with its CSV download underneath (the download keeps full precision). The grid shows
+    the neutralised values too, so the grid's own download cannot carry a formula either. `formats`
+    writes columns for people (components.formatting functions); `style` may colour cells."""
+    shown = neutralise(frame)
+    styler = shown.style
+    if formats:
+        styler = styler.format({column: f for column, f in formats.items() if column in shown.columns}, na_rep="-")
+    if style:
+        styler = style(styler)
+    st.dataframe(styler if (formats or style) else shown, hide_index=True, column_config=column_config,
+                 height=height, key=f"table-{key}")
+    download(frame, file_name, key)

@@ -1,0 +1,123 @@
+"""KPI tiles (a value, its change against the previous period of the same length) and the RAG
+status of a charter standard. A Tile is plain data, drawn on screen by `show_tiles` and in the
+meeting pack as HTML, so both always say the same thing."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from components import formatting as fmt
+
+AMBER_POINTS = 0.05  # amber: within 5 percentage points below target (spec section 3)
+RAG_LABELS = {"green": "On target", "amber": "Just below target", "red": "Below target", None: "No data"}
+RAG_BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", None: "gray"}
+
+FORMATS = {
+    "share": fmt.pct,
+    "gap": fmt.signed_pct,
+    "working_hours": fmt.working_hours,
+    "duration": fmt.duration,
+    "count": fmt.count,
+    "rate": lambda v: fmt.number(v, 1),
+    "score": lambda v: fmt.number(v, 2),
+    "money": fmt.money,
+}
+
+
+def rag_status(compliance, target: float) -> str | None:
+    """green at or above target, amber within 5 points below, red below that; None without data.
+    Compared in whole-basis-point steps so 0.85 against a 0.90 target is amber, not float noise."""
+    if fmt.is_empty(compliance):
+        return None
+    shortfall = round((float(target) - float(compliance)) * 1e9) / 1e9
+    if shortfall <= 0:
+        return "green"
+    return "amber" if shortfall <= AMBER_POINTS else "red"
+
+
+def change_text(current, previous, kind: str) -> str | None:
+    """The change from the previous period in the unit people expect: points for shares, hours for
+    durations, a relative change for counts and money."""
+    if fmt.is_empty(current) or fmt.is_empty(previous):
+        return None
+    current, previous = float(current), float(previous)
+    difference = current - previous
+    if kind in ("share", "gap"):
+        return _unsigned_if_zero(fmt.points(difference))
+    if kind in ("working_hours", "duration"):
+        if kind == "duration" and (abs(current) >= 48 or abs(previous) >= 48):
+            return _unsigned_if_zero(f"{difference / 24:+,.1f} days")
+        if abs(current) < 1 and abs(previous) < 1:
+            return _unsigned_if_zero(f"{difference * 60:+,.0f} min")
+        return _unsigned_if_zero(f"{difference:+,.1f} h")
+    if kind in ("rate", "score"):
+        return _unsigned_if_zero(f"{difference:+,.{1 if kind == 'rate' else 2}f}")
+    if previous == 0:
+        return None
+    return _unsigned_if_zero(f"{difference / abs(previous):+.1%}")
+
+
+def _unsigned_if_zero(text: str) -> str:
+    """'-0.0 pts' reads as a fall; a change that rounds to nothing carries no sign."""
+    return text if any(digit in text for digit in "123456789") else text.lstrip("+-")
+
+
+@dataclass(frozen=True)
+class Tile:
+    label: str
+    value: Any
+    kind: str = "share"
+    previous: Any = None
+    better: str | None = "higher"   # which way is good: "higher", "lower" or None (neutral)
+    help: str | None = None
+    note: str | None = None          # a short line under the number (target, working-hours twin ...)
+    rated: bool = False              # a charter standard: show its RAG status
+    status: str | None = None        # that status (None = no met or missed contacts)
+
+    @property
+    def text(self) -> str:
+        return FORMATS[self.kind](self.value)
+
+    @property
+    def change(self) -> str | None:
+        return change_text(self.value, self.previous, self.kind)
+
+    @property
+    def verdict(self) -> str | None:
+        """'better', 'worse' or 'same' (as far as the shown change can tell) against the previous period."""
+        if self.change is None:
+            return None
+        difference = float(self.value) - float(self.previous)
+        if not any(digit in self.change for digit in "123456789") or self.better is None:
+            return "same"
+        return "better" if (difference > 0) == (self.better == "higher") else "worse"
+
+
+def _delta_colour(tile: Tile) -> str:
+    if tile.verdict == "same":
+        return "off"
+    if tile.better == "lower":
+        return "inverse"
+    return "normal" if tile.better == "higher" else "off"
+
+
+def show_tile(tile: Tile) -> None:
+    """One bordered tile: the number, its change against the previous period, a note and a RAG badge."""
+    with st.container(border=True):
+        st.metric(tile.label, tile.text, delta=tile.change, delta_color=_delta_colour(tile), help=tile.help,
+                  delta_arrow="off" if tile.verdict == "same" else "auto")
+        if tile.rated:
+            st.badge(RAG_LABELS[tile.status], color=RAG_BADGE_COLOURS[tile.status],
+                     icon=":material/circle:")
+        if tile.note:
+            st.caption(tile.note)
+
+
+def show_tiles(tiles: list[Tile], per_row: int = 4) -> None:
+    for start in range(0, len(tiles), per_row):
+        columns = st.columns(per_row)
+        for column, tile in zip(columns, tiles[start:start + per_row]):
+            with column:
+                show_tile(tile)

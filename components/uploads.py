@@ -1,0 +1,239 @@
+"""Widgets and plain-data helpers of the Data page: what an upload will do (mapping, preview,
+rejected rows), the column-mapping editor for unknown layouts, the upload history and audit log.
+
+Nothing here writes to the database; the page does that after checking the manager role.
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+import streamlit as st
+
+from store.csvfile import UploadRefused, decode_upload
+from store.ingest import PreparedUpload
+from store.presets import KindRule, Preset, canonical_preset, custom_preset, detect, resolve
+from store.tables import TABLES
+
+TABLE_LABELS = {
+    "contacts": "Contacts (tickets, enquiries and complaints)",
+    "customers": "Customers (who joined and left when)",
+    "prices": "Prices (what each customer paid per period)",
+}
+PRESET_LABELS = {
+    "canonical": "Charter Desk columns (generic CSV)",
+    "zendesk": "Zendesk", "freshdesk": "Freshdesk", "zammad": "Zammad", "osticket": "osTicket",
+}
+NOT_IN_FILE = "— not in the file —"
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV/formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def preset_label(preset: Preset) -> str:
+    return PRESET_LABELS.get(preset.name, f"{preset.name} (saved mapping)")
+
+
+# ----------------------------------------------------------------------------- downloads
+
+def neutralise(value: object) -> object:
+    """A cell a spreadsheet will show as text: a leading = + - @ tab or CR gets an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def rejected_csv(rejected: pd.DataFrame) -> bytes:
+    """Row number and reason of each rejected row, safe to open in Excel (UTF-8 with BOM)."""
+    frame = rejected.rename(columns={"row": "row_number"})[["row_number", "reason"]]
+    frame = frame.astype(object).map(neutralise)
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+# ----------------------------------------------------------------------------- the file's layout
+
+def file_headers(data: bytes) -> list[str] | None:
+    """The header row of an upload, or None when the file cannot be read as CSV at all."""
+    try:
+        decoded = decode_upload(data)
+    except UploadRefused:
+        return None
+    shutil.rmtree(decoded.path.parent, ignore_errors=True)
+    return decoded.headers
+
+
+def mapping_problem(con, table: str, headers: list[str], preset: Preset | None) -> bool:
+    """True when a refusal came from the column layout (no known preset, or required columns
+    missing), which the mapping editor can fix; False for problems in the rows themselves."""
+    chosen = preset or detect(con, table, headers)
+    return chosen is None or bool(resolve(chosen, headers).missing_required)
+
+
+def mapping_frame(prepared: PreparedUpload) -> pd.DataFrame:
+    """Which file column feeds which canonical column, in the canonical table's order."""
+    mapping, headers = prepared.mapping, prepared.decoded.headers
+    rows = []
+    for column in prepared.table.columns:
+        source = headers[mapping.columns[column.name]] if column.name in mapping.columns else ""
+        how = ""
+        if column.name in mapping.durations:
+            position, unit = mapping.durations[column.name]
+            how = f"or opened_at + '{headers[position]}' ({unit}) when blank"
+            source = source or f"'{headers[position]}' ({unit} after opened_at)"
+        if column.name == "kind" and mapping.kind_column is not None:
+            rule = mapping.preset.kind_rule
+            how = f"complaint when '{headers[mapping.kind_column]}' is {' / '.join(rule.complaint)}"
+            source = source or headers[mapping.kind_column]
+        rows.append({"column": column.name + (" *" if column.required else ""),
+                     "from file column": source or "—", "note": how})
+    return pd.DataFrame(rows)
+
+
+def unused_headers(prepared: PreparedUpload) -> list[str]:
+    mapping = prepared.mapping
+    used = set(mapping.columns.values()) | {p for p, _ in mapping.durations.values()}
+    if mapping.kind_column is not None:
+        used.add(mapping.kind_column)
+    return [h for i, h in enumerate(prepared.decoded.headers) if i not in used]
+
+
+def show_prepared(prepared: PreparedUpload) -> None:
+    """What this upload will do: counts, notes, the mapping, the first rows, the rejected rows."""
+    good, rejected = prepared.rows_good, prepared.rows_rejected
+    columns = st.columns(3)
+    columns[0].metric("Rows in the file", f"{prepared.rows_in_file:,}")
+    columns[1].metric("Rows that will load", f"{good:,}")
+    columns[2].metric("Rows rejected", f"{rejected:,}")
+    for note in prepared.notes:
+        st.info(note, icon=":material/info:")
+    st.markdown("**Column mapping** — * marks a required column")
+    st.dataframe(mapping_frame(prepared), hide_index=True, width="stretch")
+    unused = unused_headers(prepared)
+    if unused:
+        st.caption("File columns not used: " + ", ".join(unused))
+    st.markdown("**First rows as they will be stored** (times in UTC)")
+    st.dataframe(prepared.preview(10), hide_index=True, width="stretch")
+    if rejected:
+        show_rejected(prepared.rejected(), f"rejected-rows-{prepared.file_name}",
+                      f"{rejected:,} row(s) will be rejected; the other rows load.")
+
+
+def show_rejected(rejected: pd.DataFrame, file_stem: str, headline: str, key: str | None = None) -> None:
+    st.warning(headline, icon=":material/rule:")
+    st.dataframe(rejected.head(200), hide_index=True, width="stretch")
+    st.download_button("Download the rejected rows (CSV)", rejected_csv(rejected), f"{file_stem}.csv",
+                       mime="text/csv", icon=":material/download:", key=key or f"download_{file_stem}",
+                       on_click="ignore")
+
+
+# ----------------------------------------------------------------------------- mapping editor
+
+@dataclass(frozen=True)
+class MappingChoice:
+    """What the manager chose in the editor: canonical column -> file header, and a complaint rule."""
+    columns: dict[str, str]
+    kind_rule: KindRule | None
+    missing_required: list[str]
+
+    def preset(self, table: str, name: str = "unsaved mapping") -> Preset:
+        return custom_preset(name, table, self.columns, self.kind_rule)
+
+    def signature(self) -> tuple:
+        return tuple(sorted(self.columns.items())), self.kind_rule
+
+
+def _guess(table: str, headers: list[str], start_from: Preset | None) -> dict[str, int]:
+    """Preselect what an existing preset (or Charter Desk's own names) already finds."""
+    return resolve(start_from or canonical_preset(table), headers).columns
+
+
+def mapping_editor(table: str, headers: list[str], start_from: Preset | None, key: str) -> MappingChoice:
+    """A selectbox per canonical column listing the file's headers; required columns marked."""
+    guessed = _guess(table, headers, start_from)
+    options = [NOT_IN_FILE] + headers
+    chosen: dict[str, str] = {}
+    canonical = TABLES[table]
+    grid = st.columns(3)
+    for number, column in enumerate(canonical.columns):
+        label = f"{column.name} *" if column.required else column.name
+        default = guessed.get(column.name)
+        value = grid[number % 3].selectbox(
+            label, options, index=0 if default is None else default + 1, key=f"{key}_{column.name}",
+            help="Required" if column.required else "Optional: leave it out if the file has no such column",
+        )
+        if value != NOT_IN_FILE:
+            chosen[column.name] = value
+    kind_rule = None
+    if table == "contacts":
+        st.markdown("**Complaints** (optional): which file column marks a contact as a complaint?")
+        left, right = st.columns(2)
+        kind_column = left.selectbox("Column", options, key=f"{key}_kind_column")
+        words = right.text_input("Values that mean complaint (comma separated)", key=f"{key}_kind_values",
+                                 placeholder="Complaint, formal complaint")
+        values = tuple(v.strip().casefold() for v in words.split(",") if v.strip())
+        if kind_column != NOT_IN_FILE and values:
+            kind_rule = KindRule(kind_column, values)
+            chosen.pop("kind", None)  # the rule decides kind; an enquiry is anything else
+        elif kind_column != NOT_IN_FILE:
+            st.caption("Type the values that mean complaint to use this column.")
+    missing = [c for c in canonical.required if c not in chosen]
+    return MappingChoice(chosen, kind_rule, missing)
+
+
+# ----------------------------------------------------------------------------- history and audit
+
+def local_times(series: pd.Series, timezone: str) -> pd.Series:
+    converted = pd.to_datetime(series, utc=True).dt.tz_convert(timezone)
+    return converted.dt.strftime("%Y-%m-%d %H:%M").where(series.notna(), "")
+
+
+def history_frame(batches: pd.DataFrame, timezone: str) -> pd.DataFrame:
+    """The upload history as a manager reads it (times in the charter's time zone)."""
+    if batches.empty:
+        return pd.DataFrame()
+    status = batches["status"].where(
+        batches["status"] != "undone",
+        "undone by " + batches["undone_by"].fillna("?") + " on " + local_times(batches["undone_at"], timezone),
+    )
+    return pd.DataFrame({
+        "batch": batches["batch_id"],
+        "file": batches["file_name"],
+        "into": batches["table_name"],
+        "loaded": local_times(batches["loaded_at"], timezone),
+        "by": batches["loaded_by"],
+        "preset": batches["preset"],
+        "rows in file": batches["rows_in_file"],
+        "new": batches["rows_new"],
+        "updated": batches["rows_updated"],
+        "unchanged": batches["rows_unchanged"],
+        "rejected": batches["rows_rejected"],
+        "checksum": batches["checksum"].str.slice(0, 12),
+        "status": status,
+    })
+
+
+COUNT_COLUMNS = ("rows in file", "new", "updated", "unchanged", "rejected")
+HISTORY_COLUMNS = {name: st.column_config.NumberColumn(name, format="localized") for name in COUNT_COLUMNS}
+
+
+def batch_label(batches: pd.DataFrame) -> Callable[[int], str]:
+    names = {row.batch_id: f"Batch {row.batch_id} · {row.file_name} ({row.table_name}, {row.rows_loaded:,} rows)"
+             for row in batches.itertuples()}
+    return lambda batch_id: names.get(batch_id, f"Batch {batch_id}")
+
+
+def audit_entries(con, limit: int = 200) -> pd.DataFrame:
+    """The latest audit-log entries (who uploaded, undid, saved a preset or edited the charter)."""
+    cursor = con.cursor()
+    try:
+        return cursor.table("audit_log").order("happened_at DESC").limit(limit).df()
+    finally:
+        cursor.close()
+
+
+def audit_frame(entries: pd.DataFrame, timezone: str) -> pd.DataFrame:
+    if entries.empty:
+        return entries
+    return pd.DataFrame({"when": local_times(entries["happened_at"], timezone), "who": entries["user_name"],
+                         "action": entries["action"], "detail": entries["detail"]})

@@ -1,0 +1,87 @@
+-- Churn by tenure band or by price-gap band ($grouping: 'tenure' or 'price_gap', a fixed list).
+-- Month by month over the period, exactly as churn_monthly: customers active at the month's start
+-- and customers whose left_at falls in the month, each placed in their band for that month:
+--   tenure band = completed years at the month's start;
+--   price-gap band = gap (price_paid / benchmark - 1, benchmark as pricing_by_tenure) of the
+--   customer's latest price row dated before the month's end.
+-- churn = leavers / active summed over the months (the average monthly churn); annualised =
+-- 1 - (1 - churn)^12. Every band is listed.
+WITH chosen AS (
+    SELECT * FROM customers
+    WHERE len($products::VARCHAR[]) = 0 OR list_contains($products::VARCHAR[], product)
+),
+bounds AS (
+    SELECT date_trunc('month', min(joined_at))::DATE AS first_month,
+           date_trunc('month', coalesce($as_of::TIMESTAMPTZ::DATE, greatest(max(joined_at), max(left_at))))::DATE AS last_month
+    FROM chosen
+),
+months AS (
+    SELECT month FROM (
+        SELECT unnest(generate_series(first_month, last_month, INTERVAL 1 MONTH))::DATE AS month FROM bounds
+    )
+    WHERE ($date_from::DATE IS NULL OR month >= date_trunc('month', $date_from::DATE))
+      AND ($date_to::DATE IS NULL OR month <= $date_to::DATE)
+),
+priced AS (
+    SELECT p.customer_id, p.product, p.period, p.price_paid::DOUBLE AS price_paid,
+           p.new_customer_price::DOUBLE AS new_customer_price,
+           tenure_band(completed_years(cu.joined_at, p.period)) AS band
+    FROM prices p JOIN customers cu ON cu.customer_id = p.customer_id
+),
+new_customer_pool AS (
+    SELECT product, period, quantile_cont(price_paid, 0.5) AS pool_median
+    FROM priced WHERE band = '<1y' GROUP BY product, period
+),
+gaps AS (
+    SELECT p.customer_id, p.period,
+           p.price_paid / nullif(coalesce(p.new_customer_price, pool.pool_median), 0) - 1 AS gap
+    FROM priced p LEFT JOIN new_customer_pool pool
+      ON pool.product IS NOT DISTINCT FROM p.product AND pool.period = p.period
+),
+customer_months AS (
+    SELECT m.month, c.customer_id,
+           c.joined_at <= m.month AND (c.left_at IS NULL OR c.left_at >= m.month) AS active_at_start,
+           c.left_at >= m.month AND c.left_at < m.month + INTERVAL 1 MONTH AS left_in_month,
+           tenure_band(completed_years(c.joined_at, m.month)) AS tenure_band,
+           (m.month + INTERVAL 1 MONTH)::DATE AS month_end
+    FROM months m JOIN chosen c ON c.joined_at < m.month + INTERVAL 1 MONTH
+),
+latest_gap AS (
+    SELECT cm.month, cm.customer_id, arg_max_null(g.gap, g.period) AS gap
+    FROM customer_months cm JOIN gaps g ON g.customer_id = cm.customer_id AND g.period < cm.month_end
+    GROUP BY cm.month, cm.customer_id
+),
+placed AS (
+    SELECT cm.*,
+           CASE WHEN g.gap IS NULL THEN 'No price data'
+                WHEN g.gap <= 0 THEN 'At or below new price'
+                WHEN g.gap <= 0.10 THEN '0-10% above'
+                WHEN g.gap <= 0.20 THEN '10-20% above'
+                WHEN g.gap <= 0.30 THEN '20-30% above'
+                ELSE '> 30% above'
+           END AS gap_band
+    FROM customer_months cm
+    LEFT JOIN latest_gap g ON g.month = cm.month AND g.customer_id = cm.customer_id
+),
+bands AS (
+    SELECT * FROM (VALUES
+        ('tenure', 1, '<1y'), ('tenure', 2, '1-2y'), ('tenure', 3, '2-3y'), ('tenure', 4, '3-5y'), ('tenure', 5, '5y+'),
+        ('price_gap', 1, 'At or below new price'), ('price_gap', 2, '0-10% above'), ('price_gap', 3, '10-20% above'),
+        ('price_gap', 4, '20-30% above'), ('price_gap', 5, '> 30% above'), ('price_gap', 6, 'No price data')
+    ) b(grouping, band_order, band)
+    WHERE grouping = $grouping::VARCHAR
+),
+counted AS (
+    SELECT CASE $grouping::VARCHAR WHEN 'tenure' THEN tenure_band WHEN 'price_gap' THEN gap_band END AS band,
+           count(*) FILTER (WHERE active_at_start) AS active_customer_months,
+           count(*) FILTER (WHERE left_in_month) AS leavers
+    FROM placed
+    GROUP BY 1
+)
+SELECT b.band,
+       coalesce(c.active_customer_months, 0) AS active_customer_months,
+       coalesce(c.leavers, 0) AS leavers,
+       c.leavers / nullif(c.active_customer_months, 0) AS monthly_churn,
+       1 - power(1 - c.leavers / nullif(c.active_customer_months, 0), 12) AS annualised_churn
+FROM bands b LEFT JOIN counted c ON c.band = b.band
+ORDER BY b.band_order

@@ -1,0 +1,30 @@
+-- Expectation gap (spec section 3): one standard's contacts judged against the charter's deadline
+-- and against an alternative promise. The alternative deadline is not written here: queries/whatif.py
+-- fills {deadline_join} and {deadline} from charter.engine.DEADLINES (the only definition of
+-- deadlines) and binds its parameters. One row per week plus a total row (week NULL).
+WITH s AS (
+    SELECT f.*
+    FROM contact_facts f
+    SEMI JOIN filtered_contacts($date_from::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[]) v
+      ON v.ticket_id = f.ticket_id
+    WHERE f.standard_id = $standard_id
+),
+judged AS (
+    SELECT s.week,
+           clock_outcome(s.start_at, s.stop_at, s.deadline_at, $as_of::TIMESTAMPTZ) AS charter_outcome,
+           clock_outcome(s.start_at, s.stop_at, {deadline}, $as_of::TIMESTAMPTZ) AS alternative_outcome
+    FROM s
+    {deadline_join}
+)
+SELECT week,
+       count(*) FILTER (WHERE charter_outcome = 'met') AS charter_met,
+       count(*) FILTER (WHERE charter_outcome = 'missed') AS charter_missed,
+       count(*) FILTER (WHERE charter_outcome = 'pending') AS charter_pending,
+       charter_met / nullif(charter_met + charter_missed, 0) AS charter_compliance,
+       count(*) FILTER (WHERE alternative_outcome = 'met') AS alternative_met,
+       count(*) FILTER (WHERE alternative_outcome = 'missed') AS alternative_missed,
+       count(*) FILTER (WHERE alternative_outcome = 'pending') AS alternative_pending,
+       alternative_met / nullif(alternative_met + alternative_missed, 0) AS alternative_compliance
+FROM judged
+GROUP BY GROUPING SETS ((week), ())
+ORDER BY week NULLS FIRST

@@ -1,0 +1,171 @@
+"""Shared helpers for the upload tests (tests/test_ingest_*.py, tests/test_realdata.py).
+
+Every test works on a real DuckDB file inside pytest's tmp_path and real CSV bytes; nothing is
+mocked. Expected values are written by hand in the tests, never computed with these helpers.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+from charter.model import parse_charter  # noqa: E402
+from store import db  # noqa: E402
+from store.ingest import load_file, load_path  # noqa: E402
+
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
+VENDORS = FIXTURES / "vendors"
+BAD = FIXTURES / "bad"
+USER = "tester"
+
+# Every table an upload, an undo or the charter refresh may write (the whole persistent state).
+STATE_TABLES = (
+    "contacts", "customers", "prices",
+    "contact_versions", "customer_versions", "price_versions",
+    "batches", "rejected_rows", "audit_log", "meta", "saved_presets",
+    "contact_clocks", "contact_facts", "work_calendar",
+)
+
+CONTACT_HEADER = ("ticket_id,opened_at,customer_id,kind,channel,priority,team,agent,partner,category,"
+                  "acknowledged_at,first_response_at,resolved_at,follow_up_at,reopened_count,csat,updated_at")
+
+
+# The tests' own charter (not data/charter.toml, which managers edit): Europe/London, the usual
+# working week and a standard of each measure, so that every upload also refreshes the clocks.
+CHARTER_TOML = """
+[schedule]
+timezone = "Europe/London"
+working_days = ["Mon", "Tue", "Wed", "Thu", "Fri"]
+opens = "09:00"
+closes = "17:30"
+holidays = "GB"
+holiday_subdivision = "ENG"
+closed_dates = ["2026-12-24"]
+
+[[standard]]
+id = "ack"
+name = "Acknowledge within 1 working hour"
+measure = "acknowledge"
+within = 1
+unit = "business_hours"
+target = 0.95
+
+[[standard]]
+id = "reply"
+name = "Reply within 3 working days"
+measure = "first_response"
+within = 3
+unit = "business_days"
+target = 0.9
+
+[[standard]]
+id = "complaints"
+name = "Resolve complaints within 8 weeks"
+measure = "resolution"
+within = 56
+unit = "days"
+target = 0.98
+scope = { kind = "complaint" }
+
+[[standard]]
+id = "follow_up"
+name = "Call back within 2 working days"
+measure = "follow_up"
+within = 2
+unit = "business_days"
+target = 0.9
+scope = { kind = "complaint" }
+"""
+_CHARTER = parse_charter(CHARTER_TOML)
+
+
+def charter():
+    return _CHARTER
+
+
+def write_charter(folder: Path) -> Path:
+    path = folder / "test-charter.toml"
+    path.write_text(CHARTER_TOML, encoding="utf-8")
+    return path
+
+
+def open_db(tmp_path: Path, name: str = "uploads.duckdb"):
+    return db.connect(tmp_path / name)
+
+
+def load(con, table: str, data: bytes | str, file_name: str = "upload.csv", **options):
+    """One upload through the same code path as the Data page and the CLI."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return load_file(con, table, data, file_name, USER, charter(), **options)
+
+
+def load_fixture(con, table: str, path: Path, **options):
+    return load_path(con, table, path, USER, charter(), **options)
+
+
+def utc(text: str) -> datetime:
+    """'2026-07-13 09:00' -> an aware UTC datetime, to compare with TIMESTAMPTZ values."""
+    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+
+
+def csv_text(header: str, *rows: str, newline: str = "\n") -> str:
+    return newline.join((header, *rows)) + newline
+
+
+def contact_row(ticket_id: str, opened_at: str, *, updated_at: str = "", agent: str = "", channel: str = "email",
+                kind: str = "", csat: str = "", first_response_at: str = "", resolved_at: str = "",
+                customer_id: str = "", team: str = "", category: str = "") -> str:
+    """A canonical contacts row (CONTACT_HEADER order)."""
+    values = [ticket_id, opened_at, customer_id, kind, channel, "", team, agent, "", category, "",
+              first_response_at, resolved_at, "", "", csat, updated_at]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(values)
+    return buffer.getvalue()
+
+
+def dump(con) -> dict[str, list[tuple]]:
+    """The full content of every state table, in a stable order, for before/after comparisons."""
+    cursor = con.cursor()
+    try:
+        return {name: cursor.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall() for name in STATE_TABLES}
+    finally:
+        cursor.close()
+
+
+def rows(con, sql: str, parameters=None) -> list[tuple]:
+    cursor = con.cursor()
+    try:
+        return cursor.execute(sql, parameters or []).fetchall()
+    finally:
+        cursor.close()
+
+
+def contact(con, ticket_id: str) -> dict:
+    """The current (winning) row of one ticket, canonical columns only."""
+    cursor = con.cursor()
+    try:
+        cursor.execute("SELECT * EXCLUDE (batch_id, row_number) FROM contacts WHERE ticket_id = ?", [ticket_id])
+        names = [d[0] for d in cursor.description]
+        found = cursor.fetchall()
+    finally:
+        cursor.close()
+    assert len(found) == 1, f"expected one current row for {ticket_id}, found {len(found)}"
+    return dict(zip(names, found[0]))
+
+
+def run_cli(*args: str, db_path: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`python cli.py ...` in a separate process against db_path (the test's connection must be closed)."""
+    environment = {**os.environ, "DASHBOARD_DB": str(db_path),
+                   "DASHBOARD_CHARTER": str(write_charter(db_path.parent)), **(env or {})}
+    environment.pop("CHARTERDESK_DEBUG", None)
+    return subprocess.run([sys.executable, str(PROJECT_ROOT / "cli.py"), *args], cwd=PROJECT_ROOT,
+                          env=environment, capture_output=True, text=True, timeout=120)

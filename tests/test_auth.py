@@ -1,0 +1,135 @@
+"""The manager role: password hashes (scrypt), the secrets file writer for the CLI, and the three
+ways a session meets the manager pages (password, single sign-on, nothing configured)."""
+from __future__ import annotations
+
+import stat
+
+from components.auth import hash_password, verify_password, write_password_hash
+from manager_helpers import PASSWORD, PASSWORD_HASH, app, button, labels, open_page, sign_in, values
+
+DATA = "pages/data.py"
+SSO = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x",
+                "client_id": "x", "client_secret": "x",
+                "server_metadata_url": "https://id.example.com/.well-known/openid-configuration"},
+       "managers": {"emails": ["Boss@Example.com"]}}
+
+
+# ----------------------------------------------------------------------------- hashes
+
+def test_hash_format_and_verification():
+    scheme, n, r, p, salt, digest = PASSWORD_HASH.split("$")
+    assert (scheme, n, r, p) == ("scrypt", "16384", "8", "1")
+    assert len(bytes.fromhex(salt)) == 16 and len(bytes.fromhex(digest)) == 32
+    assert verify_password(PASSWORD, PASSWORD_HASH)
+    assert not verify_password(PASSWORD + " ", PASSWORD_HASH)
+    assert not verify_password("", PASSWORD_HASH)
+
+
+def test_the_same_password_hashes_differently_each_time():
+    first, second = hash_password("hunter2"), hash_password("hunter2")
+    assert first != second and verify_password("hunter2", first) and verify_password("hunter2", second)
+
+
+def test_malformed_or_hostile_stored_values_never_verify():
+    for stored in ("", "plain-text-password", "scrypt$16384$8$1$zz$zz", "bcrypt$16384$8$1$00$" + "00" * 32,
+                   "scrypt$1073741824$8$1$00$" + "00" * 32, "scrypt$1000$8$1$00$" + "00" * 32):
+        assert not verify_password("anything", stored)
+
+
+def test_write_password_hash_keeps_other_secrets_and_comments(tmp_path):
+    secrets = tmp_path / ".streamlit" / "secrets.toml"
+    secrets.parent.mkdir()
+    secrets.write_text('# deployment secrets\nsmtp_password = "keep me"\n\n[auth]\nclient_id = "abc"  # OIDC\n')
+    write_password_hash("scrypt$16384$8$1$aa$bb", secrets)
+    text = secrets.read_text()
+    assert text.startswith('# deployment secrets\nsmtp_password = "keep me"\nmanager_password_hash = "scrypt$16384')
+    assert '[auth]\nclient_id = "abc"  # OIDC\n' in text
+    write_password_hash("scrypt$16384$8$1$cc$dd", secrets)  # replacing, not adding a second key
+    assert secrets.read_text().count("manager_password_hash") == 1 and "$cc$dd" in secrets.read_text()
+    assert stat.S_IMODE(secrets.stat().st_mode) == 0o600
+
+
+def test_write_password_hash_creates_the_file(tmp_path):
+    secrets = tmp_path / "new" / "secrets.toml"
+    write_password_hash(PASSWORD_HASH, secrets)
+    import tomllib
+
+    assert tomllib.loads(secrets.read_text()) == {"manager_password_hash": PASSWORD_HASH}
+
+
+# ----------------------------------------------------------------------------- sessions
+
+def test_password_hash_from_secrets_signs_a_manager_in(monkeypatch):
+    at = open_page(app(monkeypatch, password_hash=None, secrets={"manager_password_hash": PASSWORD_HASH}), DATA)
+    assert len(at.file_uploader) == 0
+    sign_in(at, name="")
+    assert len(at.file_uploader) == 1
+    assert any("Signed in as manager **manager (password)**" in c for c in values(at.caption))
+    button(at, "Sign out").click().run()
+    assert len(at.file_uploader) == 0 and "Sign in" in labels(at)
+
+
+def test_repeated_wrong_passwords_lock_the_form_for_a_while(monkeypatch):
+    at = open_page(app(monkeypatch), DATA)
+    for _ in range(5):
+        sign_in(at, password="guess")
+    sign_in(at)  # even the right password waits out the lockout
+    assert any("Too many wrong passwords" in e for e in values(at.error))
+    assert len(at.file_uploader) == 0
+
+
+def test_single_sign_on_manager(monkeypatch):
+    at = open_page(app(monkeypatch, password_hash=None, secrets=SSO,
+                       user={"is_logged_in": True, "email": "boss@example.com"}), DATA)
+    assert len(at.file_uploader) == 1
+    assert any("boss@example.com" in c for c in values(at.caption))
+    assert len(at.text_input) == 0  # no password form in SSO mode
+
+
+def test_single_sign_on_user_who_is_not_a_manager_is_a_viewer(monkeypatch):
+    at = open_page(app(monkeypatch, secrets=SSO, user={"is_logged_in": True, "email": "staff@example.com"}), DATA)
+    assert len(at.file_uploader) == 0
+    assert any("not on the managers list" in w for w in values(at.warning))
+    assert len(at.text_input) == 0  # a password hash in the environment does not bypass SSO
+
+
+def test_single_sign_on_signed_out_gets_a_sign_in_button(monkeypatch):
+    at = open_page(app(monkeypatch, secrets=SSO, user={"is_logged_in": False}), DATA)
+    assert "Sign in" in labels(at) and len(at.file_uploader) == 0
+    at = open_page(app(monkeypatch, secrets=SSO, user={"is_logged_in": False}), "pages/charter.py")
+    assert "Save the charter" not in labels(at)
+
+
+# ----------------------------------------------------------------------------- the check inside each action
+
+def _action_script():
+    import streamlit as st
+
+    from components.auth import acting_manager
+
+    st.write(f"acting as {acting_manager('load data')}")
+
+
+def _session(fingerprint_of: str, age_hours: float = 0) -> dict:
+    import hashlib
+    import time
+
+    return {"name": "Ann (password)", "fingerprint": hashlib.sha256(fingerprint_of.encode()).hexdigest()[:16],
+            "since": time.time() - age_hours * 3600}
+
+
+def test_the_action_check_accepts_a_current_session_and_refuses_a_stale_one(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    refused = ["Only a signed-in manager can load data. Nothing was changed."]
+    cases = [(_session(PASSWORD_HASH), "acting as Ann (password)", []),
+             (_session("an older hash"), "acting as None", refused),           # the password was changed
+             (_session(PASSWORD_HASH, age_hours=13), "acting as None", refused)]  # more than a working day
+    for session, written, errors in cases:
+        monkeypatch.setenv("CHARTERDESK_MANAGER_PASSWORD_HASH", PASSWORD_HASH)
+        at = AppTest.from_function(_action_script)
+        at.secrets = {"charterdesk_tests": True}
+        at.session_state["_manager_session"] = session
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.markdown[0].value == written and values(at.error) == errors

@@ -1,0 +1,285 @@
+"""Vendor presets on realistic sample exports (spec section 4): detection without --preset, the
+stored canonical values (UTC instants from naive Europe/London times, derived kind, lower-cased
+channel, stop times from duration columns), header matching and both delimiters.
+
+Sample exports: tests/fixtures/vendors/*.csv. July dates are British Summer Time (UTC+1), so a
+naive 10:00 is stored as 09:00 UTC. Every expected value below is worked out by hand.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from ingest_helpers import (
+    CONTACT_HEADER, VENDORS, contact, contact_row, csv_text, load, load_fixture, open_db, rows, utc,
+)
+from store import db
+from store.csvfile import UploadRefused
+from store.presets import KindRule, custom_preset, save_preset
+
+
+def complaints(con) -> list[str]:
+    return [r[0] for r in rows(con, "SELECT ticket_id FROM contacts WHERE kind = 'complaint' ORDER BY 1")]
+
+
+# --------------------------------------------------------------------------------------- Zendesk
+
+def test_zendesk_export_detected_and_mapped(tmp_path):
+    con = open_db(tmp_path)
+    result = load_fixture(con, "contacts", VENDORS / "zendesk_tickets.csv")
+    assert result.preset == "zendesk"
+    assert result.encoding == "UTF-8 with BOM"
+    assert (result.rows_in_file, result.rows_loaded, result.rows_rejected, result.rows_new) == (8, 8, 0, 8)
+
+    t = contact(con, "10231")  # Created at 2026-07-13 10:00:00 (BST), Via Mail, tags "billing complaint refund"
+    assert t["opened_at"] == utc("2026-07-13 09:00")
+    assert t["kind"] == "complaint"
+    assert t["channel"] == "email"
+    assert t["priority"] == "high"
+    assert t["team"] == "Billing"
+    assert t["agent"] == "Siobhán Ní Bhriain"
+    assert t["customer_id"] == "3210001"
+    # No first-reply timestamp in the export: 09:00 UTC + "First reply time in minutes" 42.
+    assert t["first_response_at"] == utc("2026-07-13 09:42")
+    assert t["resolved_at"] == utc("2026-07-13 14:20")  # Solved at 15:20 BST
+    assert t["reopened_count"] == 1
+    assert t["csat"] == 1  # "Bad"
+    assert t["updated_at"] == utc("2026-07-14 08:05:12")
+
+    t = contact(con, "10232")  # 16:45 BST = 15:45 UTC, first reply after 1095 min (18 h 15 min)
+    assert t["opened_at"] == utc("2026-07-13 15:45")
+    assert t["first_response_at"] == utc("2026-07-14 10:00")
+    assert t["resolved_at"] is None
+    assert t["channel"] == "phone"  # Via "Voice"
+    assert t["csat"] is None  # "Not Offered"
+    assert t["agent"] == "José Álvarez"
+    assert t["kind"] == "enquiry"
+
+    t = contact(con, "10233")  # Via "Web form", Satisfaction "Good"
+    assert (t["channel"], t["csat"], t["priority"]) == ("web", 5, "low")
+    assert t["resolved_at"] == utc("2026-07-15 10:30")
+
+    t = contact(con, "10234")  # unassigned, not replied to yet
+    assert t["agent"] is None
+    assert t["first_response_at"] is None
+    assert (t["channel"], t["priority"]) == ("chat", "urgent")
+
+    assert contact(con, "10236")["csat"] is None  # "Offered": asked, not answered
+    assert complaints(con) == ["10231"]
+
+
+ZENDESK_SMALL = ("Id,Created at,Via,Tags,Solved at,First reply time in minutes,Full resolution time in minutes\n"
+                 # no Solved at: stop = opened_at + 130 min
+                 "501,2026-01-12 09:00:00,Mail,,,15,130\n"
+                 # Solved at present: the timestamp wins over the (inconsistent) duration
+                 "502,2026-01-12 10:00:00,Mail,complaint,2026-01-12 12:00:00,,999\n"
+                 # durations blank: no stop at all
+                 "503,2026-01-12 11:00:00,Voice,,,,\n")
+
+
+def test_zendesk_duration_gives_stop_only_when_timestamp_absent(tmp_path):
+    con = open_db(tmp_path)
+    result = load(con, "contacts", ZENDESK_SMALL)
+    assert result.preset == "zendesk"
+    # January: GMT, so naive local time equals UTC.
+    assert contact(con, "501")["first_response_at"] == utc("2026-01-12 09:15")
+    assert contact(con, "501")["resolved_at"] == utc("2026-01-12 11:10")
+    assert contact(con, "502")["resolved_at"] == utc("2026-01-12 12:00")
+    assert contact(con, "502")["first_response_at"] is None
+    assert contact(con, "503")["first_response_at"] is None
+    assert contact(con, "503")["resolved_at"] is None
+
+
+def test_negative_duration_is_a_bad_row(tmp_path):
+    con = open_db(tmp_path)
+    data = ZENDESK_SMALL + "".join(f"6{i:02d},2026-01-13 09:00:00,Mail,,,5,\n" for i in range(20))
+    data += "700,2026-01-13 09:00:00,Mail,,,-5,\n"  # row 25: 24 data rows before it + header
+    result = load(con, "contacts", data)
+    assert result.rows_rejected == 1
+    assert result.rejected.iloc[0]["row"] == 25
+    assert "first_response_at duration" in result.rejected.iloc[0]["reason"]
+
+
+# ------------------------------------------------------------------------------------- Freshdesk
+
+def test_freshdesk_export_detected_and_mapped(tmp_path):
+    con = open_db(tmp_path)
+    result = load_fixture(con, "contacts", VENDORS / "freshdesk_tickets.csv")
+    assert result.preset == "freshdesk"
+    assert (result.rows_in_file, result.rows_loaded, result.rows_rejected) == (6, 6, 0)
+
+    t = contact(con, "4512")  # Type "Complaint", Source "Email", quoted subject with a comma
+    assert t["opened_at"] == utc("2026-07-13 09:00")
+    assert t["kind"] == "complaint"
+    assert t["channel"] == "email"
+    assert t["agent"] == "Zoë Lefèvre"
+    assert t["team"] == "Customer Care"
+    assert t["customer_id"] == "48001230001"  # Contact ID
+    assert t["first_response_at"] == utc("2026-07-13 10:15")  # Initial response time 11:15 BST
+    assert t["resolved_at"] == utc("2026-07-14 15:30")  # Resolved time (not Closed time)
+    assert t["updated_at"] == utc("2026-07-15 08:00")
+    assert t["csat"] == 1  # "Not Good"
+
+    t = contact(con, "4513")
+    assert (t["priority"], t["channel"], t["resolved_at"]) == ("normal", "phone", None)  # "Medium"
+    assert (contact(con, "4514")["channel"], contact(con, "4514")["csat"]) == ("web", 5)  # Portal, Awesome
+    assert (contact(con, "4515")["channel"], contact(con, "4515")["csat"]) == ("chat", 3)  # Neutral
+    assert (contact(con, "4516")["channel"], contact(con, "4516")["agent"]) == ("web", None)  # Feedback Widget
+    t = contact(con, "4517")  # Type "Refund" is not a complaint
+    assert (t["channel"], t["priority"], t["kind"]) == ("email", "urgent", "enquiry")
+    assert complaints(con) == ["4512"]
+
+
+# ---------------------------------------------------------------------------------------- Zammad
+
+def test_zammad_semicolon_export_detected_and_mapped(tmp_path):
+    con = open_db(tmp_path)
+    result = load_fixture(con, "contacts", VENDORS / "zammad_tickets.csv")
+    assert result.preset == "zammad"
+    assert (result.rows_in_file, result.rows_loaded, result.rows_rejected) == (6, 6, 0)
+
+    t = contact(con, "31001")  # tags "complaint, billing"
+    assert t["opened_at"] == utc("2026-07-13 09:00")
+    assert t["kind"] == "complaint"
+    assert (t["priority"], t["channel"], t["team"]) == ("high", "email", "Billing")  # "3 high"
+    assert t["agent"] == "Jürgen Weiß"
+    assert t["customer_id"] == "Nicole Braun"
+    assert t["first_response_at"] == utc("2026-07-13 09:30")
+    assert t["resolved_at"] == utc("2026-07-13 16:45")  # Closed At 17:45 BST
+    assert t["updated_at"] == utc("2026-07-14 07:00")
+
+    t = contact(con, "31003")  # unassigned: Zammad shows the owner as "-"
+    assert (t["agent"], t["priority"], t["channel"]) == (None, "low", "web")
+    assert t["first_response_at"] is None
+    assert contact(con, "31005")["channel"] == "chat"
+    assert complaints(con) == ["31001"]
+
+
+# -------------------------------------------------------------------------------------- osTicket
+
+def test_osticket_export_detected_month_first_and_mapped(tmp_path):
+    con = open_db(tmp_path)
+    result = load_fixture(con, "contacts", VENDORS / "osticket_tickets.csv")
+    assert result.preset == "osticket"
+    assert (result.rows_in_file, result.rows_loaded, result.rows_rejected) == (6, 6, 0)
+    # 7/13/2026 can only be month first; the summary says how the dates were read.
+    assert any("month first" in note for note in result.notes)
+
+    t = contact(con, "483921")  # Help Topic "Complaints / Field Service"
+    assert t["opened_at"] == utc("2026-07-13 09:00")  # 7/13/2026 10:00 AM
+    assert t["kind"] == "complaint"
+    assert (t["channel"], t["priority"], t["team"]) == ("phone", "high", "Complaints")
+    assert t["reopened_count"] == 1
+    assert t["category"] == "Complaints / Field Service"
+    assert t["updated_at"] == utc("2026-07-14 10:20")  # 11:20 AM
+
+    t = contact(con, "483920")
+    assert t["opened_at"] == utc("2026-07-13 08:05")  # 9:05 AM
+    assert t["resolved_at"] == utc("2026-07-13 14:40")  # 3:40 PM
+    assert t["agent"] == "Ciarán Murphy"
+    assert t["customer_id"] == "karen.doyle@example.com"
+    t = contact(con, "483923")
+    assert (t["priority"], t["agent"], t["opened_at"]) == ("urgent", None, utc("2026-07-14 15:55"))  # Emergency
+    assert contact(con, "483924")["channel"] == "api"
+    assert complaints(con) == ["483921"]
+
+
+# ------------------------------------------------------------------ header matching and delimiters
+
+VENDOR_FILES = {
+    # file -> (delimiter, first ticket, its opened_at in UTC)
+    "zendesk_tickets.csv": (",", "10231", "2026-07-13 09:00"),
+    "freshdesk_tickets.csv": (",", "4512", "2026-07-13 09:00"),
+    "zammad_tickets.csv": (";", "31001", "2026-07-13 09:00"),
+    "osticket_tickets.csv": (",", "483920", "2026-07-13 08:05"),
+}
+
+
+def rewritten(name: str, delimiter: str, header=lambda h: h, bom: bool = False) -> bytes:
+    """The sample export re-saved with another delimiter and/or changed header spelling."""
+    source_delimiter = VENDOR_FILES[name][0]
+    text = (VENDORS / name).read_bytes().decode("utf-8-sig")
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=source_delimiter))
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([header(h) for h in records[0]])
+    writer.writerows(records[1:])
+    return (b"\xef\xbb\xbf" if bom else b"") + out.getvalue().encode("utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(VENDOR_FILES))
+def test_headers_match_case_spaces_and_bom_with_either_delimiter(tmp_path, name):
+    con = open_db(tmp_path)
+    expected_preset = name.split("_")[0]
+    _, ticket, opened = VENDOR_FILES[name]
+    # Upper-cased headers with spaces around them, a UTF-8 BOM, and the other delimiter.
+    other = ";" if VENDOR_FILES[name][0] == "," else ","
+    data = rewritten(name, other, header=lambda h: f"  {h.upper()} ", bom=True)
+    result = load(con, "contacts", data, name)
+    assert result.preset == expected_preset
+    assert result.encoding == "UTF-8 with BOM"
+    assert result.rows_rejected == 0
+    assert contact(con, ticket)["opened_at"] == utc(opened)
+    # Lower-case headers, original delimiter, no BOM: the same file content loads identically.
+    con2 = open_db(tmp_path, "second.duckdb")
+    again = load(con2, "contacts", rewritten(name, VENDOR_FILES[name][0], header=str.lower), name)
+    assert again.preset == expected_preset
+    assert again.rows_loaded == result.rows_loaded
+    assert rows(con2, "SELECT * EXCLUDE (batch_id) FROM contacts ORDER BY ALL") == \
+        rows(con, "SELECT * EXCLUDE (batch_id) FROM contacts ORDER BY ALL")
+
+
+def test_explicit_preset_overrides_detection_and_names_missing_vendor_header(tmp_path):
+    con = open_db(tmp_path)
+    assert load_fixture(con, "contacts", VENDORS / "zammad_tickets.csv", preset_name="zammad").preset == "zammad"
+    with pytest.raises(UploadRefused) as refused:
+        load_fixture(con, "contacts", VENDORS / "osticket_tickets.csv", preset_name="zendesk")
+    message = str(refused.value)
+    assert "ticket_id" in message and "'Id'" in message
+    assert "opened_at" in message and "'Created at'" in message
+
+
+# --------------------------------------------------------------------- canonical and saved presets
+
+def test_canonical_file_detected_channel_lower_cased(tmp_path):
+    con = open_db(tmp_path)
+    data = csv_text(CONTACT_HEADER,
+                    contact_row("C-1", "2026-07-13 10:00", channel="Email", kind="Complaint"),
+                    contact_row("C-2", "2026-07-13T10:00:00+02:00", channel=" WEB "),
+                    contact_row("C-3", "2026-07-13T10:00:00Z", channel="Phone", kind=""),
+                    # Inside the spring-forward gap: moved forward by the gap (02:30 BST).
+                    contact_row("C-4", "2026-03-29 01:30"),
+                    # Autumn fall-back, 01:30 happens twice: the first (BST) occurrence.
+                    contact_row("C-5", "2026-10-25 01:30"),
+                    contact_row("C-6", "2026-07-13 10:00:00 +0100"))
+    result = load(con, "contacts", data)
+    assert result.preset == "canonical"
+    assert (contact(con, "C-1")["channel"], contact(con, "C-1")["kind"]) == ("email", "complaint")
+    assert contact(con, "C-1")["opened_at"] == utc("2026-07-13 09:00")  # naive: Europe/London (BST)
+    assert contact(con, "C-2")["opened_at"] == utc("2026-07-13 08:00")  # offset +02:00 converted
+    assert contact(con, "C-2")["channel"] == "web"
+    assert contact(con, "C-3")["opened_at"] == utc("2026-07-13 10:00")
+    assert contact(con, "C-3")["kind"] == "enquiry"  # blank kind is an enquiry
+    assert contact(con, "C-4")["opened_at"] == utc("2026-03-29 01:30")
+    assert contact(con, "C-5")["opened_at"] == utc("2026-10-25 00:30")
+    assert contact(con, "C-6")["opened_at"] == utc("2026-07-13 09:00")
+
+
+def test_saved_custom_preset_is_detected_and_derives_kind(tmp_path):
+    con = open_db(tmp_path)
+    preset = custom_preset("Legacy CRM", "contacts",
+                           {"ticket_id": "Case Ref", "opened_at": "Logged", "channel": "Medium", "agent": "Handler"},
+                           kind_rule=KindRule("Case Type", ("complaint", "formal complaint")))
+    with db.write_transaction(con) as cursor:
+        save_preset(cursor, preset, "tester")
+    data = ("Case Ref,Logged,Medium,Handler,Case Type\n"
+            "L-1,2026-07-13 10:00,Letter,Zoë Brown,Formal Complaint\n"
+            "L-2,2026-07-13 11:30,Email,Ann Lee,Query\n")
+    result = load(con, "contacts", data)
+    assert result.preset == "legacy crm"
+    t = contact(con, "L-1")
+    assert (t["kind"], t["channel"], t["agent"]) == ("complaint", "letter", "Zoë Brown")
+    assert t["opened_at"] == utc("2026-07-13 09:00")
+    assert contact(con, "L-2")["kind"] == "enquiry"

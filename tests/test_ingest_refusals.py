@@ -1,0 +1,297 @@
+"""Refused files and rejected rows (spec section 4): every refusal leaves the database exactly as it
+was (every table compared in full before and after); bad rows (at most 5%) are rejected with their
+spreadsheet row number (header = row 1) and a reason while the good rows load.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from ingest_helpers import (
+    BAD, CONTACT_HEADER, contact, contact_row, csv_text, dump, load, open_db, rows, run_cli, utc,
+    write_charter,
+)
+from store.batches import rejected_rows
+from store.csvfile import UploadRefused
+from store.ingest import DateFormatNeeded
+
+CUSTOMER_HEADER = "customer_id,joined_at,left_at,segment,product,region"
+PRICE_HEADER = "customer_id,period,price_paid,product,new_customer_price,channel"
+
+
+@pytest.fixture
+def seeded(tmp_path):
+    """A database that already holds a batch of each table, so 'unchanged' means something."""
+    con = open_db(tmp_path)
+    load(con, "contacts", csv_text(CONTACT_HEADER,
+                                   contact_row("S1", "2026-03-02 09:00", agent="Ann", kind="complaint"),
+                                   contact_row("S2", "2026-03-02 10:00", first_response_at="2026-03-02 10:30")),
+         "seed-contacts.csv")
+    load(con, "customers", csv_text(CUSTOMER_HEADER, "C1,2024-01-01,,,Home,"), "seed-customers.csv")
+    load(con, "prices", csv_text(PRICE_HEADER, "C1,2026-01-01,100,Home,90,"), "seed-prices.csv")
+    return con
+
+
+def refused(con, table: str, data: bytes | str, **options) -> str:
+    """Load, expect a refusal, check nothing changed; the refusal message."""
+    before = dump(con)
+    with pytest.raises(UploadRefused) as error:
+        load(con, table, data, "refused.csv", **options)
+    assert dump(con) == before
+    return str(error.value)
+
+
+def xlsx_bytes() -> bytes:
+    """A minimal Excel-like zip container (what 'Save as .xlsx' gives)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("xl/worksheets/sheet1.xml", "<worksheet><sheetData/></worksheet>")
+    return buffer.getvalue()
+
+
+def good_rows(count: int, prefix: str = "G") -> list[str]:
+    return [contact_row(f"{prefix}{i:03d}", "2026-03-03 09:00", agent="Ann") for i in range(count)]
+
+
+# ------------------------------------------------------------------------------------ bad files
+
+@pytest.mark.parametrize("data", [
+    pytest.param(xlsx_bytes(), id="xlsx-zip"),
+    pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", id="binary"),
+    pytest.param(CONTACT_HEADER.encode() + b"\nT1,2026-03-02 09:00\x00,,,\n", id="nul-bytes"),
+])
+def test_not_a_csv_file(seeded, data):
+    message = refused(seeded, "contacts", data)
+    assert "not a CSV" in message and "CSV UTF-8" in message
+
+
+def test_wrong_encoding(seeded):
+    # 0x81 is undefined in Windows-1252 and not valid UTF-8 on its own.
+    data = (CONTACT_HEADER + "\n").encode() + b"T\x81,2026-03-02 09:00" + b"," * 15 + b"\n"
+    assert "neither UTF-8 nor Windows-1252" in refused(seeded, "contacts", data)
+
+
+def test_missing_required_column_is_named(seeded):
+    data = "ticket_id,channel,agent\nT1,email,Ann\n"
+    message = refused(seeded, "contacts", data)
+    assert "missing" in message and "opened_at" in message
+    message = refused(seeded, "customers", "customer_id,left_at\nC9,2026-01-01\n")
+    assert "joined_at" in message
+    message = refused(seeded, "prices", "customer_id,period,product\nC9,2026-01-01,Home\n")
+    assert "price_paid" in message
+
+
+@pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b"\r\n\r\n  \n"], ids=["zero-bytes", "bom-only", "blank"])
+def test_empty_file(seeded, data):
+    assert "empty" in refused(seeded, "contacts", data)
+
+
+def test_header_only(seeded):
+    assert "no data rows" in refused(seeded, "contacts", CONTACT_HEADER + "\r\n")
+
+
+def test_more_than_five_percent_bad_rows(seeded):
+    # 2 bad rows of 20 = 10%: refused, naming the rows.
+    data = csv_text(CONTACT_HEADER, *good_rows(9),
+                    contact_row("B1", "not a date"),                   # row 11
+                    *good_rows(9, "H"),
+                    contact_row("B2", "2026-03-03 09:00", csat="9"))   # row 21
+    message = refused(seeded, "contacts", data)
+    assert "2 of 20 rows" in message and "10%" in message
+    assert "row 11" in message and "row 21" in message
+
+
+def test_exactly_five_percent_bad_rows_still_loads(seeded):
+    data = csv_text(CONTACT_HEADER, *good_rows(19), contact_row("B1", "2026-03-03 09:00", csat="0"))
+    result = load(seeded, "contacts", data)
+    assert (result.rows_in_file, result.rows_loaded, result.rows_rejected) == (20, 19, 1)
+    assert result.rejected.to_dict("records") == [
+        {"row": 21, "reason": "csat must be a whole number from 1 to 5, not '0'"}]
+
+
+def test_larger_than_the_configured_limit(seeded, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_MAX_UPLOAD_MB", "0.001")  # 1,048 bytes
+    data = csv_text(CONTACT_HEADER, *good_rows(30))
+    assert len(data) > 1100
+    message = refused(seeded, "contacts", data)
+    assert "limit" in message and "DASHBOARD_MAX_UPLOAD_MB" in message
+    small = csv_text(CONTACT_HEADER, *good_rows(2))
+    assert len(small) < 1000 and load(seeded, "contacts", small).rows_loaded == 2
+
+
+AMBIGUOUS = csv_text(CONTACT_HEADER,
+                     contact_row("A1", "02/03/2026 14:05", first_response_at="03/03/2026 09:15"),
+                     contact_row("A2", "05/03/2026 08:00"))
+
+
+def test_ambiguous_dates_need_a_declared_order(seeded):
+    before = dump(seeded)
+    with pytest.raises(DateFormatNeeded) as error:
+        load(seeded, "contacts", AMBIGUOUS)
+    assert "02/03/2026" in str(error.value) and "dayfirst" in str(error.value)
+    assert dump(seeded) == before
+    # Declared day first: 2 March 2026 14:05 GMT.
+    result = load(seeded, "contacts", AMBIGUOUS, date_format="dayfirst")
+    assert result.rows_loaded == 2
+    assert contact(seeded, "A1")["opened_at"] == utc("2026-03-02 14:05")
+    assert contact(seeded, "A1")["first_response_at"] == utc("2026-03-03 09:15")
+    assert contact(seeded, "A2")["opened_at"] == utc("2026-03-05 08:00")
+
+
+def test_ambiguous_dates_month_first(tmp_path):
+    con = open_db(tmp_path)
+    load(con, "contacts", AMBIGUOUS, date_format="monthfirst")
+    # 3 February 2026 14:05 GMT; 3 May 2026 08:00 BST = 07:00 UTC.
+    assert contact(con, "A1")["opened_at"] == utc("2026-02-03 14:05")
+    assert contact(con, "A2")["opened_at"] == utc("2026-05-03 07:00")
+
+
+def test_mixed_date_orders_are_refused(seeded):
+    data = csv_text(CONTACT_HEADER, contact_row("M1", "13/03/2026 10:00"), contact_row("M2", "03/14/2026 10:00"))
+    message = refused(seeded, "contacts", data)
+    assert "13/03/2026" in message and "03/14/2026" in message
+
+
+def test_unreadable_quoting_is_refused(seeded):
+    data = CONTACT_HEADER + '\nQ1,2026-03-02 09:00,"never closed' + "," * 15 + "\n"
+    refused(seeded, "contacts", data)
+
+
+def test_unknown_layout_is_refused(seeded):
+    message = refused(seeded, "contacts", "Reference,When,Who\nX1,2026-03-02,Ann\n")
+    assert "do not match a known export" in message and "Map them on the Data page" in message
+
+
+# ------------------------------------------------------------------------------------- bad rows
+
+def test_bad_rows_rejected_with_row_number_and_reason(seeded):
+    lines = good_rows(190)
+    bad = {
+        # spreadsheet row -> (CSV line, expected reason)
+        5: (contact_row("", "2026-03-03 09:00"), "ticket_id is missing"),
+        20: (contact_row("X-opened", ""), "opened_at is missing"),
+        40: ("X-ack,2026-03-03 09:00,,,,,,,,,yesterday,,,,,,", "acknowledged_at: cannot read 'yesterday'"),
+        60: (contact_row("X-first", "2026-03-03 09:00", first_response_at="2026-13-45 10:00"),
+             "first_response_at: cannot read '2026-13-45 10:00'"),
+        80: (contact_row("X-resolved", "2026-03-03 09:00", resolved_at="3rd March"),
+             "resolved_at: cannot read '3rd March'"),
+        100: ("X-follow,2026-03-03 09:00,,,,,,,,,,,,2026-02-31 10:00,,,",
+              "follow_up_at: cannot read '2026-02-31 10:00' as a date and time"),
+        120: (contact_row("X-updated", "2026-03-03 09:00", updated_at="n/a"), "updated_at: cannot read 'n/a'"),
+        140: (contact_row("X-csat", "2026-03-03 09:00", csat="6"), "csat must be a whole number from 1 to 5"),
+        160: (contact_row("X-many", "2026-03-03 09:00") + ",surplus", "more fields than the header (17)"),
+        180: ("X-few,2026-03-03 09:00,C1,enquiry", "fewer fields than the header (17)"),
+    }
+    for row in sorted(bad):
+        lines.insert(row - 2, bad[row][0])
+    assert len(lines) == 200  # 10 bad of 200 = 5%: allowed
+    result = load(seeded, "contacts", csv_text(CONTACT_HEADER, *lines), "week.csv")
+    assert (result.rows_in_file, result.rows_loaded, result.rows_rejected) == (200, 190, 10)
+    assert list(result.rejected["row"]) == sorted(bad)
+    for row, reason in zip(result.rejected["row"], result.rejected["reason"]):
+        assert bad[row][1] in reason, (row, reason)
+    # The good rows are stored, no bad ticket is, and the rejected rows are kept with the batch.
+    assert rows(seeded, "SELECT count(*) FROM contacts WHERE ticket_id LIKE 'G%'")[0][0] == 190
+    assert rows(seeded, "SELECT count(*) FROM contacts WHERE ticket_id LIKE 'X-%'")[0][0] == 0
+    assert rejected_rows(seeded, result.batch_id).equals(result.rejected)
+
+
+def test_bad_values_are_rejected_not_blanked_or_truncated(seeded):
+    long_agent = "A" * 1001
+    data = csv_text(CONTACT_HEADER, *good_rows(40),
+                    contact_row("L1", "2026-03-03 09:00", agent=long_agent),      # row 42
+                    contact_row("L2", "2026-03-03 09:00", kind="grievance"))      # row 43
+    result = load(seeded, "contacts", data)
+    assert result.rejected.to_dict("records") == [
+        {"row": 42, "reason": "agent is longer than 1,000 characters"},
+        {"row": 43, "reason": "kind must be enquiry or complaint, not 'grievance'"}]
+
+
+def test_row_numbers_count_blank_lines_like_a_spreadsheet(seeded):
+    data = (CONTACT_HEADER + "\n" + "\n".join(good_rows(10)) + "\n\n"   # row 12 is empty
+            + "\n".join(good_rows(10, "H")) + "\r\n\r\n"                  # row 23 is empty
+            + contact_row("B1", "2026-03-03 09:00", csat="7") + "\n"      # row 24
+            + "\n".join(good_rows(10, "K")) + "\n")
+    result = load(seeded, "contacts", data)
+    assert (result.rows_loaded, result.rows_rejected) == (30, 1)
+    assert list(result.rejected["row"]) == [24]
+
+
+def test_negative_price_and_left_before_joined(seeded):
+    prices = csv_text(PRICE_HEADER, *[f"P{i},2026-01-01,{10 + i}.50,Home,," for i in range(20)],
+                      "P-neg,2026-01-01,-5.00,Home,,")       # row 22
+    result = load(seeded, "prices", prices)
+    assert result.rejected.to_dict("records") == [{"row": 22, "reason": "price_paid is negative"}]
+    prices = csv_text(PRICE_HEADER, *[f"Q{i},2026-01-01,7,Home,," for i in range(20)],
+                      "Q-neg,2026-01-01,5.00,Home,-1,")      # row 22
+    result = load(seeded, "prices", prices)
+    assert result.rejected.to_dict("records") == [{"row": 22, "reason": "new_customer_price is negative"}]
+    customers = csv_text(CUSTOMER_HEADER, *[f"K{i},2020-01-01,,,," for i in range(20)],
+                         "K-left,2024-05-01,2024-04-30,,,")    # row 22
+    result = load(seeded, "customers", customers)
+    assert result.rejected.to_dict("records") == [{"row": 22, "reason": "left_at is before joined_at"}]
+    assert rows(seeded, "SELECT count(*) FROM customers WHERE customer_id = 'K-left'")[0][0] == 0
+    assert rows(seeded, "SELECT count(*) FROM prices WHERE customer_id IN ('P-neg', 'Q-neg')")[0][0] == 0
+
+
+# ----------------------------------------------------------------------- encodings and duplicates
+
+def test_windows_1252_file_keeps_accented_names(seeded):
+    text = csv_text(CONTACT_HEADER,
+                    contact_row("W1", "2026-03-02 09:00", agent="Zoë Brontë", team="Café Crème"),
+                    contact_row("W2", "2026-03-02 09:30", agent="José Muñoz", category="Price €"),
+                    newline="\r\n")
+    result = load(seeded, "contacts", text.encode("cp1252"))
+    assert result.encoding == "Windows-1252"
+    assert any("Windows-1252" in note for note in result.notes)
+    assert (contact(seeded, "W1")["agent"], contact(seeded, "W1")["team"]) == ("Zoë Brontë", "Café Crème")
+    assert (contact(seeded, "W2")["agent"], contact(seeded, "W2")["category"]) == ("José Muñoz", "Price €")
+    assert rows(seeded, "SELECT encoding FROM batches WHERE batch_id = ?", [result.batch_id]) == [("Windows-1252",)]
+
+
+def test_same_file_twice_is_already_loaded(seeded):
+    data = csv_text(CONTACT_HEADER, contact_row("D1", "2026-03-02 09:00", agent="Ann"))
+    first = load(seeded, "contacts", data, "week10.csv")
+    before = dump(seeded)
+    again = load(seeded, "contacts", data, "week10 (1).csv")
+    assert again.already_loaded and again.batch_id == first.batch_id
+    assert (again.rows_loaded, again.rows_new, again.rows_updated) == (0, 0, 0)
+    assert "already loaded" in again.notes[0]
+    assert dump(seeded) == before
+
+
+# ----------------------------------------------------------------------------- the command line
+
+def test_cli_refusals_exit_2_with_a_plain_message(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "cli.duckdb"
+    con = open_db(tmp_path, "cli.duckdb")
+    load(con, "contacts", csv_text(CONTACT_HEADER, contact_row("S1", "2026-03-02 09:00")))
+    before = dump(con)
+    con.close()
+    # As a separate process, as a scheduled weekly load runs it.
+    for file, expected in {BAD / "excel_saved_as_xlsx.csv": "not a CSV",
+                           BAD / "missing_opened_at.csv": "opened_at"}.items():
+        done = run_cli("load", "contacts", str(file), db_path=path)
+        assert done.returncode == 2, (file.name, done.stdout, done.stderr)
+        assert done.stderr.startswith("refused: ") and expected in done.stderr
+        assert "Traceback" not in done.stderr and done.stdout == ""
+    con = open_db(tmp_path, "cli.duckdb")
+    assert dump(con) == before
+    con.close()
+
+    # In-process from here on (quicker): ambiguous dates are refused, then load once declared.
+    import cli
+
+    monkeypatch.setenv("DASHBOARD_DB", str(path))
+    monkeypatch.setenv("DASHBOARD_CHARTER", str(write_charter(tmp_path)))
+    assert cli.main(["load", "contacts", str(BAD / "ambiguous_dates.csv")]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("refused: ") and "--date-format" in captured.err and captured.out == ""
+    assert cli.main(["load", "contacts", str(BAD / "ambiguous_dates.csv"), "--date-format", "dayfirst"]) == 0
+    assert "3 rows loaded" in capsys.readouterr().out
+    con = open_db(tmp_path, "cli.duckdb")
+    assert contact(con, "AMB-1")["opened_at"] == utc("2026-03-02 14:05")
+    assert contact(con, "AMB-3")["opened_at"] == utc("2026-04-11 07:30")  # 11/04/2026 08:30 BST

@@ -1,0 +1,273 @@
+"""Upsert and undo (spec section 4 and precise reading 7): which version of a ticket wins, the
+row counts of each upload, and undo restoring exactly the state before a batch.
+
+All dates are in winter (GMT), so a naive local time equals UTC and the expected instants can be
+read straight off the CSV text.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ingest_helpers import (
+    CONTACT_HEADER, charter, contact, contact_row, csv_text, load, open_db, rows, utc, write_charter,
+)
+from store.batches import UnknownBatch, list_batches, undo_batch
+
+DATA_TABLES = ("contacts", "contact_versions", "contact_clocks", "contact_facts",
+               "customers", "customer_versions", "prices", "price_versions")
+
+
+def data_state(con) -> dict[str, list[tuple]]:
+    """Every data table in full (batch ids and row numbers included)."""
+    return {name: rows(con, f"SELECT * FROM {name} ORDER BY ALL") for name in DATA_TABLES}
+
+
+def agents(con) -> dict[str, str | None]:
+    return dict(rows(con, "SELECT ticket_id, agent FROM contacts ORDER BY 1"))
+
+
+def undo(con, batch_id: int) -> str:
+    return undo_batch(con, batch_id, "tester", charter())
+
+
+# ------------------------------------------------------------------------------ which version wins
+
+def test_updated_at_decides_and_a_tie_goes_to_the_later_upload(tmp_path):
+    con = open_db(tmp_path)
+    first = load(con, "contacts", csv_text(
+        CONTACT_HEADER,
+        contact_row("T1", "2026-02-02 09:00", updated_at="2026-02-03 10:00", agent="Ann"),
+        contact_row("T2", "2026-02-02 09:30", updated_at="2026-02-03 10:00", agent="Ann")))
+    assert (first.rows_new, first.rows_updated, first.rows_unchanged) == (2, 0, 0)
+
+    # T1 arrives again with an OLDER updated_at: it does not replace the stored version.
+    older = load(con, "contacts", csv_text(
+        CONTACT_HEADER, contact_row("T1", "2026-02-02 09:00", updated_at="2026-02-02 12:00", agent="Bob")),
+        "older.csv")
+    assert agents(con) == {"T1": "Ann", "T2": "Ann"}
+    assert (older.rows_loaded, older.rows_new, older.rows_updated, older.rows_unchanged) == (1, 0, 0, 1)
+
+    # Same updated_at (a tie): the later upload wins. A newer updated_at replaces as well.
+    tie = load(con, "contacts", csv_text(
+        CONTACT_HEADER,
+        contact_row("T1", "2026-02-02 09:00", updated_at="2026-02-03 10:00", agent="Cat"),
+        contact_row("T2", "2026-02-02 09:30", updated_at="2026-02-04 08:00", agent="Dan")), "tie.csv")
+    assert agents(con) == {"T1": "Cat", "T2": "Dan"}
+    assert (tie.rows_new, tie.rows_updated, tie.rows_unchanged) == (0, 2, 0)
+    assert contact(con, "T2")["updated_at"] == utc("2026-02-04 08:00")
+
+
+def test_without_updated_at_the_later_upload_wins(tmp_path):
+    con = open_db(tmp_path)
+    load(con, "contacts", csv_text(
+        CONTACT_HEADER,
+        contact_row("N1", "2026-02-02 09:00", agent="Ann"),
+        contact_row("N2", "2026-02-02 09:00", agent="Ann", updated_at="2026-02-10 10:00"),
+        contact_row("N3", "2026-02-02 09:00", agent="Ann")), "first.csv")
+    later = load(con, "contacts", csv_text(
+        CONTACT_HEADER,
+        contact_row("N1", "2026-02-02 09:00", agent="Bob"),
+        # Only one side carries updated_at: the later upload wins in both directions.
+        contact_row("N2", "2026-02-02 09:00", agent="Bob"),
+        contact_row("N3", "2026-02-02 09:00", agent="Bob", updated_at="2026-01-01 00:00")), "later.csv")
+    assert agents(con) == {"N1": "Bob", "N2": "Bob", "N3": "Bob"}
+    assert contact(con, "N2")["updated_at"] is None
+    assert (later.rows_new, later.rows_updated, later.rows_unchanged) == (0, 3, 0)
+
+
+def test_ticket_twice_in_one_file_is_not_a_bad_row(tmp_path):
+    con = open_db(tmp_path)
+    result = load(con, "contacts", csv_text(
+        CONTACT_HEADER,
+        contact_row("D1", "2026-02-02 09:00", updated_at="2026-02-02 10:00", agent="Ann"),  # later updated_at
+        contact_row("D1", "2026-02-02 09:00", updated_at="2026-02-02 09:00", agent="Bob"),
+        contact_row("D2", "2026-02-02 09:00", agent="Ann"),  # no updated_at: the later row
+        contact_row("D2", "2026-02-02 09:00", agent="Bob"),
+        contact_row("D3", "2026-02-02 09:00", updated_at="2026-02-02 10:00", agent="Ann"),  # tie: later row
+        contact_row("D3", "2026-02-02 09:00", updated_at="2026-02-02 10:00", agent="Bob")))
+    assert (result.rows_in_file, result.rows_loaded, result.rows_rejected) == (6, 6, 0)
+    assert (result.rows_new, result.rows_updated, result.rows_unchanged) == (3, 0, 0)
+    assert agents(con) == {"D1": "Ann", "D2": "Bob", "D3": "Bob"}
+    assert rows(con, "SELECT count(*) FROM contacts")[0][0] == 3
+    assert rows(con, "SELECT count(*) FROM contact_versions")[0][0] == 6
+
+
+def test_a_newer_version_replaces_the_whole_row(tmp_path):
+    con = open_db(tmp_path)
+    load(con, "contacts", csv_text(
+        CONTACT_HEADER,
+        contact_row("W1", "2026-02-02 09:00", agent="Ann", team="Billing", csat="4", category="Meter",
+                    customer_id="CUST-9", first_response_at="2026-02-02 10:00", resolved_at="2026-02-03 10:00",
+                    kind="complaint")))
+    load(con, "contacts", csv_text(CONTACT_HEADER, contact_row("W1", "2026-02-02 09:05", agent="Bob")), "b.csv")
+    assert contact(con, "W1") == {
+        "ticket_id": "W1", "opened_at": utc("2026-02-02 09:05"), "customer_id": None, "kind": "enquiry",
+        "channel": "email", "priority": None, "team": None, "agent": "Bob", "partner": None, "category": None,
+        "acknowledged_at": None, "first_response_at": None, "resolved_at": None, "follow_up_at": None,
+        "reopened_count": 0, "csat": None, "updated_at": None,
+    }
+
+
+def test_row_counts_new_updated_unchanged(tmp_path):
+    con = open_db(tmp_path)
+    first = load(con, "contacts", csv_text(
+        CONTACT_HEADER,
+        contact_row("R1", "2026-02-02 09:00", agent="Ann"),
+        contact_row("R2", "2026-02-02 09:00", agent="Ann"),
+        contact_row("R3", "2026-02-02 09:00", agent="Ann")))
+    assert (first.rows_in_file, first.rows_loaded, first.rows_new, first.rows_updated, first.rows_unchanged) == \
+        (3, 3, 3, 0, 0)
+    second = load(con, "contacts", csv_text(
+        CONTACT_HEADER,
+        contact_row("R1", "2026-02-02 09:00", agent="Zoë"),   # changed
+        contact_row("R2", "2026-02-02 09:00", agent="Ann"),   # identical
+        contact_row("R4", "2026-02-02 09:00", agent="Ann")), "second.csv")  # new
+    assert (second.rows_loaded, second.rows_new, second.rows_updated, second.rows_unchanged) == (3, 1, 1, 1)
+    batch = list_batches(con).set_index("batch_id").loc[second.batch_id]
+    assert (batch.rows_new, batch.rows_updated, batch.rows_unchanged, batch.rows_loaded) == (1, 1, 1, 3)
+    assert batch.file_name == "second.csv" and batch.loaded_by == "tester" and batch.status == "loaded"
+    assert len(batch.checksum) == 64
+
+
+# ------------------------------------------------------------------------------------------- undo
+
+def test_undo_restores_exactly_the_state_before_the_batch(tmp_path):
+    con = open_db(tmp_path)
+    load(con, "contacts", csv_text(
+        CONTACT_HEADER,
+        contact_row("U1", "2026-02-02 09:00", agent="Ann", updated_at="2026-02-02 10:00", csat="3",
+                    first_response_at="2026-02-02 09:40"),
+        contact_row("U2", "2026-02-03 11:00", agent="Ann", kind="complaint", resolved_at="2026-02-05 12:00")))
+    before = data_state(con)
+    second = load(con, "contacts", csv_text(
+        CONTACT_HEADER,
+        contact_row("U1", "2026-02-02 09:00", agent="Bob", updated_at="2026-02-04 10:00", csat="5"),
+        contact_row("U2", "2026-02-03 11:00", agent="Bob", first_response_at="2026-02-03 11:30"),
+        contact_row("U3", "2026-02-04 09:00", agent="Bob")), "second.csv")
+    assert (second.rows_new, second.rows_updated) == (1, 2)
+    assert data_state(con) != before
+
+    message = undo(con, second.batch_id)
+    assert "second.csv" in message
+    assert data_state(con) == before  # contacts, versions, clocks and facts: full rows, every column
+    assert contact(con, "U1")["agent"] == "Ann" and contact(con, "U1")["csat"] == 3
+    status = dict(rows(con, "SELECT batch_id, status FROM batches"))
+    assert status == {1: "loaded", second.batch_id: "undone"}
+    with pytest.raises(UnknownBatch):
+        undo(con, second.batch_id)  # already undone
+    with pytest.raises(UnknownBatch):
+        undo(con, 999)
+
+
+def test_undo_of_an_earlier_batch_keeps_the_later_version(tmp_path):
+    con = open_db(tmp_path)
+    a = load(con, "contacts", csv_text(
+        CONTACT_HEADER,
+        contact_row("E1", "2026-02-02 09:00", agent="Ann", updated_at="2026-02-02 10:00"),
+        contact_row("E2", "2026-02-02 09:00", agent="Ann", updated_at="2026-02-02 11:00"),
+        contact_row("E3", "2026-02-02 09:00", agent="Ann")), "a.csv")
+    b = load(con, "contacts", csv_text(
+        CONTACT_HEADER,
+        contact_row("E1", "2026-02-02 09:00", agent="Bob", updated_at="2026-02-02 11:00"),  # wins
+        contact_row("E2", "2026-02-02 09:00", agent="Bob", updated_at="2026-02-02 10:00")), "b.csv")  # loses
+    assert agents(con) == {"E1": "Bob", "E2": "Ann", "E3": "Ann"}
+
+    undo(con, a.batch_id)  # the earlier batch
+    # E1: the later version stays; E2: Bob's version was stored and now is the only one left;
+    # E3 was only in batch a and is gone.
+    assert agents(con) == {"E1": "Bob", "E2": "Bob"}
+    undo(con, b.batch_id)
+    assert agents(con) == {}
+    assert rows(con, "SELECT count(*) FROM contact_versions")[0][0] == 0
+    assert rows(con, "SELECT count(*) FROM contact_clocks")[0][0] == 0
+    assert rows(con, "SELECT count(*) FROM contact_facts")[0][0] == 0
+
+
+def test_undo_of_a_later_batch_then_reload_of_the_same_file(tmp_path):
+    con = open_db(tmp_path)
+    load(con, "contacts", csv_text(CONTACT_HEADER, contact_row("L1", "2026-02-02 09:00", agent="Ann")), "a.csv")
+    data = csv_text(CONTACT_HEADER, contact_row("L1", "2026-02-02 09:00", agent="Bob"))
+    later = load(con, "contacts", data, "b.csv")
+    undo(con, later.batch_id)
+    assert agents(con) == {"L1": "Ann"}
+    # An undone file is not "already loaded": loading it again applies it again.
+    again = load(con, "contacts", data, "b.csv")
+    assert not again.already_loaded and again.batch_id != later.batch_id
+    assert agents(con) == {"L1": "Bob"}
+
+
+# ---------------------------------------------------------------------------- customers and prices
+
+CUSTOMER_HEADER = "customer_id,joined_at,left_at,segment,product,region"
+PRICE_HEADER = "customer_id,period,price_paid,product,new_customer_price,channel"
+
+
+def test_customers_upsert_on_customer_id(tmp_path):
+    con = open_db(tmp_path)
+    load(con, "customers", csv_text(CUSTOMER_HEADER, "C1,2020-01-15,,retail,Home,North", "C2,2021-06-01,,,,"))
+    second = load(con, "customers", csv_text(CUSTOMER_HEADER, "C1,2020-01-15,2026-01-31,retail,,North"), "c2.csv")
+    assert (second.rows_new, second.rows_updated, second.rows_unchanged) == (0, 1, 0)
+    assert rows(con, "SELECT customer_id, joined_at::VARCHAR, left_at::VARCHAR, product FROM customers ORDER BY 1") == [
+        ("C1", "2020-01-15", "2026-01-31", None), ("C2", "2021-06-01", None, None)]
+    undo(con, second.batch_id)
+    assert rows(con, "SELECT left_at, product FROM customers WHERE customer_id = 'C1'") == [(None, "Home")]
+
+
+def test_prices_upsert_on_customer_product_and_period(tmp_path):
+    con = open_db(tmp_path)
+    load(con, "prices", csv_text(PRICE_HEADER,
+                                 "C1,2026-01-01,100.00,Home,90.00,Online",
+                                 "C1,2026-01-01,50.00,Car,,",
+                                 "C1,2026-02-01,101.00,Home,,",
+                                 "C2,2026-01-01,10.00,,,"))
+    second = load(con, "prices", csv_text(PRICE_HEADER,
+                                          "C1,2026-01-01,120.50,Home,,Phone",   # same key: replaced
+                                          "C2,2026-01-01,12.00,,,",             # blank product is a key value too
+                                          "C1,2026-03-01,102.00,Home,,"), "p2.csv")  # new period
+    assert (second.rows_new, second.rows_updated, second.rows_unchanged) == (1, 2, 0)
+    found = rows(con, "SELECT customer_id, period::VARCHAR, product, price_paid::VARCHAR, "
+                      "new_customer_price::VARCHAR, channel FROM prices ORDER BY ALL")
+    assert found == [
+        ("C1", "2026-01-01", "Car", "50.0000", None, None),
+        ("C1", "2026-01-01", "Home", "120.5000", None, "phone"),
+        ("C1", "2026-02-01", "Home", "101.0000", None, None),
+        ("C1", "2026-03-01", "Home", "102.0000", None, None),
+        ("C2", "2026-01-01", None, "12.0000", None, None),
+    ]
+
+
+# ------------------------------------------------------------------------------- the command line
+
+def test_cli_load_batches_and_undo(tmp_path, monkeypatch, capsys):
+    """The command line's load / batches / undo, in-process (the refusal tests run it as a process)."""
+    import cli
+
+    monkeypatch.setenv("DASHBOARD_DB", str(tmp_path / "cli.duckdb"))
+    monkeypatch.setenv("DASHBOARD_CHARTER", str(write_charter(tmp_path)))
+    first = tmp_path / "week1.csv"
+    first.write_text(csv_text(CONTACT_HEADER, contact_row("K1", "2026-02-02 09:00", agent="Ann"),
+                              contact_row("K2", "2026-02-02 10:00", agent="Ann")), encoding="utf-8")
+    second = tmp_path / "week2.csv"
+    second.write_text(csv_text(CONTACT_HEADER, contact_row("K1", "2026-02-02 09:00", agent="Bob")), encoding="utf-8")
+
+    assert cli.main(["load", "contacts", str(first)]) == 0
+    assert cli.main(["load", "contacts", str(second)]) == 0
+    out = capsys.readouterr().out
+    assert "2 rows loaded (2 new, 0 updated, 0 unchanged), 0 rows rejected" in out
+    assert "1 rows loaded (0 new, 1 updated, 0 unchanged), 0 rows rejected" in out
+    assert cli.main(["load", "contacts", str(second)]) == 0
+    assert "already loaded" in capsys.readouterr().out
+
+    assert cli.main(["batches", "--json"]) == 0
+    batches = json.loads(capsys.readouterr().out)
+    assert [(b["file_name"], b["status"], b["rows_loaded"]) for b in batches] == [
+        ("week2.csv", "loaded", 1), ("week1.csv", "loaded", 2)]
+    assert cli.main(["undo", str(batches[0]["batch_id"])]) == 0
+    assert cli.main(["undo", "999"]) == 2
+    captured = capsys.readouterr()
+    assert "999" in captured.err and "Traceback" not in captured.err
+
+    con = open_db(tmp_path, "cli.duckdb")
+    assert agents(con) == {"K1": "Ann", "K2": "Ann"}

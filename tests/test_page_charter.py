@@ -1,0 +1,192 @@
+"""The Charter page through AppTest on a tiny hand-computed fixture: the view in words, editing a
+standard with a compliance preview that leaves the stored facts alone, saving with comments kept,
+recomputed facts and an audit entry, refusing invalid charters, and the manager role."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from components.auth import ENV_HASH, hash_password
+from manager_helpers import app, button, contacts_csv, database_state, labels, load_directly, open_page, rows, scalar, \
+    sign_in, values
+
+CHARTER = "pages/charter.py"
+
+TINY_CHARTER = """\
+# Test charter: this comment must survive an edit made on the page.
+[schedule]
+timezone = "UTC"
+working_days = ["Mon", "Tue", "Wed", "Thu", "Fri"]
+opens = "09:00"
+closes = "17:00"
+holidays = ""          # no public holidays in the test
+
+# Replies within a day.
+[[standard]]
+id = "reply"
+name = "We reply within 24 hours"
+measure = "first_response"
+within = 24
+unit = "hours"
+target = 0.9
+
+# Every contact is acknowledged.
+[[standard]]
+id = "ack"
+name = "We acknowledge within 2 hours"
+measure = "acknowledge"
+within = 2
+unit = "hours"
+target = 0.95
+"""
+
+# Four contacts opened Monday 2 March 2026 09:00 UTC; first full replies after 10, 20, 30 and 40 hours,
+# each acknowledged after 1 hour. as_of = the latest timestamp = 4 March 01:00.
+#   within 24 hours: T1, T2 met; T3, T4 missed -> 50.0%.   within 36 hours: T1-T3 met, T4 missed -> 75.0%.
+#   ack within 2 hours: all four met -> 100%.
+CONTACTS = contacts_csv([
+    "T1,2026-03-02 09:00,email,2026-03-02 10:00,2026-03-02 19:00",
+    "T2,2026-03-02 09:00,email,2026-03-02 10:00,2026-03-03 05:00",
+    "T3,2026-03-02 09:00,email,2026-03-02 10:00,2026-03-03 15:00",
+    "T4,2026-03-02 09:00,email,2026-03-02 10:00,2026-03-04 01:00",
+])
+
+
+@pytest.fixture
+def charter_file() -> Path:
+    path = Path(os.environ["DASHBOARD_CHARTER"])
+    path.write_text(TINY_CHARTER, encoding="utf-8")
+    load_directly("contacts", CONTACTS, "contacts.csv")
+    return path
+
+
+def compliance(standard_id: str) -> float | None:
+    """The stored facts' compliance for one standard (what the Overview and `kpis --json` show)."""
+    from charter.model import load_charter
+    from queries.kpis import kpi_report
+    from store import db
+
+    con = db.connect()
+    try:
+        report = kpi_report(con, load_charter())
+    finally:
+        con.close()
+    return next(s["compliance"] for s in report["standards"] if s["id"] == standard_id)
+
+
+def manager_on_charter_page(monkeypatch):
+    return sign_in(open_page(app(monkeypatch), CHARTER))
+
+
+def test_the_charter_reads_in_words(monkeypatch, charter_file):
+    at = open_page(app(monkeypatch), CHARTER)
+    view = at.dataframe[0].value.set_index("standard")
+    assert view.loc["We reply within 24 hours", "promise"] == "First full reply within 24 hours"
+    assert view.loc["We reply within 24 hours", "applies to"] == "every contact"
+    assert view.loc["We reply within 24 hours", "target"] == "90.0%"
+    assert view.loc["We reply within 24 hours", "compliance now"] == "50.0%"
+    assert view.loc["We acknowledge within 2 hours", "met / missed"] == "4 / 0"
+    assert any("Open Mon–Fri, 09:00–17:00 (UTC)" in m for m in values(at.markdown))
+
+
+def test_viewer_cannot_edit_or_save(monkeypatch, charter_file):
+    at = open_page(app(monkeypatch), CHARTER)
+    assert "Save the charter" not in labels(at) and "Add a standard" not in labels(at)
+    assert len(at.number_input) == 0
+    assert "this comment must survive" in at.code[0].value   # the file, read-only
+
+
+def test_edit_within_preview_then_save_keeps_comments_recomputes_and_audits(monkeypatch, charter_file):
+    at = manager_on_charter_page(monkeypatch)
+    facts_before = rows("SELECT * FROM contact_facts ORDER BY standard_id, ticket_id")
+    within = [n for n in at.number_input if n.label == "Within"]
+    assert [n.value for n in within] == [24, 2]
+    within[0].set_value(36).run()
+    assert any("reply: within 24 hours → 36 hours" in m for m in values(at.markdown))
+
+    button(at, "Preview the effect on compliance").click().run()
+    assert not at.exception
+    preview = at.dataframe[-1].value.set_index("standard")
+    assert preview.loc["reply", "now"] == "50.0% (2 met, 2 missed)"
+    assert preview.loc["reply", "with the edits"] == "75.0% (3 met, 1 missed)"
+    assert preview.loc["reply", "change"] == "+25.0 pts"
+    assert preview.loc["ack", "with the edits"] == "100.0% (4 met, 0 missed)"
+    # The preview rolled back: stored facts, file and compliance are untouched.
+    assert rows("SELECT * FROM contact_facts ORDER BY standard_id, ticket_id") == facts_before
+    assert charter_file.read_text(encoding="utf-8") == TINY_CHARTER
+    assert compliance("reply") == 0.5
+
+    version = scalar("SELECT value FROM meta WHERE key = 'data_version'")
+    button(at, "Save the charter").click().run()
+    assert not at.exception
+    assert any("Charter saved" in s for s in values(at.success))
+    saved = charter_file.read_text(encoding="utf-8")
+    assert saved == TINY_CHARTER.replace("within = 24", "within = 36")  # only that line changed
+    assert "# Test charter: this comment must survive an edit made on the page." in saved
+    assert compliance("reply") == 0.75
+    assert scalar("SELECT value FROM meta WHERE key = 'data_version'") != version
+    assert rows("SELECT user_name, action, detail FROM audit_log WHERE action = 'edit charter'") == [
+        ("Ann Manager (password)", "edit charter", "reply: within 24 hours → 36 hours")]
+    # The page's own view (same cached queries as the Overview) shows the new number.
+    view = at.dataframe[0].value.set_index("standard")
+    assert view.loc["We reply within 24 hours", "compliance now"] == "75.0%"
+    assert view.loc["We reply within 24 hours", "promise"] == "First full reply within 36 hours"
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception
+
+
+def test_an_invalid_toml_edit_shows_the_charter_error_and_writes_nothing(monkeypatch, charter_file):
+    at = manager_on_charter_page(monkeypatch)
+    before = database_state()
+    raw = [t for t in at.text_area if t.key and "_raw_" in t.key][0]
+    raw.input(TINY_CHARTER.replace('unit = "hours"\ntarget = 0.9', 'unit = "fortnights"\ntarget = 0.9')).run()
+    button(at, "Apply this text").click().run()
+    assert not at.exception
+    errors = values(at.error)
+    assert any("unit must be one of hours, days, business_hours, business_days; got 'fortnights'" in e
+               for e in errors)
+    assert charter_file.read_text(encoding="utf-8") == TINY_CHARTER
+    assert database_state() == before
+
+
+def test_an_invalid_form_edit_cannot_be_saved(monkeypatch, charter_file):
+    from datetime import time
+
+    at = manager_on_charter_page(monkeypatch)
+    [t for t in at.time_input if t.label == "Closes"][0].set_value(time(8, 0)).run()
+    assert any("closes (08:00) must be later than opens (09:00)" in e for e in values(at.error))
+    assert button(at, "Save the charter").disabled
+    assert charter_file.read_text(encoding="utf-8") == TINY_CHARTER
+
+
+def test_add_and_remove_a_standard(monkeypatch, charter_file):
+    at = manager_on_charter_page(monkeypatch)
+    button(at, "Add a standard").click().run()
+    assert [t.label for t in at.tabs] == ["Schedule", "reply", "ack", "new_standard"]
+    button(at, "Save the charter").click().run()
+    saved = charter_file.read_text(encoding="utf-8")
+    assert saved.startswith(TINY_CHARTER) and 'id = "new_standard"' in saved
+    assert "added new_standard" in scalar("SELECT detail FROM audit_log WHERE action = 'edit charter'")
+
+    removes = [b for b in at.button if b.label == "Remove this standard"]
+    removes[1].click().run()  # remove "ack" together with the comment line above it
+    assert [t.label for t in at.tabs] == ["Schedule", "reply", "new_standard"]
+    button(at, "Save the charter").click().run()
+    saved = charter_file.read_text(encoding="utf-8")
+    assert 'id = "ack"' not in saved and "# Every contact is acknowledged." not in saved
+    assert "# Replies within a day." in saved and 'id = "new_standard"' in saved
+    assert scalar("SELECT count(*) FROM contact_facts WHERE standard_id = 'ack'") == 0
+
+
+def test_a_session_that_lost_the_manager_role_cannot_save(monkeypatch, charter_file):
+    at = manager_on_charter_page(monkeypatch)
+    [n for n in at.number_input if n.label == "Within"][0].set_value(36).run()
+    monkeypatch.setenv(ENV_HASH, hash_password("a new password"))
+    before = database_state()
+    button(at, "Save the charter").click().run()
+    assert any("manager sign-in has ended" in w for w in values(at.warning))
+    assert "Save the charter" not in labels(at)
+    assert charter_file.read_text(encoding="utf-8") == TINY_CHARTER
+    assert database_state() == before

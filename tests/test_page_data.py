@@ -1,0 +1,245 @@
+"""The Data page through AppTest: uploads (preview, confirm, summary), refused files, the date-order
+question, the mapping editor for unknown layouts, undo, the audit log, and the manager role at the
+moment of each action. Real DuckDB file, real CSV bytes; expected counts are worked out by hand."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from components.auth import ENV_HASH, hash_password
+from components.uploads import neutralise, rejected_csv
+from manager_helpers import (
+    app, button, contacts_csv, database_state, labels, load_directly, open_page, rows, scalar, sign_in, values,
+)
+
+DATA = "pages/data.py"
+
+# Week 1: five contacts, all by email, answered the same day.
+WEEK_1 = contacts_csv([f"T{i:02d},2026-03-02 10:{i:02d},email,2026-03-02 10:30,2026-03-02 12:00" for i in range(1, 6)])
+
+
+def week_2() -> bytes:
+    """T01 exactly as in week 1 (unchanged), T02 now by phone (updated), T06..T24 new (19 rows),
+    and one row without an opened_at (rejected): 22 data rows, 1 bad = 4.5%, under the 5% limit."""
+    lines = ["T01,2026-03-02 10:01,email,2026-03-02 10:30,2026-03-02 12:00",
+             "T02,2026-03-02 10:02,phone,2026-03-02 10:30,2026-03-02 12:00"]
+    lines += [f"T{i:02d},2026-03-03 09:{i:02d},chat,2026-03-03 09:30,2026-03-03 10:00" for i in range(6, 25)]
+    lines.append("T99,,email,,")
+    return contacts_csv(lines)
+
+
+def upload(at, data: bytes, name: str = "week.csv", table: str = "contacts"):
+    if at.radio(key="upload_table").value != table:
+        at.radio(key="upload_table").set_value(table).run()
+    at.file_uploader[0].set_value((name, data, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def manager_on_data_page(monkeypatch):
+    at = open_page(app(monkeypatch), DATA)
+    return sign_in(at)
+
+
+# ----------------------------------------------------------------------------- viewers
+
+def test_viewer_cannot_upload_undo_or_save_a_preset(monkeypatch):
+    load_directly("contacts", WEEK_1, "week1.csv")
+    at = open_page(app(monkeypatch), DATA)
+    assert len(at.file_uploader) == 0                     # no upload (nor mapping editor / preset save)
+    assert not any("undo" in label.lower() for label in labels(at))
+    assert "Save preset and use it" not in labels(at)
+    assert "week1.csv" in at.dataframe[0].value["file"].tolist()   # history is still readable
+    assert any("manager can undo" in c for c in values(at.caption))
+
+
+def test_wrong_password_is_refused(monkeypatch):
+    at = sign_in(open_page(app(monkeypatch), DATA), password="not the password")
+    assert any("password is not right" in e for e in values(at.error))
+    assert len(at.file_uploader) == 0
+
+
+def test_without_configuration_the_page_explains_how_to_set_a_password(monkeypatch):
+    at = open_page(app(monkeypatch, password_hash=None), DATA)
+    assert any("python cli.py set-manager-password" in i for i in values(at.info))
+    assert len(at.file_uploader) == 0
+    assert len(at.text_input) == 0  # no password prompt that could never succeed
+
+
+# ----------------------------------------------------------------------------- uploads
+
+def test_manager_uploads_contacts_and_sees_the_summary(monkeypatch):
+    load_directly("contacts", WEEK_1, "week1.csv")
+    at = upload(manager_on_data_page(monkeypatch), week_2(), "week2.csv")
+    assert any("Detected layout" in s and "Charter Desk columns" in s for s in values(at.success))
+    mapping = at.dataframe[0].value
+    assert mapping.loc[mapping["column"] == "ticket_id *", "from file column"].item() == "ticket_id"
+    preview = at.dataframe[1].value
+    assert preview["ticket_id"].tolist()[:3] == ["T01", "T02", "T06"]
+    rejected = at.dataframe[2].value
+    assert rejected["row"].tolist() == [23]  # the header is row 1: the 22nd data row is row 23
+    assert "opened_at" in rejected["reason"].item()
+    assert {m.label: m.value for m in at.metric} == {"Rows in the file": "22", "Rows that will load": "21",
+                                                    "Rows rejected": "1"}
+    assert database_state()[0] == 5  # the preview wrote nothing
+
+    button(at, "Load 21 rows into contacts").click().run()
+    assert not at.exception
+    assert any("Batch 2" in s and "week2.csv" in s for s in values(at.success))
+    assert {m.label: m.value for m in at.metric} == {"New rows": "19", "Updated": "1", "Unchanged": "1",
+                                                    "Rejected": "1"}
+    assert scalar("SELECT count(*) FROM contacts") == 24
+    assert scalar("SELECT channel FROM contacts WHERE ticket_id = 'T02'") == "phone"
+    assert rows("SELECT batch_id, loaded_by, rows_rejected FROM batches ORDER BY batch_id")[-1] == \
+        (2, "Ann Manager (password)", 1)
+    assert len(at.file_uploader) == 1 and at.file_uploader[0].value is None  # ready for the next file
+
+
+def test_the_same_file_twice_is_reported_as_already_loaded(monkeypatch):
+    batch = load_directly("contacts", WEEK_1, "week1.csv")
+    before = database_state()
+    at = upload(manager_on_data_page(monkeypatch), WEEK_1, "week1 again.csv")
+    assert any(f"already loaded as batch {batch}" in i for i in values(at.info))
+    assert not any(label.startswith("Load ") for label in labels(at))
+    assert database_state() == before
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b"PK\x03\x04\x14\x00\x00\x00\x08\x00binary", "not a CSV text file"),
+    (contacts_csv(["T1,2026-03-02 10:00,email,,", "T2,yesterday,email,,"]), "more than the 5% allowed"),
+])
+def test_a_bad_file_is_refused_with_a_plain_reason_and_nothing_changes(monkeypatch, data, reason):
+    load_directly("contacts", WEEK_1, "week1.csv")
+    before = database_state()
+    at = upload(manager_on_data_page(monkeypatch), data, "export.csv")
+    errors = values(at.error)
+    assert len(errors) == 1 and reason in errors[0] and "Traceback" not in errors[0]
+    assert not any(label.startswith("Load ") for label in labels(at))
+    assert database_state() == before
+
+
+def test_ambiguous_dates_are_asked_then_read_as_chosen(monkeypatch):
+    data = contacts_csv([f"D{i:02d},02/03/2026 10:{i:02d},email,02/03/2026 11:00," for i in range(1, 4)])
+    at = upload(manager_on_data_page(monkeypatch), data, "dates.csv")
+    assert any("day-first or month-first" in w for w in values(at.warning))
+    at.radio(key=[r.key for r in at.radio if r.key.startswith("date_order_")][0]).set_value("dayfirst").run()
+    assert not at.exception
+    button(at, "Load 3 rows into contacts").click().run()
+    # 2 March 2026 10:01 in London (GMT) = 10:01 UTC; month-first would have been 3 February.
+    assert str(scalar("SELECT opened_at FROM contacts WHERE ticket_id = 'D01'"))[:16] == "2026-03-02 10:01"
+
+
+def test_rejected_rows_download_is_safe_to_open_in_a_spreadsheet():
+    import pandas as pd
+
+    frame = pd.DataFrame({"row": [3, 4], "reason": ["=HYPERLINK(\"x\")", "csat: 7 is outside 1..5"]})
+    text = rejected_csv(frame).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(text))) == [["row_number", "reason"], ["3", "'=HYPERLINK(\"x\")"],
+                                                   ["4", "csat: 7 is outside 1..5"]]
+    assert [neutralise(v) for v in ("+1", "-2", "@a", "\tx", "\ry", "ok", 5)] == \
+        ["'+1", "'-2", "'@a", "'\tx", "'\ry", "ok", 5]
+
+
+# ----------------------------------------------------------------------------- unknown layouts
+
+def test_unknown_layout_gets_the_mapping_editor_and_a_saved_preset_loads_the_file(monkeypatch):
+    data = ("Ref;Received;Medium;Type\n"
+            "A-1;2026-03-02 09:15;Email;Complaint\n"
+            "A-2;2026-03-02 09:45;Phone;Question\n"
+            "A-3;2026-03-02 10:05;Chat;complaint\n").encode()
+    at = upload(manager_on_data_page(monkeypatch), data, "acme.csv")
+    assert any("do not match a known export" in w for w in values(at.warning))
+    editor = [s for s in at.selectbox if s.key and s.key.startswith("map_")]
+    assert {"ticket_id *", "opened_at *", "channel"} <= {s.label for s in editor}    # required ones marked
+    key = editor[0].key.rsplit("_ticket_id", 1)[0]
+    at.selectbox(key=f"{key}_ticket_id").set_value("Ref")
+    at.selectbox(key=f"{key}_opened_at").set_value("Received")
+    at.selectbox(key=f"{key}_channel").set_value("Medium")
+    at.selectbox(key=f"{key}_kind_column").set_value("Type")
+    at.text_input(key=f"{key}_kind_values").input("Complaint").run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Rows that will load"] == "3"   # previewed with the mapping
+    assert database_state()[0] == 0
+
+    at.text_input(key=[t.key for t in at.text_input if t.key.startswith("preset_name_")][0]).input("Acme Desk")
+    button(at, "Save preset and use it").click().run()
+    assert not at.exception
+    assert rows("SELECT name, table_name, saved_by FROM saved_presets") == [
+        ("acme desk", "contacts", "Ann Manager (password)")]
+    assert at.selectbox(key="upload_preset_contacts").value == "acme desk"
+    button(at, "Load 3 rows into contacts").click().run()
+    assert rows("SELECT ticket_id, kind, channel FROM contacts ORDER BY ticket_id") == [
+        ("A-1", "complaint", "email"), ("A-2", "enquiry", "phone"), ("A-3", "complaint", "chat")]
+    assert scalar("SELECT preset FROM batches") == "acme desk"
+    assert [r[0] for r in rows("SELECT action FROM audit_log ORDER BY happened_at")] == ["save preset", "upload"]
+
+
+# ----------------------------------------------------------------------------- undo and audit
+
+def test_undo_from_the_history_restores_the_earlier_state(monkeypatch):
+    load_directly("contacts", WEEK_1, "week1.csv")
+    load_directly("contacts", week_2(), "week2.csv")
+    assert scalar("SELECT count(*) FROM contacts") == 24
+    at = manager_on_data_page(monkeypatch)
+    at.selectbox(key="undo_pick").set_value(2).run()
+    button(at, "Undo this batch…").click().run()
+    assert any("Undo **Batch 2" in w for w in values(at.warning))
+    assert scalar("SELECT count(*) FROM contacts") == 24              # asked, not done yet
+    button(at, "Cancel").click().run()
+    assert "Yes, undo batch 2" not in labels(at)
+
+    at.selectbox(key="undo_pick").set_value(2).run()
+    button(at, "Undo this batch…").click().run()
+    button(at, "Yes, undo batch 2").click().run()
+    assert not at.exception
+    assert any("Batch 2 (week2.csv) undone" in s for s in values(at.success))
+    assert rows("SELECT ticket_id, channel FROM contacts ORDER BY ticket_id") == [
+        (f"T{i:02d}", "email") for i in range(1, 6)]                 # T02 is back to email
+    history = at.dataframe[0].value
+    assert history.loc[history["batch"] == 2, "status"].item().startswith("undone by Ann Manager (password)")
+    audit = at.dataframe[-1].value
+    assert audit["action"].tolist()[0] == "undo" and audit["who"].tolist()[0] == "Ann Manager (password)"
+
+
+# ----------------------------------------------------------------------------- the role at the moment of action
+# Each click reruns the page; the role is checked again in that run, before and inside the action.
+
+def assert_session_ended(at):
+    assert any("manager sign-in has ended" in w for w in values(at.warning))
+    assert len(at.file_uploader) == 0
+    assert not any(label.startswith(("Load ", "Yes, undo")) for label in labels(at))
+
+
+def test_a_session_that_lost_the_manager_role_cannot_load(monkeypatch):
+    at = upload(manager_on_data_page(monkeypatch), WEEK_1, "week1.csv")
+    monkeypatch.setenv(ENV_HASH, hash_password("a new password"))   # rotated while the page was open
+    before = database_state()
+    button(at, "Load 5 rows into contacts").click().run()
+    assert_session_ended(at)
+    assert database_state() == before
+
+
+def test_a_session_that_lost_the_manager_role_cannot_undo(monkeypatch):
+    load_directly("contacts", WEEK_1, "week1.csv")
+    at = manager_on_data_page(monkeypatch)
+    at.selectbox(key="undo_pick").set_value(1).run()
+    button(at, "Undo this batch…").click().run()
+    monkeypatch.setenv(ENV_HASH, hash_password("a new password"))
+    before = database_state()
+    button(at, "Yes, undo batch 1").click().run()
+    assert_session_ended(at)
+    assert database_state() == before
+
+
+def test_a_session_that_lost_the_manager_role_cannot_save_a_preset(monkeypatch):
+    at = upload(manager_on_data_page(monkeypatch), b"Ref,Received\nA-1,2026-03-02 09:15\n", "acme.csv")
+    key = [s.key for s in at.selectbox if s.key and s.key.endswith("_ticket_id")][0].rsplit("_ticket_id", 1)[0]
+    at.selectbox(key=f"{key}_ticket_id").set_value("Ref")
+    at.selectbox(key=f"{key}_opened_at").set_value("Received").run()
+    at.text_input(key=[t.key for t in at.text_input if t.key.startswith("preset_name_")][0]).input("acme")
+    monkeypatch.delenv(ENV_HASH)
+    button(at, "Save preset and use it").click().run()
+    assert any("python cli.py set-manager-password" in i for i in values(at.info))
+    assert scalar("SELECT count(*) FROM saved_presets") == 0

@@ -1,0 +1,317 @@
+"""The executive pages (Overview, Charter compliance, Responsiveness, Complaints, Pricing & loyalty)
+through AppTest on a real DuckDB file.
+
+The small company of tests/page_helpers.py has ten contacts over two weeks of February 2026
+(GMT, so local = UTC) and four customers; every expected figure below is worked out by hand:
+
+reply (first response within 24 h, target 90%): T01 2 h, T03 1 h, T04 6 h, T05 exactly 24 h (met:
+  the deadline counts), T06 1 h, T07 0.5 h met; T02 28 h, T08 26 h, T09 never answered (deadline
+  13 Feb, before as_of 15 Feb 21:00) missed; T10 opened 15 Feb 20:00 still pending -> 6 / 9 = 66.7%.
+resolve (complaints resolved within 7 days, target 95%): T05 met, T04 (9 days) missed, T09 pending
+  -> 1 / 2 = 50.0%.
+first response, calendar hours: 0.5 1 1 2 6 24 26 28 -> median 4.0 h, p90 26 + 0.3 x 2 = 26.6 h.
+complaints T04, T05, T09 of 10 contacts -> 300.0 per 1,000; resolution 216 h and 48 h -> median
+  132 h = 5.5 days, p90 199.2 h = 8.3 days; reopened 1 of 2 resolved, followed up 1 of 2; CSAT 2
+  and 5 -> 3.50, 50.0% rated 4-5.
+prices (period 9 Feb): C1 6 years 120 vs 100, C2 <1y 100 vs 100, C3 3 years 110 vs 100, C4 2 years
+  50 vs 40 -> 3y+ all above (100.0%), 5y+ median gap +20.0%, penalty 20 + 10 + 10 = GBP 40.
+churn (February): 4 customers active on 1 Feb, C3 leaves on 20 Feb -> 25.0%.
+"""
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from page_helpers import (
+    build_small_company, metrics, new_app, open_page, rerun_with, run_main_script_instead_of_pages_folder, texts,
+)
+
+OVERVIEW = "pages/overview.py"
+COMPLIANCE = "pages/compliance.py"
+RESPONSIVENESS = "pages/responsiveness.py"
+COMPLAINTS = "pages/complaints.py"
+PRICING = "pages/pricing.py"
+PAGES = {OVERVIEW: "Overview", COMPLIANCE: "Charter compliance", RESPONSIVENESS: "Responsiveness",
+         COMPLAINTS: "Complaints", PRICING: "Pricing & loyalty"}
+
+
+@pytest.fixture
+def company(tmp_path, monkeypatch):
+    run_main_script_instead_of_pages_folder(monkeypatch)
+    build_small_company(tmp_path, Path(os.environ["DASHBOARD_DB"]), Path(os.environ["DASHBOARD_CHARTER"]))
+
+
+@pytest.fixture
+def empty_store(tmp_path, monkeypatch):
+    run_main_script_instead_of_pages_folder(monkeypatch)
+    build_small_company(tmp_path, Path(os.environ["DASHBOARD_DB"]), Path(os.environ["DASHBOARD_CHARTER"]),
+                        with_data=False)
+
+
+def title(at) -> str:
+    return at.title[0].value
+
+
+# ----------------------------------------------------------------------------- Overview
+
+def test_overview_shows_the_hand_computed_kpis(company):
+    at = open_page(new_app())
+    assert title(at) == "Overview"
+    shown = metrics(at)
+    assert shown["Replies"] == "66.7%"
+    assert shown["Complaint resolutions"] == "50.0%"
+    assert shown["Median time to first reply"] == "4.0 h"
+    assert shown["Slowest 10% waited over"] == "26.6 h"
+    assert shown["Complaints per 1,000 contacts"] == "300.0"
+    assert shown["Median complaint resolution"] == "5.5 days"
+    assert shown["3y+ customers paying above new price"] == "100.0%"
+    assert shown["Monthly churn"] == "25.0%"
+    words = texts(at)
+    assert "Complaint resolutions met the 7-day promise 50% of the time, below the 95% target" in words
+    assert "2 of 2 promises are below target" in words
+    assert "10 contacts received; half had a first full reply within 4.0 h and nine in ten within 26.6 h" in words
+    assert "3 complaints (300.0 per 1,000 contacts)" in words
+    assert words.count(":red-badge[") == 2           # both promises red: far below target
+    assert "2 Feb - 15 Feb 2026 (2 weeks)" in words     # the period is always on screen
+    assert any(b.label == "Meeting pack (HTML)" for b in at.get("download_button"))
+
+
+def test_overview_numbers_follow_the_sidebar_filters(company):
+    at = open_page(new_app())
+    rerun_with(at, "channel", ["email"])
+    shown = metrics(at)
+    # email: T01 T05 T06 met, T02 T08 missed, T10 pending -> 3 / 5; only email complaint T05 met
+    assert shown["Replies"] == "60.0%"
+    assert shown["Complaint resolutions"] == "100.0%"
+    # email replies: 1 2 24 26 28 h -> median 24.0 h; 1 complaint of 6 email contacts
+    assert shown["Median time to first reply"] == "24.0 h"
+    assert shown["Complaints per 1,000 contacts"] == "166.7"
+    rerun_with(at, "channel", [])
+    rerun_with(at, "product", ["Broadband"])
+    shown = metrics(at)
+    assert shown["Monthly churn"] == "0.0%"                        # C4 stays
+    assert shown["3y+ customers paying above new price"] == "-"   # no 3y+ Broadband customer: empty, not 0%
+
+
+def test_overview_reads_its_filters_from_the_query_string(company):
+    at = open_page(new_app({"channel": "email"}))
+    assert at.multiselect(key="channel").value == ["email"]
+    assert metrics(at)["Replies"] == "60.0%"
+
+
+def test_meeting_pack_is_one_self_contained_html_file(company):
+    from components import meeting_pack, overview
+    from queries import Filters
+
+    content = overview.gather(Filters(date(2026, 2, 2), date(2026, 2, 15)))
+    html = meeting_pack.build_html(content)
+    assert html.startswith("<!DOCTYPE html>")
+    assert "66.7%" in html and "300.0" in html and "GBP 40" in html
+    assert "Complaint resolutions met the 7-day promise 50% of the time" in html
+    assert "2 Feb - 15 Feb 2026 (2 weeks)" in html
+    assert html.count('class="plotly-graph-div"') == len(content.figures) >= 4
+    assert "<script src=" not in html and "Plotly.newPlot" in html   # plotly.js is embedded: works offline
+    assert len(html) > 1_000_000
+    assert meeting_pack.file_name(content) == "charter-desk-meeting-pack-2-Feb-15-Feb-2026-2-weeks.html"
+
+
+# ----------------------------------------------------------------------------- Charter compliance
+
+def test_compliance_page_shows_outcomes_breaches_and_the_what_if(company):
+    at = open_page(new_app(), COMPLIANCE)
+    assert title(at) == "Charter compliance"
+    shown = metrics(at)
+    assert (shown["Compliance"], shown["Met the promise"], shown["Missed (breaches)"], shown["Pending"],
+            shown["Invalid"]) == ("66.7%", "6", "3", "1", "0")
+    assert "**3 breaches**" in texts(at)
+    breaches = next(df.value for df in at.dataframe if "ticket_id" in df.value.columns and len(df.value) == 3)
+    assert sorted(breaches["ticket_id"]) == ["T02", "T08", "T09"]
+    # what-if: 48 hours instead of 24 -> T02 and T08 become met: 8 / 9
+    assert shown["Under the charter (24 hours)"] == "66.7%"
+    assert shown["If we promised 48 hours"] == "88.9%"
+    at.selectbox(key="standard").set_value("resolve").run()
+    shown = metrics(at)
+    assert shown["Compliance"] == "50.0%" and shown["Pending"] == "1"
+    assert "**1 breach**" in texts(at)
+    rerun_with(at, "channel", ["email"])
+    assert metrics(at)["Compliance"] == "100.0%"
+
+
+def test_compliance_filters_and_query_string(company):
+    at = open_page(new_app({"channel": "email"}), COMPLIANCE)
+    shown = metrics(at)
+    assert shown["Compliance"] == "60.0%" and shown["Missed (breaches)"] == "2"
+    rerun_with(at, "channel", ["phone"])
+    assert metrics(at)["Compliance"] == "100.0%"
+    # a shared link also carries the page's own choices (the URL holds what the widget shows)
+    at = open_page(new_app({"standard": "Complaint resolutions", "by": "Team", "channel": "phone"}), COMPLIANCE)
+    assert at.selectbox(key="standard").value == "resolve" and at.button_group(key="by").value == "team"
+    assert metrics(at)["Compliance"] == "0.0%"          # the phone complaint T04 took 9 days
+
+
+def test_expectation_gap_uses_the_charter_deadline_definition(company):
+    """1 hour: only T03 (exactly 1 h), T06 and T07 meet it; T10's deadline equals as_of -> pending."""
+    from charter.engine import DEADLINES
+    from queries import Filters
+    from queries.kpis import as_of
+    from queries.whatif import expectation_gap, expectation_gap_sql
+    from store import db
+
+    con = db.connect()
+    try:
+        total = expectation_gap(con, Filters(), "reply", 1, "hours", as_of(con)).iloc[0]
+    finally:
+        con.close()
+    assert (total["alternative_met"], total["alternative_missed"], total["alternative_pending"]) == (3, 6, 1)
+    assert total["alternative_compliance"] == pytest.approx(1 / 3)
+    assert (total["charter_met"], total["charter_missed"]) == (6, 3)
+    for unit, (join, deadline) in DEADLINES.items():
+        assert join in expectation_gap_sql(unit) and deadline in expectation_gap_sql(unit)
+
+
+# ----------------------------------------------------------------------------- Responsiveness
+
+def test_responsiveness_page_in_working_and_calendar_hours(company):
+    at = open_page(new_app(), RESPONSIVENESS)
+    assert title(at) == "Responsiveness"
+    shown = metrics(at)
+    assert shown["Contacts received"] == "10"
+    assert shown["Acknowledged"] == "80.0%"          # T09 and T10 not yet
+    at.button_group(key="hours").set_value("calendar").run()
+    assert not at.exception
+    shown = metrics(at)
+    assert shown["Reply, median"] == "4.0 h"
+    assert shown["Reply, p90"] == "26.6 h"
+    rerun_with(at, "channel", ["email"])
+    shown = metrics(at)
+    assert (shown["Contacts received"], shown["Reply, median"], shown["Reply, p90"]) == ("6", "24.0 h", "27.2 h")
+
+
+def test_responsiveness_query_string(company):
+    at = open_page(new_app({"channel": "phone"}), RESPONSIVENESS)
+    assert metrics(at)["Contacts received"] == "2"
+    at = open_page(new_app({"channel": "email", "hours": "Calendar hours"}), RESPONSIVENESS)
+    assert at.button_group(key="hours").value == "calendar"
+    assert metrics(at)["Reply, median"] == "24.0 h"
+
+
+# ----------------------------------------------------------------------------- Complaints
+
+def test_complaints_page_kpis_and_filters(company):
+    at = open_page(new_app(), COMPLAINTS)
+    assert title(at) == "Complaints"
+    shown = metrics(at)
+    assert shown["Complaints"] == "3"
+    assert shown["Per 1,000 contacts"] == "300.0"
+    assert shown["Resolved within (median)"] == "5.5 days"
+    assert shown["Resolved within (p90)"] == "8.3 days"
+    assert shown["Reopened"] == "50.0%"
+    assert shown["Followed up"] == "50.0%"
+    assert shown["CSAT (mean, 1-5)"] == "3.50"
+    assert shown["Satisfied (CSAT 4-5)"] == "50.0%"
+    assert "1 still open" in texts(at)
+    rerun_with(at, "channel", ["phone"])
+    shown = metrics(at)
+    assert (shown["Complaints"], shown["Per 1,000 contacts"], shown["Resolved within (median)"]) == ("1", "500.0", "9.0 days")
+
+
+def test_complaints_query_string_and_neutralised_category(company):
+    at = open_page(new_app({"channel": "web"}), COMPLAINTS)
+    assert metrics(at)["Complaints"] == "1"
+    categories = next(df.value for df in at.dataframe if "category" in df.value.columns)
+    assert categories["category"].tolist() == ["'=cmd|' /C calc'!A0"]   # shown as text, never a formula
+
+
+# ----------------------------------------------------------------------------- Pricing & loyalty
+
+def test_pricing_page_kpis_and_product_filter(company):
+    at = open_page(new_app(), PRICING)
+    assert title(at) == "Pricing & loyalty"
+    shown = metrics(at)
+    assert shown["3y+ paying above new price"] == "100.0%"
+    assert shown["Median gap after 5+ years"] == "+20.0%"
+    assert shown["Loyalty penalty"] == "GBP 40"
+    assert shown["Monthly churn"] == "25.0%"
+    rerun_with(at, "product", ["Energy"])
+    shown = metrics(at)
+    assert shown["Loyalty penalty"] == "GBP 30"        # C4's Broadband bill drops out
+    assert shown["Monthly churn"] == "33.3%"           # C3 of C1, C2, C3
+
+
+def test_pricing_query_string(company):
+    at = open_page(new_app({"product": "Broadband"}), PRICING)
+    assert metrics(at)["Loyalty penalty"] == "GBP 10"
+
+
+# ----------------------------------------------------------------------------- shared behaviour
+
+def test_csv_downloads_neutralise_formula_cells(company):
+    import pandas as pd
+
+    from components.tables import csv_bytes
+    from queries import Filters, run
+    from store import db
+
+    con = db.connect()
+    try:
+        categories = run(con, "complaints_by", Filters(), dimension="category")
+    finally:
+        con.close()
+    text = csv_bytes(categories).decode("utf-8-sig")
+    assert "'=cmd|' /C calc'!A0" in text and "\n=cmd" not in text
+    frame = pd.DataFrame({"text": ["+1", "-2", "@x", "\tx", "\rx", "plain", None], "number": [-1, 2, 3, 4, 5, 6, 7]})
+    lines = csv_bytes(frame).decode("utf-8-sig").splitlines()
+    assert lines[1:4] == ["'+1,-1", "'-2,2", "'@x,3"]   # numbers stay numbers
+    assert "plain,6" in lines and ",7" in lines
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_empty_database_says_what_to_do(empty_store, page):
+    at = open_page(new_app(), None if page == OVERVIEW else page)
+    words = texts(at)
+    assert "loaded yet" in words and "python cli.py demo" in words and "Data" in words
+
+
+@pytest.mark.parametrize("page", [OVERVIEW, COMPLIANCE, RESPONSIVENESS, COMPLAINTS])
+def test_filters_with_no_matching_contacts_say_so(company, page):
+    at = open_page(new_app({"channel": "chat", "team": "Billing"}), None if page == OVERVIEW else page)
+    assert "match the filters" in texts(at)
+
+
+def test_numbers_are_formatted_for_people():
+    from components import formatting as fmt
+    from components.headlines import headline_pct
+    from components.tiles import rag_status
+
+    assert (fmt.pct(0.914), fmt.hours(3.2), fmt.money(1_234_567), fmt.money(37_600), fmt.pct(None)) == \
+        ("91.4%", "3.2 h", "GBP 1.2m", "GBP 37.6k", "-")
+    assert (fmt.duration(0.2), fmt.duration(5.25), fmt.duration(132)) == ("12 min", "5.2 h", "5.5 days")
+    assert fmt.period(date(2026, 8, 24), date(2026, 11, 20)) == "24 Aug - 20 Nov 2026 (89 days)"
+    assert [rag_status(c, 0.90) for c in (0.90, 0.85, 0.8499, None)] == ["green", "amber", "red", None]
+    assert headline_pct(0.946, 0.95) == "94.6%" and headline_pct(0.91, 0.95) == "91%"
+
+
+# ----------------------------------------------------------------------------- demo smoke tests
+
+@pytest.fixture(scope="module")
+def demo_database(tmp_path_factory):
+    pytest.importorskip("demo.generate")
+    from demo.load import build_demo_database
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo_database(path, contacts=20_000, customers=3_000)
+    return path
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_on_the_demo_company(demo_database, monkeypatch, page):
+    run_main_script_instead_of_pages_folder(monkeypatch)
+    monkeypatch.setenv("DASHBOARD_DB", str(demo_database))
+    at = open_page(new_app(), None if page == OVERVIEW else page)
+    assert title(at) == PAGES[page]
+    assert len(at.metric) >= 4
+    assert all(m.value not in ("", "nan", "None") for m in at.metric)
+    assert not at.error

@@ -1,0 +1,354 @@
+"""Conformance: KPI numbers of spec section 5 (responsiveness, complaints, pricing by tenure,
+churn), readings 10-13, through `cli.py load` / `cli.py kpis --json`.
+
+Percentiles are continuous with linear interpolation (DuckDB quantile_cont): for sorted values
+x0..x(n-1), p = q at position h = q * (n - 1) is x[floor h] + (h - floor h) * (x[floor h + 1] -
+x[floor h]). Every expectation below is worked out by hand from the fixture.
+Schedule: Europe/London, Mon-Fri [09:00, 17:30), GB/ENG bank holidays. 2026-03-02 is a Monday.
+"""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from spec_harness import (BANDS, Desk, approx, band, churn_months, responsiveness,  # noqa: E402
+                          std)
+
+
+@pytest.fixture
+def desk(tmp_path):
+    return Desk(tmp_path)
+
+
+# --------------------------------------------------------------------------- responsiveness
+
+def test_responsiveness_weekly(desk):
+    desk.charter([std("acknowledge", 1, "business_hours")])
+    desk.load("contacts", [
+        # week 2026-03-02                  ack (working h)             first response (h)
+        # C1 Mon 10:00, ack 11:00, fr 12:00 -> 1.0                      2.0
+        {"ticket_id": "C1", "opened_at": "2026-03-02 10:00:00",
+         "acknowledged_at": "2026-03-02 11:00:00", "first_response_at": "2026-03-02 12:00:00"},
+        # C2 Mon 17:00, ack Tue 09:30, fr Tue 10:00
+        #                                   -> 0.5 Mon + 0.5 Tue = 1.0  17.0
+        {"ticket_id": "C2", "opened_at": "2026-03-02 17:00:00",
+         "acknowledged_at": "2026-03-03 09:30:00", "first_response_at": "2026-03-03 10:00:00"},
+        # C3 Tue 09:00, ack 12:00, fr 13:00 -> 3.0                      4.0
+        {"ticket_id": "C3", "opened_at": "2026-03-03 09:00:00",
+         "acknowledged_at": "2026-03-03 12:00:00", "first_response_at": "2026-03-03 13:00:00"},
+        # C4 Wed 16:30, no ack, fr Thu 10:30 (the reply acknowledges)
+        #                                   -> 1.0 Wed + 1.5 Thu = 2.5  18.0
+        {"ticket_id": "C4", "opened_at": "2026-03-04 16:30:00",
+         "first_response_at": "2026-03-05 10:30:00"},
+        # C5 Sat, nothing yet               -> counted in contacts only
+        {"ticket_id": "C5", "opened_at": "2026-03-07 10:00:00"},
+        # week 2026-03-09: one contact without any stop -> statistics null
+        {"ticket_id": "C6", "opened_at": "2026-03-09 10:00:00"},
+        # week 2026-03-16: no contact -> no row
+        # week 2026-03-23: C7 Mon 10:00, ack and fr 10:30 -> 0.5 / 0.5
+        {"ticket_id": "C7", "opened_at": "2026-03-23 10:00:00",
+         "acknowledged_at": "2026-03-23 10:30:00", "first_response_at": "2026-03-23 10:30:00"},
+        # week 2026-03-30 (BST): replies after 1, 2, 3, 4 hours, all in working time, no ack
+        {"ticket_id": "Q1", "opened_at": "2026-03-30 10:00:00",
+         "first_response_at": "2026-03-30 11:00:00"},
+        {"ticket_id": "Q2", "opened_at": "2026-03-30 10:00:00",
+         "first_response_at": "2026-03-30 12:00:00"},
+        {"ticket_id": "Q3", "opened_at": "2026-03-30 10:00:00",
+         "first_response_at": "2026-03-30 13:00:00"},
+        {"ticket_id": "Q4", "opened_at": "2026-03-30 10:00:00",
+         "first_response_at": "2026-03-30 14:00:00"},
+    ])
+    kp = desk.kpis()
+    weeks = responsiveness(kp)
+    assert sorted(weeks) == ["2026-03-02", "2026-03-09", "2026-03-23", "2026-03-30"]
+
+    w = weeks["2026-03-02"]
+    assert w["contacts"] == 5
+    # ack sorted 1, 1, 2.5, 3: median (1 + 2.5) / 2; p90 h = 2.7 -> 2.5 + 0.7 * (3 - 2.5)
+    assert w["ack_median_bh"] == approx((1 + 2.5) / 2)          # 1.75
+    assert w["ack_p90_bh"] == approx(2.5 + 0.7 * (3 - 2.5))      # 2.85
+    # first response sorted 2, 4, 17, 18: median (4 + 17) / 2; p90 = 17 + 0.7 * (18 - 17)
+    assert w["first_response_median_hours"] == approx((4 + 17) / 2)   # 10.5
+    assert w["first_response_p90_hours"] == approx(17 + 0.7 * (18 - 17))  # 17.7
+
+    w = weeks["2026-03-09"]
+    assert w["contacts"] == 1
+    for key in ("ack_median_bh", "ack_p90_bh", "first_response_median_hours",
+                "first_response_p90_hours"):
+        assert w[key] is None, key
+
+    w = weeks["2026-03-23"]
+    assert w["contacts"] == 1
+    assert [w["ack_median_bh"], w["ack_p90_bh"]] == [approx(0.5), approx(0.5)]
+    assert [w["first_response_median_hours"], w["first_response_p90_hours"]] == \
+        [approx(0.5), approx(0.5)]
+
+    w = weeks["2026-03-30"]
+    assert w["contacts"] == 4
+    # values 1, 2, 3, 4: median 2.5; p90 h = 2.7 -> 3 + 0.7 * (4 - 3) = 3.7
+    assert w["first_response_median_hours"] == approx(2.5)
+    assert w["first_response_p90_hours"] == approx(3.7)
+    assert w["ack_median_bh"] == approx(2.5)
+    assert w["ack_p90_bh"] == approx(3.7)
+
+
+def test_responsiveness_across_dst_changes(desk):
+    # Working hours follow the local clock; calendar hours are elapsed real time.
+    #   spring: Fri 03-27 17:00 GMT (17:00Z) -> Mon 03-30 09:30 BST (08:30Z)
+    #           bh = 0.5 Fri + 0.5 Mon = 1.0; hours = 72 (to Mon 17:00Z) - 8.5 = 63.5
+    #   autumn: Fri 10-23 17:00 BST (16:00Z) -> Mon 10-26 09:30 GMT (09:30Z)
+    #           bh = 1.0; hours = 72 (to Mon 16:00Z) - 6.5 = 65.5
+    desk.load("contacts", [
+        {"ticket_id": "SPRING", "opened_at": "2026-03-27 17:00:00",
+         "acknowledged_at": "2026-03-30 09:30:00", "first_response_at": "2026-03-30 09:30:00"},
+        {"ticket_id": "AUTUMN", "opened_at": "2026-10-23 17:00:00",
+         "acknowledged_at": "2026-10-26 09:30:00", "first_response_at": "2026-10-26 09:30:00"},
+    ])
+    weeks = responsiveness(desk.kpis())
+    assert sorted(weeks) == ["2026-03-23", "2026-10-19"]
+    spring, autumn = weeks["2026-03-23"], weeks["2026-10-19"]
+    assert spring["ack_median_bh"] == approx(1.0)
+    assert spring["first_response_median_hours"] == approx(72 - 8.5)
+    assert autumn["ack_median_bh"] == approx(1.0)
+    assert autumn["first_response_median_hours"] == approx(72 - 6.5)
+
+
+def test_responsiveness_excludes_invalid_durations(desk):
+    # X1 replies 2 h after opening; X2's reply is stamped 1 h BEFORE opening (invalid, excluded)
+    # -> only X1's 2 h (first response) and its 2 working hours (ack) count.
+    desk.load("contacts", [
+        {"ticket_id": "X1", "opened_at": "2026-03-02 10:00:00",
+         "first_response_at": "2026-03-02 12:00:00"},
+        {"ticket_id": "X2", "opened_at": "2026-03-02 10:00:00",
+         "first_response_at": "2026-03-02 09:00:00"},
+    ])
+    w = responsiveness(desk.kpis())["2026-03-02"]
+    assert w["contacts"] == 2
+    assert w["first_response_median_hours"] == approx(2.0)
+    assert w["first_response_p90_hours"] == approx(2.0)
+    assert w["ack_median_bh"] == approx(2.0)
+
+
+# --------------------------------------------------------------------------- complaints
+
+def test_complaints(desk):
+    desk.load("contacts", [
+        # three enquiries (E3 with blank kind = enquiry); E2's csat is not a complaint's
+        {"ticket_id": "E1", "kind": "enquiry", "opened_at": "2026-03-02 10:00:00"},
+        {"ticket_id": "E2", "kind": "enquiry", "opened_at": "2026-03-02 11:00:00", "csat": 1},
+        {"ticket_id": "E3", "kind": "", "opened_at": "2026-03-02 12:00:00",
+         "resolved_at": "2026-03-09 12:00:00", "reopened_count": 3},
+        # K1 resolved after 10 h, reopened once, followed up, csat 5
+        {"ticket_id": "K1", "kind": "complaint", "opened_at": "2026-03-02 10:00:00",
+         "resolved_at": "2026-03-02 20:00:00", "reopened_count": 1,
+         "follow_up_at": "2026-03-03 10:00:00", "csat": 5},
+        # K2 resolved after 48 h, not reopened, no follow-up, csat 2
+        {"ticket_id": "K2", "kind": "complaint", "opened_at": "2026-03-02 10:00:00",
+         "resolved_at": "2026-03-04 10:00:00", "reopened_count": 0, "csat": 2},
+        # K3 resolved after 4 h, followed up, no csat
+        {"ticket_id": "K3", "kind": "complaint", "opened_at": "2026-03-03 09:00:00",
+         "resolved_at": "2026-03-03 13:00:00", "reopened_count": 0,
+         "follow_up_at": "2026-03-04 09:00:00"},
+        # K4 open (not resolved): no resolution time, not in reopen/follow-up rates; csat 3
+        # still counts (reading 11: every complaint with a csat)
+        {"ticket_id": "K4", "kind": "complaint", "opened_at": "2026-03-05 09:00:00",
+         "reopened_count": 2, "csat": 3},
+    ])
+    c = desk.kpis()["complaints"]
+    assert c["count"] == 4
+    assert c["per_1000_contacts"] == approx(1000 * 4 / 7)        # 571.43
+    # resolution hours sorted 4, 10, 48: median 10; p90 h = 1.8 -> 10 + 0.8 * (48 - 10)
+    assert c["resolution_median_hours"] == approx(10.0)
+    assert c["resolution_p90_hours"] == approx(10 + 0.8 * (48 - 10))  # 40.4
+    assert c["reopen_rate"] == approx(1 / 3)      # K1 of K1, K2, K3
+    assert c["follow_up_rate"] == approx(2 / 3)   # K1, K3 of K1, K2, K3
+    assert c["csat_mean"] == approx((5 + 2 + 3) / 3)
+
+
+def test_complaints_resolution_time_excludes_invalid(desk):
+    # KA resolved after 5 h; KB "resolved" 2 h before it was opened (invalid, excluded)
+    desk.load("contacts", [
+        {"ticket_id": "KA", "kind": "complaint", "opened_at": "2026-03-02 10:00:00",
+         "resolved_at": "2026-03-02 15:00:00"},
+        {"ticket_id": "KB", "kind": "complaint", "opened_at": "2026-03-02 10:00:00",
+         "resolved_at": "2026-03-02 08:00:00"},
+    ])
+    c = desk.kpis()["complaints"]
+    assert c["count"] == 2
+    assert c["per_1000_contacts"] == approx(1000 * 2 / 2)
+    assert c["resolution_median_hours"] == approx(5.0)
+    assert c["resolution_p90_hours"] == approx(5.0)
+
+
+def test_complaints_when_there_are_none(desk):
+    desk.load("contacts", [
+        {"ticket_id": "E1", "kind": "enquiry", "opened_at": "2026-03-02 10:00:00",
+         "resolved_at": "2026-03-02 11:00:00", "csat": 4},
+        {"ticket_id": "E2", "opened_at": "2026-03-02 10:00:00"},
+    ])
+    c = desk.kpis()["complaints"]
+    assert c["count"] == 0
+    assert c["per_1000_contacts"] == approx(0.0)   # 1000 x 0 / 2
+    for key in ("resolution_median_hours", "resolution_p90_hours", "reopen_rate",
+                "follow_up_rate", "csat_mean"):
+        assert c[key] is None, key                 # no values -> null
+
+
+# --------------------------------------------------------------------------- pricing by tenure
+
+def test_pricing_by_tenure(desk):
+    desk.load("customers", [
+        {"customer_id": "A", "joined_at": "2025-04-01"},
+        {"customer_id": "B", "joined_at": "2026-01-10"},
+        {"customer_id": "C", "joined_at": "2023-06-15"},
+        {"customer_id": "D", "joined_at": "2020-01-01"},
+        {"customer_id": "E", "joined_at": "2025-09-01"},
+    ])
+    desk.load("prices", [
+        # A on its first anniversary: 1 completed year -> 1-2y; benchmark 100 (given)
+        #   gap 120/100 - 1 = 0.2, penalty 20
+        {"customer_id": "A", "period": "2026-04-01", "product": "energy", "price_paid": "120",
+         "new_customer_price": "100"},
+        # A one day before: 0 completed years -> <1y; gap 0, penalty 0, not above
+        {"customer_id": "A", "period": "2026-03-31", "product": "energy", "price_paid": "100",
+         "new_customer_price": "100"},
+        # B, E: <1y; no new_customer_price -> benchmark = median of the <1y rows of
+        # energy / 2026-04-01 = median(90, 110) = 100; gaps -0.1 and 0.1; penalties 0 and 10
+        {"customer_id": "B", "period": "2026-04-01", "product": "energy", "price_paid": "90"},
+        {"customer_id": "E", "period": "2026-04-01", "product": "energy", "price_paid": "110"},
+        # C joined 2023-06-15, period 2026-04-01: 2 completed years (3rd anniversary is
+        # 2026-06-15) -> 2-3y (date_diff('year') would say 3); benchmark 100 from the pool;
+        # gap 0.3, penalty 30
+        {"customer_id": "C", "period": "2026-04-01", "product": "energy", "price_paid": "130"},
+        # D: 6 years -> 5y+; gap 150/120 - 1 = 0.25, penalty 30
+        {"customer_id": "D", "period": "2026-04-01", "product": "energy", "price_paid": "150",
+         "new_customer_price": "120"},
+        # D broadband: no <1y row for broadband / 2026-05-01 -> no benchmark (counts in rows,
+        # not in gap, share or penalty)
+        {"customer_id": "D", "period": "2026-05-01", "product": "broadband", "price_paid": "100"},
+        # Z is not a known customer -> in no band (inner join)
+        {"customer_id": "Z", "period": "2026-04-01", "product": "energy", "price_paid": "999",
+         "new_customer_price": "100"},
+    ])
+    kp = desk.kpis()
+    assert sorted(b["band"] for b in kp["pricing_by_tenure"]) == sorted(BANDS)
+
+    b = band(kp, "<1y")  # rows: A 03-31, B, E
+    assert (b["rows"], b["customers"]) == (3, 3)
+    assert b["median_gap"] == approx(0.0)          # median of -0.1, 0, 0.1
+    assert b["share_above"] == approx(1 / 3)       # E only
+    assert b["penalty"] == approx(0 + 0 + 10)
+
+    b = band(kp, "1-2y")
+    assert (b["rows"], b["customers"]) == (1, 1)
+    assert b["median_gap"] == approx(120 / 100 - 1)
+    assert b["share_above"] == approx(1.0)
+    assert b["penalty"] == approx(20.0)
+
+    b = band(kp, "2-3y")
+    assert (b["rows"], b["customers"]) == (1, 1)
+    assert b["median_gap"] == approx(130 / 100 - 1)
+    assert b["share_above"] == approx(1.0)
+    assert b["penalty"] == approx(30.0)
+
+    b = band(kp, "3-5y")  # nobody
+    assert (b["rows"], b["customers"]) == (0, 0)
+    assert b["median_gap"] is None
+    assert b["share_above"] is None
+    assert b["penalty"] is None
+
+    b = band(kp, "5y+")  # D's two rows, one with a benchmark
+    assert (b["rows"], b["customers"]) == (2, 1)
+    assert b["median_gap"] == approx(150 / 120 - 1)
+    assert b["share_above"] == approx(1 / 1)
+    assert b["penalty"] == approx(150 - 120)
+
+
+def test_pricing_rows_customers_and_exact_comparison(desk):
+    # G joined 2020-05-05 -> 5y+ in every period; three rows against a benchmark of 19.99:
+    #   19.99 (equal: not above, penalty 0), 20.00 (above by 0.01), 19.98 (below)
+    # gaps 0, 0.01/19.99, -0.01/19.99 -> median 0
+    # N has a price row but no benchmark anywhere (no <1y pool) -> its band has rows but a
+    # null penalty: N joined 2022-03-01, period 2026-03-01 = 4 years -> 3-5y
+    desk.load("customers", [{"customer_id": "G", "joined_at": "2020-05-05"},
+                            {"customer_id": "N", "joined_at": "2022-03-01"}])
+    desk.load("prices", [
+        {"customer_id": "G", "period": "2026-01-01", "product": "p", "price_paid": "19.99",
+         "new_customer_price": "19.99"},
+        {"customer_id": "G", "period": "2026-02-01", "product": "p", "price_paid": "20.00",
+         "new_customer_price": "19.99"},
+        {"customer_id": "G", "period": "2026-03-01", "product": "p", "price_paid": "19.98",
+         "new_customer_price": "19.99"},
+        {"customer_id": "N", "period": "2026-03-01", "product": "q", "price_paid": "50"},
+    ])
+    kp = desk.kpis()
+    assert len(kp["pricing_by_tenure"]) == 5
+    b = band(kp, "5y+")
+    assert (b["rows"], b["customers"]) == (3, 1)
+    assert b["median_gap"] == approx(0.0)
+    assert b["share_above"] == approx(1 / 3)
+    assert b["penalty"] == pytest.approx(20.00 - 19.99, abs=1e-6)
+
+    b = band(kp, "3-5y")
+    assert (b["rows"], b["customers"]) == (1, 1)
+    assert b["median_gap"] is None
+    assert b["share_above"] is None
+    assert b["penalty"] is None
+
+    for name in ("<1y", "1-2y", "2-3y"):
+        b = band(kp, name)
+        assert (b["rows"], b["customers"]) == (0, 0), name
+
+
+# --------------------------------------------------------------------------- churn
+
+CHURN_CUSTOMERS = [
+    {"customer_id": "c1", "joined_at": "2025-11-15", "left_at": "2026-01-20"},
+    {"customer_id": "c2", "joined_at": "2025-12-05"},
+    {"customer_id": "c3", "joined_at": "2025-12-10", "left_at": "2026-02-11"},
+    {"customer_id": "c4", "joined_at": "2025-12-20", "left_at": "2026-03-05"},
+    {"customer_id": "c5", "joined_at": "2026-02-15"},
+]
+# as_of comes from one contact on 2026-03-10, so the months run 2025-11 .. 2026-03.
+
+
+def _churn(desk):
+    desk.load("customers", CHURN_CUSTOMERS)
+    desk.load("contacts", [{"ticket_id": "T1", "opened_at": "2026-03-10 10:00:00"}])
+    return churn_months(desk.kpis())
+
+
+def test_churn_monthly(desk):
+    months = _churn(desk)
+    assert sorted(months) == ["2025-11-01", "2025-12-01", "2026-01-01", "2026-02-01",
+                              "2026-03-01"]
+    # Dec: active at 12-01: c1 -> 1; nobody left in Dec -> 0
+    m = months["2025-12-01"]
+    assert (m["active_at_start"], m["left"]) == (1, 0)
+    assert m["churn"] == approx(0.0)
+    assert m["annualised"] == approx(0.0)
+    # Jan: active at 01-01: c1, c2, c3, c4 -> 4; c1 left 01-20 -> 1/4
+    m = months["2026-01-01"]
+    assert (m["active_at_start"], m["left"]) == (4, 1)
+    assert m["churn"] == approx(1 / 4)
+    assert m["annualised"] == approx(1 - (1 - 1 / 4) ** 12)      # 0.9683
+    # Feb: active at 02-01: c2, c3, c4 -> 3; c3 left 02-11 -> 1/3
+    m = months["2026-02-01"]
+    assert (m["active_at_start"], m["left"]) == (3, 1)
+    assert m["churn"] == approx(1 / 3)
+    assert m["annualised"] == approx(1 - (2 / 3) ** 12)          # 0.9923
+    # Mar: active at 03-01: c2, c4, c5 -> 3; c4 left 03-05 -> 1/3
+    m = months["2026-03-01"]
+    assert (m["active_at_start"], m["left"]) == (3, 1)
+    assert m["churn"] == approx(1 / 3)
+    assert m["annualised"] == approx(1 - (2 / 3) ** 12)
+
+
+def test_churn_first_month_has_nobody_active(desk):
+    # Nov 2025: c1 joins 11-15, so nobody is active at 11-01 and nobody leaves: 0 / 0 -> null
+    m = _churn(desk)["2025-11-01"]
+    assert (m["active_at_start"], m["left"]) == (0, 0)
+    assert m["churn"] is None
+    assert m["annualised"] is None
