@@ -23,7 +23,13 @@ MANAGER_PAGES = [
 page = st.navigation({"Dashboard": EXECUTIVE_PAGES, "Manage": MANAGER_PAGES})
 try:
     context.ensure_facts_current()
+    charter_problem = None
 except context.CharterError as error:
-    st.error(f"The charter file cannot be used: {error} Fix it on the Charter page or in data/charter.toml.")
+    charter_problem = error
 sidebar_filters()
+if charter_problem is not None and page.url_path not in ("charter", "data"):
+    # Figures would silently use the last good charter: say so and send people to the fix instead.
+    st.error(f"The charter file cannot be used: {charter_problem}", icon=":material/error:")
+    st.page_link(MANAGER_PAGES[1], label="Repair it on the Charter page", icon=":material/edit_note:")
+    st.stop()
 page.run()

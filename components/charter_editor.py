@@ -15,7 +15,7 @@ from tomlkit.items import AoT, Table
 
 from charter import engine
 from charter.model import MEASURES, SCOPE_COLUMNS, UNIT_LABELS, UNITS, WEEKDAYS, Charter, Schedule, Standard
-from queries import Filters, bind, sql_text
+from queries import Filters, execute, sql_text
 from store import db
 
 MEASURE_LABELS = {
@@ -318,10 +318,8 @@ def compliance_under(con, charter: Charter, filters: Filters, as_of) -> pd.DataF
     try:
         with db.transaction(cursor):
             engine.refresh(cursor, charter)
-            # On this cursor, not queries.run (which opens its own cursor outside the transaction).
-            sql = sql_text("standards_summary")
-            parameters = filters.parameters() | {"as_of": as_of, "standard_ids": [s.id for s in charter.standards]}
-            raise _Preview(cursor.execute(sql, bind(sql, parameters)).df())
+            raise _Preview(execute(cursor, sql_text("standards_summary"), filters, as_of=as_of,
+                                   standard_ids=[s.id for s in charter.standards]))
     except _Preview as preview:
         return preview.summary
     finally:

@@ -4,6 +4,7 @@ changes with each upload, undo or charter edit, so nobody ever sees stale figure
 """
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 import pandas as pd
@@ -56,8 +57,15 @@ def data_version() -> int:
     return db.data_version(connection())
 
 
+def charter_file_signature() -> str:
+    """The charter file's content hash: keys caches without parsing it, so a broken charter file
+    does not take the pages (or the Charter page that repairs it) down with it."""
+    path = charter_path()
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+
+
 def cache_key() -> tuple[int, str]:
-    return data_version(), charter().fingerprint()
+    return data_version(), charter_file_signature()
 
 
 @st.cache_data(show_spinner=False, max_entries=500)

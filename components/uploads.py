@@ -223,15 +223,6 @@ def batch_label(batches: pd.DataFrame) -> Callable[[int], str]:
     return lambda batch_id: names.get(batch_id, f"Batch {batch_id}")
 
 
-def audit_entries(con, limit: int = 200) -> pd.DataFrame:
-    """The latest audit-log entries (who uploaded, undid, saved a preset or edited the charter)."""
-    cursor = con.cursor()
-    try:
-        return cursor.table("audit_log").order("happened_at DESC").limit(limit).df()
-    finally:
-        cursor.close()
-
-
 def audit_frame(entries: pd.DataFrame, timezone: str) -> pd.DataFrame:
     if entries.empty:
         return entries

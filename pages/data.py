@@ -14,7 +14,7 @@ import streamlit as st
 from charter.model import CharterError
 from components import auth, context
 from components.uploads import (
-    HISTORY_COLUMNS, TABLE_LABELS, audit_entries, audit_frame, batch_label, file_headers, history_frame,
+    HISTORY_COLUMNS, TABLE_LABELS, audit_frame, batch_label, file_headers, history_frame,
     mapping_editor, mapping_problem, preset_label, rejected_csv, show_prepared, show_rejected,
 )
 from store import db
@@ -319,7 +319,7 @@ def _undo_controls(con, batches, label) -> None:
 
 def _audit_section(con) -> None:
     st.subheader("Audit log")
-    entries = audit_frame(audit_entries(con), _timezone())
+    entries = audit_frame(db.audit_entries(con), _timezone())
     if entries.empty:
         st.caption("Nothing recorded yet: uploads, undos, saved presets and charter edits appear here.")
         return

@@ -49,11 +49,15 @@ def bind(sql: str, parameters: dict) -> dict:
     return {key: value for key, value in parameters.items() if f"${key}" in sql}
 
 
+def execute(cursor, sql: str, filters: Filters = NO_FILTERS, **parameters) -> pd.DataFrame:
+    """Run on this very cursor, so a caller inside a transaction sees its own uncommitted rows."""
+    return cursor.execute(sql, bind(sql, filters.parameters() | parameters)).df()
+
+
 def run_sql(con, sql: str, filters: Filters = NO_FILTERS, **parameters) -> pd.DataFrame:
-    everything = filters.parameters() | parameters
     cursor = con.cursor()
     try:
-        return cursor.execute(sql, bind(sql, everything)).df()
+        return execute(cursor, sql, filters, **parameters)
     finally:
         cursor.close()
 

@@ -94,3 +94,13 @@ def record_audit(cursor: duckdb.DuckDBPyConnection, user: str, action: str, deta
     cursor.execute(
         "INSERT INTO audit_log VALUES (now(), ?, ?, ?)", [user, action, detail]
     ).fetchall()
+
+
+def audit_entries(con: duckdb.DuckDBPyConnection, limit: int = 200):
+    """The latest audit-log entries (who uploaded, undid, saved a preset or edited the charter)."""
+    cursor = con.cursor()
+    try:
+        return cursor.execute(
+            "SELECT * FROM audit_log ORDER BY happened_at DESC LIMIT ?", [limit]).df()
+    finally:
+        cursor.close()

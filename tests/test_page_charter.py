@@ -190,3 +190,21 @@ def test_a_session_that_lost_the_manager_role_cannot_save(monkeypatch, charter_f
     assert "Save the charter" not in labels(at)
     assert charter_file.read_text(encoding="utf-8") == TINY_CHARTER
     assert database_state() == before
+
+
+def test_a_broken_charter_file_sends_people_to_the_charter_page_which_repairs_it(monkeypatch, charter_file):
+    charter_file.write_text(TINY_CHARTER.replace('unit = "hours"', 'unit = "fortnights"', 1), encoding="utf-8")
+    overview = open_page(app(monkeypatch), "pages/overview.py")
+    assert not overview.exception
+    assert any("The charter file cannot be used" in e and "fortnights" in e for e in values(overview.error))
+    assert not overview.metric  # no figures computed under a charter nobody can read
+
+    at = manager_on_charter_page(monkeypatch)
+    assert not at.exception
+    raw = [t for t in at.text_area if t.key and "_raw_" in t.key][0]
+    raw.input(TINY_CHARTER).run()
+    button(at, "Apply this text").click().run()
+    button(at, "Save the charter").click().run()
+    assert not at.exception
+    assert charter_file.read_text(encoding="utf-8") == TINY_CHARTER
+    assert compliance("reply") == 0.5  # T1, T2 of four met 24 hours: the repaired charter is in force
