@@ -2,7 +2,7 @@
 -- Month by month over the period, exactly as churn_monthly: customers active at the month's start
 -- and customers whose left_at falls in the month, each placed in their band for that month:
 --   tenure band = completed years at the month's start;
---   price-gap band = gap (price_paid / benchmark - 1, benchmark as pricing_by_tenure) of the
+--   price-gap band = gap (benchmarked_prices, as pricing_by_tenure) of the
 --   customer's latest price row dated before the month's end.
 -- churn = leavers / active summed over the months (the average monthly churn); annualised =
 -- 1 - (1 - churn)^12. Every band is listed.
@@ -22,22 +22,7 @@ months AS (
     WHERE ($date_from::DATE IS NULL OR month >= date_trunc('month', $date_from::DATE))
       AND ($date_to::DATE IS NULL OR month <= $date_to::DATE)
 ),
-priced AS (
-    SELECT p.customer_id, p.product, p.period, p.price_paid::DOUBLE AS price_paid,
-           p.new_customer_price::DOUBLE AS new_customer_price,
-           tenure_band(completed_years(cu.joined_at, p.period)) AS band
-    FROM prices p JOIN customers cu ON cu.customer_id = p.customer_id
-),
-new_customer_pool AS (
-    SELECT product, period, quantile_cont(price_paid, 0.5) AS pool_median
-    FROM priced WHERE band = '<1y' GROUP BY product, period
-),
-gaps AS (
-    SELECT p.customer_id, p.period,
-           p.price_paid / nullif(coalesce(p.new_customer_price, pool.pool_median), 0) - 1 AS gap
-    FROM priced p LEFT JOIN new_customer_pool pool
-      ON pool.product IS NOT DISTINCT FROM p.product AND pool.period = p.period
-),
+gaps AS (SELECT customer_id, period, gap FROM benchmarked_prices()),
 customer_months AS (
     SELECT m.month, c.customer_id,
            c.joined_at <= m.month AND (c.left_at IS NULL OR c.left_at >= m.month) AS active_at_start,

@@ -4,13 +4,7 @@
 -- Same definitions as complaints_summary.
 WITH c AS (
     SELECT *,
-           coalesce(CASE $dimension::VARCHAR
-                        WHEN 'category' THEN category
-                        WHEN 'partner' THEN coalesce(partner, 'In-house')
-                        WHEN 'channel' THEN channel
-                        WHEN 'team' THEN team
-                        WHEN 'priority' THEN priority
-                    END, '(blank)') AS value
+           dimension_value($dimension::VARCHAR, channel, team, partner, priority, category, agent) AS value
     FROM filtered_contacts($date_from::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[])
 )
 SELECT value,

@@ -1,17 +1,5 @@
--- Weekly responsiveness (spec section 5, reading 10): contacts opened in the week, share
--- acknowledged, time to acknowledge and to first response as median and p90, in working hours
--- (bh) and calendar hours. Invalid durations (stop before start) are left out.
-SELECT opened_week AS week,
-       count(*) AS contacts,
-       count(ack_stop_at) / count(*) AS acknowledged_share,
-       quantile_cont((w_ack_us - w_opened_us) / 3.6e9, 0.5) FILTER (WHERE ack_stop_at >= opened_at) AS ack_median_bh,
-       quantile_cont((w_ack_us - w_opened_us) / 3.6e9, 0.9) FILTER (WHERE ack_stop_at >= opened_at) AS ack_p90_bh,
-       quantile_cont((epoch_us(ack_stop_at) - epoch_us(opened_at)) / 3.6e9, 0.5) FILTER (WHERE ack_stop_at >= opened_at) AS ack_median_hours,
-       quantile_cont((epoch_us(ack_stop_at) - epoch_us(opened_at)) / 3.6e9, 0.9) FILTER (WHERE ack_stop_at >= opened_at) AS ack_p90_hours,
-       quantile_cont((w_first_us - w_opened_us) / 3.6e9, 0.5) FILTER (WHERE first_response_at >= opened_at) AS first_response_median_bh,
-       quantile_cont((w_first_us - w_opened_us) / 3.6e9, 0.9) FILTER (WHERE first_response_at >= opened_at) AS first_response_p90_bh,
-       quantile_cont((epoch_us(first_response_at) - epoch_us(opened_at)) / 3.6e9, 0.5) FILTER (WHERE first_response_at >= opened_at) AS first_response_median_hours,
-       quantile_cont((epoch_us(first_response_at) - epoch_us(opened_at)) / 3.6e9, 0.9) FILTER (WHERE first_response_at >= opened_at) AS first_response_p90_hours
-FROM filtered_contacts($date_from::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[])
-GROUP BY opened_week
-ORDER BY opened_week
+-- Weekly responsiveness (spec section 5, reading 10); the measures are the `responsiveness` macro
+-- in store/schema.sql, shared with responsiveness_summary.
+SELECT *
+FROM responsiveness($date_from::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[], false)
+ORDER BY week

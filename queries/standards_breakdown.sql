@@ -3,14 +3,7 @@
 -- never becomes SQL text. Same rule as standards_summary: compliance = met / (met + missed).
 WITH contacts_in_view AS (
     SELECT ticket_id,
-           coalesce(CASE $dimension::VARCHAR
-                        WHEN 'channel' THEN channel
-                        WHEN 'team' THEN team
-                        WHEN 'partner' THEN coalesce(partner, 'In-house')
-                        WHEN 'priority' THEN priority
-                        WHEN 'category' THEN category
-                        WHEN 'agent' THEN agent
-                    END, '(blank)') AS value
+           dimension_value($dimension::VARCHAR, channel, team, partner, priority, category, agent) AS value
     FROM filtered_contacts($date_from::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[])
 ),
 outcomes AS (

@@ -194,3 +194,57 @@ CREATE OR REPLACE MACRO tenure_band(years) AS (
     CASE WHEN years < 1 THEN '<1y' WHEN years < 2 THEN '1-2y' WHEN years < 3 THEN '2-3y'
          WHEN years < 5 THEN '3-5y' ELSE '5y+' END
 );
+
+-- One contact's value for a breakdown dimension chosen by the user. The choice is matched against
+-- this fixed list, so it never becomes SQL text; a blank partner is in-house.
+CREATE OR REPLACE MACRO dimension_value(dimension, channel, team, partner, priority, category, agent) AS (
+    coalesce(CASE dimension
+                 WHEN 'channel' THEN channel
+                 WHEN 'team' THEN team
+                 WHEN 'partner' THEN coalesce(partner, 'In-house')
+                 WHEN 'priority' THEN priority
+                 WHEN 'category' THEN category
+                 WHEN 'agent' THEN agent
+             END, '(blank)')
+);
+
+-- Every price row of a known customer with its tenure and benchmark (spec readings 12 and 13):
+-- the benchmark is new_customer_price, else the median price_paid of every <1y row of the same
+-- product and period; gap = price_paid / benchmark - 1. The pool is per product and period, so
+-- filtering on period or product afterwards never changes another row's benchmark.
+CREATE OR REPLACE MACRO benchmarked_prices() AS TABLE
+WITH priced AS (
+    SELECT p.customer_id, p.product, p.period, p.price_paid::DOUBLE AS price_paid,
+           p.new_customer_price::DOUBLE AS new_customer_price,
+           completed_years(cu.joined_at, p.period) AS years,
+           tenure_band(completed_years(cu.joined_at, p.period)) AS band
+    FROM prices p JOIN customers cu ON cu.customer_id = p.customer_id
+),
+new_customer_pool AS (
+    SELECT product, period, quantile_cont(price_paid, 0.5) AS pool_median
+    FROM priced WHERE band = '<1y' GROUP BY product, period
+)
+SELECT p.*, coalesce(p.new_customer_price, pool.pool_median) AS benchmark,
+       p.price_paid / nullif(coalesce(p.new_customer_price, pool.pool_median), 0) - 1 AS gap
+FROM priced p LEFT JOIN new_customer_pool pool
+  ON pool.product IS NOT DISTINCT FROM p.product AND pool.period = p.period;
+
+-- Responsiveness (spec section 5, reading 10) per week of opening, or over the whole period when
+-- whole_period is true (one row even when nothing matches): contacts, share acknowledged, time to
+-- acknowledge and to first response as median and p90 in working hours (bh) and calendar hours.
+-- Invalid durations (stop before start) are left out.
+CREATE OR REPLACE MACRO responsiveness(date_from, date_to, channels, teams, partners, products, whole_period) AS TABLE
+SELECT opened_week AS week,
+       count(*) AS contacts,
+       count(ack_stop_at) / nullif(count(*), 0) AS acknowledged_share,
+       quantile_cont((w_ack_us - w_opened_us) / 3.6e9, 0.5) FILTER (WHERE ack_stop_at >= opened_at) AS ack_median_bh,
+       quantile_cont((w_ack_us - w_opened_us) / 3.6e9, 0.9) FILTER (WHERE ack_stop_at >= opened_at) AS ack_p90_bh,
+       quantile_cont((epoch_us(ack_stop_at) - epoch_us(opened_at)) / 3.6e9, 0.5) FILTER (WHERE ack_stop_at >= opened_at) AS ack_median_hours,
+       quantile_cont((epoch_us(ack_stop_at) - epoch_us(opened_at)) / 3.6e9, 0.9) FILTER (WHERE ack_stop_at >= opened_at) AS ack_p90_hours,
+       quantile_cont((w_first_us - w_opened_us) / 3.6e9, 0.5) FILTER (WHERE first_response_at >= opened_at) AS first_response_median_bh,
+       quantile_cont((w_first_us - w_opened_us) / 3.6e9, 0.9) FILTER (WHERE first_response_at >= opened_at) AS first_response_p90_bh,
+       quantile_cont((epoch_us(first_response_at) - epoch_us(opened_at)) / 3.6e9, 0.5) FILTER (WHERE first_response_at >= opened_at) AS first_response_median_hours,
+       quantile_cont((epoch_us(first_response_at) - epoch_us(opened_at)) / 3.6e9, 0.9) FILTER (WHERE first_response_at >= opened_at) AS first_response_p90_hours
+FROM filtered_contacts(date_from, date_to, channels, teams, partners, products)
+GROUP BY GROUPING SETS ((opened_week), ())
+HAVING (grouping(opened_week) = 1) = whole_period;
