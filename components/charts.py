@@ -38,7 +38,9 @@ def _style(fig: go.Figure, title: str, subtitle: str, y_title: str | None = None
         title=dict(text=title, x=0.01, xanchor="left", font=dict(size=17, color=INK),
                    subtitle=dict(text="<br>".join(lines_), font=dict(size=12.5, color=MUTED))),
         margin=dict(l=10, r=20, t=78 + 16 * (len(lines_) - 1), b=10), hoverlabel=dict(font_family=FONT, bgcolor="white"),
-        legend=dict(orientation="h", yanchor="top", y=-0.14, xanchor="left", x=0, font=dict(size=12)),
+        # below the axis title when there is one, so the two never overlap
+        legend=dict(orientation="h", yanchor="top", y=-0.26 if x_title else -0.14, xanchor="left", x=0,
+                    font=dict(size=12)),
         bargap=0.25, plot_bgcolor="white",
     )
     fig.update_yaxes(title=y_title, gridcolor=GRID, zeroline=False, tickformat=y_format, title_font=dict(color=MUTED))
