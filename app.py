@@ -9,15 +9,15 @@ from components.filters import sidebar_filters
 st.set_page_config(page_title="Charter Desk", page_icon=":material/verified:", layout="wide")
 
 EXECUTIVE_PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
-    st.Page("pages/compliance.py", title="Charter compliance", icon=":material/rule:", url_path="compliance"),
-    st.Page("pages/responsiveness.py", title="Responsiveness", icon=":material/timer:", url_path="responsiveness"),
-    st.Page("pages/complaints.py", title="Complaints", icon=":material/report:", url_path="complaints"),
-    st.Page("pages/pricing.py", title="Pricing & loyalty", icon=":material/sell:", url_path="pricing"),
+    st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page("views/compliance.py", title="Charter compliance", icon=":material/rule:", url_path="compliance"),
+    st.Page("views/responsiveness.py", title="Responsiveness", icon=":material/timer:", url_path="responsiveness"),
+    st.Page("views/complaints.py", title="Complaints", icon=":material/report:", url_path="complaints"),
+    st.Page("views/pricing.py", title="Pricing & loyalty", icon=":material/sell:", url_path="pricing"),
 ]
 MANAGER_PAGES = [
-    st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
-    st.Page("pages/charter.py", title="Charter", icon=":material/edit_note:", url_path="charter"),
+    st.Page("views/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
+    st.Page("views/charter.py", title="Charter", icon=":material/edit_note:", url_path="charter"),
 ]
 
 page = st.navigation({"Dashboard": EXECUTIVE_PAGES, "Manage": MANAGER_PAGES})

@@ -15,7 +15,7 @@ def no_data_yet(what: str = "contacts") -> None:
             "page (Zendesk, Freshdesk, Zammad, osTicket or any CSV), or try the dashboard with the "
             "bundled demo company by running `python cli.py demo`."
         )
-        st.page_link("pages/data.py", label="Go to the Data page", icon=":material/upload_file:")
+        st.page_link("views/data.py", label="Go to the Data page", icon=":material/upload_file:")
     st.stop()
 
 

@@ -19,7 +19,6 @@ from charter.model import load_charter  # noqa: E402
 from components.auth import ENV_HASH, hash_password  # noqa: E402
 from store import db  # noqa: E402
 from store.ingest import load_file  # noqa: E402
-from page_helpers import run_main_script_instead_of_pages_folder  # noqa: E402
 
 APP = PROJECT_ROOT / "app.py"
 PASSWORD = "correct horse battery staple"
@@ -37,7 +36,6 @@ def app(monkeypatch, *, password_hash: str | None = PASSWORD_HASH, secrets: dict
         monkeypatch.setenv(ENV_HASH, password_hash)
     else:
         monkeypatch.delenv(ENV_HASH, raising=False)
-    run_main_script_instead_of_pages_folder(monkeypatch)
     at = AppTest.from_file(str(APP), default_timeout=90)
     at.secrets = dict(secrets or NO_SECRETS)
     if user is not None:

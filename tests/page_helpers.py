@@ -113,21 +113,6 @@ def build_small_company(folder: Path, database: Path, charter_file: Path, *, wit
         con.close()
 
 
-def run_main_script_instead_of_pages_folder(monkeypatch) -> None:
-    """AppTest resets Streamlit's "app has a pages/ folder" flag before every run, so each rerun
-    after a page switch would execute the page file on its own (multipage v1), without app.py's
-    sidebar filters. A real server clears that flag for good once app.py calls st.navigation, so
-    make every test run do what the server does: run app.py, which routes to the page."""
-    import streamlit.runtime.scriptrunner.script_runner as script_runner
-
-    def run_main_script(path: str) -> None:
-        with open(path, encoding="utf-8") as handle:
-            code = compile(handle.read(), path, "exec")
-        exec(code, {"__name__": "__main__", "__file__": path})  # noqa: S102 - the app's own entry point
-
-    monkeypatch.setattr(script_runner, "_mpa_v1", run_main_script)
-
-
 def new_app(query: dict | None = None) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=120)
     for key, value in (query or {}).items():

@@ -7,7 +7,7 @@ import stat
 from components.auth import hash_password, verify_password, write_password_hash
 from manager_helpers import PASSWORD, PASSWORD_HASH, app, button, labels, open_page, sign_in, values
 
-DATA = "pages/data.py"
+DATA = "views/data.py"
 SSO = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x",
                 "client_id": "x", "client_secret": "x",
                 "server_metadata_url": "https://id.example.com/.well-known/openid-configuration"},
@@ -96,7 +96,7 @@ def test_single_sign_on_user_who_is_not_a_manager_is_a_viewer(monkeypatch):
 def test_single_sign_on_signed_out_gets_a_sign_in_button(monkeypatch):
     at = open_page(app(monkeypatch, secrets=SSO, user={"is_logged_in": False}), DATA)
     assert "Sign in" in labels(at) and len(at.file_uploader) == 0
-    at = open_page(app(monkeypatch, secrets=SSO, user={"is_logged_in": False}), "pages/charter.py")
+    at = open_page(app(monkeypatch, secrets=SSO, user={"is_logged_in": False}), "views/charter.py")
     assert "Save the charter" not in labels(at)
 
 

@@ -12,7 +12,7 @@ from components.auth import ENV_HASH, hash_password
 from manager_helpers import app, button, contacts_csv, database_state, labels, load_directly, open_page, rows, scalar, \
     sign_in, values
 
-CHARTER = "pages/charter.py"
+CHARTER = "views/charter.py"
 
 TINY_CHARTER = """\
 # Test charter: this comment must survive an edit made on the page.
@@ -133,7 +133,7 @@ def test_edit_within_preview_then_save_keeps_comments_recomputes_and_audits(monk
     view = at.dataframe[0].value.set_index("standard")
     assert view.loc["We reply within 24 hours", "compliance now"] == "75.0%"
     assert view.loc["We reply within 24 hours", "promise"] == "First full reply within 36 hours"
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("views/overview.py").run()
     assert not at.exception
 
 
@@ -194,7 +194,7 @@ def test_a_session_that_lost_the_manager_role_cannot_save(monkeypatch, charter_f
 
 def test_a_broken_charter_file_sends_people_to_the_charter_page_which_repairs_it(monkeypatch, charter_file):
     charter_file.write_text(TINY_CHARTER.replace('unit = "hours"', 'unit = "fortnights"', 1), encoding="utf-8")
-    overview = open_page(app(monkeypatch), "pages/overview.py")
+    overview = open_page(app(monkeypatch), "views/overview.py")
     assert not overview.exception
     assert any("The charter file cannot be used" in e and "fortnights" in e for e in values(overview.error))
     assert not overview.metric  # no figures computed under a charter nobody can read

@@ -14,7 +14,7 @@ from manager_helpers import (
     app, button, contacts_csv, database_state, labels, load_directly, open_page, rows, scalar, sign_in, values,
 )
 
-DATA = "pages/data.py"
+DATA = "views/data.py"
 
 # Week 1: five contacts, all by email, answered the same day.
 WEEK_1 = contacts_csv([f"T{i:02d},2026-03-02 10:{i:02d},email,2026-03-02 10:30,2026-03-02 12:00" for i in range(1, 6)])

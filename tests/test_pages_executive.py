@@ -26,27 +26,25 @@ from pathlib import Path
 import pytest
 
 from page_helpers import (
-    build_small_company, metrics, new_app, open_page, rerun_with, run_main_script_instead_of_pages_folder, texts,
+    build_small_company, metrics, new_app, open_page, rerun_with, texts,
 )
 
-OVERVIEW = "pages/overview.py"
-COMPLIANCE = "pages/compliance.py"
-RESPONSIVENESS = "pages/responsiveness.py"
-COMPLAINTS = "pages/complaints.py"
-PRICING = "pages/pricing.py"
+OVERVIEW = "views/overview.py"
+COMPLIANCE = "views/compliance.py"
+RESPONSIVENESS = "views/responsiveness.py"
+COMPLAINTS = "views/complaints.py"
+PRICING = "views/pricing.py"
 PAGES = {OVERVIEW: "Overview", COMPLIANCE: "Charter compliance", RESPONSIVENESS: "Responsiveness",
          COMPLAINTS: "Complaints", PRICING: "Pricing & loyalty"}
 
 
 @pytest.fixture
 def company(tmp_path, monkeypatch):
-    run_main_script_instead_of_pages_folder(monkeypatch)
     build_small_company(tmp_path, Path(os.environ["DASHBOARD_DB"]), Path(os.environ["DASHBOARD_CHARTER"]))
 
 
 @pytest.fixture
 def empty_store(tmp_path, monkeypatch):
-    run_main_script_instead_of_pages_folder(monkeypatch)
     build_small_company(tmp_path, Path(os.environ["DASHBOARD_DB"]), Path(os.environ["DASHBOARD_CHARTER"]),
                         with_data=False)
 
@@ -308,7 +306,6 @@ def demo_database(tmp_path_factory):
 
 @pytest.mark.parametrize("page", list(PAGES))
 def test_every_page_renders_on_the_demo_company(demo_database, monkeypatch, page):
-    run_main_script_instead_of_pages_folder(monkeypatch)
     monkeypatch.setenv("DASHBOARD_DB", str(demo_database))
     at = open_page(new_app(), None if page == OVERVIEW else page)
     assert title(at) == PAGES[page]
