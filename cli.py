@@ -1,7 +1,7 @@
 """Charter Desk on the command line: scheduled weekly loads, undo, checks (spec section 7).
 
-Exit status: 0 done, 2 file refused / unknown batch, 1 any other error. Messages are plain words on
-stderr; a Python traceback is never shown (set CHARTERDESK_DEBUG=1 to see one).
+Exit status: 0 done, 2 file refused / unknown batch / password refused, 1 any other error. Messages
+are plain words on stderr; a Python traceback is never shown (set CHARTERDESK_DEBUG=1 to see one).
 """
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ import json
 import os
 import sys
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
+PROJECT_ROOT = Path(__file__).resolve().parent
 
 
 def _user() -> str:
@@ -121,6 +123,48 @@ def command_restore(args) -> int:
     return EXIT_OK
 
 
+MIN_PASSWORD_LENGTH = 10
+
+
+def _new_password() -> str | None:
+    """Typed twice at a terminal; for scripts, the first line of standard input (a second line,
+    when given, must repeat it). None (after a plain message) when it is refused."""
+    if sys.stdin.isatty():
+        try:
+            first = getpass.getpass("New manager password: ")
+            again = getpass.getpass("Type it again: ")
+        except (EOFError, KeyboardInterrupt):
+            print("\nrefused: cancelled; nothing was changed", file=sys.stderr)
+            return None
+    else:
+        lines = sys.stdin.read().splitlines() or [""]
+        first, again = lines[0], (lines[1] if len(lines) > 1 and lines[1] else lines[0])
+    if not first.strip():
+        print("refused: the password is empty; nothing was changed", file=sys.stderr)
+    elif len(first) < MIN_PASSWORD_LENGTH:
+        print(f"refused: the password is shorter than {MIN_PASSWORD_LENGTH} characters; nothing was changed",
+              file=sys.stderr)
+    elif first != again:
+        print("refused: the two passwords differ; nothing was changed", file=sys.stderr)
+    else:
+        return first
+    return None
+
+
+def command_set_manager_password(args) -> int:
+    from components.auth import ENV_HASH, hash_password, write_password_hash
+
+    password = _new_password()
+    if password is None:
+        return EXIT_REFUSED
+    path = write_password_hash(hash_password(password), args.secrets)
+    print(f"manager password set: its salted hash is in {path} (a running dashboard picks it up by itself; "
+          "earlier manager sign-ins end)")
+    if os.environ.get(ENV_HASH):
+        print(f"note: {ENV_HASH} is set in this environment; where the dashboard has it too, it wins over the file")
+    return EXIT_OK
+
+
 def _instant(text: str) -> datetime:
     moment = datetime.fromisoformat(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
@@ -164,6 +208,16 @@ def parser() -> argparse.ArgumentParser:
     restore = commands.add_parser("restore", help="replace the database with a backup folder")
     restore.add_argument("folder")
     restore.set_defaults(run=command_restore)
+
+    password = commands.add_parser(
+        "set-manager-password", help="set the manager password (asked twice; a script may pipe it on stdin)",
+        description="Store a salted hash of a new manager password in the Streamlit secrets file, keeping "
+                    "every other secret. At a terminal the password is asked twice and not shown; otherwise "
+                    "the first line of standard input is the password (an optional second line must repeat it). "
+                    f"At least {MIN_PASSWORD_LENGTH} characters.")
+    password.add_argument("--secrets", type=Path, default=PROJECT_ROOT / ".streamlit" / "secrets.toml",
+                          help="the secrets file to write (default: .streamlit/secrets.toml in the project)")
+    password.set_defaults(run=command_set_manager_password)
     return top
 
 

@@ -92,7 +92,7 @@ def show_selection(week: date | None, dimension: str, value: str | None) -> None
     if week is not None:
         parts.append(fmt.week(week))
     if value is not None:
-        parts.append(f"{DIMENSIONS[dimension].lower()}: {value}")
+        parts.append(f"{DIMENSIONS[dimension].lower()}: {fmt.literal(value)}")
     text, button = st.columns([5, 1], vertical_alignment="center")
     text.info("Showing only " + " · ".join(parts), icon=":material/filter_alt:")
     button.button("Show all", on_click=_reset, icon=":material/close:", key="drill-clear")

@@ -6,6 +6,7 @@ number reads the same wherever it appears.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 import pandas as pd
@@ -139,3 +140,12 @@ def plain(value):
     if isinstance(value, float) and math.isnan(value):
         return None
     return value
+
+
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=])")
+
+
+def literal(text) -> str:
+    """Uploaded text (a partner, a file name) placed inside Streamlit markdown, escaped so that it
+    shows as typed: never a link, an image, a colour directive or emphasis."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", str(text))

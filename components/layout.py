@@ -27,7 +27,7 @@ def header(title: str, question: str, filters: Filters, note: str | None = None)
         parts.append(f"changes {comparison_text(filters)}")
     parts.append(f"data as of {fmt.moment(context.as_of())}")
     chosen = describe(filters)
-    parts.append(f":material/filter_alt: {chosen}" if chosen else "all channels, teams, partners and products")
+    parts.append(f":material/filter_alt: {fmt.literal(chosen)}" if chosen else "all channels, teams, partners and products")
     st.caption(" · ".join(parts))
     if note:
         st.caption(note)

@@ -30,8 +30,10 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel keeps accented names intact."""
-    return neutralise(frame).to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 with a byte-order mark, so Excel keeps accented names intact. CRLF line ends make the
+    writer quote any value holding a bare CR, which a spreadsheet would otherwise read as a new row
+    (whose first cell could start a formula)."""
+    return neutralise(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def download(frame: pd.DataFrame, file_name: str, key: str, label: str = "Download CSV") -> None:

@@ -22,11 +22,20 @@ def backup(con, folder: str | Path) -> Path:
     return target
 
 
+def _refuse_while_in_use(live: Path) -> None:
+    """DatabaseBusy while another process (the running dashboard) has the file open: replacing the
+    file under it would leave it working on the old, unlinked copy, and its later uploads would be
+    lost at its next restart."""
+    if live.exists():
+        db.connect(live).close()
+
+
 def restore(folder: str | Path, database: str | Path | None = None) -> Path:
     source = Path(folder).resolve()
     if not (source / "schema.sql").exists() or not (source / "load.sql").exists():
         raise FileNotFoundError(f"{source} does not look like a Charter Desk backup (no schema.sql / load.sql).")
     live = Path(database) if database else db.database_path()
+    _refuse_while_in_use(live)
     staging = live.with_name(live.name + ".restoring")
     for leftover in (staging, Path(str(staging) + ".wal")):
         leftover.unlink(missing_ok=True)
@@ -39,6 +48,7 @@ def restore(folder: str | Path, database: str | Path | None = None) -> Path:
     finally:
         fresh.close()
     db.connect(staging).close()  # the schema's macros and any newer tables are (re)created
+    _refuse_while_in_use(live)
     Path(str(live) + ".wal").unlink(missing_ok=True)
     os.replace(staging, live)
     return live

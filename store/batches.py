@@ -36,8 +36,8 @@ def undo_batch(con, batch_id: int, user: str, charter: Charter | None) -> str:
         if not row or row[0][1] != "loaded":
             raise UnknownBatch(f"There is no loaded batch {batch_id} (see `python cli.py batches`).")
         table = TABLES[row[0][0]]
-        keys = "hash(" + ", ".join(table.key) + ")"
-        db.run_script(cursor, f"CREATE OR REPLACE TEMP TABLE affected_keys AS SELECT DISTINCT {keys} AS key_hash "
+        keys = ", ".join(table.key)
+        db.run_script(cursor, f"CREATE OR REPLACE TEMP TABLE affected_keys AS SELECT DISTINCT {keys} "
                               f"FROM {table.versions} WHERE batch_id = {int(batch_id)}")
         db.run_script(cursor, f"CREATE OR REPLACE TEMP TABLE affected_before AS SELECT DISTINCT {table.key[0]} AS ticket_id "
                               f"FROM {table.versions} WHERE batch_id = {int(batch_id)}")

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from charter.model import load_charter  # noqa: E402
 from components.auth import ENV_HASH, hash_password  # noqa: E402
+from page_helpers import as_read  # noqa: E402
 from store import db  # noqa: E402
 from store.ingest import load_file  # noqa: E402
 
@@ -69,7 +70,7 @@ def sign_in(at: AppTest, password: str = PASSWORD, name: str = "Ann Manager") ->
 
 
 def values(elements) -> list[str]:
-    return [str(e.value) for e in elements]
+    return [as_read(str(e.value)) for e in elements]
 
 
 def contacts_csv(rows: list[str], header: str = CONTACT_HEADER) -> bytes:

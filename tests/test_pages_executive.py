@@ -312,3 +312,12 @@ def test_every_page_renders_on_the_demo_company(demo_database, monkeypatch, page
     assert len(at.metric) >= 4
     assert all(m.value not in ("", "nan", "None") for m in at.metric)
     assert not at.error
+
+
+def test_uploaded_names_show_as_typed_never_as_markdown():
+    from components.formatting import literal
+
+    # CommonMark renders a backslash-escaped punctuation mark as the mark itself
+    assert literal("[x](https://evil)") == r"\[x\]\(https\:\/\/evil\)".replace(r"\/", "/")
+    assert literal("![](t.png) :red[alarm] **b**") == r"\!\[\]\(t\.png\) \:red\[alarm\] \*\*b\*\*"
+    assert literal("Smith & Sons_Ltd") == r"Smith & Sons\_Ltd"

@@ -12,7 +12,7 @@ import duckdb
 import streamlit as st
 
 from charter.model import CharterError
-from components import auth, context
+from components import auth, context, formatting as fmt
 from components.uploads import (
     HISTORY_COLUMNS, TABLE_LABELS, audit_frame, batch_label, file_headers, history_frame,
     mapping_editor, mapping_problem, preset_label, rejected_csv, show_prepared, show_rejected,
@@ -180,9 +180,9 @@ def _undo(con, batch_id: int) -> None:
 
 def _show_result(result: UploadResult) -> None:
     if result.already_loaded:
-        st.info(f"{result.file_name}: " + " ".join(result.notes), icon=":material/content_copy:")
+        st.info(f"{fmt.literal(result.file_name)}: " + " ".join(result.notes), icon=":material/content_copy:")
         return
-    st.success(f"Batch {result.batch_id}: **{result.file_name}** loaded into {result.table} "
+    st.success(f"Batch {result.batch_id}: **{fmt.literal(result.file_name)}** loaded into {result.table} "
                f"(preset {result.preset}, {result.encoding}).", icon=":material/task_alt:")
     columns = st.columns(4)
     for column, (label, value) in zip(columns, [("New rows", result.rows_new), ("Updated", result.rows_updated),
@@ -307,7 +307,7 @@ def _undo_controls(con, batches, label) -> None:
     pending = st.session_state.get(CONFIRM_UNDO)
     if pending not in loaded:
         return
-    st.warning(f"Undo **{label(pending)}**? Its rows are removed and every row it changed goes back to the "
+    st.warning(f"Undo **{fmt.literal(label(pending))}**? Its rows are removed and every row it changed goes back to the "
                "version before it. The undo is recorded in the audit log.", icon=":material/warning:")
     yes, no, _ = st.columns([2, 1, 3])
     if yes.button(f"Yes, undo batch {pending}", type="primary", key="undo_yes"):

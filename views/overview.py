@@ -1,7 +1,7 @@
 """Overview: are we keeping the charter, and how are service, complaints and loyalty moving?"""
 import streamlit as st
 
-from components import charts, empty, meeting_pack, overview
+from components import charts, empty, formatting as fmt, meeting_pack, overview
 from components.filters import current_filters
 from components.layout import header
 from components.tables import download
@@ -23,7 +23,7 @@ with button:
 
 with st.container(border=True):
     for area, text in content.headlines:
-        st.markdown(f"**{area}** · {text}")
+        st.markdown(f"**{area}** · {fmt.literal(text)}")  # the text names partners from uploads
 
 st.subheader("Charter scorecard")
 st.caption("Share of contacts that met each promise: met / (met + missed); pending contacts are not counted yet. "
