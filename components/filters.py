@@ -49,6 +49,8 @@ def sidebar_filters() -> Filters:
     if period:
         date_from = period[0]
         date_to = period[1] if len(period) > 1 else period[0]
+        if date_to < date_from:  # a hand-edited link (?period=2026-10-31&period=2026-09-01)
+            date_from, date_to = date_to, date_from
     filters = Filters(date_from, date_to, tuple(channels), tuple(teams), tuple(partners), tuple(products))
     st.session_state["_filters"] = filters
     return filters

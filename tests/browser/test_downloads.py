@@ -1,0 +1,113 @@
+"""Scenarios 5 and 6: what people take away from the Overview. The scorecard CSV and the meeting
+pack HTML must say exactly what the page shows."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+
+from browser_helpers import METRIC, assert_no_errors, metrics, open_url
+
+pytestmark = pytest.mark.browser
+
+SCORECARD_HEADER = ["standard", "promise", "target", "compliance", "status", "met", "missed", "pending", "invalid"]
+RAG_BADGES = {"green": "On target", "amber": "Just below target", "red": "Below target", "no data": "No data"}
+
+
+@pytest.fixture(scope="module")
+def overview(shared_context, server):
+    """One Overview page for both tests (downloads do not rerun the page, so it stays as drawn)."""
+    page = shared_context.new_page()
+    open_url(page, server.url("/"))
+    yield page
+    page.close()
+
+
+def scorecard_tiles(page) -> list[dict]:
+    """The Charter scorecard tiles as drawn: label, value, badge and the note's counts."""
+    tiles = []
+    section = page.locator('[data-testid="stMain"] [data-testid="stHorizontalBlock"]').filter(
+        has=page.get_by_text(re.compile(r"· [\d,]+ missed · [\d,]+ pending$")))
+    for metric in section.first.locator(METRIC).all():
+        tile = metric.locator("xpath=ancestor::*[@data-testid='stVerticalBlock'][1]").inner_text()
+        note = re.search(r"Target (\d+)% · .* · ([\d,]+) missed · ([\d,]+) pending", tile)
+        assert note, f"no note in tile {tile!r}"
+        tiles.append({
+            "label": metric.locator('[data-testid="stMetricLabel"]').inner_text().strip(),
+            "value": metric.locator('[data-testid="stMetricValue"]').inner_text().strip(),
+            "badge": next(b for b in ("Just below target", "Below target", "On target", "No data") if b in tile),
+            "target": int(note.group(1)),
+            "missed": int(note.group(2).replace(",", "")),
+            "pending": int(note.group(3).replace(",", "")),
+        })
+    return tiles
+
+
+def test_scorecard_csv_matches_the_tiles(app, overview):
+    page = app.watch(overview)
+    tiles = scorecard_tiles(page)
+    assert len(tiles) == 5  # the default charter's five promises
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download the scorecard (CSV)").click()
+    download = info.value
+    assert download.failure() is None
+    assert download.suggested_filename == "charter-scorecard.csv"
+    raw = open(download.path(), "rb").read()
+    assert raw.startswith(b"\xef\xbb\xbf"), "the CSV should carry a UTF-8 byte-order mark for Excel"
+    reader = csv.reader(io.StringIO(raw.decode("utf-8-sig")))
+    header, *rows = list(reader)
+    assert header == SCORECARD_HEADER
+    assert len(rows) == len(tiles)
+    for row, tile in zip((dict(zip(header, r)) for r in rows), tiles):
+        # Full precision in the file, rounded on the tile.
+        assert f"{100 * float(row['compliance']):.1f}%" == tile["value"], (row, tile)
+        assert round(100 * float(row["target"])) == tile["target"]
+        assert int(row["missed"]) == tile["missed"] and int(row["pending"]) == tile["pending"]
+        assert RAG_BADGES[row["status"]] == tile["badge"], (row, tile)
+        # compliance = met / (met + missed), by hand from the file's own counts
+        met, missed = int(row["met"]), int(row["missed"])
+        assert float(row["compliance"]) == pytest.approx(met / (met + missed))
+    assert_no_errors(page)
+
+
+def test_meeting_pack_opens_offline_with_the_overview_numbers(app, overview, tmp_path):
+    page = app.watch(overview)
+    shown = metrics(page)
+    header = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
+    period = re.search(r"(\d{1,2} \w{3}(?: \d{4})? - \d{1,2} \w{3} \d{4} \([^)]*\))", header).group(1)
+    headlines = page.locator('[data-testid="stMain"]').inner_text()
+    charts = page.locator('[data-testid="stMain"] [data-testid="stPlotlyChart"]').count()
+    assert charts >= 3
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Meeting pack (HTML)").click()
+    download = info.value
+    assert download.failure() is None
+    name = download.suggested_filename
+    assert re.fullmatch(r"charter-desk-meeting-pack-[A-Za-z0-9-]+\.html", name), name
+    saved = tmp_path / name
+    download.save_as(saved)
+    assert_no_errors(page)
+
+    # Open the file as someone would from an email attachment, with the network switched off.
+    pack = app.new_page(None, new_context=True)
+    pack.context.route(re.compile(r"^https?://"), lambda route: route.abort())
+    pack.goto(saved.as_uri())
+    pack.wait_for_load_state("load")
+    assert pack.title().startswith("Charter Desk — meeting pack")
+    assert pack.locator("h1").inner_text() == "Charter Desk — meeting pack"
+    assert period in pack.locator(".meta").inner_text()
+    packed = [(tile.locator(".label").inner_text().strip(), tile.locator(".value").inner_text().strip())
+              for tile in pack.locator(".tile").all()]
+    assert packed == shown, "the meeting pack's tiles differ from the Overview's KPI tiles"
+    assert pack.locator(".headlines li").count() == 5  # Charter, Responsiveness, Complaints, Pricing, Churn
+    for item in pack.locator(".headlines li").all():
+        area, _, text = item.inner_text().partition(" ")
+        assert f"{area} · {text.strip()}" in headlines
+    # plotly.js is inside the file: every chart draws without the network.
+    pack.wait_for_function("() => typeof window.Plotly === 'object'")
+    pack.locator(".chart .js-plotly-plot .main-svg").first.wait_for()
+    assert pack.locator(".chart .js-plotly-plot").count() == charts

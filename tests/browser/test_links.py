@@ -1,0 +1,118 @@
+"""Scenario 4: the filters live in the URL. A link copied from one browser opens exactly the same
+view (page, sidebar filters, page widgets, KPI values) in a fresh browser context, and a deep link
+to another page with the same query opens that page directly with those filters."""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from browser_helpers import PAGES, assert_no_errors, choose, go_to, heading, metrics, open_url, wait_idle
+
+pytestmark = pytest.mark.browser
+
+FILTER_LABELS = ["Channel", "Team", "Partner", "Product"]
+PERIOD = "Period (contacts opened)"
+
+
+def set_period(page, start: str, end: str) -> None:
+    """Type both dates into the sidebar's date range (year, month, day segments); the range is
+    committed when its calendar popover closes."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    for which, value in (("start", start), ("end", end)):
+        year, month, day = value.split("-")
+        for part, text in (("year", year), ("month", month), ("day", day)):
+            sidebar.get_by_role("spinbutton", name=f"{part}, {PERIOD} {which} date").click()
+            page.keyboard.type(text)
+    page.keyboard.press("Escape")
+    wait_idle(page)
+    page.wait_for_url(f"**period={start}&period={end}*")
+    wait_idle(page)
+
+
+def view(page) -> dict:
+    """Everything that makes up the filtered view, as the user sees it."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    main = page.locator('[data-testid="stMain"]')
+    filters = {}
+    for label in FILTER_LABELS:
+        box = sidebar.locator('[data-testid="stMultiSelect"]').filter(has=page.get_by_text(label, exact=True))
+        filters[label] = [tag.get_attribute("title") for tag in box.locator("[data-tag] span[title]").all()]
+    promise = main.locator('[data-testid="stSelectbox"]').filter(has=page.get_by_text("Promise to look into", exact=True))
+    return {
+        "heading": heading(page),
+        "period": [field.input_value() for field in sidebar.locator('[data-testid="stDateInput"] input[type="date"]').all()],
+        "filters": filters,
+        "promise": promise.get_by_role("combobox").input_value() if promise.count() else None,
+        "header": main.locator('[data-testid="stCaptionContainer"]').first.inner_text(),
+        "tiles": metrics(page),
+    }
+
+
+def test_filtered_link_opens_the_same_view_in_a_new_context(app):
+    # The filters are set on the Data page (no charts, so its reruns are quick) and must follow the
+    # user to the compliance page, in the sidebar and in the address.
+    page = app.new_page("/data")
+    choose(page, "stMultiSelect", "Channel", "email")
+    choose(page, "stMultiSelect", "Team", "Billing")
+    set_period(page, "2026-09-01", "2026-10-31")
+    assert parse_qs(urlparse(page.url).query) == {
+        "channel": ["email"], "team": ["Billing"], "period": ["2026-09-01", "2026-10-31"]}
+    go_to(page, "compliance")
+    choose(page, "stSelectbox", "Promise to look into", "Replies to email, letter and web")
+    assert_no_errors(page)
+
+    link = page.url
+    address = urlparse(link)
+    assert address.path == "/compliance"
+    assert parse_qs(address.query) == {
+        "channel": ["email"], "team": ["Billing"], "period": ["2026-09-01", "2026-10-31"],
+        "standard": ["Replies to email, letter and web"],
+    }
+    shown = view(page)
+    # What the choices mean, written by hand: 1 Sep - 31 Oct is 61 days.
+    assert shown["period"] == ["2026-09-01", "2026-10-31"]
+    assert shown["filters"] == {"Channel": ["email"], "Team": ["Billing"], "Partner": [], "Product": []}
+    assert "1 Sep - 31 Oct 2026 (61 days)" in shown["header"]
+    assert "channel: email · team: Billing" in shown["header"]
+    assert shown["promise"] == "Replies to email, letter and web"
+    assert len(shown["tiles"]) >= 5
+
+    # The same link in a fresh browser context (a new Streamlit session, nothing remembered).
+    fresh = app.new_page(None, new_context=True)
+    open_url(fresh, link)
+    fresh.get_by_text("channel: email · team: Billing").first.wait_for()
+    wait_idle(fresh)
+    assert_no_errors(fresh)
+    assert urlparse(fresh.url).path == "/compliance"
+    assert view(fresh) == shown
+
+    # A deep link to another page with the same filters opens that page with them, even when the
+    # link was edited by hand and gives the period's dates the wrong way round.
+    other = fresh.context.new_page()
+    reversed_period = address.query.replace("period=2026-09-01&period=2026-10-31", "period=2026-10-31&period=2026-09-01")
+    assert reversed_period != address.query
+    open_url(other, f"{address.scheme}://{address.netloc}/complaints?{reversed_period}")
+    assert heading(other) == "Complaints"
+    assert_no_errors(other)
+    seen = view(other)
+    assert sorted(seen["period"]) == shown["period"]
+    assert seen["filters"] == shown["filters"]
+    assert "1 Sep - 31 Oct 2026 (61 days)" in seen["header"]
+    assert "channel: email · team: Billing" in seen["header"]
+    assert seen["tiles"], "the Complaints page shows no KPI tiles for the linked filters"
+
+
+def test_first_deep_link_after_a_restart(app, first_deep_link):
+    """The first request a freshly started server gets is a bookmark to a page with a filter
+    (/complaints?channel=letter). It must open that page, with the filter and the app's own
+    navigation (a `pages/` folder next to st.navigation used to switch Streamlit to its legacy
+    multipage mode for exactly this request)."""
+    page, seen = first_deep_link
+    app.watch(page)
+    assert seen["exceptions"] == 0
+    assert seen["path"] == "/complaints"
+    assert seen["query"] == {"channel": ["letter"]}
+    assert seen["heading"] == "Complaints"
+    assert seen["channel"] == ["letter"]
+    assert seen["navigation"] == [title for title, _ in PAGES.values()]

@@ -1,0 +1,53 @@
+"""Scenario 1: a viewer visits every page from the sidebar navigation."""
+from __future__ import annotations
+
+import pytest
+
+from browser_helpers import METRIC, PAGES, assert_no_errors, go_to, heading, metrics
+
+pytestmark = pytest.mark.browser
+
+# KPI tiles each dashboard page must show (labels from the page code).
+EXPECTED_TILES = {
+    "overview": ["Acknowledgements", "Complaint follow-ups", "Median time to first reply", "Complaints per 1,000 contacts",
+                 "Monthly churn"],
+    "compliance": ["Compliance", "Met the promise", "Missed (breaches)", "Pending", "Invalid"],
+    "responsiveness": ["Contacts received", "Acknowledged", "Reply, median", "Reply, p90"],
+    "complaints": ["Complaints", "Per 1,000 contacts", "Reopened", "CSAT (mean, 1-5)"],
+    "pricing": ["Loyalty penalty", "Median gap after 5+ years", "Monthly churn"],
+}
+# Subheadings of the manager pages (a viewer sees them read-only, without KPI tiles).
+EXPECTED_TEXT = {
+    "data": ["Upload history", "Audit log", "Managers sign in"],
+    "charter": ["Our promises", "The charter file (read-only)"],
+}
+
+
+def test_every_page_from_the_sidebar(app):
+    # Start on the Data page (no charts): the Overview is then also reached from the sidebar.
+    page = app.new_page("/data")
+    assert heading(page) == "Data"
+    # The sidebar lists every page, Dashboard and Manage sections.
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    for title, _ in PAGES.values():
+        assert nav.get_by_text(title, exact=True).count() == 1, f"{title} missing from the sidebar"
+
+    for url_path in ["overview", "compliance", "responsiveness", "complaints", "pricing", "charter", "data"]:
+        go_to(page, url_path)
+        assert heading(page) == PAGES[url_path][1]
+        assert_no_errors(page, url_path)
+        main = page.locator('[data-testid="stMain"]')
+        if url_path in EXPECTED_TILES:
+            labels = [label for label, _ in metrics(page)]
+            for expected in EXPECTED_TILES[url_path]:
+                assert any(label == expected for label in labels), f"{url_path}: no '{expected}' tile in {labels}"
+            values = [value for _, value in metrics(page)]
+            assert all(value.strip() for value in values), f"{url_path}: an empty KPI value in {values}"
+            # The header states the period and data as-of (units and periods always on screen).
+            assert "data as of" in main.inner_text()
+        else:
+            for text in EXPECTED_TEXT[url_path]:
+                main.get_by_text(text).first.wait_for()
+            assert page.locator(f'[data-testid="stMain"] {METRIC}').count() == 0
+        # The sidebar filters are drawn on every page.
+        assert page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count() == 4
