@@ -12,6 +12,7 @@ import duckdb
 
 from charter.calendar import calendar_span, every_day, working_days
 from charter.model import Charter, Standard
+from store import timezones
 
 # measure -> (week, start, stop, working position of start, of stop, business-day 0 of start)
 CLOCKS = {
@@ -70,12 +71,12 @@ def _run(cursor: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = 
     cursor.execute(sql, parameters or {}).fetchall()
 
 
-def _data_days(cursor: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
+def _data_days(cursor: duckdb.DuckDBPyConnection, source: str = "contacts") -> tuple[date | None, date | None]:
     first, last = cursor.execute(
-        """SELECT min(opened_at)::DATE,
-                  greatest(max(opened_at), max(acknowledged_at), max(first_response_at),
-                           max(resolved_at), max(follow_up_at), max(updated_at))::DATE
-           FROM contacts"""
+        f"""SELECT min(opened_at)::DATE,
+                   greatest(max(opened_at), max(acknowledged_at), max(first_response_at),
+                            max(resolved_at), max(follow_up_at), max(updated_at))::DATE
+            FROM {source}"""
     ).fetchall()[0]
     return first, last
 
@@ -89,12 +90,14 @@ def _set_meta(cursor, key: str, value: str) -> None:
     _run(cursor, "INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
 
-def calendar_is_current(cursor, charter: Charter) -> bool:
-    """The calendar matches this charter and still covers the data with room to spare."""
+def calendar_is_current(cursor, charter: Charter, source: str = "contacts") -> bool:
+    """The calendar matches this charter and still covers the data with room to spare. `source`:
+    the rows to check; a weekly load checks only its own contacts, as every write keeps the
+    calendar covering everything else (it ran this check, or rebuilt the calendar)."""
     if _meta(cursor, "calendar_fingerprint") != charter.fingerprint():
         return False
     span = cursor.execute("SELECT min(day), max(day) FROM calendar_days").fetchall()[0]
-    first_day, last_day = _data_days(cursor)
+    first_day, last_day = _data_days(cursor, source)
     if span[0] is None:
         return False
     if first_day and first_day < span[0] + timedelta(days=300):
@@ -119,12 +122,12 @@ def rebuild_calendar(cursor, charter: Charter) -> None:
 
 
 CLOCKS_SQL = """
-INSERT INTO contact_clocks
+INSERT INTO {target}
 SELECT c.ticket_id,
        date_trunc('week', c.opened_local)::DATE,
        c.opened_local,
        c.opened_local::DATE,
-       date_trunc('week', timezone($tz, c.resolved_at))::DATE,
+       date_trunc('week', c.resolved_local)::DATE,
        c.ack_stop_at,
        working_us(c.opened_at, o.is_working, o.open_at, o.close_at, o.cum_before_us),
        working_us(c.ack_stop_at, a.is_working, a.open_at, a.close_at, a.cum_before_us),
@@ -133,17 +136,32 @@ SELECT c.ticket_id,
        working_us(c.follow_up_at, u.is_working, u.open_at, u.close_at, u.cum_before_us),
        day_zero(c.opened_at, o.is_working, o.close_at, o.day_index, o.next_day_index),
        day_zero(c.resolved_at, r.is_working, r.close_at, r.day_index, r.next_day_index)
-FROM (SELECT ticket_id, opened_at, first_response_at, resolved_at, follow_up_at,
-             least(acknowledged_at, first_response_at) AS ack_stop_at,
-             timezone($tz, opened_at) AS opened_local
-      FROM contacts {where}) c
+FROM (SELECT *, {opened_local} AS opened_local, {resolved_local} AS resolved_local,
+             ({ack_local})::DATE AS ack_day, ({first_local})::DATE AS first_day,
+             ({follow_local})::DATE AS follow_day
+      FROM (SELECT ticket_id, opened_at, first_response_at, resolved_at, follow_up_at,
+                   least(acknowledged_at, first_response_at) AS ack_stop_at
+            FROM {source} {where})) c
 -- each instant's local day; positions are then arithmetic on that day's row
 LEFT JOIN calendar_days o ON o.day = c.opened_local::DATE
-LEFT JOIN calendar_days a ON a.day = timezone($tz, c.ack_stop_at)::DATE
-LEFT JOIN calendar_days f ON f.day = timezone($tz, c.first_response_at)::DATE
-LEFT JOIN calendar_days r ON r.day = timezone($tz, c.resolved_at)::DATE
-LEFT JOIN calendar_days u ON u.day = timezone($tz, c.follow_up_at)::DATE
+LEFT JOIN calendar_days a ON a.day = c.ack_day
+LEFT JOIN calendar_days f ON f.day = c.first_day
+LEFT JOIN calendar_days r ON r.day = c.resolved_local::DATE
+LEFT JOIN calendar_days u ON u.day = c.follow_day
 """
+
+
+def clocks_sql(where: str, tz: str, source: str = "contacts", target: str = "contact_clocks") -> tuple[str, dict]:
+    """CLOCKS_SQL with each instant's wall-clock time in the charter zone: timezone(tz, x), computed
+    by day-offset arithmetic where that is exact (store/timezones.py), else by ICU."""
+    offsets = timezones.day_offsets(tz)
+
+    def local(column: str) -> str:
+        return timezones.utc_to_local_sql(column, "tz_utc_offsets", "tz", offsets)
+    sql = CLOCKS_SQL.format(where=where, source=source, target=target, opened_local=local("opened_at"), resolved_local=local("resolved_at"),
+                            ack_local=local("ack_stop_at"), first_local=local("first_response_at"),
+                            follow_local=local("follow_up_at"))
+    return sql, {"tz": tz, "tz_utc_offsets": list(offsets.utc_day)}
 
 FACTS_SQL = """
 INSERT INTO contact_facts
@@ -151,19 +169,21 @@ SELECT $standard_id, s.ticket_id, s.week, s.start_at, s.stop_at, {deadline},
        s.w_start_us, s.w_stop_us, s.day0_index
 FROM (SELECT c.ticket_id, {week} AS week, {start} AS start_at, {stop} AS stop_at,
              {w_start} AS w_start_us, {w_stop} AS w_stop_us, {day0} AS day0_index
-      FROM contacts c JOIN contact_clocks k ON k.ticket_id = c.ticket_id
+      FROM {contacts} c JOIN {clocks} k ON k.ticket_id = c.ticket_id
       WHERE {start} IS NOT NULL AND {scope} {only_affected}) s
 {deadline_join}
 """
 
 
-def _standard_facts(cursor, standard: Standard, only_affected: str) -> None:
+def _standard_facts(cursor, standard: Standard, only_affected: str, contacts: str = "contacts",
+                    clocks: str = "contact_clocks") -> None:
     week, start, stop, w_start, w_stop, day0 = CLOCKS[standard.measure]
     join, deadline = deadline_sql(standard.unit)
     scope, parameters = scope_condition(standard)
     sql = FACTS_SQL.format(
         week=week, start=start, stop=stop, w_start=w_start, w_stop=w_stop, day0=day0,
         deadline=deadline, deadline_join=join, scope=scope, only_affected=only_affected,
+        contacts=contacts, clocks=clocks,
     )
     parameters |= deadline_parameters(standard.within, standard.unit)
     parameters["standard_id"] = standard.id
@@ -171,24 +191,50 @@ def _standard_facts(cursor, standard: Standard, only_affected: str) -> None:
     _run(cursor, sql, {k: v for k, v in parameters.items() if f"${k}" in sql})
 
 
+def _create_empty_like(cursor, name: str, like: str) -> None:
+    """An empty temp table with `like`'s columns, declared one by one: in DuckDB 2.0 a temp table
+    made by `CREATE ... AS SELECT ... LIMIT 0` and then filled with 122,880 rows or more copies
+    nothing back out with INSERT ... SELECT (a load of that size lost every clock)."""
+    columns = cursor.execute(
+        """SELECT column_name, data_type FROM duckdb_columns()
+           WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?
+           ORDER BY column_index""", [like]).fetchall()
+    definition = ", ".join(f'"{column}" {data_type}' for column, data_type in columns)
+    _run(cursor, f"CREATE OR REPLACE TEMP TABLE {name} ({definition})")
+
+
 def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None:
     """Recompute clocks and facts: for the tickets in `affected_table` only when the calendar is
     still good (a weekly load), else for everything (a charter change or data beyond the calendar)."""
-    if not calendar_is_current(cursor, charter):
-        rebuild_calendar(cursor, charter)
-        affected_table = None
     if affected_table:
-        only = f"AND c.ticket_id IN (SELECT ticket_id FROM {affected_table})"
-        clocks_where = f"WHERE ticket_id IN (SELECT ticket_id FROM {affected_table})"
-        _run(cursor, f"DELETE FROM contact_clocks WHERE ticket_id IN (SELECT ticket_id FROM {affected_table})")
-        _run(cursor, f"DELETE FROM contact_facts WHERE ticket_id IN (SELECT ticket_id FROM {affected_table})")
+        # A weekly load: read the affected contacts out of the big tables once, compute their
+        # clocks and facts from those small copies, and touch only their rows in the big tables.
+        # (the redundant range lets DuckDB skip row groups by their ticket_id min/max statistics)
+        affected = (f"ticket_id BETWEEN (SELECT min(ticket_id) FROM {affected_table}) "
+                    f"AND (SELECT max(ticket_id) FROM {affected_table}) "
+                    f"AND ticket_id IN (SELECT ticket_id FROM {affected_table})")
+        _run(cursor, f"CREATE OR REPLACE TEMP TABLE affected_contacts AS SELECT * FROM contacts WHERE {affected}")
+        if not calendar_is_current(cursor, charter, source="affected_contacts"):
+            _run(cursor, "DROP TABLE affected_contacts")
+            affected_table = None
+    if not affected_table and not calendar_is_current(cursor, charter):
+        rebuild_calendar(cursor, charter)
+    tz = charter.schedule.timezone
+    if affected_table:
+        _create_empty_like(cursor, "affected_clocks", "contact_clocks")
+        _run(cursor, *clocks_sql("", tz, source="affected_contacts", target="affected_clocks"))
+        _run(cursor, f"DELETE FROM contact_clocks WHERE {affected}")
+        _run(cursor, f"DELETE FROM contact_facts WHERE {affected}")
+        _run(cursor, "INSERT INTO contact_clocks SELECT * FROM affected_clocks")
+        for standard in charter.standards:
+            _standard_facts(cursor, standard, "", contacts="affected_contacts", clocks="affected_clocks")
+        _run(cursor, "DROP TABLE affected_contacts; DROP TABLE affected_clocks")
     else:
-        only, clocks_where = "", ""
         _run(cursor, "DELETE FROM contact_clocks")
         _run(cursor, "DELETE FROM contact_facts")
-    _run(cursor, CLOCKS_SQL.format(where=clocks_where), {"tz": charter.schedule.timezone})
-    for standard in charter.standards:
-        _standard_facts(cursor, standard, only)
+        _run(cursor, *clocks_sql("", tz))
+        for standard in charter.standards:
+            _standard_facts(cursor, standard, "")
     _set_meta(cursor, "facts_fingerprint", charter.fingerprint())
 
 

@@ -37,12 +37,22 @@ def charter() -> Charter:
     return _charter(str(path), path.stat().st_mtime if path.exists() else 0.0)
 
 
+# (database, data version, charter fingerprint) already found current in this process: the check
+# reads every contact's timestamps (about a second at 10 million contacts), and its answer can only
+# change with the data version (every upload, undo and refresh bumps it) or the charter.
+_facts_found_current: set[tuple] = set()
+
+
 def ensure_facts_current() -> None:
     """The charter file may have been edited by hand: recompute clocks once if it changed."""
     con, current = connection(), charter()
+    checked = (str(db.database_path()), db.data_version(con), current.fingerprint())
+    if checked in _facts_found_current:
+        return
     cursor = con.cursor()
     try:
         if engine.facts_are_current(cursor, current):
+            _facts_found_current.add(checked)
             return
     finally:
         cursor.close()

@@ -12,6 +12,7 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
+from components import formatting as fmt
 from store.csvfile import UploadRefused, decode_upload
 from store.ingest import PreparedUpload
 from store.presets import KindRule, Preset, canonical_preset, custom_preset, detect, resolve
@@ -48,7 +49,7 @@ def rejected_csv(rejected: pd.DataFrame) -> bytes:
     """Row number and reason of each rejected row, safe to open in Excel (UTF-8 with BOM)."""
     frame = rejected.rename(columns={"row": "row_number"})[["row_number", "reason"]]
     frame = frame.astype(object).map(neutralise)
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")  # quotes a value's bare CR
 
 
 # ----------------------------------------------------------------------------- the file's layout
@@ -111,7 +112,7 @@ def show_prepared(prepared: PreparedUpload) -> None:
     st.dataframe(mapping_frame(prepared), hide_index=True, width="stretch")
     unused = unused_headers(prepared)
     if unused:
-        st.caption("File columns not used: " + ", ".join(unused))
+        st.caption("File columns not used: " + ", ".join(fmt.literal(u) for u in unused))
     st.markdown("**First rows as they will be stored** (times in UTC)")
     st.dataframe(prepared.preview(10), hide_index=True, width="stretch")
     if rejected:

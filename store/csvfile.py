@@ -8,6 +8,7 @@ import csv
 import hashlib
 import io
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,11 @@ def checksum_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# A multi-byte UTF-8 character (é = C3 A9). Windows-1252 text almost never holds such pairs, so a
+# file with them that is still not valid UTF-8 mixes the two encodings (rows pasted from elsewhere).
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
 def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         try:
@@ -49,8 +55,14 @@ def _decode(data: bytes) -> tuple[str, str]:
             ) from error
     try:
         return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        if _UTF8_MULTIBYTE.search(data):
+            line = data.count(b"\n", 0, error.start) + 1
+            raise UploadRefused(
+                f"The file mixes encodings: it has UTF-8 text, but line {line} has characters saved in another "
+                "encoding, so accented names would come out garbled. Save the whole file again as "
+                "'CSV UTF-8' and upload that."
+            ) from error
     try:
         return data.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError as error:
@@ -58,6 +70,27 @@ def _decode(data: bytes) -> tuple[str, str]:
             "The file is neither UTF-8 nor Windows-1252 text (the encodings Excel saves). "
             "Save it as 'CSV UTF-8 (comma delimited)' and upload that."
         ) from error
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """A UTF-16 byte-order mark, or text whose every other byte is NUL (UTF-16 without a mark)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = data[:400] if len(data) % 2 == 0 else data[:min(len(data) - 1, 400)]
+    if len(sample) < 8:
+        return False
+    for zeros, letters in ((sample[1::2], sample[0::2]), (sample[0::2], sample[1::2])):
+        if not zeros.strip(b"\x00") and b"\x00" not in letters:
+            return True
+    return False
+
+
+def _first_line(text: str, prefix: int = 1_000_000) -> str:
+    """text.splitlines()[0] without splitting a whole 2 GB file into millions of lines."""
+    lines = text[:prefix].splitlines()
+    if lines and (len(lines) > 1 or len(text) <= prefix or len(lines[0]) < prefix):
+        return lines[0]
+    return text.splitlines()[0] if text.splitlines() else ""
 
 
 def _sniff_delimiter(header_line: str) -> str:
@@ -82,21 +115,29 @@ def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFil
     """Check the bytes and write a UTF-8 copy for DuckDB. Refuses what cannot be a CSV."""
     if len(data) > max_upload_bytes():
         raise UploadRefused(
-            f"The file is {len(data) / 1024 / 1024:.1f} MB, above the {max_upload_bytes() / 1024 / 1024:.0f} MB "
-            "limit. Split it into smaller files (for example one per week) or ask an administrator to raise "
-            "DASHBOARD_MAX_UPLOAD_MB."
+            f"The file is {len(data) / 1024 / 1024:.1f} MB, above the "
+            f"{round(max_upload_bytes() / 1024 / 1024, 3):g} MB limit. Split it into smaller files (for example "
+            "one per week) or ask an administrator to raise DASHBOARD_MAX_UPLOAD_MB."
         )
     if not data.strip():
         raise UploadRefused("The file is empty. Export it again from the helpdesk and check it has rows.")
-    if b"\x00" in data[:1_000_000] or b"\x00" in data:
+    if _looks_utf16(data):
+        raise UploadRefused(
+            "The file is saved as UTF-16 ('Unicode Text' in Excel), which Charter Desk does not read. "
+            "In Excel use File > Save As > 'CSV UTF-8 (comma delimited)' and upload that file."
+        )
+    if b"\x00" in data:
         raise UploadRefused(
             "This is not a CSV text file (it contains binary data, e.g. an Excel .xlsx or a zip). "
             "In Excel use File > Save As > 'CSV UTF-8' and upload that file."
         )
     text, encoding = _decode(data)
-    if not text.strip():  # e.g. only a byte-order mark
+    normalised = "\n" not in text and "\r" in text.rstrip("\r")
+    if normalised:  # old Mac line endings (Excel for Mac "CSV (Macintosh)"): lines end with CR alone
+        text = text.replace("\r", "\n")
+    if not text or text.isspace():  # e.g. only a byte-order mark (as `not text.strip()`, without a copy)
         raise UploadRefused("The file is empty. Export it again from the helpdesk and check it has rows.")
-    first_line = text.splitlines()[0] if text.splitlines() else ""
+    first_line = _first_line(text)
     delimiter = _sniff_delimiter(first_line)
     try:
         headers = next(csv.reader(io.StringIO(text[:1_000_000]), delimiter=delimiter))
@@ -113,7 +154,7 @@ def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFil
         raise UploadRefused(f"Column(s) {', '.join(blank)} of the header row have no name. Name every column.")
     folder = Path(work_dir or tempfile.mkdtemp(prefix="charterdesk-upload-"))
     path = folder / "upload.csv"
-    if encoding == "UTF-8":
+    if encoding == "UTF-8" and not normalised:
         path.write_bytes(data)
     else:
         path.write_text(text, encoding="utf-8")

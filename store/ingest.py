@@ -5,6 +5,8 @@ a manager previewing a file sees exactly what the weekly scheduled load would do
 """
 from __future__ import annotations
 
+import mmap
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +17,8 @@ import pandas as pd
 
 from charter import engine
 from charter.model import Charter
-from store import db
+from queries import bind
+from store import db, timezones
 from store.csvfile import DecodedFile, UploadRefused, decode_upload
 from store.presets import (Preset, ResolvedMapping, canonical_preset, detect, find_preset,
                            normalise_header, resolve)
@@ -100,20 +103,36 @@ def _blank_before(blank_rows: tuple[int, ...]) -> list[int]:
     return [row - 1 - i for i, row in enumerate(sorted(blank_rows), start=1)]
 
 
+def _has_quote(path: Path) -> bool:
+    """Whether the file contains a double quote anywhere (a memory-mapped byte search, no copy)."""
+    with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size == 0:
+            return False
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            return mapped.find(b'"') != -1
+
+
 def _stage(cursor, decoded: DecodedFile) -> None:
+    """`staged`: every record as text cells c0.., overflow, and its row_number as a spreadsheet
+    numbers it (header = row 1, empty lines counted). The records are read in file order (the
+    table keeps insertion order, so record k is rowid k - 1); without any quote in the file every
+    line break ends a record, so DuckDB may split the file between its threads."""
     columns = {f"c{i}": "VARCHAR" for i in range(len(decoded.headers))} | {"overflow": "VARCHAR"}
+    parallel = "false" if _has_quote(decoded.path) else "true"
+    blank_before = _blank_before(decoded.blank_rows)
+    shift = (f" + len(list_filter({[int(b) for b in blank_before]}::BIGINT[], lambda b: b < rowid + 1))"
+             if blank_before else "")
     try:
         cursor.execute(
-            """CREATE OR REPLACE TEMP TABLE staged AS
-               SELECT k + 1 + len(list_filter($blank_before::BIGINT[], lambda b: b < k)) AS row_number, * EXCLUDE (k)
-               FROM (SELECT row_number() OVER () AS k, *
-                     FROM read_csv($path, header = false, skip = 1, columns = $columns, delim = $delim,
-                                   quote = '"', escape = '"', null_padding = true, nullstr = $nullstr,
-                                   strict_mode = false, auto_detect = false, parallel = false,
-                                   max_line_size = 20000000))""",
-            {"path": str(decoded.path), "columns": columns, "delim": decoded.delimiter, "nullstr": NO_NULL,
-             "blank_before": _blank_before(decoded.blank_rows)},
+            f"""CREATE OR REPLACE TEMP TABLE staged_records AS
+                SELECT * FROM read_csv($path, header = false, skip = 1, columns = $columns, delim = $delim,
+                                       quote = '"', escape = '"', null_padding = true, nullstr = $nullstr,
+                                       strict_mode = false, auto_detect = false, parallel = {parallel},
+                                       max_line_size = 20000000)""",
+            {"path": str(decoded.path), "columns": columns, "delim": decoded.delimiter, "nullstr": NO_NULL},
         ).fetchall()
+        cursor.execute(f"CREATE OR REPLACE TEMP VIEW staged AS SELECT rowid + 2{shift} AS row_number, * "
+                       "FROM staged_records").fetchall()
     except duckdb.Error as error:
         first_line = str(error).splitlines()[0]
         raise UploadRefused(
@@ -153,6 +172,32 @@ def _expected_header(preset: Preset, canonical: str) -> str:
     return f"{canonical} (a column named {' or '.join(repr(n) for n in names)})" if names else canonical
 
 
+def _shown(header: str, limit: int = 40) -> str:
+    return header if len(header) <= limit else header[:limit] + "…"
+
+
+def _header_list(headers: list[str], limit: int) -> str:
+    """The file's headers for a message: a 500-column or 100 KB header row must not flood it."""
+    shown = ", ".join(_shown(h) for h in headers[:limit])
+    return shown + (f" … ({len(headers)} columns in all)" if len(headers) > limit else "")
+
+
+def _refuse_duplicated_headers(headers: list[str], mapping: ResolvedMapping) -> None:
+    """Two columns with the name of a column that is used: which one holds the data is a guess."""
+    used = set(mapping.columns.values()) | {position for position, _ in mapping.durations.values()}
+    if mapping.kind_column is not None:
+        used.add(mapping.kind_column)
+    for position in sorted(used):
+        name = normalise_header(headers[position])
+        same = [str(i + 1) for i, header in enumerate(headers) if normalise_header(header) == name]
+        if len(same) > 1:
+            raise UploadRefused(
+                f"The header row has {len(same)} columns named {_shown(headers[position])!r} (columns "
+                f"{', '.join(same[:-1])} and {same[-1]}), so it is not clear which one to use. Remove or rename "
+                "the extra one(s)."
+            )
+
+
 def _resolve_mapping(con, table: CanonicalTable, headers: list[str], preset_name: str | None,
                      preset: Preset | None) -> ResolvedMapping:
     if preset is None and preset_name:
@@ -167,18 +212,19 @@ def _resolve_mapping(con, table: CanonicalTable, headers: list[str], preset_name
         if any(name in canonical.columns for name in table.required):
             preset = canonical.preset
     if preset is None:
-        shown = ", ".join(headers[:12]) + (" …" if len(headers) > 12 else "")
         raise UploadRefused(
-            f"The columns ({shown}) do not match a known export for {table.name}. Map them on the Data page "
-            f"(and save the mapping as a preset), or rename them to {', '.join(table.required)} and the "
+            f"The columns ({_header_list(headers, 12)}) do not match a known export for {table.name}. Map them "
+            f"on the Data page (and save the mapping as a preset), or rename them to {', '.join(table.required)} and the "
             "other names in docs/definitions.md."
         )
     mapping = resolve(preset, headers)
+    _refuse_duplicated_headers(headers, mapping)
     if mapping.missing_required:
         raise UploadRefused(
             f"Required column(s) missing for {table.name} with preset '{preset.name}': "
             f"{', '.join(_expected_header(preset, name) for name in mapping.missing_required)}. "
-            f"Add the column to the export (or choose another preset). The file's columns are: {', '.join(headers)}."
+            "Add the column to the export (or choose another preset). The file's columns are: "
+            f"{_header_list(headers, 30)}."
         )
     return mapping
 
@@ -203,9 +249,10 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
             raise UploadRefused("The file has a header row but no data rows. Export it again with the week's data.")
         date_format = _choose_date_format(cursor, mapping, table, date_format, notes)
         progress(0.35, "Checking every value")
-        select = validated_select(table, mapping, date_format, len(decoded.headers))
+        offsets = timezones.day_offsets(timezone)
+        select = validated_select(table, mapping, date_format, len(decoded.headers), offsets)
         cursor.execute(f"CREATE OR REPLACE TEMP TABLE validated AS {select}",
-                       {"tz": timezone} if "$tz" in select else {}).fetchall()
+                       bind(select, {"tz": timezone} | timezones.parameters(offsets))).fetchall()
         rejected = cursor.execute("SELECT count(*) FROM validated WHERE len(reasons) > 0").fetchall()[0][0]
         prepared = PreparedUpload(cursor, table, file_name, decoded, mapping, date_format, rows_in_file, rejected, notes)
         if rejected > MAX_BAD_SHARE * rows_in_file:
@@ -223,13 +270,24 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
         raise
 
 
-def _key_hash(table: CanonicalTable, alias: str = "") -> str:
-    prefix = f"{alias}." if alias else ""
-    return "hash(" + ", ".join(prefix + k for k in table.key) + ")"
+def same_key(table: CanonicalTable, left: str, right: str) -> str:
+    """Key equality between two relations; NULL equals NULL (prices.product may be blank)."""
+    return " AND ".join(f"{left}.{k} IS NOT DISTINCT FROM {right}.{k}" for k in table.key)
 
 
-def rebuild_current_rows(cursor, table: CanonicalTable) -> None:
-    """Replace the current rows of the keys in `affected_keys` by their winning versions: the later
+def in_affected_keys(table: CanonicalTable, relation: str, keys_table: str = "affected_keys") -> str:
+    """Rows of `relation` whose key is one of `affected_keys` (a temp table of key columns). The
+    range test on the first key column (always required) is redundant but lets DuckDB skip, by
+    its min/max statistics, every row group outside the batch's key range: a weekly upload of new
+    tickets then reads the newest row groups of a 10-million-row table, not all of it."""
+    first = table.key[0]
+    return (f"{relation}.{first} BETWEEN (SELECT min({first}) FROM {keys_table}) "
+            f"AND (SELECT max({first}) FROM {keys_table}) "
+            f"AND EXISTS (SELECT 1 FROM {keys_table} WHERE {same_key(table, keys_table, relation)})")
+
+
+def rebuild_current_rows(cursor, table: CanonicalTable, keys_table: str = "affected_keys") -> None:
+    """Replace the current rows of the keys in `keys_table` by their winning versions: the later
     updated_at where both versions have one, otherwise (and on ties) the later upload / row."""
     keys = ", ".join(table.key)
     position = "batch_id::BIGINT * 4294967296 + row_number"
@@ -239,13 +297,13 @@ def rebuild_current_rows(cursor, table: CanonicalTable) -> None:
         order = "updated_at DESC NULLS LAST, position DESC"
     else:
         last_plain, order = "NULL", "position DESC"
-    db.run_script(cursor, f"DELETE FROM {table.name} WHERE {_key_hash(table)} IN (SELECT key_hash FROM affected_keys)")
+    db.run_script(cursor, f"DELETE FROM {table.name} WHERE {in_affected_keys(table, table.name, keys_table)}")
     cursor.execute(
         f"""INSERT INTO {table.name}
             SELECT * EXCLUDE (position, last_plain) FROM (
                 SELECT *, {position} AS position, {last_plain} AS last_plain
                 FROM {table.versions}
-                WHERE {_key_hash(table)} IN (SELECT key_hash FROM affected_keys))
+                WHERE {in_affected_keys(table, table.versions, keys_table)})
             WHERE position >= coalesce(last_plain, 0)
             QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY {order}) = 1"""
     ).fetchall()
@@ -255,21 +313,48 @@ def _row_fingerprint(table: CanonicalTable) -> str:
     return "hash(" + ", ".join(table.column_names) + ")"
 
 
-def refresh_after_change(cursor, table: CanonicalTable, charter: Charter | None) -> None:
-    """Current rows, then (for contacts) the charter clocks of the affected tickets."""
-    rebuild_current_rows(cursor, table)
+def _apply_batch_rows(cursor, table: CanonicalTable, batch_id: int) -> None:
+    """rebuild_current_rows for a batch just written, without ranking versions where there is no
+    contest: a key that had no current row (so no version) and appears once in the batch has that
+    row as its only version, hence its winner. Only the other keys (updates, repeats within the
+    file) go through the ranking."""
+    keys = ", ".join(table.key)
+    db.run_script(cursor, f"""CREATE OR REPLACE TEMP TABLE contested_keys AS
+                              SELECT {keys} FROM validated WHERE len(reasons) = 0 GROUP BY ALL HAVING count(*) > 1
+                              UNION SELECT {keys} FROM before""")
+    cursor.execute(
+        f"""INSERT INTO {table.name}
+            SELECT $batch, row_number, {', '.join(table.column_names)} FROM validated v
+            WHERE len(reasons) = 0
+              AND NOT EXISTS (SELECT 1 FROM contested_keys WHERE {same_key(table, 'contested_keys', 'v')})""",
+        {"batch": batch_id},
+    ).fetchall()
+    rebuild_current_rows(cursor, table, "contested_keys")
+
+
+def refresh_after_change(cursor, table: CanonicalTable, charter: Charter | None, batch_id: int | None = None) -> None:
+    """Current rows, then (for contacts) the charter clocks of the affected tickets. `batch_id`:
+    the change is that batch's rows (in `validated`, with the keys' earlier rows in `before`)."""
+    if batch_id is None:
+        rebuild_current_rows(cursor, table)
+    else:
+        _apply_batch_rows(cursor, table, batch_id)
     if table.name == "contacts" and charter is not None:
         db.run_script(cursor, "CREATE OR REPLACE TEMP TABLE affected_tickets AS "
-                              "SELECT DISTINCT ticket_id FROM contact_versions WHERE hash(ticket_id) IN "
-                              "(SELECT key_hash FROM affected_keys) UNION SELECT ticket_id FROM affected_before")
+                              "SELECT ticket_id FROM affected_keys UNION SELECT ticket_id FROM affected_before")
         engine.refresh(cursor, charter, "affected_tickets")
 
 
 def already_loaded(con, table_name: str, checksum: str) -> int | None:
-    row = con.cursor().execute(
-        "SELECT batch_id FROM batches WHERE table_name = ? AND checksum = ? AND status = 'loaded' ORDER BY batch_id LIMIT 1",
-        [table_name, checksum],
-    ).fetchall()
+    cursor = con.cursor()
+    try:
+        row = cursor.execute(
+            "SELECT batch_id FROM batches WHERE table_name = ? AND checksum = ? AND status = 'loaded' "
+            "ORDER BY batch_id LIMIT 1",
+            [table_name, checksum],
+        ).fetchall()
+    finally:
+        cursor.close()
     return row[0][0] if row else None
 
 
@@ -277,14 +362,16 @@ def commit_upload(con, prepared: PreparedUpload, user: str, charter: Charter | N
                   progress: Progress = _quiet) -> UploadResult:
     """Write the prepared upload as one batch in one transaction (all or nothing)."""
     table = prepared.table
-    previous = already_loaded(con, table.name, prepared.decoded.checksum)
-    if previous is not None:
-        return UploadResult(previous, table.name, prepared.file_name, prepared.preset.name, prepared.decoded.encoding,
-                            prepared.rows_in_file, 0, 0, 0, 0, 0, prepared.rejected().iloc[0:0],
-                            (f"This exact file was already loaded as batch {previous}; nothing changed.",),
-                            already_loaded=True)
     progress(0.5, "Saving rows")
     with db.transaction(prepared.cursor) as cursor:
+        # Checked under the writer lock, so the same file uploaded twice at once loads only once.
+        previous = already_loaded(con, table.name, prepared.decoded.checksum)
+        if previous is not None:
+            return UploadResult(previous, table.name, prepared.file_name, prepared.preset.name,
+                                prepared.decoded.encoding, prepared.rows_in_file, 0, 0, 0, 0, 0,
+                                prepared.rejected().iloc[0:0],
+                                (f"This exact file was already loaded as batch {previous}; nothing changed.",),
+                                already_loaded=True)
         result = _write_batch(cursor, prepared, user, charter, progress)
     progress(1.0, "Done")
     return result
@@ -304,24 +391,23 @@ def _write_batch(cursor, prepared: PreparedUpload, user: str, charter: Charter |
         "FROM validated WHERE len(reasons) > 0",
         {"batch": batch_id},
     ).fetchall()
-    db.run_script(cursor, f"CREATE OR REPLACE TEMP TABLE affected_keys AS SELECT DISTINCT {_key_hash(table)} AS key_hash "
+    keys = ", ".join(table.key)
+    db.run_script(cursor, f"CREATE OR REPLACE TEMP TABLE affected_keys AS SELECT DISTINCT {keys} "
                           f"FROM validated WHERE len(reasons) = 0")
     db.run_script(cursor, f"""CREATE OR REPLACE TEMP TABLE before AS
-                              SELECT {_key_hash(table)} AS key_hash, {_row_fingerprint(table)} AS fingerprint,
-                                     {table.key[0]} AS first_key
-                              FROM {table.name} WHERE {_key_hash(table)} IN (SELECT key_hash FROM affected_keys)""")
-    db.run_script(cursor, "CREATE OR REPLACE TEMP TABLE affected_before AS SELECT first_key AS ticket_id FROM before")
+                              SELECT {keys}, {_row_fingerprint(table)} AS fingerprint
+                              FROM {table.name} WHERE {in_affected_keys(table, table.name)}""")
+    db.run_script(cursor, f"CREATE OR REPLACE TEMP TABLE affected_before AS SELECT {table.key[0]} AS ticket_id FROM before")
     progress(0.65, "Applying updates and charter clocks")
-    refresh_after_change(cursor, table, charter)
+    refresh_after_change(cursor, table, charter, batch_id)
     new, updated, unchanged = cursor.execute(
-        f"""SELECT count(*) FILTER (WHERE b.key_hash IS NULL),
-                   count(*) FILTER (WHERE b.key_hash IS NOT NULL AND b.fingerprint IS DISTINCT FROM a.fingerprint),
-                   count(*) FILTER (WHERE b.key_hash IS NOT NULL AND b.fingerprint = a.fingerprint)
+        f"""SELECT count(*) FILTER (WHERE b.fingerprint IS NULL),
+                   count(*) FILTER (WHERE b.fingerprint IS NOT NULL AND b.fingerprint IS DISTINCT FROM a.fingerprint),
+                   count(*) FILTER (WHERE b.fingerprint IS NOT NULL AND b.fingerprint = a.fingerprint)
             FROM affected_keys k
-            LEFT JOIN before b ON b.key_hash = k.key_hash
-            LEFT JOIN (SELECT {_key_hash(table)} AS key_hash, {_row_fingerprint(table)} AS fingerprint
-                       FROM {table.name} WHERE {_key_hash(table)} IN (SELECT key_hash FROM affected_keys)) a
-                   ON a.key_hash = k.key_hash"""
+            LEFT JOIN before b ON {same_key(table, 'b', 'k')}
+            LEFT JOIN (SELECT {keys}, {_row_fingerprint(table)} AS fingerprint
+                       FROM {table.name} WHERE {in_affected_keys(table, table.name)}) a ON {same_key(table, 'a', 'k')}"""
     ).fetchall()[0]
     cursor.execute(
         """INSERT INTO batches (batch_id, table_name, file_name, loaded_at, loaded_by, checksum, preset, encoding,

@@ -10,8 +10,13 @@ from dataclasses import dataclass
 
 from store.presets import DURATION_UNITS, ResolvedMapping
 from store.tables import CanonicalTable, Column
+from store.timezones import DayOffsets, local_to_utc_sql
 
 MAX_TEXT_LENGTH = 1000
+# Plausible years. A typo such as 0026 or 2206 would otherwise stretch the working-time calendar
+# over centuries (slow, or a crash past year 9999) and the monthly series over thousands of months.
+TIMESTAMP_YEARS = (1970, 2099)
+DATE_YEARS = (1900, 2099)
 
 ISO_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?\s*([Zz]|[+-]\d{2}(:?\d{2})?)$"
 ISO_LOCAL = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?$"
@@ -62,6 +67,25 @@ def parse_timestamp_sql(cell: str, date_format: str | None) -> str:
     return "CASE " + " ".join(parts) + " END"
 
 
+def naive_timestamp_sql(cell: str, date_format: str | None) -> str:
+    """The wall-clock TIMESTAMP of a cell without an offset (NULL for a cell with one). The three
+    patterns of parse_timestamp_sql cannot match the same text, so their order does not matter."""
+    parts = [f"WHEN regexp_full_match({cell}, {sql_text(ISO_LOCAL)}) THEN TRY_CAST({cell} AS TIMESTAMP)"]
+    if date_format:
+        parts.append(f"WHEN regexp_full_match({cell}, {sql_text(DAY_MONTH)}) THEN "
+                     f"try_strptime({cell}, {sql_list(DATE_FORMATS[date_format])})")
+    return "CASE " + " ".join(parts) + " END"
+
+
+def timestamp_value_sql(cell: str, naive: str, offsets: DayOffsets | None) -> str:
+    """parse_timestamp_sql over a cell whose naive reading is already the column `naive`: the same
+    value, with the charter-local conversion done by day-offset arithmetic (store/timezones.py)."""
+    local = local_to_utc_sql(naive, "tz_local_offsets", "tz", offsets) if offsets else f"local_to_utc({naive}, $tz)"
+    aware = (f"CASE WHEN regexp_full_match({cell}, {sql_text(ISO_WITH_OFFSET)}) THEN TRY_CAST(regexp_replace("
+             f"{cell}, {sql_text(SPACE_BEFORE_OFFSET)}, {sql_text(FIRST_GROUP)}) AS TIMESTAMPTZ) END")
+    return f"CASE WHEN {naive} IS NOT NULL THEN {local} WHEN {cell} IS NOT NULL THEN {aware} END"
+
+
 def parse_date_sql(cell: str, date_format: str | None) -> str:
     parts = [f"WHEN regexp_full_match({cell}, {sql_text(ISO_DATE_PREFIX)}) THEN TRY_CAST(left({cell}, 10) AS DATE)"]
     if date_format:
@@ -75,8 +99,10 @@ def parse_date_sql(cell: str, date_format: str | None) -> str:
 @dataclass(frozen=True)
 class ColumnSql:
     name: str
-    value: str                 # typed value expression
+    value: str                 # typed value expression (over the columns cell_<name>, naive_<name>)
     reasons: list[str]         # expressions that are a reason text when the cell is bad, else NULL
+    cell: str = "NULL"         # the cell's trimmed text (column cell_<name>)
+    naive: str | None = None   # timestamps: the wall-clock reading (column naive_<name>)
 
 
 def _cell(position: int | None, mapping: ResolvedMapping, canonical: str) -> str:
@@ -103,8 +129,19 @@ def _quoted(cell: str) -> str:
     return f"'''' || CASE WHEN length({cell}) > 40 THEN left({cell}, 40) || '…' ELSE {cell} END || ''''"
 
 
-def column_sql(column: Column, mapping: ResolvedMapping, date_format: str | None) -> ColumnSql:
-    name, cell = column.name, _cell(mapping.columns.get(column.name), mapping, column.name)
+def _year_reason(name: str, cell: str, year_sql: str, years: tuple[int, int]) -> str:
+    first, last = years
+    return _reason(f"NOT coalesce(({year_sql}) BETWEEN {first} AND {last}, true)",
+                   f"{sql_text(name + ': ')} || {_quoted(cell)} || {sql_text(f' is not between {first} and {last}')}")
+
+
+def column_sql(column: Column, mapping: ResolvedMapping, date_format: str | None,
+               offsets: DayOffsets | None = None) -> ColumnSql:
+    """Value and reasons of one canonical column, over the layered columns of validated_select:
+    cell_<name> (trimmed text), naive_<name> (timestamps) and v_<name> (the typed value), so that
+    each is computed once per row."""
+    name, cell, typed = column.name, f"cell_{column.name}", f"v_{column.name}"
+    cell_expr, naive = _cell(mapping.columns.get(column.name), mapping, column.name), None
     reasons = []
     if column.required:
         reasons.append(_reason(f"{cell} IS NULL", sql_text(f"{name} is missing")))
@@ -113,13 +150,17 @@ def column_sql(column: Column, mapping: ResolvedMapping, date_format: str | None
         reasons.append(_reason(f"length({cell}) > {MAX_TEXT_LENGTH}",
                                sql_text(f"{name} is longer than {MAX_TEXT_LENGTH:,} characters")))
     elif column.kind == "timestamp":
-        value = parse_timestamp_sql(cell, date_format)
-        reasons.append(_reason(f"{cell} IS NOT NULL AND ({value}) IS NULL",
+        naive = naive_timestamp_sql(cell, date_format)
+        value = timestamp_value_sql(cell, f"naive_{name}", offsets)
+        reasons.append(_reason(f"{cell} IS NOT NULL AND {typed} IS NULL",
                                f"{sql_text(name + ': cannot read ')} || {_quoted(cell)} || ' as a date and time'"))
+        # the UTC year, by arithmetic (timezone('UTC', ...) would cost an ICU call per value)
+        reasons.append(_year_reason(name, cell, f"year(make_timestamp(epoch_us({typed})))", TIMESTAMP_YEARS))
     elif column.kind == "date":
         value = parse_date_sql(cell, date_format)
-        reasons.append(_reason(f"{cell} IS NOT NULL AND ({value}) IS NULL",
+        reasons.append(_reason(f"{cell} IS NOT NULL AND {typed} IS NULL",
                                f"{sql_text(name + ': cannot read ')} || {_quoted(cell)} || ' as a date'"))
+        reasons.append(_year_reason(name, cell, f"year({typed})", DATE_YEARS))
     elif column.kind == "count":
         value = f"coalesce(TRY_CAST({cell} AS INTEGER), 0)"
         reasons.append(_reason(f"{cell} IS NOT NULL AND NOT regexp_full_match({cell}, '^[0-9]{{1,6}}$')",
@@ -138,7 +179,7 @@ def column_sql(column: Column, mapping: ResolvedMapping, date_format: str | None
         reasons += kind_reasons
     else:  # pragma: no cover - tables.py lists every kind above
         raise ValueError(column.kind)
-    return ColumnSql(name, value, reasons)
+    return ColumnSql(name, value, reasons, cell_expr, naive)
 
 
 def _kind_sql(cell: str, mapping: ResolvedMapping) -> tuple[str, list[str]]:
@@ -174,27 +215,43 @@ def table_checks(table: CanonicalTable, values: dict[str, str]) -> list[str]:
 
 
 def validated_select(table: CanonicalTable, mapping: ResolvedMapping, date_format: str | None,
-                     field_count: int) -> str:
-    """SELECT over `staged` giving row_number, the canonical typed columns and `reasons`."""
-    columns = {c.name: column_sql(c, mapping, date_format) for c in table.columns}
-    values = {name: sql.value for name, sql in columns.items()}
+                     field_count: int, offsets: DayOffsets | None = None) -> str:
+    """SELECT over `staged` giving row_number, the canonical typed columns and `reasons`.
+
+    Layered so that every cell is trimmed, parsed and converted once: cell_<name>, then
+    naive_<name> (timestamps), then v_<name>; the reasons read those columns. Parameters: $tz, and
+    $tz_local_offsets when `offsets` is given (store.timezones.parameters)."""
+    columns = {c.name: column_sql(c, mapping, date_format, offsets) for c in table.columns}
+    values = {name: f"v_{name}" for name in columns}
     reasons = [r for sql in columns.values() for r in sql.reasons]
     for stop, (position, unit) in mapping.durations.items():
         values[stop], reason = duration_stop_sql(values[stop], values["opened_at"], position, unit, stop)
         reasons.append(reason)
     reasons += table_checks(table, values)
     last_field = f"c{field_count - 1}"
+    # Too few fields and a line break inside a value: a quote " that is never closed swallowed the
+    # lines after it (a complete row with a multi-line quoted value has all its fields).
+    cells = ", ".join(f"c{i}" for i in range(field_count))
     structure = (
         f"CASE WHEN overflow IS NOT NULL THEN 'the row has more fields than the header ({field_count})' "
+        f"WHEN {last_field} IS NULL AND contains(concat_ws(' ', {cells}), chr(10)) THEN 'the row has fewer "
+        f"fields than the header ({field_count}): a quote \" in it is never closed, so the lines after it were "
+        "read as part of this row' "
         f"WHEN {last_field} IS NULL THEN 'the row has fewer fields than the header ({field_count})' END"
     )
     value_list = ",\n       ".join(f"{expr} AS {name}" for name, expr in values.items())
+    cells = ", ".join(f"{sql.cell} AS cell_{name}" for name, sql in columns.items())
+    naives = ", ".join(f"{sql.naive} AS naive_{name}" for name, sql in columns.items() if sql.naive)
+    typed = ", ".join(f"{sql.value} AS v_{name}" for name, sql in columns.items())
     return f"""
 SELECT row_number,
        {value_list},
        CASE WHEN ({structure}) IS NOT NULL THEN [{structure}]
+            WHEN coalesce({', '.join(reasons)}) IS NULL THEN []::VARCHAR[]
             ELSE list_filter([{', '.join(reasons)}], lambda r: r IS NOT NULL) END AS reasons
-FROM staged
+FROM (SELECT *, {typed}
+      FROM (SELECT *{', ' + naives if naives else ''}
+            FROM (SELECT *, {cells} FROM staged)))
 """
 
 
@@ -208,12 +265,17 @@ def day_month_evidence_sql(mapping: ResolvedMapping, table: CanonicalTable) -> s
         return None
     unions = " UNION ALL ".join(f"SELECT {cell} AS v FROM staged" for cell in cells)
     pattern = sql_text(DAY_MONTH)
+    # Only matching cells count (a cell that does not match extracts '' -> NULL), so filter first:
+    # the extractions then run on the few day/month cells, not on every ISO one.
     return f"""
 SELECT max(TRY_CAST(regexp_extract(v, {pattern}, 1) AS INTEGER)),
        max(TRY_CAST(regexp_extract(v, {pattern}, 2) AS INTEGER)),
-       count(*) FILTER (WHERE regexp_full_match(v, {pattern})),
+       count(*),
        any_value(v) FILTER (WHERE TRY_CAST(regexp_extract(v, {pattern}, 1) AS INTEGER) > 12),
        any_value(v) FILTER (WHERE TRY_CAST(regexp_extract(v, {pattern}, 2) AS INTEGER) > 12),
-       any_value(v) FILTER (WHERE regexp_full_match(v, {pattern}))
+       any_value(v)
 FROM ({unions})
+-- a day/month cell has a separator as its 2nd or 3rd character: a cheap test before the pattern
+WHERE (substring(v, 2, 1) IN ('/', '.', '-') OR substring(v, 3, 1) IN ('/', '.', '-'))
+  AND regexp_full_match(v, {pattern})
 """
