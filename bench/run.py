@@ -1,0 +1,440 @@
+"""Charter Desk performance benchmark: every figure of docs/performance.md, with its target.
+
+    .venv/bin/python bench/run.py --rows 10000000            # all figures (a)-(e)
+    .venv/bin/python bench/run.py --rows 10000000 --only b,c  # some of them
+
+Figures are ratios or times taken side by side in one run, each the best of 3 (--repeat), so a
+busy machine slows both sides of a ratio alike. Generated files and the history database are
+cached in bench/out/ (git-ignored); --rebuild builds the history database again. Results are
+printed with PASS/FAIL and written to bench/out/results-<rows>.json and .md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT_ROOT))
+os.environ.setdefault("DASHBOARD_MAX_UPLOAD_MB", "100000")  # the 10M history is one 1.9 GB file
+
+import duckdb  # noqa: E402
+
+from bench.datagen import write_bench_csvs  # noqa: E402
+from charter.model import load_charter  # noqa: E402
+from store import db  # noqa: E402
+from store.ingest import load_path  # noqa: E402
+
+PYTHON = sys.executable
+CHARTER_FILE = PROJECT_ROOT / "data" / "charter.toml"
+USER = "bench"
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def best(values):
+    return min(values)
+
+
+def remove_db(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
+def data_files(work: Path, rows: int):
+    folder = work / f"data-{rows}"
+    marker = folder / "done"
+    if not marker.exists():
+        log(f"generating {rows:,} history contacts + a 100,000-row weekly file in {folder}")
+        started = time.perf_counter()
+        files = write_bench_csvs(folder, rows)
+        marker.write_text(f"{time.perf_counter() - started:.1f}")
+    from bench.datagen import BenchFiles
+    return BenchFiles(folder / "history.csv", folder / "weekly.csv", folder / "customers.csv", folder / "prices.csv")
+
+
+class Phases:
+    """Times the ingest phases from the progress messages of store.ingest."""
+
+    def __init__(self):
+        self.marks = [(time.perf_counter(), "start")]
+
+    def __call__(self, _fraction: float, message: str) -> None:
+        self.marks.append((time.perf_counter(), message))
+
+    def table(self) -> dict[str, float]:
+        self.marks.append((time.perf_counter(), "end"))
+        return {self.marks[i][1]: round(self.marks[i + 1][0] - self.marks[i][0], 2)
+                for i in range(len(self.marks) - 1)}
+
+
+def timed_load(database: Path, table: str, path: Path, charter) -> tuple[float, dict]:
+    """One upload through the app's own path (store.ingest.load_path, as `cli.py load`), from
+    opening the database to closing it (the close writes the checkpoint, so it is counted)."""
+    phases = Phases()
+    started = time.perf_counter()
+    con = db.connect(database)
+    try:
+        load_path(con, table, path, USER, charter, preset_name="canonical", progress=phases)
+    finally:
+        phases(1.0, "closing (checkpoint)")
+        con.close()
+    return time.perf_counter() - started, phases.table()
+
+
+def raw_duckdb(database: Path, path: Path) -> float:
+    remove_db(database)
+    started = time.perf_counter()
+    con = duckdb.connect(str(database))
+    try:
+        con.execute(f"CREATE TABLE raw AS SELECT * FROM read_csv('{path}')").fetchall()
+    finally:
+        con.close()
+    return time.perf_counter() - started
+
+
+def history_database(work: Path, rows: int, files, charter, rebuild: bool) -> Path:
+    target = work / f"history-{rows}.duckdb"
+    marker = work / f"history-{rows}.built"
+    if rebuild or not marker.exists():
+        remove_db(target)
+        log(f"building the {rows:,}-contact history database {target} through the upload path")
+        started = time.perf_counter()
+        for table, path in (("customers", files.customers), ("prices", files.prices), ("contacts", files.history)):
+            seconds, phases = timed_load(target, table, path, charter)
+            log(f"  {table}: {seconds:.1f} s {phases}")
+        con = db.connect(target)
+        con.execute("CHECKPOINT").fetchall()
+        con.close()
+        marker.write_text(f"{time.perf_counter() - started:.1f}")
+    return target
+
+
+def copy_db(source: Path, target: Path) -> None:
+    remove_db(target)
+    shutil.copyfile(source, target)
+
+
+# ------------------------------------------------------------------------------------ figures
+
+def figure_a(work: Path, small, charter, repeat: int) -> dict:
+    app, raw, phases = [], [], []
+    for _ in range(repeat):
+        target = work / "tmp-a.duckdb"
+        remove_db(target)
+        seconds, detail = timed_load(target, "contacts", small.history, charter)
+        app.append(seconds)
+        phases.append(detail)
+        raw.append(raw_duckdb(work / "tmp-raw.duckdb", small.history))
+        log(f"  (a) app {seconds:.2f} s, raw {raw[-1]:.2f} s, phases {detail}")
+    remove_db(work / "tmp-a.duckdb")
+    remove_db(work / "tmp-raw.duckdb")
+    ratio = best(app) / best(raw)
+    return {"app_s": best(app), "raw_duckdb_s": best(raw), "ratio": ratio, "target": "<= 2.0x",
+            "pass": ratio <= 2.0, "phases_of_best": phases[app.index(best(app))],
+            "all_app_s": app, "all_raw_s": raw}
+
+
+def figure_b(work: Path, big, history: Path, charter, repeat: int) -> dict:
+    full, empty, phases = [], [], []
+    for _ in range(repeat):
+        target = work / "tmp-b.duckdb"
+        copy_db(history, target)
+        seconds, detail = timed_load(target, "contacts", big.weekly, charter)
+        full.append(seconds)
+        phases.append(detail)
+        remove_db(target)
+        seconds_empty, _ = timed_load(target, "contacts", big.weekly, charter)
+        empty.append(seconds_empty)
+        remove_db(target)
+        log(f"  (b) into history {seconds:.2f} s {detail}, into empty {seconds_empty:.2f} s")
+    ratio = best(full) / best(empty)
+    return {"into_history_s": best(full), "into_empty_s": best(empty), "ratio": ratio, "target": "<= 1.5x",
+            "pass": ratio <= 1.5, "phases_of_best": phases[full.index(best(full))],
+            "all_history_s": full, "all_empty_s": empty}
+
+
+def visit_pages(database: Path, work: Path) -> dict:
+    calls = work / "page-calls.pickle"
+    env = os.environ | {"DASHBOARD_DB": str(database), "DASHBOARD_CHARTER": str(CHARTER_FILE)}
+    done = subprocess.run([PYTHON, str(PROJECT_ROOT / "bench" / "visit_pages.py"), str(calls)],
+                          env=env, capture_output=True, text=True, cwd=work)
+    if done.returncode != 0:
+        raise RuntimeError(f"visit_pages failed: {done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1]) | {"calls_file": str(calls)}
+
+
+def _unfiltered(filters):
+    return replace(filters, date_from=None, date_to=None)
+
+
+def figure_c(database: Path, work: Path, visit: dict) -> dict:
+    import pickle
+
+    from queries import bind
+    with open(visit["calls_file"], "rb") as handle:
+        calls = pickle.load(handle)
+    pages: dict[str, dict] = {}
+    for label, transform, rerun in (("default filters (last 13 weeks)", lambda f: f, True),
+                                    ("no filters", _unfiltered, False)):
+        # Cold: each page's queries in order on a freshly opened database (empty DuckDB buffer
+        # pool; the operating system's file cache may be warm), then each rerun once.
+        per_call, con, con_page = [], None, None
+        try:
+            for page, sql, filters, parameters in calls:
+                if page != con_page:
+                    if con is not None:
+                        con.close()
+                    con, con_page = duckdb.connect(str(database), read_only=True), page
+                    con.execute("SET TimeZone = 'UTC'").fetchall()
+                values = transform(filters).parameters() | parameters
+                bound = bind(sql, values)
+                started = time.perf_counter()
+                con.cursor().execute(sql, bound).df()
+                cold = time.perf_counter() - started
+                warm = 0.0
+                if rerun:  # (the SQL rerun is informative only; skipped for the unfiltered pass)
+                    started = time.perf_counter()
+                    con.cursor().execute(sql, bound).df()
+                    warm = time.perf_counter() - started
+                first_line = next((line for line in sql.strip().splitlines() if line.strip()
+                                   and not line.strip().startswith("--")), "")[:60]
+                per_call.append((page, first_line, cold, warm))
+        finally:
+            if con is not None:
+                con.close()
+        for page, first_line, cold, warm in per_call:
+            entry = pages.setdefault(label, {}).setdefault(page, {"cold_s": 0.0, "warm_sql_s": 0.0, "queries": 0,
+                                                                 "slowest_cold": ("", 0.0)})
+            entry["cold_s"] += cold
+            entry["warm_sql_s"] += warm
+            entry["queries"] += 1
+            if cold > entry["slowest_cold"][1]:
+                entry["slowest_cold"] = (first_line, cold)
+    # The app's own warm path: on the second visit of a page, the time spent in the context.query /
+    # kpis / whatif / as_of calls (served by st.cache_data), measured inside the AppTest run.
+    warm_app = {page: t["warm_queries_s"] for page, t in visit["pages"].items() if "warm_queries_s" in t}
+    results = {"pages": pages, "app_visit_s": visit["pages"], "warm_app_s": warm_app}
+    worst_cold = max(entry["cold_s"] for entry in pages["default filters (last 13 weeks)"].values())
+    worst_warm = max(v for v in warm_app.values() if v is not None)
+    results["worst_page_cold_s"] = worst_cold
+    results["worst_page_warm_app_s"] = worst_warm
+    results["worst_page_cold_unfiltered_s"] = max(entry["cold_s"] for entry in pages["no filters"].values())
+    results["pass_cold"] = worst_cold < 1.0
+    results["pass_warm"] = worst_warm < 0.1
+    return results
+
+
+def figure_c_from_visit(visit: dict) -> dict:
+    """(c) from the AppTest visit alone: per page, the time spent in its queries on the first visit
+    (empty st.cache_data, default filters) and on the second (served by st.cache_data)."""
+    pages = {page: t for page, t in visit["pages"].items() if "warm_queries_s" in t}
+    worst_cold = max(t["cold_queries_s"] for t in pages.values())
+    worst_warm = max(t["warm_queries_s"] for t in pages.values())
+    return {"pages": {}, "app_visit_s": visit["pages"], "worst_page_cold_s": worst_cold,
+            "worst_page_warm_app_s": worst_warm, "pass_cold": worst_cold < 1.0, "pass_warm": worst_warm < 0.1}
+
+
+def figure_c_cli(database: Path, repeat: int) -> dict:
+    env = os.environ | {"DASHBOARD_DB": str(database), "DASHBOARD_CHARTER": str(CHARTER_FILE)}
+    times = []
+    for _ in range(min(repeat, 2)):
+        started = time.perf_counter()
+        done = subprocess.run([PYTHON, str(PROJECT_ROOT / "cli.py"), "kpis", "--json"], env=env,
+                              capture_output=True, text=True)
+        times.append(time.perf_counter() - started)
+        if done.returncode != 0:
+            raise RuntimeError(done.stderr[-2000:])
+    return {"first_s": times[0], "best_s": best(times), "all_s": times, "target": "< 5 s",
+            "pass": times[0] < 5.0}
+
+
+PANDAS_SCRIPT = r'''
+import sys, time, json
+import pandas as pd
+started = time.perf_counter()
+times = ["opened_at", "acknowledged_at", "first_response_at", "resolved_at", "follow_up_at", "updated_at"]
+df = pd.read_csv(sys.argv[1], parse_dates=times)
+df = df.sort_values("updated_at").drop_duplicates("ticket_id", keep="last")
+df["week"] = df["opened_at"].dt.to_period("W-SUN").dt.start_time
+ack = df[["acknowledged_at", "first_response_at"]].min(axis=1)
+df["ack_h"] = (ack - df["opened_at"]).dt.total_seconds() / 3600
+df["first_h"] = (df["first_response_at"] - df["opened_at"]).dt.total_seconds() / 3600
+df["resolve_d"] = (df["resolved_at"] - df["opened_at"]).dt.total_seconds() / 86400
+live = df["channel"].isin(["phone", "chat"])
+df["reply_ok"] = (df["first_h"] <= 24) | (~live & (df["first_h"] <= 72))
+df["ack_ok"] = df["ack_h"] <= 1
+complaints = df[df["kind"] == "complaint"]
+weekly = df.groupby("week").agg(contacts=("ticket_id", "size"), ack_ok=("ack_ok", "mean"),
+                                reply_ok=("reply_ok", "mean"), ack_median=("ack_h", "median"),
+                                first_median=("first_h", "median"),
+                                first_p90=("first_h", lambda s: s.quantile(0.9)))
+by_week_complaints = complaints.groupby("week").agg(complaints=("ticket_id", "size"),
+                                                    resolve_ok=("resolve_d", lambda s: (s <= 56).mean()),
+                                                    reopened=("reopened_count", lambda s: (s > 0).mean()),
+                                                    csat=("csat", "mean"))
+summary = {"contacts": len(df), "complaints": len(complaints),
+           "resolve_median_days": float(complaints["resolve_d"].median()),
+           "follow_up_share": float(complaints["follow_up_at"].notna().mean())}
+out = json.dumps({"weekly": len(weekly), "complaints_weekly": len(by_week_complaints), **summary})
+print(time.perf_counter() - started)
+'''
+
+
+def figure_e(work: Path, small, charter, repeat: int) -> dict:
+    target = work / "tmp-e.duckdb"
+    remove_db(target)
+    timed_load(target, "contacts", small.history, charter)
+    script = work / "pandas_kpis.py"
+    script.write_text(PANDAS_SCRIPT)
+    env = os.environ | {"DASHBOARD_DB": str(target), "DASHBOARD_CHARTER": str(CHARTER_FILE)}
+    pandas_s, app_s = [], []
+    for _ in range(repeat):
+        done = subprocess.run([PYTHON, str(script), str(small.history)], capture_output=True, text=True, check=True)
+        pandas_s.append(float(done.stdout.strip().splitlines()[-1]))
+        started = time.perf_counter()
+        subprocess.run([PYTHON, str(PROJECT_ROOT / "cli.py"), "kpis", "--json"], env=env, capture_output=True,
+                       check=True)
+        app_s.append(time.perf_counter() - started)
+        log(f"  (e) pandas {pandas_s[-1]:.2f} s, app kpis --json {app_s[-1]:.2f} s")
+    remove_db(target)
+    speedup = best(pandas_s) / best(app_s)
+    return {"pandas_s": best(pandas_s), "app_kpis_json_s": best(app_s), "speedup": speedup,
+            "target": ">= 5x", "pass": speedup >= 5.0, "all_pandas_s": pandas_s, "all_app_s": app_s}
+
+
+# ------------------------------------------------------------------------------------ report
+
+def machine() -> dict:
+    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal:")), "0")
+    os_name = next((line.split("=", 1)[1].strip('"') for line in Path("/etc/os-release").read_text().splitlines()
+                    if line.startswith("PRETTY_NAME=")), platform.platform())
+    return {"cores": os.cpu_count(), "memory_gib": round(int(memory) / 1024 / 1024, 1), "os": os_name,
+            "python": platform.python_version(), "duckdb": duckdb.__version__}
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def summary_lines(results: dict) -> list[str]:
+    lines = []
+    if "a" in results:
+        a = results["a"]
+        lines.append(f"(a) load 1M contacts: app {a['app_s']:.1f} s vs raw DuckDB {a['raw_duckdb_s']:.1f} s = "
+                     f"{a['ratio']:.2f}x (target <= 2x) {verdict(a['pass'])}")
+    if "b" in results:
+        b = results["b"]
+        lines.append(f"(b) weekly 100k into {results['rows']:,} vs empty: {b['into_history_s']:.1f} s vs "
+                     f"{b['into_empty_s']:.1f} s = {b['ratio']:.2f}x (target <= 1.5x) {verdict(b['pass'])}")
+    if "c" in results:
+        c = results["c"]
+        lines.append(f"(c) slowest page's queries cold (default filters): "
+                     f"{c['worst_page_cold_s']:.2f} s (target < 1 s) {verdict(c['pass_cold'])}")
+        if "worst_page_cold_unfiltered_s" in c:
+            lines.append(f"(c) slowest page's queries cold, no filters: {c['worst_page_cold_unfiltered_s']:.2f} s "
+                         f"(target < 1 s) {verdict(c['worst_page_cold_unfiltered_s'] < 1.0)}")
+        lines.append(f"(c) slowest page's queries warm (second visit, st.cache_data): "
+                     f"{c['worst_page_warm_app_s'] * 1000:.0f} ms (target < 100 ms) {verdict(c['pass_warm'])}")
+        for page, t in c["app_visit_s"].items():
+            if "warm_s" in t:
+                lines.append(f"      AppTest visit {page:16} first {t['cold_s']:.2f} s (queries {t['cold_queries_s']:.2f} s)  "
+                             f"second {t['warm_s']:.2f} s (queries {t['warm_queries_s'] * 1000:.0f} ms, "
+                             f"facts-current check {t['warm_facts_check_s'] * 1000:.0f} ms)")
+        for label, pages in c["pages"].items():
+            for page, entry in pages.items():
+                lines.append(f"      {label:32} {page:16} {entry['queries']:3} queries  cold {entry['cold_s']:.2f} s  "
+                             f"SQL rerun {entry['warm_sql_s']:.2f} s  slowest {entry['slowest_cold'][1]:.2f} s "
+                             f"{entry['slowest_cold'][0]}")
+        k = c["kpis_json"]
+        lines.append(f"(c) cli.py kpis --json: first {k['first_s']:.2f} s, best {k['best_s']:.2f} s (target < 5 s) "
+                     f"{verdict(k['pass'])}")
+    if "d" in results:
+        d = results["d"]
+        lines.append(f"(d) peak RSS of the process rendering every page: {d['peak_rss_mb']:.0f} MB "
+                     f"(target < 1536 MB) {verdict(d['pass'])}")
+    if "e" in results:
+        e = results["e"]
+        lines.append(f"(e) KPIs at 1M: pandas {e['pandas_s']:.2f} s vs app {e['app_kpis_json_s']:.2f} s = "
+                     f"{e['speedup']:.1f}x faster (target >= 5x) {verdict(e['pass'])}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000_000, help="contacts in the history (b, c, d)")
+    parser.add_argument("--small-rows", type=int, default=1_000_000, help="contacts for (a) and (e)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", default="a,b,c,d,e")
+    parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "bench" / "out")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the cached history database")
+    parser.add_argument("--sql-timing", action="store_true",
+                        help="(c): also time every page query alone, cold and rerun, with and without filters "
+                             "(slow while the queries are slow)")
+    args = parser.parse_args(argv)
+    wanted = set(args.only.split(","))
+    work = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    charter = load_charter(CHARTER_FILE)
+    results: dict = {"rows": args.rows, "small_rows": args.small_rows, "machine": machine(),
+                     "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    stem = work / f"results-{args.rows}"
+
+    def save() -> None:
+        stem.with_suffix(".json").write_text(json.dumps(results, indent=2, default=str))
+    small = data_files(work, args.small_rows) if wanted & {"a", "e"} else None
+    big = data_files(work, args.rows) if wanted & {"b", "c", "d"} else None
+    if "a" in wanted:
+        log("(a) 1M-row load vs raw DuckDB")
+        results["a"] = figure_a(work, small, charter, args.repeat)
+        save()
+    if "e" in wanted:
+        log("(e) pandas vs app KPIs")
+        results["e"] = figure_e(work, small, charter, args.repeat)
+        save()
+    if wanted & {"b", "c", "d"}:
+        history = history_database(work, args.rows, big, charter, args.rebuild)
+        results["history_build_s"] = float((work / f"history-{args.rows}.built").read_text())
+        if "b" in wanted:
+            log("(b) weekly load into the history vs into an empty database")
+            results["b"] = figure_b(work, big, history, charter, args.repeat)
+            save()
+        if wanted & {"c", "d"}:
+            log("(c, d) visiting every page")
+            visit = visit_pages(history, work)
+            if "d" in wanted:
+                results["d"] = {"peak_rss_mb": visit["peak_rss_mb"], "target": "< 1.5 GB",
+                                "pass": visit["peak_rss_mb"] < 1536, "page_visits": visit["pages"]}
+                save()
+            if "c" in wanted:
+                if args.sql_timing:
+                    log("(c) timing each page's queries on a fresh read-only connection")
+                    results["c"] = figure_c(history, work, visit)
+                else:
+                    results["c"] = figure_c_from_visit(visit)
+                save()
+                results["c"]["kpis_json"] = figure_c_cli(history, args.repeat)
+                save()
+    lines = summary_lines(results)
+    print("\n".join(lines))
+    save()
+    stem.with_suffix(".md").write_text("\n".join(["```"] + lines + ["```", ""]))
+    log(f"results written to {stem}.json and .md")
+    return 0 if all(v.get("pass", True) and v.get("pass_cold", True) and v.get("pass_warm", True)
+                    for k, v in results.items() if isinstance(v, dict) and k in "abcde") else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
