@@ -1,4 +1,5 @@
-"""Real public data through the upload path (see /work/shared/realdata/SOURCES.md).
+"""Real public data through the upload path (copies in tests/fixtures/realdata/, provenance and
+licences in SOURCES.md there).
 
 - IBM telco churn (7,043 customers) as `customers`, through a saved custom preset: the CSV is
   derived with DuckDB (joined_at = snapshot date minus tenure months, left_at = snapshot date for
@@ -20,14 +21,9 @@ from ingest_helpers import load_fixture, open_db, rows
 from store import db
 from store.presets import custom_preset, save_preset
 
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+REALDATA = Path(__file__).resolve().parent / "fixtures" / "realdata"
 TELCO = REALDATA / "ibm_telco_customer_churn.csv"
 LAPSE = REALDATA / "casdatasets_eudirectlapse.csv"
-
-pytestmark = pytest.mark.skipif(
-    not (TELCO.exists() and LAPSE.exists()),
-    reason=f"real data sets not found in {REALDATA} (see SOURCES.md there)",
-)
 
 SNAPSHOT = "2026-03-01"   # the telco file's (unstated) snapshot date, chosen
 RENEWAL = "2026-04-01"    # the motor renewal date, chosen
