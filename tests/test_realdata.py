@@ -15,7 +15,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from ingest_helpers import load_fixture, open_db, rows
 from store import db
