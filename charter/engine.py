@@ -14,6 +14,10 @@ from charter.calendar import calendar_span, every_day, working_days
 from charter.model import Charter, Standard
 from store import timezones
 
+# Bumped when contact_facts gains or changes a column: facts stored under another layout are
+# recomputed as if the charter had changed (the first page visit or load does it).
+FACTS_LAYOUT = "2"
+
 # measure -> (week, start, stop, working position of start, of stop, business-day 0 of start)
 CLOCKS = {
     "acknowledge": ("k.opened_week", "c.opened_at", "k.ack_stop_at", "k.w_opened_us", "k.w_ack_us", "k.day0_opened"),
@@ -166,9 +170,9 @@ def clocks_sql(where: str, tz: str, source: str = "contacts", target: str = "con
 FACTS_SQL = """
 INSERT INTO contact_facts
 SELECT $standard_id, s.ticket_id, s.week, s.start_at, s.stop_at, {deadline},
-       s.w_start_us, s.w_stop_us, s.day0_index
+       s.w_start_us, s.w_stop_us, s.day0_index, s.opened_at
 FROM (SELECT c.ticket_id, {week} AS week, {start} AS start_at, {stop} AS stop_at,
-             {w_start} AS w_start_us, {w_stop} AS w_stop_us, {day0} AS day0_index
+             {w_start} AS w_start_us, {w_stop} AS w_stop_us, {day0} AS day0_index, c.opened_at
       FROM {contacts} c JOIN {clocks} k ON k.ticket_id = c.ticket_id
       WHERE {start} IS NOT NULL AND {scope} {only_affected}) s
 {deadline_join}
@@ -206,6 +210,8 @@ def _create_empty_like(cursor, name: str, like: str) -> None:
 def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None:
     """Recompute clocks and facts: for the tickets in `affected_table` only when the calendar is
     still good (a weekly load), else for everything (a charter change or data beyond the calendar)."""
+    if affected_table and _meta(cursor, "facts_fingerprint") != facts_fingerprint(charter):
+        affected_table = None    # the other contacts' facts are stale too: recompute them all
     if affected_table:
         # A weekly load: read the affected contacts out of the big tables once, compute their
         # clocks and facts from those small copies, and touch only their rows in the big tables.
@@ -235,8 +241,12 @@ def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None
         _run(cursor, *clocks_sql("", tz))
         for standard in charter.standards:
             _standard_facts(cursor, standard, "")
-    _set_meta(cursor, "facts_fingerprint", charter.fingerprint())
+    _set_meta(cursor, "facts_fingerprint", facts_fingerprint(charter))
+
+
+def facts_fingerprint(charter: Charter) -> str:
+    return f"{charter.fingerprint()}/{FACTS_LAYOUT}"
 
 
 def facts_are_current(cursor, charter: Charter) -> bool:
-    return _meta(cursor, "facts_fingerprint") == charter.fingerprint() and calendar_is_current(cursor, charter)
+    return _meta(cursor, "facts_fingerprint") == facts_fingerprint(charter) and calendar_is_current(cursor, charter)

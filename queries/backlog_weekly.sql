@@ -5,6 +5,10 @@
 WITH carried AS (
     SELECT opened_at, resolved_at
     FROM filtered_contacts(NULL::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[])
+    -- no week ends before the earlier of as_of and date_from's local day (UTC-14h at the earliest), so
+    -- a contact resolved before then is in no backlog: leaving it out early keeps the join small
+    WHERE $date_from::DATE IS NULL OR resolved_at IS NULL
+       OR resolved_at >= least($as_of::TIMESTAMPTZ, make_timestamptz(epoch_us(($date_from::DATE - 1)::TIMESTAMP)))
 ),
 span AS (
     SELECT min(opened_week) AS first_week, max(opened_week) AS last_week

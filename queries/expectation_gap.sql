@@ -8,6 +8,7 @@ WITH s AS (
     SEMI JOIN filtered_contacts($date_from::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[]) v
       ON v.ticket_id = f.ticket_id
     WHERE f.standard_id = $standard_id
+      AND opened_near(f.opened_at, $date_from::DATE, $date_to::DATE)
 ),
 judged AS (
     SELECT s.week,

@@ -14,6 +14,7 @@ volumes AS (
 outcomes AS (
     SELECT t.band, f.standard_id, clock_outcome(f.start_at, f.stop_at, f.deadline_at, $as_of::TIMESTAMPTZ) AS outcome
     FROM contact_facts f JOIN tenured t ON t.ticket_id = f.ticket_id
+    WHERE opened_near(f.opened_at, $date_from::DATE, $date_to::DATE)
 ),
 judged AS (
     SELECT band, standard_id,

@@ -12,6 +12,7 @@ judged AS (
     SELECT f.*, clock_outcome(f.start_at, f.stop_at, f.deadline_at, $as_of::TIMESTAMPTZ) AS outcome
     FROM contact_facts f
     WHERE f.standard_id = $standard_id
+      AND opened_near(f.opened_at, $date_from::DATE, $date_to::DATE)
       AND ($week::DATE IS NULL OR f.week = $week::DATE)
 )
 SELECT j.ticket_id,

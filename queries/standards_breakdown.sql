@@ -9,6 +9,7 @@ WITH contacts_in_view AS (
 outcomes AS (
     SELECT f.standard_id, v.value, clock_outcome(f.start_at, f.stop_at, f.deadline_at, $as_of::TIMESTAMPTZ) AS outcome
     FROM contact_facts f JOIN contacts_in_view v ON v.ticket_id = f.ticket_id
+    WHERE opened_near(f.opened_at, $date_from::DATE, $date_to::DATE)
 )
 SELECT standard_id,
        value,

@@ -6,6 +6,7 @@ WITH contacts_in_view AS (
 outcomes AS (
     SELECT f.standard_id, clock_outcome(f.start_at, f.stop_at, f.deadline_at, $as_of::TIMESTAMPTZ) AS outcome
     FROM contact_facts f SEMI JOIN contacts_in_view v ON v.ticket_id = f.ticket_id
+    WHERE opened_near(f.opened_at, $date_from::DATE, $date_to::DATE)
 ),
 standards AS (SELECT unnest($standard_ids::VARCHAR[]) AS standard_id)
 SELECT s.standard_id,
