@@ -22,7 +22,19 @@ months AS (
     WHERE ($date_from::DATE IS NULL OR month >= date_trunc('month', $date_from::DATE))
       AND ($date_to::DATE IS NULL OR month <= $date_to::DATE)
 ),
-gaps AS (SELECT customer_id, period, gap FROM benchmarked_prices()),
+-- Each customer's latest price date before the first month in view ends: no month in view can
+-- use an older row, so older rows are dropped before pairing customer-months with price rows.
+floors AS (
+    SELECT customer_id, max(period) AS floor_period
+    FROM prices
+    WHERE period < (SELECT min(month) FROM months) + INTERVAL 1 MONTH
+    GROUP BY customer_id
+),
+gaps AS (
+    SELECT b.customer_id, b.period, b.gap
+    FROM benchmarked_prices() b LEFT JOIN floors f ON f.customer_id = b.customer_id
+    WHERE f.floor_period IS NULL OR b.period >= f.floor_period
+),
 customer_months AS (
     SELECT m.month, c.customer_id,
            c.joined_at <= m.month AND (c.left_at IS NULL OR c.left_at >= m.month) AS active_at_start,

@@ -8,13 +8,17 @@ Schedule: Europe/London, Mon-Fri [09:00, 17:30), GB/ENG bank holidays. 2026-03-0
 """
 
 import sys
+from datetime import date, datetime, timezone
 from pathlib import Path
 
+import duckdb
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from spec_harness import (BANDS, Desk, approx, band, churn_months, responsiveness,  # noqa: E402
                           std)
+
+import queries  # noqa: E402  (the churn-by-band query is not in the spec's JSON)
 
 
 @pytest.fixture
@@ -352,3 +356,44 @@ def test_churn_first_month_has_nobody_active(desk):
     assert (m["active_at_start"], m["left"]) == (0, 0)
     assert m["churn"] is None
     assert m["annualised"] is None
+
+
+def test_churn_by_price_gap_band_uses_the_latest_price_before_each_month_end(desk):
+    """Each customer-month is placed by the gap of the customer's latest price row dated before
+    the month's end, however old that row is; rows superseded before the view are not used."""
+    desk.load("customers", [
+        {"customer_id": cid, "joined_at": "2020-01-01", "left_at": left, "product": "energy"}
+        for cid, left in (("A", "2026-05-15"), ("B", None), ("C", "2026-06-10"), ("D", None))
+    ])
+    desk.load("prices", [
+        # A: one old row, gap 109/100 - 1 = 0.09 -> "0-10% above" in every month
+        {"customer_id": "A", "period": "2025-01-01", "price_paid": 109, "product": "energy", "new_customer_price": 100},
+        # B: 0.50 in 2025, superseded by 0.00 from April 2026 -> "At or below" in every month in view
+        {"customer_id": "B", "period": "2025-01-01", "price_paid": 150, "product": "energy", "new_customer_price": 100},
+        {"customer_id": "B", "period": "2026-04-01", "price_paid": 100, "product": "energy", "new_customer_price": 100},
+        # C: first priced in May 2026 at 0.25 -> April "No price data", May and June "20-30% above"
+        {"customer_id": "C", "period": "2026-05-01", "price_paid": 125, "product": "energy", "new_customer_price": 100},
+        # D: never priced -> "No price data"
+    ])
+    con = duckdb.connect(str(desk.db), read_only=True)
+    try:
+        view = queries.Filters(date_from=date(2026, 4, 1), date_to=date(2026, 6, 30))
+        at = datetime(2026, 6, 30, tzinfo=timezone.utc)
+        by_gap = queries.run(con, "churn_by_band", view, as_of=at, grouping="price_gap")
+        by_tenure = queries.run(con, "churn_by_band", view, as_of=at, grouping="tenure")
+    finally:
+        con.close()
+    # Months April, May, June. Active at the month's start / left in the month:
+    #   A: Apr, May active, leaves in May; June neither.   B, D: active all three months.
+    #   C: active all three, leaves in June.
+    assert [(r.band, r.active_customer_months, r.leavers) for r in by_gap.itertuples()] == [
+        ("At or below new price", 3, 0),   # B x 3
+        ("0-10% above", 2, 1),             # A Apr, May; leaves in May
+        ("10-20% above", 0, 0),
+        ("20-30% above", 2, 1),            # C May, June; leaves in June
+        ("> 30% above", 0, 0),             # B's 2025 row is superseded
+        ("No price data", 4, 0),           # C April, D x 3
+    ]
+    # Everyone joined in 2020: six completed years at each month's start.
+    assert [(r.band, r.active_customer_months, r.leavers) for r in by_tenure.itertuples()] == [
+        ("<1y", 0, 0), ("1-2y", 0, 0), ("2-3y", 0, 0), ("3-5y", 0, 0), ("5y+", 11, 2)]
