@@ -122,5 +122,7 @@ def has_contacts() -> bool:
     return as_of() is not None
 
 
-__all__ = ["CharterError", "as_of", "charter", "connection", "data_version", "ensure_facts_current",
+DatabaseBusy, SettingError = db.DatabaseBusy, db.SettingError
+
+__all__ = ["CharterError", "DatabaseBusy", "SettingError", "as_of", "charter", "connection", "data_version", "ensure_facts_current",
            "has_contacts", "kpis", "query", "whatif"]

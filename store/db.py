@@ -5,6 +5,7 @@ Everything else receives a connection (or a cursor of it) and never opens the fi
 from __future__ import annotations
 
 import os
+import re
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,13 +26,29 @@ class DatabaseBusy(RuntimeError):
     """Another process (usually the running dashboard) holds the database file."""
 
 
+class SettingError(ValueError):
+    """A DASHBOARD_* setting in the environment cannot be used."""
+
+
 def database_path() -> Path:
     return Path(os.environ.get("DASHBOARD_DB") or DEFAULT_DATABASE)
+
+
+def memory_limit() -> str | None:
+    """DASHBOARD_MEMORY_LIMIT (e.g. "1GB"): the most memory DuckDB may hold in this process; beyond
+    it DuckDB evicts cached blocks and spills work to disk. Unset: DuckDB's default, 80% of RAM."""
+    value = os.environ.get("DASHBOARD_MEMORY_LIMIT", "").strip()
+    if not value:
+        return None
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value, re.IGNORECASE):
+        raise SettingError(f"DASHBOARD_MEMORY_LIMIT must look like 1GB or 512MB, not {value!r}")
+    return value
 
 
 def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
     """Open the database (creating the file and schema when new). Instants are kept in UTC."""
     target = Path(path) if path else database_path()
+    limit = memory_limit()
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(target))
@@ -43,6 +60,8 @@ def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
             ) from error
         raise
     run_script(con, "SET GLOBAL TimeZone = 'UTC';")
+    if limit:
+        run_script(con, f"SET GLOBAL memory_limit = '{limit}';")
     with _writer_lock:
         run_script(con, SCHEMA_FILE.read_text())
     return con

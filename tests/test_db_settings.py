@@ -1,0 +1,42 @@
+"""Settings the database owner applies to every connection (store/db.py)."""
+from __future__ import annotations
+
+import pytest
+
+from store import db
+
+
+def test_memory_limit_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_MEMORY_LIMIT", "512MB")
+    con = db.connect(tmp_path / "limited.duckdb")
+    try:
+        # DuckDB reports the limit in binary units: 512 MB = 488.2 MiB
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "488.2 MiB"
+    finally:
+        con.close()
+
+
+def test_without_a_memory_limit_duckdb_keeps_its_default(tmp_path, monkeypatch):
+    monkeypatch.delenv("DASHBOARD_MEMORY_LIMIT", raising=False)
+    con = db.connect(tmp_path / "default.duckdb")
+    try:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] != "488.2 MiB"
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("value", ["lots", "1GB; DROP TABLE contacts", "-1GB"])
+def test_a_malformed_memory_limit_is_refused_before_it_reaches_sql(tmp_path, monkeypatch, value):
+    monkeypatch.setenv("DASHBOARD_MEMORY_LIMIT", value)
+    with pytest.raises(ValueError, match="DASHBOARD_MEMORY_LIMIT must look like 1GB"):
+        db.connect(tmp_path / "refused.duckdb")
+
+
+def test_the_app_explains_a_malformed_setting_instead_of_failing(monkeypatch):
+    from page_helpers import new_app
+
+    monkeypatch.setenv("DASHBOARD_MEMORY_LIMIT", "lots")
+    at = new_app().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Charter Desk cannot open its database: DASHBOARD_MEMORY_LIMIT must look like 1GB or 512MB, not 'lots'"]
