@@ -75,7 +75,7 @@ def responsiveness_headline(contacts, median_hours, p90_hours, previous_median=N
     if fmt.is_empty(median_hours):
         return f"{fmt.count(contacts)} contacts received; none has had a first full reply yet."
     text = (f"{fmt.count(contacts)} contacts received; half had a first full reply within "
-            f"{fmt.duration(median_hours)} and nine in ten within {fmt.duration(p90_hours)}")
+            f"{fmt.duration(median_hours)} and nine in ten within {fmt.duration(p90_hours)} (calendar time)")
     movement = _movement(median_hours, previous_median, threshold=0.05)
     if movement == "steady":
         text += ", about as fast as the previous period"

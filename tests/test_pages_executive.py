@@ -70,7 +70,7 @@ def test_overview_shows_the_hand_computed_kpis(company):
     words = texts(at)
     assert "Complaint resolutions met the 7-day promise 50% of the time, below the 95% target" in words
     assert "2 of 2 promises are below target" in words
-    assert "10 contacts received; half had a first full reply within 4.0 h and nine in ten within 26.6 h" in words
+    assert "10 contacts received; half had a first full reply within 4.0 h and nine in ten within 26.6 h (calendar time)" in words
     assert "3 complaints (300.0 per 1,000 contacts)" in words
     assert words.count(":red-badge[") == 2           # both promises red: far below target
     assert "2 Feb - 15 Feb 2026 (2 weeks)" in words     # the period is always on screen
