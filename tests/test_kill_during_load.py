@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from demo.generate import write_demo_csvs
+from ingest_helpers import dump
 from store import db
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -50,11 +51,7 @@ def snapshot(database: Path) -> dict[str, list[tuple]]:
     """Open the file as the app does (store.db.connect) and read every table in full."""
     con = db.connect(database)
     try:
-        cursor = con.cursor()
-        names = [r[0] for r in cursor.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND database_name = current_database() "
-            "ORDER BY table_name").fetchall()]
-        return {name: cursor.execute(f'SELECT * FROM "{name}" ORDER BY ALL').fetchall() for name in names}
+        return dump(con)
     finally:
         con.close()
 
