@@ -6,22 +6,8 @@
 --   customer's latest price row dated before the month's end.
 -- churn = leavers / active summed over the months (the average monthly churn); annualised =
 -- 1 - (1 - churn)^12. Every band is listed.
-WITH chosen AS (
-    SELECT * FROM customers
-    WHERE len($products::VARCHAR[]) = 0 OR list_contains($products::VARCHAR[], product)
-),
-bounds AS (
-    SELECT date_trunc('month', min(joined_at))::DATE AS first_month,
-           date_trunc('month', coalesce($as_of::TIMESTAMPTZ::DATE, greatest(max(joined_at), max(left_at))))::DATE AS last_month
-    FROM chosen
-),
-months AS (
-    SELECT month FROM (
-        SELECT unnest(generate_series(first_month, last_month, INTERVAL 1 MONTH))::DATE AS month FROM bounds
-    )
-    WHERE ($date_from::DATE IS NULL OR month >= date_trunc('month', $date_from::DATE))
-      AND ($date_to::DATE IS NULL OR month <= $date_to::DATE)
-),
+WITH chosen AS (SELECT * FROM customers_holding($products::VARCHAR[])),
+months AS (SELECT month FROM churn_months($products::VARCHAR[], $as_of::TIMESTAMPTZ, $date_from::DATE, $date_to::DATE)),
 -- Each customer's latest price date before the first month in view ends: no month in view can
 -- use an older row, so older rows are dropped before pairing customer-months with price rows.
 floors AS (

@@ -221,6 +221,25 @@ CREATE OR REPLACE MACRO dimension_value(dimension, channel, team, partner, prior
              END, '(blank)')
 );
 
+-- The customers holding any of `products` (every customer when the list is empty).
+CREATE OR REPLACE MACRO customers_holding(products) AS TABLE
+SELECT * FROM customers WHERE len(products) = 0 OR list_contains(products, product);
+
+-- The months churn is counted over (spec section 5): from the month of the earliest joined_at of
+-- those customers to the month of as_of (else of the latest joined_at or left_at), keeping the
+-- months that overlap the period. churn_monthly and churn_by_band both count over these.
+CREATE OR REPLACE MACRO churn_months(products, as_of, date_from, date_to) AS TABLE
+WITH bounds AS (
+    SELECT date_trunc('month', min(joined_at))::DATE AS first_month,
+           date_trunc('month', coalesce(as_of::DATE, greatest(max(joined_at), max(left_at))))::DATE AS last_month
+    FROM customers_holding(products)
+)
+SELECT month FROM (
+    SELECT unnest(generate_series(first_month, last_month, INTERVAL 1 MONTH))::DATE AS month FROM bounds
+)
+WHERE (date_from IS NULL OR month >= date_trunc('month', date_from))
+  AND (date_to IS NULL OR month <= date_to);
+
 -- Every price row of a known customer with its tenure and benchmark (spec readings 12 and 13):
 -- the benchmark is new_customer_price, else the median price_paid of every <1y row of the same
 -- product and period; gap = price_paid / benchmark - 1. The pool is per product and period, so
