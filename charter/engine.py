@@ -13,10 +13,13 @@ import duckdb
 from charter.calendar import calendar_span, every_day, working_days
 from charter.model import Charter, Standard
 from store import timezones
+from store.tables import CONTACTS
 
-# Bumped when contact_facts gains or changes a column: facts stored under another layout are
-# recomputed as if the charter had changed (the first page visit or load does it).
-FACTS_LAYOUT = "2"
+# Bumped when contact_facts gains or changes a column or the order rows are stored in: facts
+# stored under another layout are recomputed as if the charter had changed (the first page visit
+# or load does it). Layout 3: contacts, clocks and facts stored in order of opened_at, so date
+# filters skip row groups (before, joins had shuffled them and every row group spanned the history).
+FACTS_LAYOUT = "3"
 
 # measure -> (week, start, stop, working position of start, of stop, business-day 0 of start)
 CLOCKS = {
@@ -152,6 +155,7 @@ LEFT JOIN calendar_days a ON a.day = c.ack_day
 LEFT JOIN calendar_days f ON f.day = c.first_day
 LEFT JOIN calendar_days r ON r.day = c.resolved_local::DATE
 LEFT JOIN calendar_days u ON u.day = c.follow_day
+ORDER BY c.opened_at, c.ticket_id
 """
 
 
@@ -176,6 +180,7 @@ FROM (SELECT c.ticket_id, {week} AS week, {start} AS start_at, {stop} AS stop_at
       FROM {contacts} c JOIN {clocks} k ON k.ticket_id = c.ticket_id
       WHERE {start} IS NOT NULL AND {scope} {only_affected}) s
 {deadline_join}
+ORDER BY s.opened_at, s.ticket_id
 """
 
 
@@ -236,12 +241,28 @@ def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None
             _standard_facts(cursor, standard, "", contacts="affected_contacts", clocks="affected_clocks")
         _run(cursor, "DROP TABLE affected_contacts; DROP TABLE affected_clocks")
     else:
+        if not _layout_is_current(cursor):
+            _store_contacts_in_time_order(cursor)
         _run(cursor, "DELETE FROM contact_clocks")
         _run(cursor, "DELETE FROM contact_facts")
         _run(cursor, *clocks_sql("", tz))
         for standard in charter.standards:
             _standard_facts(cursor, standard, "")
     _set_meta(cursor, "facts_fingerprint", facts_fingerprint(charter))
+
+
+def _layout_is_current(cursor) -> bool:
+    return (_meta(cursor, "facts_fingerprint") or "").endswith(f"/{FACTS_LAYOUT}")
+
+
+def _store_contacts_in_time_order(cursor) -> None:
+    """Rewrite `contacts` in the order loads now write it (store.tables.CONTACTS.cluster_by): a
+    database loaded by an earlier version has its rows shuffled across row groups. Once per
+    database, with the facts recompute of a layout change."""
+    _run(cursor, f"CREATE OR REPLACE TEMP TABLE contacts_in_order AS SELECT * FROM contacts ORDER BY {CONTACTS.cluster_by}")
+    _run(cursor, "DELETE FROM contacts")
+    _run(cursor, "INSERT INTO contacts SELECT * FROM contacts_in_order")
+    _run(cursor, "DROP TABLE contacts_in_order")
 
 
 def facts_fingerprint(charter: Charter) -> str:

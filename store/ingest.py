@@ -305,7 +305,8 @@ def rebuild_current_rows(cursor, table: CanonicalTable, keys_table: str = "affec
                 FROM {table.versions}
                 WHERE {in_affected_keys(table, table.versions, keys_table)})
             WHERE position >= coalesce(last_plain, 0)
-            QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY {order}) = 1"""
+            QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY {order}) = 1
+            ORDER BY {table.cluster_by}"""
     ).fetchall()
 
 
@@ -326,7 +327,8 @@ def _apply_batch_rows(cursor, table: CanonicalTable, batch_id: int) -> None:
         f"""INSERT INTO {table.name}
             SELECT $batch, row_number, {', '.join(table.column_names)} FROM validated v
             WHERE len(reasons) = 0
-              AND NOT EXISTS (SELECT 1 FROM contested_keys WHERE {same_key(table, 'contested_keys', 'v')})""",
+              AND NOT EXISTS (SELECT 1 FROM contested_keys WHERE {same_key(table, 'contested_keys', 'v')})
+            ORDER BY {table.cluster_by}""",
         {"batch": batch_id},
     ).fetchall()
     rebuild_current_rows(cursor, table, "contested_keys")

@@ -55,3 +55,49 @@ def test_facts_stored_before_opened_at_existed_are_recomputed(desk):
     assert con.execute("SELECT count(*), count(opened_at) FROM contact_facts").fetchall() == [(5, 5)]
     con.close()
     assert counts(standard(desk.kpis("2026-03-02", "2026-03-02"), "ack")) == counts(standard(expected, "ack"))
+
+
+def _stored_order(db_path, sql: str) -> list:
+    """Rows in the order DuckDB stored them (a plain scan of one table returns that order)."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return [row[0] for row in con.execute(sql).fetchall()]
+    finally:
+        con.close()
+
+
+def _newest_first(count: int) -> list[dict]:
+    # A file listing the newest contact first: stored in file order, every row group of a long
+    # history would span all of it and no date filter could skip one.
+    return [{"ticket_id": f"T{n:03d}", "opened_at": f"2026-03-{1 + n // 8:02d} {8 + n % 8:02d}:15:00",
+             "acknowledged_at": f"2026-03-{1 + n // 8:02d} {9 + n % 8:02d}:00:00"}
+            for n in reversed(range(count))]
+
+
+def test_contacts_clocks_and_facts_are_stored_in_time_order(desk):
+    desk.charter([std("acknowledge", 1, "business_hours", id="ack")])
+    desk.load("contacts", _newest_first(40))
+    expected = [f"T{n:03d}" for n in range(40)]
+    assert _stored_order(desk.db, "SELECT ticket_id FROM contacts") == expected
+    assert _stored_order(desk.db, "SELECT ticket_id FROM contact_clocks") == expected
+    assert _stored_order(desk.db, "SELECT ticket_id FROM contact_facts") == expected
+    # a weekly file appends its own contacts in time order after the history
+    desk.load("contacts", [{"ticket_id": "W2", "opened_at": "2026-03-09 10:00:00"},
+                           {"ticket_id": "W1", "opened_at": "2026-03-09 09:00:00"}])
+    assert _stored_order(desk.db, "SELECT ticket_id FROM contacts")[-2:] == ["W1", "W2"]
+
+
+def test_contacts_stored_by_an_earlier_version_are_put_in_time_order_once(desk):
+    desk.charter([std("acknowledge", 1, "business_hours", id="ack")])
+    desk.load("contacts", _newest_first(40))
+    expected = desk.kpis("2026-03-02", "2026-03-03")
+    con = duckdb.connect(str(desk.db))
+    con.execute("CREATE TEMP TABLE shuffled AS SELECT * FROM contacts ORDER BY opened_at DESC")
+    con.execute("DELETE FROM contacts")
+    con.execute("INSERT INTO contacts SELECT * FROM shuffled")
+    con.execute("UPDATE meta SET value = split_part(value, '/', 1) || '/2' WHERE key = 'facts_fingerprint'")
+    con.close()
+    assert _stored_order(desk.db, "SELECT ticket_id FROM contacts")[0] == "T039"
+    desk.kpis()   # the first use after the upgrade recomputes facts and reorders contacts
+    assert _stored_order(desk.db, "SELECT ticket_id FROM contacts") == [f"T{n:03d}" for n in range(40)]
+    assert counts(standard(desk.kpis("2026-03-02", "2026-03-03"), "ack")) == counts(standard(expected, "ack"))
