@@ -12,7 +12,7 @@ import duckdb
 
 from charter.calendar import calendar_span, every_day, working_days
 from charter.model import Charter, Standard
-from store import timezones
+from store import price_facts, timezones
 from store.tables import CONTACTS
 
 # Bumped when contact_facts gains or changes a column or the order rows are stored in: facts
@@ -214,7 +214,12 @@ def _create_empty_like(cursor, name: str, like: str) -> None:
 
 def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None:
     """Recompute clocks and facts: for the tickets in `affected_table` only when the calendar is
-    still good (a weekly load), else for everything (a charter change or data beyond the calendar)."""
+    still good (a weekly load), else for everything (a charter change or data beyond the calendar).
+    Price facts, which do not depend on the charter, are rebuilt here only when their layout is stale."""
+    if not price_facts.is_current(cursor):
+        price_facts.rebuild(cursor)     # once, after an upgrade that added or changed them
+        if not affected_table and facts_are_current(cursor, charter):
+            return
     if affected_table and _meta(cursor, "facts_fingerprint") != facts_fingerprint(charter):
         affected_table = None    # the other contacts' facts are stale too: recompute them all
     if affected_table:
@@ -270,4 +275,6 @@ def facts_fingerprint(charter: Charter) -> str:
 
 
 def facts_are_current(cursor, charter: Charter) -> bool:
-    return _meta(cursor, "facts_fingerprint") == facts_fingerprint(charter) and calendar_is_current(cursor, charter)
+    """Everything refresh() derives is current: the charter facts and the price facts."""
+    return (_meta(cursor, "facts_fingerprint") == facts_fingerprint(charter) and calendar_is_current(cursor, charter)
+            and price_facts.is_current(cursor))

@@ -8,18 +8,19 @@
 -- 1 - (1 - churn)^12. Every band is listed.
 WITH chosen AS (SELECT * FROM customers_holding($products::VARCHAR[])),
 months AS (SELECT month FROM churn_months($products::VARCHAR[], $as_of::TIMESTAMPTZ, $date_from::DATE, $date_to::DATE)),
--- Each customer's latest price date before the first month in view ends: no month in view can
--- use an older row, so older rows are dropped before pairing customer-months with price rows.
-floors AS (
-    SELECT customer_id, max(period) AS floor_period
-    FROM prices
-    WHERE period < (SELECT min(month) FROM months) + INTERVAL 1 MONTH
-    GROUP BY customer_id
+-- Price rows with their gap, only when placing by price gap.
+priced AS (
+    SELECT customer_id, period, gap FROM benchmarked_prices() WHERE $grouping::VARCHAR = 'price_gap'
 ),
+-- Each customer's latest price row before the first month in view ends stands for all older rows:
+-- no month in view can use an older one. Later rows are kept as they are.
 gaps AS (
-    SELECT b.customer_id, b.period, b.gap
-    FROM benchmarked_prices() b LEFT JOIN floors f ON f.customer_id = b.customer_id
-    WHERE f.floor_period IS NULL OR b.period >= f.floor_period
+    SELECT customer_id, max(period) AS period, arg_max_null(gap, period) AS gap
+    FROM priced WHERE period < (SELECT min(month) FROM months) + INTERVAL 1 MONTH
+    GROUP BY customer_id
+    UNION ALL
+    SELECT customer_id, period, gap
+    FROM priced WHERE period >= (SELECT min(month) FROM months) + INTERVAL 1 MONTH
 ),
 customer_months AS (
     SELECT m.month, c.customer_id,
@@ -28,12 +29,9 @@ customer_months AS (
            tenure_band(completed_years(c.joined_at, m.month)) AS tenure_band,
            (m.month + INTERVAL 1 MONTH)::DATE AS month_end
     FROM months m JOIN chosen c ON c.joined_at < m.month + INTERVAL 1 MONTH
+    WHERE c.left_at IS NULL OR c.left_at >= m.month     -- customers gone before the month count nowhere
 ),
-latest_gap AS (
-    SELECT cm.month, cm.customer_id, arg_max_null(g.gap, g.period) AS gap
-    FROM customer_months cm JOIN gaps g ON g.customer_id = cm.customer_id AND g.period < cm.month_end
-    GROUP BY cm.month, cm.customer_id
-),
+-- the latest price row dated before the month's end (ties between products: either one)
 placed AS (
     SELECT cm.*,
            CASE WHEN g.gap IS NULL THEN 'No price data'
@@ -43,8 +41,10 @@ placed AS (
                 WHEN g.gap <= 0.30 THEN '20-30% above'
                 ELSE '> 30% above'
            END AS gap_band
-    FROM customer_months cm
-    LEFT JOIN latest_gap g ON g.month = cm.month AND g.customer_id = cm.customer_id
+    FROM (SELECT * FROM customer_months WHERE $grouping::VARCHAR = 'price_gap') cm
+    ASOF LEFT JOIN gaps g ON g.customer_id = cm.customer_id AND cm.month_end > g.period
+    UNION ALL
+    SELECT *, NULL FROM customer_months WHERE $grouping::VARCHAR = 'tenure'
 ),
 bands AS (
     SELECT * FROM (VALUES

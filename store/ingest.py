@@ -18,7 +18,7 @@ import pandas as pd
 from charter import engine
 from charter.model import Charter
 from queries import bind
-from store import db, timezones
+from store import db, price_facts, timezones
 from store.csvfile import DecodedFile, UploadRefused, decode_upload
 from store.presets import (Preset, ResolvedMapping, canonical_preset, detect, find_preset,
                            normalise_header, resolve)
@@ -335,12 +335,15 @@ def _apply_batch_rows(cursor, table: CanonicalTable, batch_id: int) -> None:
 
 
 def refresh_after_change(cursor, table: CanonicalTable, charter: Charter | None, batch_id: int | None = None) -> None:
-    """Current rows, then (for contacts) the charter clocks of the affected tickets. `batch_id`:
-    the change is that batch's rows (in `validated`, with the keys' earlier rows in `before`)."""
+    """Current rows, then what is derived from them: price facts (customers, prices) or the charter
+    clocks of the affected tickets (contacts). `batch_id`: the change is that batch's rows (in
+    `validated`, with the keys' earlier rows in `before`)."""
     if batch_id is None:
         rebuild_current_rows(cursor, table)
     else:
         _apply_batch_rows(cursor, table, batch_id)
+    if table.name in ("customers", "prices"):
+        price_facts.refresh(cursor, lambda relation: in_affected_keys(table, relation))
     if table.name == "contacts" and charter is not None:
         db.run_script(cursor, "CREATE OR REPLACE TEMP TABLE affected_tickets AS "
                               "SELECT ticket_id FROM affected_keys UNION SELECT ticket_id FROM affected_before")

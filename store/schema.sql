@@ -66,6 +66,25 @@ CREATE TABLE IF NOT EXISTS price_versions (
 );
 CREATE TABLE IF NOT EXISTS prices AS SELECT * FROM price_versions LIMIT 0;
 
+-- Derived from prices and customers: kept current by store/price_facts.py, never edited by hand.
+-- Each price row of a known customer with its completed years of tenure at the period and band.
+CREATE TABLE IF NOT EXISTS price_facts (
+    customer_id        VARCHAR,
+    product            VARCHAR,
+    period             DATE,
+    price_paid         DOUBLE,
+    new_customer_price DOUBLE,
+    years              INTEGER,
+    band               VARCHAR
+);
+-- Per product and period: the median price_paid of its <1y rows (the benchmark when a row has no
+-- new_customer_price). No row when the period has no <1y row.
+CREATE TABLE IF NOT EXISTS price_pools (
+    product     VARCHAR,
+    period      DATE,
+    pool_median DOUBLE
+);
+
 -- Derived from the charter: rebuilt by charter/engine.py, never edited by hand.
 CREATE TABLE IF NOT EXISTS work_calendar (
     day_index     INTEGER,      -- 0, 1, 2 ... over working days only
@@ -243,23 +262,14 @@ WHERE (date_from IS NULL OR month >= date_trunc('month', date_from))
 -- Every price row of a known customer with its tenure and benchmark (spec readings 12 and 13):
 -- the benchmark is new_customer_price, else the median price_paid of every <1y row of the same
 -- product and period; gap = price_paid / benchmark - 1. The pool is per product and period, so
--- filtering on period or product afterwards never changes another row's benchmark.
+-- filtering on period or product afterwards never changes another row's benchmark. Tenure and pool
+-- medians are stored (price_facts, price_pools) and kept current by every upload and undo.
 CREATE OR REPLACE MACRO benchmarked_prices() AS TABLE
-WITH priced AS (
-    SELECT p.customer_id, p.product, p.period, p.price_paid::DOUBLE AS price_paid,
-           p.new_customer_price::DOUBLE AS new_customer_price,
-           completed_years(cu.joined_at, p.period) AS years,
-           tenure_band(completed_years(cu.joined_at, p.period)) AS band
-    FROM prices p JOIN customers cu ON cu.customer_id = p.customer_id
-),
-new_customer_pool AS (
-    SELECT product, period, quantile_cont(price_paid, 0.5) AS pool_median
-    FROM priced WHERE band = '<1y' GROUP BY product, period
-)
-SELECT p.*, coalesce(p.new_customer_price, pool.pool_median) AS benchmark,
-       p.price_paid / nullif(coalesce(p.new_customer_price, pool.pool_median), 0) - 1 AS gap
-FROM priced p LEFT JOIN new_customer_pool pool
-  ON pool.product IS NOT DISTINCT FROM p.product AND pool.period = p.period;
+SELECT f.customer_id, f.product, f.period, f.price_paid, f.new_customer_price, f.years, f.band,
+       coalesce(f.new_customer_price, pool.pool_median) AS benchmark,
+       f.price_paid / nullif(coalesce(f.new_customer_price, pool.pool_median), 0) - 1 AS gap
+FROM price_facts f LEFT JOIN price_pools pool
+  ON pool.product IS NOT DISTINCT FROM f.product AND pool.period = f.period;
 
 -- Responsiveness (spec section 5, reading 10) per week of opening, or over the whole period when
 -- whole_period is true (one row even when nothing matches): contacts, share acknowledged, time to

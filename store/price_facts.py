@@ -1,0 +1,73 @@
+"""Each price row's tenure at its period and each (product, period)'s new-customer pool median
+(spec section 5, readings 12 and 13), kept current with the prices and customers they come from.
+
+The pricing queries read them through the `benchmarked_prices` macro (store/schema.sql). Computing
+them on every query meant joining every price row of the history to its customer and taking the
+pool medians again (about 2 s a query at 18 million price rows). An upload recomputes only the rows
+of the keys it touched and the pools those rows are in, so its cost follows the upload.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+# Bumped when price_facts or price_pools change shape or meaning: a database stored under another
+# layout rebuilds them once (engine.refresh, on the first page visit or command after the upgrade).
+LAYOUT = "1"
+
+# Rows of a known customer only: a price row whose customer is not loaded has no tenure and falls
+# in no band. Stored in period order so a period filter skips row groups.
+ROWS_SQL = """
+INSERT INTO price_facts
+SELECT p.customer_id, p.product, p.period, p.price_paid::DOUBLE, p.new_customer_price::DOUBLE,
+       completed_years(cu.joined_at, p.period), tenure_band(completed_years(cu.joined_at, p.period))
+FROM prices p JOIN customers cu ON cu.customer_id = p.customer_id
+WHERE {rows}
+ORDER BY p.period, p.customer_id, p.product
+"""
+
+POOLS_SQL = """
+INSERT INTO price_pools
+SELECT product, period, quantile_cont(price_paid, 0.5)
+FROM price_facts f
+WHERE band = '<1y' AND {pools}
+GROUP BY product, period
+"""
+
+IN_TOUCHED_POOLS = """f.period BETWEEN (SELECT min(period) FROM touched_pools) AND (SELECT max(period) FROM touched_pools)
+    AND EXISTS (SELECT 1 FROM touched_pools t WHERE t.product IS NOT DISTINCT FROM f.product AND t.period = f.period)"""
+
+
+def _run(cursor, sql: str) -> None:
+    cursor.execute(sql).fetchall()
+
+
+def is_current(cursor) -> bool:
+    row = cursor.execute("SELECT value FROM meta WHERE key = 'price_facts_layout'").fetchall()
+    return bool(row) and row[0][0] == LAYOUT
+
+
+def rebuild(cursor) -> None:
+    """Every price row and every pool, from scratch (an upgrade, or a layout change)."""
+    _run(cursor, "DELETE FROM price_facts")
+    _run(cursor, ROWS_SQL.format(rows="TRUE"))
+    _run(cursor, "DELETE FROM price_pools")
+    _run(cursor, POOLS_SQL.format(pools="TRUE"))
+    _run(cursor, f"INSERT OR REPLACE INTO meta VALUES ('price_facts_layout', '{LAYOUT}')")
+
+
+def refresh(cursor, touched: Callable[[str], str]) -> None:
+    """Recompute the price rows that `touched(relation)` selects (a condition on customer_id, or on
+    the whole price key, of that relation's rows) and the pools they were or are now in."""
+    if not is_current(cursor):
+        rebuild(cursor)
+        return
+    # A pool changes only when one of its <1y rows appears, disappears or changes.
+    _run(cursor, f"""CREATE OR REPLACE TEMP TABLE touched_pools AS
+                     SELECT DISTINCT product, period FROM price_facts WHERE band = '<1y' AND {touched('price_facts')}""")
+    _run(cursor, f"DELETE FROM price_facts WHERE {touched('price_facts')}")
+    _run(cursor, ROWS_SQL.format(rows=touched("p")))
+    _run(cursor, f"""INSERT INTO touched_pools
+                     SELECT DISTINCT product, period FROM price_facts WHERE band = '<1y' AND {touched('price_facts')}""")
+    _run(cursor, f"DELETE FROM price_pools f WHERE {IN_TOUCHED_POOLS}")
+    _run(cursor, POOLS_SQL.format(pools=IN_TOUCHED_POOLS))
+    _run(cursor, "DROP TABLE touched_pools")

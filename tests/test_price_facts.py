@@ -1,0 +1,101 @@
+"""Stored price facts (store/price_facts.py: each price row's tenure band, each product-period's
+new-customer pool median) are kept current by every upload and undo of customers or prices.
+
+After each step the benchmark and gap of a long-standing customer are checked against values
+worked out by hand, and everything the pricing queries read is checked against a rebuild from
+scratch of the same database.
+"""
+from __future__ import annotations
+
+import pytest
+
+from spec_harness import Desk
+from store import db, price_facts
+
+
+@pytest.fixture
+def desk(tmp_path):
+    return Desk(tmp_path)
+
+
+def customer(customer_id, joined_at, product="energy"):
+    return {"customer_id": customer_id, "joined_at": joined_at, "product": product}
+
+
+def price(customer_id, period, paid, product="energy", new_price=""):
+    return {"customer_id": customer_id, "period": period, "price_paid": paid, "product": product,
+            "new_customer_price": new_price}
+
+
+BENCHMARKED = "SELECT customer_id, product, period, years, band, benchmark, gap FROM benchmarked_prices() ORDER BY ALL"
+
+
+def stored_and_rebuilt(desk) -> tuple[list, list]:
+    con = db.connect(desk.db)
+    try:
+        stored = con.execute(BENCHMARKED).fetchall()
+        con.execute("BEGIN")
+        price_facts.rebuild(con)
+        rebuilt = con.execute(BENCHMARKED).fetchall()
+        con.execute("ROLLBACK")
+        return stored, rebuilt
+    finally:
+        con.close()
+
+
+def gap_of(rows, customer_id, period) -> float | None:
+    return next(row[6] for row in rows if row[0] == customer_id and str(row[2]) == period)
+
+
+def test_price_facts_follow_every_upload_and_undo(desk):
+    # Batch 1: two customers joined this year (<1y in March 2026), one long-standing (C3).
+    desk.load("customers", [customer("C1", "2026-01-10"), customer("C2", "2026-02-01"), customer("C3", "2020-05-01")])
+    # Batch 2: C5 is not a customer yet, so its row falls in no band and no pool.
+    desk.load("prices", [price("C1", "2026-03-01", 50), price("C2", "2026-03-01", 60),
+                         price("C3", "2026-03-01", 70), price("C5", "2026-03-01", 40),
+                         price("C3", "2026-04-01", 70, new_price=56)])
+    stored, rebuilt = stored_and_rebuilt(desk)
+    assert stored == rebuilt
+    assert [row[0] for row in stored] == ["C1", "C2", "C3", "C3"]
+    assert gap_of(stored, "C3", "2026-03-01") == pytest.approx(70 / 55 - 1)     # pool {50, 60}
+    assert gap_of(stored, "C3", "2026-04-01") == pytest.approx(70 / 56 - 1)     # its own new-customer price
+
+    # Batch 3: C2 turns out to be a customer since 2019 (leaves the pool); C5 arrives (<1y, joins it).
+    desk.load("customers", [customer("C2", "2019-01-01"), customer("C5", "2026-02-15")])
+    stored, rebuilt = stored_and_rebuilt(desk)
+    assert stored == rebuilt
+    assert {row[0]: row[4] for row in stored if str(row[2]) == "2026-03-01"} == {
+        "C1": "<1y", "C2": "5y+", "C3": "5y+", "C5": "<1y"}
+    assert gap_of(stored, "C3", "2026-03-01") == pytest.approx(70 / 45 - 1)     # pool {50, 40}
+
+    # Batch 4: C1's March price is corrected and a new period arrives.
+    desk.load("prices", [price("C1", "2026-03-01", 80), price("C1", "2026-05-01", 52), price("C3", "2026-05-01", 75)])
+    stored, rebuilt = stored_and_rebuilt(desk)
+    assert stored == rebuilt
+    assert gap_of(stored, "C3", "2026-03-01") == pytest.approx(70 / 60 - 1)     # pool {80, 40}
+    assert gap_of(stored, "C3", "2026-05-01") == pytest.approx(75 / 52 - 1)     # pool {52}
+
+    assert desk.run("undo", "4").returncode == 0
+    stored, rebuilt = stored_and_rebuilt(desk)
+    assert stored == rebuilt
+    assert gap_of(stored, "C3", "2026-03-01") == pytest.approx(70 / 45 - 1)
+    assert not [row for row in stored if str(row[2]) == "2026-05-01"]
+
+    assert desk.run("undo", "3").returncode == 0
+    stored, rebuilt = stored_and_rebuilt(desk)
+    assert stored == rebuilt
+    assert gap_of(stored, "C3", "2026-03-01") == pytest.approx(70 / 55 - 1)
+    assert "C5" not in {row[0] for row in stored}
+
+
+def test_a_database_without_price_facts_builds_them_on_first_use(desk):
+    desk.load("customers", [customer("C1", "2026-01-10"), customer("C3", "2020-05-01")])
+    desk.load("prices", [price("C1", "2026-03-01", 50), price("C3", "2026-03-01", 70)])
+    con = db.connect(desk.db)
+    con.execute("DELETE FROM price_facts; DELETE FROM price_pools; DELETE FROM meta WHERE key = 'price_facts_layout'")
+    con.close()
+    kp = desk.kpis()    # the first command after the upgrade builds them
+    bands = {row["band"]: row for row in kp["pricing_by_tenure"]}
+    assert bands["5y+"]["median_gap"] == pytest.approx(70 / 50 - 1)
+    stored, rebuilt = stored_and_rebuilt(desk)
+    assert stored == rebuilt and len(stored) == 2
