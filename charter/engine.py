@@ -12,7 +12,7 @@ import duckdb
 
 from charter.calendar import calendar_span, every_day, working_days
 from charter.model import Charter, Standard
-from store import price_facts, timezones
+from store import db, price_facts, timezones
 from store.tables import CONTACTS
 
 # Bumped when contact_facts gains or changes a column or the order rows are stored in: facts
@@ -247,7 +247,8 @@ def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None
         _run(cursor, "DROP TABLE affected_contacts; DROP TABLE affected_clocks")
     else:
         if not _layout_is_current(cursor):
-            _store_contacts_in_time_order(cursor)
+            # a database loaded by an earlier version has its contacts shuffled across row groups
+            db.rewrite_in_order(cursor, "contacts", CONTACTS.cluster_by)
         _run(cursor, "DELETE FROM contact_clocks")
         _run(cursor, "DELETE FROM contact_facts")
         _run(cursor, *clocks_sql("", tz))
@@ -258,16 +259,6 @@ def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None
 
 def _layout_is_current(cursor) -> bool:
     return (_meta(cursor, "facts_fingerprint") or "").endswith(f"/{FACTS_LAYOUT}")
-
-
-def _store_contacts_in_time_order(cursor) -> None:
-    """Rewrite `contacts` in the order loads now write it (store.tables.CONTACTS.cluster_by): a
-    database loaded by an earlier version has its rows shuffled across row groups. Once per
-    database, with the facts recompute of a layout change."""
-    _run(cursor, f"CREATE OR REPLACE TEMP TABLE contacts_in_order AS SELECT * FROM contacts ORDER BY {CONTACTS.cluster_by}")
-    _run(cursor, "DELETE FROM contacts")
-    _run(cursor, "INSERT INTO contacts SELECT * FROM contacts_in_order")
-    _run(cursor, "DROP TABLE contacts_in_order")
 
 
 def facts_fingerprint(charter: Charter) -> str:

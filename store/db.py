@@ -67,6 +67,15 @@ def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def rewrite_in_order(cursor, table: str, order_by: str) -> None:
+    """Store `table`'s rows again in `order_by` order, so that each row group covers a narrow range
+    of it (for a database written before that order was kept; inside the caller's transaction)."""
+    run_script(cursor, f"CREATE OR REPLACE TEMP TABLE rows_in_order AS SELECT * FROM {table} ORDER BY {order_by}")
+    run_script(cursor, f"DELETE FROM {table}")
+    run_script(cursor, f"INSERT INTO {table} SELECT * FROM rows_in_order")
+    run_script(cursor, "DROP TABLE rows_in_order")
+
+
 def run_script(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     """Run several statements, consuming every result (DuckDB 2 wants results finished)."""
     con.execute(sql).fetchall()

@@ -331,7 +331,8 @@ def _apply_batch_rows(cursor, table: CanonicalTable, batch_id: int) -> None:
             ORDER BY {table.cluster_by}""",
         {"batch": batch_id},
     ).fetchall()
-    rebuild_current_rows(cursor, table, "contested_keys")
+    if cursor.execute("SELECT count(*) FROM contested_keys").fetchall()[0][0]:
+        rebuild_current_rows(cursor, table, "contested_keys")
 
 
 def refresh_after_change(cursor, table: CanonicalTable, charter: Charter | None, batch_id: int | None = None) -> None:
@@ -342,8 +343,10 @@ def refresh_after_change(cursor, table: CanonicalTable, charter: Charter | None,
         rebuild_current_rows(cursor, table)
     else:
         _apply_batch_rows(cursor, table, batch_id)
-    if table.name in ("customers", "prices"):
-        price_facts.refresh(cursor, lambda relation: in_affected_keys(table, relation))
+    if table.name == "prices":
+        price_facts.refresh_prices(cursor, lambda relation: in_affected_keys(table, relation))
+    if table.name == "customers":
+        price_facts.refresh_customers(cursor, "affected_keys")
     if table.name == "contacts" and charter is not None:
         db.run_script(cursor, "CREATE OR REPLACE TEMP TABLE affected_tickets AS "
                               "SELECT ticket_id FROM affected_keys UNION SELECT ticket_id FROM affected_before")

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from typing import Callable
 
+from store import db
+from store.tables import PRICES
+
 # Bumped when price_facts or price_pools change shape or meaning: a database stored under another
 # layout rebuilds them once (engine.refresh, on the first page visit or command after the upgrade).
-LAYOUT = "1"
+LAYOUT = "2"
 
 # Rows of a known customer only: a price row whose customer is not loaded has no tenure and falls
 # in no band. Stored in period order so a period filter skips row groups.
 ROWS_SQL = """
 INSERT INTO price_facts
 SELECT p.customer_id, p.product, p.period, p.price_paid::DOUBLE, p.new_customer_price::DOUBLE,
-       completed_years(cu.joined_at, p.period), tenure_band(completed_years(cu.joined_at, p.period))
+       completed_years(cu.joined_at, p.period), tenure_band(completed_years(cu.joined_at, p.period)),
+       cu.joined_at
 FROM prices p JOIN customers cu ON cu.customer_id = p.customer_id
 WHERE {rows}
 ORDER BY p.period, p.customer_id, p.product
@@ -48,6 +52,8 @@ def is_current(cursor) -> bool:
 
 def rebuild(cursor) -> None:
     """Every price row and every pool, from scratch (an upgrade, or a layout change)."""
+    # a database loaded by an earlier version has its prices shuffled across row groups
+    db.rewrite_in_order(cursor, "prices", PRICES.cluster_by)
     _run(cursor, "DELETE FROM price_facts")
     _run(cursor, ROWS_SQL.format(rows="TRUE"))
     _run(cursor, "DELETE FROM price_pools")
@@ -55,12 +61,37 @@ def rebuild(cursor) -> None:
     _run(cursor, f"INSERT OR REPLACE INTO meta VALUES ('price_facts_layout', '{LAYOUT}')")
 
 
-def refresh(cursor, touched: Callable[[str], str]) -> None:
-    """Recompute the price rows that `touched(relation)` selects (a condition on customer_id, or on
-    the whole price key, of that relation's rows) and the pools they were or are now in."""
+def refresh_prices(cursor, touched: Callable[[str], str]) -> None:
+    """After prices changed: `touched(relation)` selects the changed price keys of that relation."""
     if not is_current(cursor):
         rebuild(cursor)
         return
+    _refresh_rows(cursor, touched)
+
+
+def refresh_customers(cursor, keys_table: str) -> None:
+    """After the customers in `keys_table` changed. Only a new, removed or re-dated joined_at
+    changes price facts; most weekly customer updates are leavers and change none."""
+    if not is_current(cursor):
+        rebuild(cursor)
+        return
+    in_keys = f"customer_id IN (SELECT customer_id FROM {keys_table})"
+    _run(cursor, f"""CREATE OR REPLACE TEMP TABLE tenure_changed AS
+                     SELECT k.customer_id
+                     FROM (SELECT DISTINCT customer_id FROM {keys_table}) k
+                     LEFT JOIN customers c ON c.customer_id = k.customer_id
+                     LEFT JOIN (SELECT customer_id, any_value(joined_at) AS joined_at FROM price_facts
+                                WHERE {in_keys} GROUP BY customer_id) f ON f.customer_id = k.customer_id
+                     WHERE f.customer_id IS NOT NULL AND c.joined_at IS DISTINCT FROM f.joined_at
+                        OR f.customer_id IS NULL AND c.customer_id IS NOT NULL
+                           AND k.customer_id IN (SELECT customer_id FROM prices WHERE {in_keys})""")
+    if cursor.execute("SELECT count(*) FROM tenure_changed").fetchall()[0][0]:
+        _refresh_rows(cursor, lambda relation: f"{relation}.customer_id IN (SELECT customer_id FROM tenure_changed)")
+    _run(cursor, "DROP TABLE tenure_changed")
+
+
+def _refresh_rows(cursor, touched: Callable[[str], str]) -> None:
+    """Recompute the price rows that `touched(relation)` selects and the pools they were or are now in."""
     # A pool changes only when one of its <1y rows appears, disappears or changes.
     _run(cursor, f"""CREATE OR REPLACE TEMP TABLE touched_pools AS
                      SELECT DISTINCT product, period FROM price_facts WHERE band = '<1y' AND {touched('price_facts')}""")

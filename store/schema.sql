@@ -75,7 +75,8 @@ CREATE TABLE IF NOT EXISTS price_facts (
     price_paid         DOUBLE,
     new_customer_price DOUBLE,
     years              INTEGER,
-    band               VARCHAR
+    band               VARCHAR,
+    joined_at          DATE          -- the customer's, to tell which customer updates change tenure
 );
 -- Per product and period: the median price_paid of its <1y rows (the benchmark when a row has no
 -- new_customer_price). No row when the period has no <1y row.

@@ -75,8 +75,10 @@ CUSTOMERS = CanonicalTable(
     cluster_by="customer_id",
 )
 
+# The key starts with period: an upsert tests a range on the first key column to skip row groups,
+# and prices arrive (and are stored) period by period.
 PRICES = CanonicalTable(
-    "prices", "price_versions", ("customer_id", "product", "period"),
+    "prices", "price_versions", ("period", "customer_id", "product"),
     (
         Column("customer_id", "text", True),
         Column("period", "date", True),
