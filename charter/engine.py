@@ -13,12 +13,11 @@ import duckdb
 from charter.calendar import calendar_span, every_day, working_days
 from charter.model import Charter, Standard
 from store import db, price_facts, timezones
-from store.tables import CONTACTS
 
 # Bumped when contact_facts gains or changes a column or the order rows are stored in: facts
 # stored under another layout are recomputed as if the charter had changed (the first page visit
-# or load does it). Layout 3: contacts, clocks and facts stored in order of opened_at, so date
-# filters skip row groups (before, joins had shuffled them and every row group spanned the history).
+# or load does it). Layout 3: clocks and facts stored in order of opened_at, so date filters skip
+# row groups (before, joins had shuffled them and every row group spanned the history).
 FACTS_LAYOUT = "3"
 
 # measure -> (week, start, stop, working position of start, of stop, business-day 0 of start)
@@ -216,10 +215,12 @@ def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None
     """Recompute clocks and facts: for the tickets in `affected_table` only when the calendar is
     still good (a weekly load), else for everything (a charter change or data beyond the calendar).
     Price facts, which do not depend on the charter, are rebuilt here only when their layout is stale."""
+    if not db.rows_are_in_order(cursor):
+        db.put_rows_in_order(cursor)    # once, for a database loaded by an earlier version
     if not price_facts.is_current(cursor):
         price_facts.rebuild(cursor)     # once, after an upgrade that added or changed them
-        if not affected_table and facts_are_current(cursor, charter):
-            return
+    if not affected_table and facts_are_current(cursor, charter):
+        return
     if affected_table and _meta(cursor, "facts_fingerprint") != facts_fingerprint(charter):
         affected_table = None    # the other contacts' facts are stale too: recompute them all
     if affected_table:
@@ -246,19 +247,12 @@ def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None
             _standard_facts(cursor, standard, "", contacts="affected_contacts", clocks="affected_clocks")
         _run(cursor, "DROP TABLE affected_contacts; DROP TABLE affected_clocks")
     else:
-        if not _layout_is_current(cursor):
-            # a database loaded by an earlier version has its contacts shuffled across row groups
-            db.rewrite_in_order(cursor, "contacts", CONTACTS.cluster_by)
         _run(cursor, "DELETE FROM contact_clocks")
         _run(cursor, "DELETE FROM contact_facts")
         _run(cursor, *clocks_sql("", tz))
         for standard in charter.standards:
             _standard_facts(cursor, standard, "")
     _set_meta(cursor, "facts_fingerprint", facts_fingerprint(charter))
-
-
-def _layout_is_current(cursor) -> bool:
-    return (_meta(cursor, "facts_fingerprint") or "").endswith(f"/{FACTS_LAYOUT}")
 
 
 def facts_fingerprint(charter: Charter) -> str:
@@ -268,4 +262,4 @@ def facts_fingerprint(charter: Charter) -> str:
 def facts_are_current(cursor, charter: Charter) -> bool:
     """Everything refresh() derives is current: the charter facts and the price facts."""
     return (_meta(cursor, "facts_fingerprint") == facts_fingerprint(charter) and calendar_is_current(cursor, charter)
-            and price_facts.is_current(cursor))
+            and price_facts.is_current(cursor) and db.rows_are_in_order(cursor))

@@ -13,6 +13,8 @@ from typing import Iterator
 
 import duckdb
 
+from store.tables import TABLES
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = PROJECT_ROOT / "data" / "dashboard.duckdb"
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
@@ -67,13 +69,20 @@ def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def rewrite_in_order(cursor, table: str, order_by: str) -> None:
-    """Store `table`'s rows again in `order_by` order, so that each row group covers a narrow range
-    of it (for a database written before that order was kept; inside the caller's transaction)."""
-    run_script(cursor, f"CREATE OR REPLACE TEMP TABLE rows_in_order AS SELECT * FROM {table} ORDER BY {order_by}")
-    run_script(cursor, f"DELETE FROM {table}")
-    run_script(cursor, f"INSERT INTO {table} SELECT * FROM rows_in_order")
-    run_script(cursor, "DROP TABLE rows_in_order")
+def rows_are_in_order(cursor) -> bool:
+    return bool(cursor.execute("SELECT count(*) FROM meta WHERE key = 'rows_in_order'").fetchall()[0][0])
+
+
+def put_rows_in_order(cursor) -> None:
+    """A database loaded before uploads kept rows in order (store.tables, cluster_by) has them
+    shuffled across row groups, so no date filter can skip one: store them again in order, once
+    (inside the caller's transaction; a new database is marked in order by the schema)."""
+    for table in TABLES.values():
+        run_script(cursor, f"CREATE OR REPLACE TEMP TABLE rows_in_order AS SELECT * FROM {table.name} ORDER BY {table.cluster_by}")
+        run_script(cursor, f"DELETE FROM {table.name}")
+        run_script(cursor, f"INSERT INTO {table.name} SELECT * FROM rows_in_order")
+        run_script(cursor, "DROP TABLE rows_in_order")
+    run_script(cursor, "INSERT OR REPLACE INTO meta VALUES ('rows_in_order', 'yes')")
 
 
 def run_script(con: duckdb.DuckDBPyConnection, sql: str) -> None:

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-from store import db
-from store.tables import PRICES
-
 # Bumped when price_facts or price_pools change shape or meaning: a database stored under another
 # layout rebuilds them once (engine.refresh, on the first page visit or command after the upgrade).
 LAYOUT = "2"
@@ -52,8 +49,6 @@ def is_current(cursor) -> bool:
 
 def rebuild(cursor) -> None:
     """Every price row and every pool, from scratch (an upgrade, or a layout change)."""
-    # a database loaded by an earlier version has its prices shuffled across row groups
-    db.rewrite_in_order(cursor, "prices", PRICES.cluster_by)
     _run(cursor, "DELETE FROM price_facts")
     _run(cursor, ROWS_SQL.format(rows="TRUE"))
     _run(cursor, "DELETE FROM price_pools")

@@ -41,6 +41,10 @@ CREATE TABLE IF NOT EXISTS meta (
     value   VARCHAR
 );
 
+-- Uploads store rows in order (store/tables.py, cluster_by). A database with no upload yet is in
+-- order; one loaded by an earlier version is put in order once (store.db.put_rows_in_order).
+INSERT INTO meta SELECT 'rows_in_order', 'yes' WHERE NOT EXISTS (SELECT 1 FROM batches) ON CONFLICT DO NOTHING;
+
 -- Row versions: the canonical columns plus where they came from.
 CREATE TABLE IF NOT EXISTS contact_versions (
     batch_id INTEGER NOT NULL, row_number BIGINT NOT NULL,

@@ -87,17 +87,22 @@ def test_contacts_clocks_and_facts_are_stored_in_time_order(desk):
     assert _stored_order(desk.db, "SELECT ticket_id FROM contacts")[-2:] == ["W1", "W2"]
 
 
-def test_contacts_stored_by_an_earlier_version_are_put_in_time_order_once(desk):
+def test_rows_stored_by_an_earlier_version_are_put_in_order_once(desk):
     desk.charter([std("acknowledge", 1, "business_hours", id="ack")])
     desk.load("contacts", _newest_first(40))
+    periods = [f"2026-{month:02d}-01" for month in range(1, 7)]
+    desk.load("prices", [{"customer_id": "C1", "period": period, "price_paid": 10} for period in periods])
     expected = desk.kpis("2026-03-02", "2026-03-03")
     con = duckdb.connect(str(desk.db))
-    con.execute("CREATE TEMP TABLE shuffled AS SELECT * FROM contacts ORDER BY opened_at DESC")
-    con.execute("DELETE FROM contacts")
-    con.execute("INSERT INTO contacts SELECT * FROM shuffled")
-    con.execute("UPDATE meta SET value = split_part(value, '/', 1) || '/2' WHERE key = 'facts_fingerprint'")
+    for table, order in (("contacts", "opened_at DESC"), ("prices", "period DESC")):
+        con.execute(f"CREATE TEMP TABLE shuffled AS SELECT * FROM {table} ORDER BY {order}")
+        con.execute(f"DELETE FROM {table}")
+        con.execute(f"INSERT INTO {table} SELECT * FROM shuffled")
+        con.execute("DROP TABLE shuffled")
+    con.execute("DELETE FROM meta WHERE key = 'rows_in_order'")
     con.close()
     assert _stored_order(desk.db, "SELECT ticket_id FROM contacts")[0] == "T039"
-    desk.kpis()   # the first use after the upgrade recomputes facts and reorders contacts
+    desk.kpis()   # the first use after the upgrade puts the rows in order
     assert _stored_order(desk.db, "SELECT ticket_id FROM contacts") == [f"T{n:03d}" for n in range(40)]
+    assert [str(period) for period in _stored_order(desk.db, "SELECT period FROM prices")] == periods
     assert counts(standard(desk.kpis("2026-03-02", "2026-03-03"), "ack")) == counts(standard(expected, "ack"))
