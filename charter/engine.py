@@ -214,7 +214,9 @@ def _create_empty_like(cursor, name: str, like: str) -> None:
 def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None:
     """Recompute clocks and facts: for the tickets in `affected_table` only when the calendar is
     still good (a weekly load), else for everything (a charter change or data beyond the calendar).
-    Price facts, which do not depend on the charter, are rebuilt here only when their layout is stale."""
+    Without `affected_table` nothing is recomputed that facts_are_current finds current. The
+    one-off upgrades of a database written by an earlier version (rows put in order, price facts
+    built) happen here too, so every caller that makes the facts current also makes those current."""
     if not db.rows_are_in_order(cursor):
         db.put_rows_in_order(cursor)    # once, for a database loaded by an earlier version
     if not price_facts.is_current(cursor):

@@ -44,7 +44,8 @@ _facts_found_current: set[tuple] = set()
 
 
 def ensure_facts_current() -> None:
-    """The charter file may have been edited by hand: recompute clocks once if it changed."""
+    """The charter file may have been edited by hand, or the database written by an earlier
+    version: recompute what is derived (engine.refresh) once if so."""
     con, current = connection(), charter()
     checked = (str(db.database_path()), db.data_version(con), current.fingerprint())
     if checked in _facts_found_current:
@@ -56,7 +57,7 @@ def ensure_facts_current() -> None:
             return
     finally:
         cursor.close()
-    with st.spinner("The charter changed: recomputing every contact's deadlines…"):
+    with st.spinner("Bringing the figures up to date with the charter (after a charter edit or an upgrade)…"):
         with db.write_transaction(con) as writer:
             if not engine.facts_are_current(writer, current):
                 engine.refresh(writer, current)
