@@ -1,4 +1,6 @@
 -- Responsiveness over the whole period (the Overview tiles and the Responsiveness page headline):
 -- the same measures as responsiveness_weekly (the `responsiveness` macro), without the weekly grouping.
-SELECT * EXCLUDE (week)
-FROM responsiveness($date_from::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[], true)
+-- Always one row: 0 contacts and no times when nothing matches.
+SELECT coalesce(r.contacts, 0) AS contacts, r.* EXCLUDE (week, contacts)
+FROM (SELECT 1) AS one
+LEFT JOIN responsiveness($date_from::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[], true) AS r ON true

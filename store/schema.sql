@@ -277,11 +277,11 @@ FROM price_facts f LEFT JOIN price_pools pool
   ON pool.product IS NOT DISTINCT FROM f.product AND pool.period = f.period;
 
 -- Responsiveness (spec section 5, reading 10) per week of opening, or over the whole period when
--- whole_period is true (one row even when nothing matches): contacts, share acknowledged, time to
+-- whole_period is true (no row when nothing matches; responsiveness_summary adds it): contacts, share acknowledged, time to
 -- acknowledge and to first response as median and p90 in working hours (bh) and calendar hours.
 -- Invalid durations (stop before start) are left out.
 CREATE OR REPLACE MACRO responsiveness(date_from, date_to, channels, teams, partners, products, whole_period) AS TABLE
-SELECT opened_week AS week,
+SELECT CASE WHEN whole_period THEN NULL ELSE opened_week END AS week,
        count(*) AS contacts,
        count(ack_stop_at) / nullif(count(*), 0) AS acknowledged_share,
        quantile_cont((w_ack_us - w_opened_us) / 3.6e9, 0.5) FILTER (WHERE ack_stop_at >= opened_at) AS ack_median_bh,
@@ -293,5 +293,6 @@ SELECT opened_week AS week,
        quantile_cont((epoch_us(first_response_at) - epoch_us(opened_at)) / 3.6e9, 0.5) FILTER (WHERE first_response_at >= opened_at) AS first_response_median_hours,
        quantile_cont((epoch_us(first_response_at) - epoch_us(opened_at)) / 3.6e9, 0.9) FILTER (WHERE first_response_at >= opened_at) AS first_response_p90_hours
 FROM filtered_contacts(date_from, date_to, channels, teams, partners, products)
-GROUP BY GROUPING SETS ((opened_week), ())
-HAVING (grouping(opened_week) = 1) = whole_period;
+-- One plain grouping (all rows in one group for the whole period): GROUPING SETS computed the
+-- unwanted level's quantiles too and cost a third more.
+GROUP BY 1;
