@@ -30,6 +30,7 @@ except (context.DatabaseBusy, context.SettingError) as error:
     # Nothing can be shown without the database: say why in words an administrator can act on.
     st.error(f"Charter Desk cannot open its database: {error}", icon=":material/error:")
     st.stop()
+context.start_run()
 sidebar_filters()
 if charter_problem is not None and page.url_path not in ("charter", "data"):
     # Figures would silently use the last good charter: say so and send people to the fix instead.

@@ -61,7 +61,7 @@ def main(out_calls: str) -> None:
     queries.run_sql = _recording(queries.run_sql)
     queries.whatif.run_sql = queries.run_sql
     from components import context
-    for name in ("query", "kpis", "whatif", "as_of", "ensure_facts_current"):
+    for name in ("query", "kpis", "whatif", "as_of", "start_run", "ensure_facts_current"):
         _timed(context, name)
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=600)
     at.secrets = {"charterdesk_bench": True}

@@ -75,8 +75,25 @@ def charter_file_signature() -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
 
 
-def cache_key() -> tuple[int, str]:
+# The data version and charter signature as read at the start of this script run (app.py calls
+# start_run on every run). Reading them costs about a millisecond each time (a DuckDB round trip),
+# and the Overview asks for some twenty cached results per run.
+_RUN_CACHE_KEY = "_context_cache_key_this_run"
+
+
+def start_run() -> None:
+    """Key every cached result of this run on the data and charter as they are now. Safe because
+    every write in the app (upload, undo, charter save, preset) ends its run with st.rerun, and
+    ensure_facts_current, which can write, runs before this."""
+    st.session_state[_RUN_CACHE_KEY] = _current_cache_key()
+
+
+def _current_cache_key() -> tuple[int, str]:
     return data_version(), charter_file_signature()
+
+
+def cache_key() -> tuple[int, str]:
+    return st.session_state.get(_RUN_CACHE_KEY) or _current_cache_key()
 
 
 @st.cache_data(show_spinner=False, max_entries=500)
@@ -126,4 +143,4 @@ def has_contacts() -> bool:
 DatabaseBusy, SettingError = db.DatabaseBusy, db.SettingError
 
 __all__ = ["CharterError", "DatabaseBusy", "SettingError", "as_of", "charter", "connection", "data_version", "ensure_facts_current",
-           "has_contacts", "kpis", "query", "whatif"]
+           "has_contacts", "kpis", "query", "start_run", "whatif"]

@@ -100,6 +100,29 @@ def test_overview_reads_its_filters_from_the_query_string(company):
     assert metrics(at)["Replies"] == "60.0%"
 
 
+def test_the_next_run_after_an_upload_shows_the_new_figures(company, tmp_path):
+    """Cached results key on the data version read once per run: the run after an upload (here
+    from the test, through the normal upload path) must read the new version, not reuse the old."""
+    from charter.model import load_charter
+    from store import db
+    from store.ingest import load_path
+    from page_helpers import CONTACT_COLUMNS, write_csv
+
+    at = open_page(new_app())
+    assert metrics(at)["Complaints per 1,000 contacts"] == "300.0"
+    extra = write_csv(tmp_path / "one_more.csv", CONTACT_COLUMNS, [dict(
+        ticket_id="T11", opened_at="2026-02-10 11:00", customer_id="C4", kind="complaint", channel="chat",
+        team="Repairs", category="repair")])
+    con = db.connect(os.environ["DASHBOARD_DB"])
+    try:
+        load_path(con, "contacts", extra, "test", load_charter(os.environ["DASHBOARD_CHARTER"]),
+                  preset_name="canonical")
+    finally:
+        con.close()
+    at.run()
+    assert metrics(at)["Complaints per 1,000 contacts"] == "363.6"   # 4 complaints of 11 contacts
+
+
 def test_meeting_pack_is_one_self_contained_html_file(company):
     from components import meeting_pack, overview
     from queries import Filters
