@@ -18,7 +18,9 @@ from store import db, price_facts, timezones
 # stored under another layout are recomputed as if the charter had changed (the first page visit
 # or load does it). Layout 3: clocks and facts stored in order of opened_at, so date filters skip
 # row groups (before, joins had shuffled them and every row group spanned the history).
-FACTS_LAYOUT = "3"
+# Layout 4: facts carry their contact's filter columns (opened_date, channel, team, partner,
+# customer_id), so the standards queries filter facts without joining them to contacts.
+FACTS_LAYOUT = "4"
 
 # measure -> (week, start, stop, working position of start, of stop, business-day 0 of start)
 CLOCKS = {
@@ -171,11 +173,13 @@ def clocks_sql(where: str, tz: str, source: str = "contacts", target: str = "con
     return sql, {"tz": tz, "tz_utc_offsets": list(offsets.utc_day)}
 
 FACTS_SQL = """
-INSERT INTO contact_facts
+INSERT INTO contact_facts (standard_id, ticket_id, week, start_at, stop_at, deadline_at, w_start_us, w_stop_us,
+                           day0_index, opened_at, opened_date, channel, team, partner, customer_id)
 SELECT $standard_id, s.ticket_id, s.week, s.start_at, s.stop_at, {deadline},
-       s.w_start_us, s.w_stop_us, s.day0_index, s.opened_at
+       s.w_start_us, s.w_stop_us, s.day0_index, s.opened_at, s.opened_date, s.channel, s.team, s.partner, s.customer_id
 FROM (SELECT c.ticket_id, {week} AS week, {start} AS start_at, {stop} AS stop_at,
-             {w_start} AS w_start_us, {w_stop} AS w_stop_us, {day0} AS day0_index, c.opened_at
+             {w_start} AS w_start_us, {w_stop} AS w_stop_us, {day0} AS day0_index, c.opened_at,
+             k.opened_date, c.channel, c.team, c.partner, c.customer_id
       FROM {contacts} c JOIN {clocks} k ON k.ticket_id = c.ticket_id
       WHERE {start} IS NOT NULL AND {scope} {only_affected}) s
 {deadline_join}

@@ -4,11 +4,8 @@
 -- deadlines) and binds its parameters. One row per week plus a total row (week NULL).
 WITH s AS (
     SELECT f.*
-    FROM contact_facts f
-    SEMI JOIN filtered_contacts($date_from::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[]) v
-      ON v.ticket_id = f.ticket_id
+    FROM facts_in_view($date_from::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[]) f
     WHERE f.standard_id = $standard_id
-      AND opened_near(f.opened_at, $date_from::DATE, $date_to::DATE)
 ),
 judged AS (
     SELECT s.week,

@@ -1,15 +1,17 @@
 -- Compliance per charter standard broken down by one contact dimension. $dimension is matched
 -- against a fixed list (channel, team, partner, priority, category, agent), so the user's choice
 -- never becomes SQL text. Same rule as standards_summary: compliance = met / (met + missed).
-WITH contacts_in_view AS (
-    SELECT ticket_id,
-           dimension_value($dimension::VARCHAR, channel, team, partner, priority, category, agent) AS value
-    FROM filtered_contacts($date_from::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[])
-),
-outcomes AS (
-    SELECT f.standard_id, v.value, clock_outcome(f.start_at, f.stop_at, f.deadline_at, $as_of::TIMESTAMPTZ) AS outcome
-    FROM contact_facts f JOIN contacts_in_view v ON v.ticket_id = f.ticket_id
-    WHERE opened_near(f.opened_at, $date_from::DATE, $date_to::DATE)
+-- Channel, team and partner are on the facts; the other dimensions are read from the contacts,
+-- joined only when one of them is chosen.
+WITH outcomes AS (
+    SELECT f.standard_id,
+           dimension_value($dimension::VARCHAR, f.channel, f.team, f.partner, d.priority, d.category, d.agent) AS value,
+           clock_outcome(f.start_at, f.stop_at, f.deadline_at, $as_of::TIMESTAMPTZ) AS outcome
+    FROM facts_in_view($date_from::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[]) f
+    LEFT JOIN (SELECT ticket_id, priority, category, agent FROM contacts c
+               WHERE $dimension::VARCHAR IN ('priority', 'category', 'agent')
+                 AND opened_near(c.opened_at, $date_from::DATE, $date_to::DATE)) d
+      ON d.ticket_id = f.ticket_id
 )
 SELECT standard_id,
        value,

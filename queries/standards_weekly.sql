@@ -8,8 +8,6 @@ SELECT f.standard_id,
        count(*) FILTER (WHERE outcome = 'invalid') AS invalid,
        met / nullif(met + missed, 0) AS compliance
 FROM (SELECT f.*, clock_outcome(f.start_at, f.stop_at, f.deadline_at, $as_of::TIMESTAMPTZ) AS outcome
-      FROM contact_facts f
-      SEMI JOIN filtered_contacts($date_from::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[]) v ON v.ticket_id = f.ticket_id
-      WHERE opened_near(f.opened_at, $date_from::DATE, $date_to::DATE)) f
+      FROM facts_in_view($date_from::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[]) f) f
 GROUP BY f.standard_id, f.week
 ORDER BY f.standard_id, f.week

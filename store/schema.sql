@@ -141,10 +141,23 @@ CREATE TABLE IF NOT EXISTS contact_facts (
     w_start_us    BIGINT,
     w_stop_us     BIGINT,
     day0_index    INTEGER,
-    opened_at     TIMESTAMPTZ    -- the contact's, so a date filter can skip facts without a join
+    opened_at     TIMESTAMPTZ,   -- the contact's, so a date filter can skip facts without a join
+    -- The contact's filter columns (copies, recomputed with the facts whenever the contact changes):
+    -- the standards queries apply the sidebar filters to facts alone (facts_in_view), without
+    -- joining 22 million facts to their contacts on a text key.
+    opened_date   DATE,
+    channel       VARCHAR,
+    team          VARCHAR,
+    partner       VARCHAR,
+    customer_id   VARCHAR
 );
--- Databases made before opened_at was kept: the engine recomputes facts (FACTS_LAYOUT) to fill it.
+-- Databases made before these were kept: the engine recomputes facts (FACTS_LAYOUT) to fill them.
 ALTER TABLE contact_facts ADD COLUMN IF NOT EXISTS opened_at TIMESTAMPTZ;
+ALTER TABLE contact_facts ADD COLUMN IF NOT EXISTS opened_date DATE;
+ALTER TABLE contact_facts ADD COLUMN IF NOT EXISTS channel VARCHAR;
+ALTER TABLE contact_facts ADD COLUMN IF NOT EXISTS team VARCHAR;
+ALTER TABLE contact_facts ADD COLUMN IF NOT EXISTS partner VARCHAR;
+ALTER TABLE contact_facts ADD COLUMN IF NOT EXISTS customer_id VARCHAR;
 
 -- Working-time position of instant t, given its local day's calendar_days row.
 CREATE OR REPLACE MACRO working_us(t, is_working, open_at, close_at, cum_before_us) AS (
@@ -198,16 +211,29 @@ CREATE OR REPLACE MACRO opened_near(opened_at, date_from, date_to) AS (
 -- The dashboard's shared filters (sidebar / CLI --from --to) applied to contacts, with each
 -- contact's clocks. Every KPI query starts here so a filter means the same thing everywhere.
 -- A blank partner is in-house; `products` keeps contacts of customers holding those products.
+CREATE OR REPLACE MACRO in_view(opened_at, opened_date, channel, team, partner, customer_id,
+                                date_from, date_to, channels, teams, partners, products) AS (
+    opened_near(opened_at, date_from, date_to)
+    AND (date_from IS NULL OR opened_date >= date_from)
+    AND (date_to IS NULL OR opened_date <= date_to)
+    AND (len(channels) = 0 OR list_contains(channels, channel))
+    AND (len(teams) = 0 OR list_contains(teams, team))
+    AND (len(partners) = 0 OR list_contains(partners, coalesce(partner, 'In-house')))
+    AND (len(products) = 0 OR customer_id IN (SELECT h.customer_id FROM customers h WHERE list_contains(products, h.product)))
+);
+
 CREATE OR REPLACE MACRO filtered_contacts(date_from, date_to, channels, teams, partners, products) AS TABLE
 SELECT c.*, k.* EXCLUDE (ticket_id)
 FROM contacts c JOIN contact_clocks k ON k.ticket_id = c.ticket_id
-WHERE opened_near(c.opened_at, date_from, date_to)
-  AND (date_from IS NULL OR k.opened_date >= date_from)
-  AND (date_to IS NULL OR k.opened_date <= date_to)
-  AND (len(channels) = 0 OR list_contains(channels, c.channel))
-  AND (len(teams) = 0 OR list_contains(teams, c.team))
-  AND (len(partners) = 0 OR list_contains(partners, coalesce(c.partner, 'In-house')))
-  AND (len(products) = 0 OR c.customer_id IN (SELECT customer_id FROM customers WHERE list_contains(products, product)));
+WHERE in_view(c.opened_at, k.opened_date, c.channel, c.team, c.partner, c.customer_id,
+              date_from, date_to, channels, teams, partners, products);
+
+-- The same filters applied to the charter facts alone (they carry copies of the filter columns).
+CREATE OR REPLACE MACRO facts_in_view(date_from, date_to, channels, teams, partners, products) AS TABLE
+SELECT f.*
+FROM contact_facts f
+WHERE in_view(f.opened_at, f.opened_date, f.channel, f.team, f.partner, f.customer_id,
+              date_from, date_to, channels, teams, partners, products);
 
 -- Outcome of one clock against its deadline at as_of (spec section 3); pending turns into missed
 -- as time passes, so this is decided when asked, not stored.
