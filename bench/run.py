@@ -215,7 +215,7 @@ def figure_c(database: Path, work: Path, visit: dict) -> dict:
                     if con is not None:
                         con.close()
                     con, con_page = duckdb.connect(str(database), read_only=True), page
-                    con.execute("SET TimeZone = 'UTC'").fetchall()
+                    db.run_script(con, db.SESSION_SETTINGS)
                 values = transform(filters).parameters() | parameters
                 bound = bind(sql, values)
                 started = time.perf_counter()
