@@ -32,13 +32,15 @@ customer_months AS (
     WHERE c.left_at IS NULL OR c.left_at >= m.month     -- customers gone before the month count nowhere
 ),
 -- the latest price row dated before the month's end (ties between products: either one)
+-- Band edges are inclusive and compared at 9 decimals: 110 / 100 - 1 is 0.10000000000000009 in
+-- binary floating point, and a bill exactly 10% above belongs in '0-10% above' (reading 14).
 placed AS (
     SELECT cm.*,
            CASE WHEN g.gap IS NULL THEN 'No price data'
-                WHEN g.gap <= 0 THEN 'At or below new price'
-                WHEN g.gap <= 0.10 THEN '0-10% above'
-                WHEN g.gap <= 0.20 THEN '10-20% above'
-                WHEN g.gap <= 0.30 THEN '20-30% above'
+                WHEN round(g.gap, 9) <= 0 THEN 'At or below new price'
+                WHEN round(g.gap, 9) <= 0.10 THEN '0-10% above'
+                WHEN round(g.gap, 9) <= 0.20 THEN '10-20% above'
+                WHEN round(g.gap, 9) <= 0.30 THEN '20-30% above'
                 ELSE '> 30% above'
            END AS gap_band
     FROM (SELECT * FROM customer_months WHERE $grouping::VARCHAR = 'price_gap') cm

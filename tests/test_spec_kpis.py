@@ -397,3 +397,24 @@ def test_churn_by_price_gap_band_uses_the_latest_price_before_each_month_end(des
     # Everyone joined in 2020: six completed years at each month's start.
     assert [(r.band, r.active_customer_months, r.leavers) for r in by_tenure.itertuples()] == [
         ("<1y", 0, 0), ("1-2y", 0, 0), ("2-3y", 0, 0), ("3-5y", 0, 0), ("5y+", 11, 2)]
+
+
+def test_a_bill_exactly_on_a_price_gap_band_edge_is_in_the_lower_band(desk):
+    """Bands include their upper edge (docs/definitions.md reading 14): 10%, 20% and 30% above the
+    benchmark are in 0-10%, 10-20% and 20-30%, although 110 / 100 - 1 > 0.10 in floating point."""
+    desk.load("customers", [{"customer_id": cid, "joined_at": "2020-01-01", "product": "energy"}
+                            for cid in ("P10", "P20", "P30", "P31")])
+    desk.load("prices", [{"customer_id": cid, "period": "2026-03-01", "price_paid": paid, "product": "energy",
+                          "new_customer_price": 100}
+                         for cid, paid in (("P10", 110), ("P20", 120), ("P30", 130), ("P31", 131))])
+    con = duckdb.connect(str(desk.db), read_only=True)
+    try:
+        view = queries.Filters(date_from=date(2026, 4, 1), date_to=date(2026, 4, 30))
+        by_gap = queries.run(con, "churn_by_band", view, as_of=datetime(2026, 4, 30, tzinfo=timezone.utc),
+                             grouping="price_gap")
+    finally:
+        con.close()
+    # One month (April), each customer active at its start, nobody leaves.
+    assert [(r.band, r.active_customer_months) for r in by_gap.itertuples()] == [
+        ("At or below new price", 0), ("0-10% above", 1), ("10-20% above", 1),
+        ("20-30% above", 1), ("> 30% above", 1), ("No price data", 0)]
