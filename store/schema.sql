@@ -307,18 +307,23 @@ FROM price_facts f LEFT JOIN price_pools pool
 -- acknowledge and to first response as median and p90 in working hours (bh) and calendar hours.
 -- Invalid durations (stop before start) are left out.
 CREATE OR REPLACE MACRO responsiveness(date_from, date_to, channels, teams, partners, products, whole_period) AS TABLE
-SELECT CASE WHEN whole_period THEN NULL ELSE opened_week END AS week,
-       count(*) AS contacts,
-       count(ack_stop_at) / nullif(count(*), 0) AS acknowledged_share,
-       quantile_cont((w_ack_us - w_opened_us) / 3.6e9, 0.5) FILTER (WHERE ack_stop_at >= opened_at) AS ack_median_bh,
-       quantile_cont((w_ack_us - w_opened_us) / 3.6e9, 0.9) FILTER (WHERE ack_stop_at >= opened_at) AS ack_p90_bh,
-       quantile_cont((epoch_us(ack_stop_at) - epoch_us(opened_at)) / 3.6e9, 0.5) FILTER (WHERE ack_stop_at >= opened_at) AS ack_median_hours,
-       quantile_cont((epoch_us(ack_stop_at) - epoch_us(opened_at)) / 3.6e9, 0.9) FILTER (WHERE ack_stop_at >= opened_at) AS ack_p90_hours,
-       quantile_cont((w_first_us - w_opened_us) / 3.6e9, 0.5) FILTER (WHERE first_response_at >= opened_at) AS first_response_median_bh,
-       quantile_cont((w_first_us - w_opened_us) / 3.6e9, 0.9) FILTER (WHERE first_response_at >= opened_at) AS first_response_p90_bh,
-       quantile_cont((epoch_us(first_response_at) - epoch_us(opened_at)) / 3.6e9, 0.5) FILTER (WHERE first_response_at >= opened_at) AS first_response_median_hours,
-       quantile_cont((epoch_us(first_response_at) - epoch_us(opened_at)) / 3.6e9, 0.9) FILTER (WHERE first_response_at >= opened_at) AS first_response_p90_hours
-FROM filtered_contacts(date_from, date_to, channels, teams, partners, products)
--- One plain grouping (all rows in one group for the whole period): GROUPING SETS computed the
--- unwanted level's quantiles too and cost a third more.
-GROUP BY 1;
+SELECT week, contacts, acknowledged_share,
+       ack_bh[1] AS ack_median_bh, ack_bh[2] AS ack_p90_bh,
+       ack_hours[1] AS ack_median_hours, ack_hours[2] AS ack_p90_hours,
+       first_bh[1] AS first_response_median_bh, first_bh[2] AS first_response_p90_bh,
+       first_hours[1] AS first_response_median_hours, first_hours[2] AS first_response_p90_hours
+FROM (
+    SELECT CASE WHEN whole_period THEN NULL ELSE opened_week END AS week,
+           count(*) AS contacts,
+           count(ack_stop_at) / nullif(count(*), 0) AS acknowledged_share,
+           quantile_cont((w_ack_us - w_opened_us) / 3.6e9, [0.5, 0.9]) FILTER (WHERE ack_stop_at >= opened_at) AS ack_bh,
+           quantile_cont((epoch_us(ack_stop_at) - epoch_us(opened_at)) / 3.6e9, [0.5, 0.9]) FILTER (WHERE ack_stop_at >= opened_at) AS ack_hours,
+           quantile_cont((w_first_us - w_opened_us) / 3.6e9, [0.5, 0.9]) FILTER (WHERE first_response_at >= opened_at) AS first_bh,
+           quantile_cont((epoch_us(first_response_at) - epoch_us(opened_at)) / 3.6e9, [0.5, 0.9]) FILTER (WHERE first_response_at >= opened_at) AS first_hours
+    FROM filtered_contacts(date_from, date_to, channels, teams, partners, products)
+    -- One plain grouping (all rows in one group for the whole period): GROUPING SETS computed the
+    -- unwanted level's quantiles too and cost a third more. Each duration's median and p90 come
+    -- from one quantile call with a list: one sorted copy of the values instead of two, which
+    -- halves the memory (the whole history at 10M did not fit in a 1 GB limit) and saves a third of the time.
+    GROUP BY 1
+);
