@@ -418,3 +418,27 @@ def test_a_bill_exactly_on_a_price_gap_band_edge_is_in_the_lower_band(desk):
     assert [(r.band, r.active_customer_months) for r in by_gap.itertuples()] == [
         ("At or below new price", 0), ("0-10% above", 1), ("10-20% above", 1),
         ("20-30% above", 1), ("> 30% above", 1), ("No price data", 0)]
+
+
+def test_churn_counts_each_month_from_joining_and_leaving_dates(desk):
+    """Active at a month's start = joined on or before it and not left before it (a customer who
+    joins on the 1st counts that month); a leaver counts in the month of left_at, even one who joined
+    in that same month."""
+    desk.load("customers", [
+        {"customer_id": "A", "joined_at": "2026-01-10", "left_at": "2026-03-05", "product": "energy"},
+        {"customer_id": "C", "joined_at": "2026-01-01", "left_at": None, "product": "energy"},
+        {"customer_id": "D", "joined_at": "2026-03-20", "left_at": "2026-03-25", "product": "energy"},
+        {"customer_id": "E", "joined_at": "2026-02-01", "left_at": "2026-04-01", "product": "energy"},
+    ])
+    con = duckdb.connect(str(desk.db), read_only=True)
+    try:
+        monthly = queries.run(con, "churn_monthly", queries.NO_FILTERS,
+                              as_of=datetime(2026, 4, 30, tzinfo=timezone.utc))
+    finally:
+        con.close()
+    assert [(str(r.month)[:10], r.active_at_start, r.left) for r in monthly.itertuples()] == [
+        ("2026-01-01", 1, 0),   # C (joined that day)
+        ("2026-02-01", 3, 0),   # A, C, E (joined that day)
+        ("2026-03-01", 3, 2),   # A, C, E; A leaves 03-05, D joins 03-20 and leaves 03-25
+        ("2026-04-01", 2, 1),   # C, E (leaves that day: still active at the start)
+    ]
