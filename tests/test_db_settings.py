@@ -42,7 +42,6 @@ def test_the_app_explains_a_malformed_setting_instead_of_failing(monkeypatch):
         "Charter Desk cannot open its database: DASHBOARD_MEMORY_LIMIT must look like 1GB or 512MB, not 'lots'"]
 
 
-
 def test_churn_by_price_gap_is_planned_as_an_asof_join_not_a_nested_loop(tmp_path):
     """DuckDB plans an ASOF join whose left side it estimates under 64 rows as a nested loop over
     both sides; our month lists are estimated near zero whatever their size, and churn by price-gap
