@@ -3,8 +3,11 @@
 
 The pricing queries read them through the `benchmarked_prices` macro (store/schema.sql). Computing
 them on every query meant joining every price row of the history to its customer and taking the
-pool medians again (about 2 s a query at 18 million price rows). An upload recomputes only the rows
-of the keys it touched and the pools those rows are in, so its cost follows the upload.
+pool medians again (about 2 s a query at 18 million price rows). Each row also carries the month
+from which another bill is its customer's latest, so churn by price-gap band finds the bill in
+force in a month by a filter instead of searching every customer's older bills. An upload
+recomputes only the rows of the keys it touched, the pools those rows are in and the successions of
+the customers they belong to, so its cost follows the upload.
 """
 from __future__ import annotations
 
@@ -12,18 +15,37 @@ from typing import Callable
 
 # Bumped when price_facts or price_pools change shape or meaning: a database stored under another
 # layout rebuilds them once (engine.refresh, on the first page visit or command after the upgrade).
-LAYOUT = "2"
+LAYOUT = "3"
 
 # Rows of a known customer only: a price row whose customer is not loaded has no tenure and falls
-# in no band. Stored in period order so a period filter skips row groups.
+# in no band. Stored in period order so a period filter skips row groups. latest_until is right
+# when {rows} holds all of a customer's rows (a rebuild); SUCCESSION_SQL mends the rest.
 ROWS_SQL = """
-INSERT INTO price_facts
-SELECT p.customer_id, p.product, p.period, p.price_paid::DOUBLE, p.new_customer_price::DOUBLE,
-       completed_years(cu.joined_at, p.period), tenure_band(completed_years(cu.joined_at, p.period)),
-       cu.joined_at
+INSERT INTO price_facts BY NAME
+SELECT p.customer_id, p.product, p.period, p.price_paid::DOUBLE AS price_paid,
+       p.new_customer_price::DOUBLE AS new_customer_price,
+       completed_years(cu.joined_at, p.period) AS years,
+       tenure_band(completed_years(cu.joined_at, p.period)) AS band,
+       cu.joined_at,
+       date_trunc('month', lead(p.period) OVER (PARTITION BY p.customer_id ORDER BY p.period, p.product NULLS FIRST))::DATE
+           AS latest_until
 FROM prices p JOIN customers cu ON cu.customer_id = p.customer_id
 WHERE {rows}
 ORDER BY p.period, p.customer_id, p.product
+"""
+
+# A customer's bills in succession: each is their latest at a month's end from its period's month
+# until the month of the next one (latest_until; the same month: never). Bills of one period
+# (different products) follow each other by product, so exactly one is the latest.
+# Stale rows are updated in place, which keeps the period order of the table.
+SUCCESSION_SQL = """
+UPDATE price_facts f SET latest_until = n.latest_until
+FROM (SELECT customer_id, product, period,
+             date_trunc('month', lead(period) OVER (PARTITION BY customer_id ORDER BY period, product NULLS FIRST))::DATE
+                 AS latest_until
+      FROM price_facts WHERE customer_id IN (SELECT customer_id FROM {customers})) n
+WHERE f.customer_id = n.customer_id AND f.period = n.period AND f.product IS NOT DISTINCT FROM n.product
+  AND f.latest_until IS DISTINCT FROM n.latest_until
 """
 
 POOLS_SQL = """
@@ -90,8 +112,13 @@ def _refresh_rows(cursor, touched: Callable[[str], str]) -> None:
     # A pool changes only when one of its <1y rows appears, disappears or changes.
     _run(cursor, f"""CREATE OR REPLACE TEMP TABLE touched_pools AS
                      SELECT DISTINCT product, period FROM price_facts WHERE band = '<1y' AND {touched('price_facts')}""")
+    _run(cursor, f"""CREATE OR REPLACE TEMP TABLE touched_customers AS
+                     SELECT customer_id FROM price_facts WHERE {touched('price_facts')}
+                     UNION SELECT customer_id FROM prices p WHERE {touched('p')}""")
     _run(cursor, f"DELETE FROM price_facts WHERE {touched('price_facts')}")
     _run(cursor, ROWS_SQL.format(rows=touched("p")))
+    _run(cursor, SUCCESSION_SQL.format(customers="touched_customers"))
+    _run(cursor, "DROP TABLE touched_customers")
     _run(cursor, f"""INSERT INTO touched_pools
                      SELECT DISTINCT product, period FROM price_facts WHERE band = '<1y' AND {touched('price_facts')}""")
     _run(cursor, f"DELETE FROM price_pools f WHERE {IN_TOUCHED_POOLS}")

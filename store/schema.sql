@@ -80,8 +80,10 @@ CREATE TABLE IF NOT EXISTS price_facts (
     new_customer_price DOUBLE,
     years              INTEGER,
     band               VARCHAR,
-    joined_at          DATE          -- the customer's, to tell which customer updates change tenure
-);
+    joined_at          DATE,         -- the customer's, to tell which customer updates change tenure
+    latest_until       DATE          -- the month from whose end another bill is the customer's latest
+);                                   -- (store/price_facts.py); NULL while none is
+ALTER TABLE price_facts ADD COLUMN IF NOT EXISTS latest_until DATE;    -- databases from before it (layout 3)
 -- Per product and period: the median price_paid of its <1y rows (the benchmark when a row has no
 -- new_customer_price). No row when the period has no <1y row.
 CREATE TABLE IF NOT EXISTS price_pools (
@@ -298,7 +300,8 @@ WHERE (date_from IS NULL OR month >= date_trunc('month', date_from))
 CREATE OR REPLACE MACRO benchmarked_prices() AS TABLE
 SELECT f.customer_id, f.product, f.period, f.price_paid, f.new_customer_price, f.years, f.band,
        coalesce(f.new_customer_price, pool.pool_median) AS benchmark,
-       f.price_paid / nullif(coalesce(f.new_customer_price, pool.pool_median), 0) - 1 AS gap
+       f.price_paid / nullif(coalesce(f.new_customer_price, pool.pool_median), 0) - 1 AS gap,
+       f.latest_until
 FROM price_facts f LEFT JOIN price_pools pool
   ON pool.product IS NOT DISTINCT FROM f.product AND pool.period = f.period;
 

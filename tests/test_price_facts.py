@@ -1,5 +1,6 @@
-"""Stored price facts (store/price_facts.py: each price row's tenure band, each product-period's
-new-customer pool median) are kept current by every upload and undo of customers or prices.
+"""Stored price facts (store/price_facts.py: each price row's tenure band and the month another bill
+becomes its customer's latest, each product-period's new-customer pool median) are kept current by
+every upload and undo of customers or prices.
 
 After each step the benchmark and gap of a long-standing customer are checked against values
 worked out by hand, and everything the pricing queries read is checked against a rebuild from
@@ -27,7 +28,8 @@ def price(customer_id, period, paid, product="energy", new_price=""):
             "new_customer_price": new_price}
 
 
-BENCHMARKED = "SELECT customer_id, product, period, years, band, benchmark, gap FROM benchmarked_prices() ORDER BY ALL"
+BENCHMARKED = ("SELECT customer_id, product, period, years, band, benchmark, gap, latest_until "
+               "FROM benchmarked_prices() ORDER BY ALL")
 
 
 def stored_and_rebuilt(desk) -> tuple[list, list]:
@@ -47,6 +49,11 @@ def gap_of(rows, customer_id, period) -> float | None:
     return next(row[6] for row in rows if row[0] == customer_id and str(row[2]) == period)
 
 
+def latest_until_of(rows, customer_id, period) -> str | None:
+    value = next(row[7] for row in rows if row[0] == customer_id and str(row[2]) == period)
+    return None if value is None else str(value)
+
+
 def test_price_facts_follow_every_upload_and_undo(desk):
     # Batch 1: two customers joined this year (<1y in March 2026), one long-standing (C3).
     desk.load("customers", [customer("C1", "2026-01-10"), customer("C2", "2026-02-01"), customer("C3", "2020-05-01")])
@@ -59,6 +66,8 @@ def test_price_facts_follow_every_upload_and_undo(desk):
     assert [row[0] for row in stored] == ["C1", "C2", "C3", "C3"]
     assert gap_of(stored, "C3", "2026-03-01") == pytest.approx(70 / 55 - 1)     # pool {50, 60}
     assert gap_of(stored, "C3", "2026-04-01") == pytest.approx(70 / 56 - 1)     # its own new-customer price
+    assert latest_until_of(stored, "C3", "2026-03-01") == "2026-04-01"           # April's bill follows it
+    assert latest_until_of(stored, "C3", "2026-04-01") is None                   # still the latest
 
     # Batch 3: C2 turns out to be a customer since 2019 (leaves the pool); C5 arrives (<1y, joins it).
     desk.load("customers", [customer("C2", "2019-01-01"), customer("C5", "2026-02-15")])
@@ -74,12 +83,15 @@ def test_price_facts_follow_every_upload_and_undo(desk):
     assert stored == rebuilt
     assert gap_of(stored, "C3", "2026-03-01") == pytest.approx(70 / 60 - 1)     # pool {80, 40}
     assert gap_of(stored, "C3", "2026-05-01") == pytest.approx(75 / 52 - 1)     # pool {52}
+    assert latest_until_of(stored, "C3", "2026-04-01") == "2026-05-01"           # an older bill, updated
+    assert latest_until_of(stored, "C1", "2026-03-01") == "2026-05-01"
 
     assert desk.run("undo", "4").returncode == 0
     stored, rebuilt = stored_and_rebuilt(desk)
     assert stored == rebuilt
     assert gap_of(stored, "C3", "2026-03-01") == pytest.approx(70 / 45 - 1)
     assert not [row for row in stored if str(row[2]) == "2026-05-01"]
+    assert latest_until_of(stored, "C3", "2026-04-01") is None                   # the latest again
 
     assert desk.run("undo", "3").returncode == 0
     stored, rebuilt = stored_and_rebuilt(desk)
@@ -99,3 +111,25 @@ def test_a_database_without_price_facts_builds_them_on_first_use(desk):
     assert bands["5y+"]["median_gap"] == pytest.approx(70 / 50 - 1)
     stored, rebuilt = stored_and_rebuilt(desk)
     assert stored == rebuilt and len(stored) == 2
+
+
+def test_of_two_bills_of_one_period_the_product_sorting_last_is_the_latest(desk):
+    # One customer billed for two products a month, a third bill mid-April: each bill stays the
+    # latest at the end of the months until the next one's month; a bill followed within its own
+    # month (April 2nd, by April 20th) is the latest at no month's end.
+    desk.load("customers", [customer("C1", "2020-01-01")])
+    desk.load("prices", [price("C1", "2026-03-01", 50, product="broadband"), price("C1", "2026-03-01", 70),
+                         price("C1", "2026-04-02", 60), price("C1", "2026-04-20", 65)])
+    stored, rebuilt = stored_and_rebuilt(desk)
+    assert stored == rebuilt
+    assert [(row[1], str(row[2]), None if row[7] is None else str(row[7])) for row in stored] == [
+        ("broadband", "2026-03-01", "2026-03-01"),      # 'energy' sorts after it: superseded at once
+        ("energy", "2026-03-01", "2026-04-01"),
+        ("energy", "2026-04-02", "2026-04-01"),
+        ("energy", "2026-04-20", None)]
+    # a late bill for March between them: the succession is mended in place
+    desk.load("prices", [price("C1", "2026-03-15", 55, product="water")])
+    stored, rebuilt = stored_and_rebuilt(desk)
+    assert stored == rebuilt
+    assert latest_until_of(stored, "C1", "2026-03-01") == "2026-03-01"         # both March 1st bills now
+    assert latest_until_of(stored, "C1", "2026-03-15") == "2026-04-01"

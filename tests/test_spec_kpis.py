@@ -399,6 +399,35 @@ def test_churn_by_price_gap_band_uses_the_latest_price_before_each_month_end(des
         ("<1y", 0, 0), ("1-2y", 0, 0), ("2-3y", 0, 0), ("3-5y", 0, 0), ("5y+", 11, 2)]
 
 
+def test_churn_by_price_gap_band_with_bills_mid_month_and_two_bills_of_one_date(desk):
+    """A bill followed by another in its own month places the customer in no month; of two bills
+    dated the same day (two products), the product sorting last places them (reading 14)."""
+    desk.load("customers", [{"customer_id": "E", "joined_at": "2026-03-01", "product": "energy"},
+                            {"customer_id": "F", "joined_at": "2020-01-01", "left_at": "2026-05-20", "product": "energy"}])
+    desk.load("prices", [
+        {"customer_id": cid, "period": period, "price_paid": paid, "product": product, "new_customer_price": 100}
+        for cid, period, paid, product in (
+            ("E", "2026-04-02", 105, "energy"),       # 0.05, superseded on April 20th
+            ("E", "2026-04-20", 125, "energy"),       # 0.25: April
+            ("E", "2026-05-01", 150, "broadband"),    # 0.50 and 0.00 on one day: 'energy' sorts last,
+            ("E", "2026-05-01", 100, "energy"),       #   so 0.00 in May
+            ("E", "2026-06-15", 112, "energy"),       # 0.12: June
+            ("F", "2026-04-20", 131, "energy"))])     # 0.31: April and May, leaves in May
+    con = duckdb.connect(str(desk.db), read_only=True)
+    try:
+        by_gap = queries.run(con, "churn_by_band", queries.Filters(date_from=date(2026, 4, 1), date_to=date(2026, 6, 30)),
+                             as_of=datetime(2026, 6, 30, tzinfo=timezone.utc), grouping="price_gap")
+    finally:
+        con.close()
+    assert [(r.band, r.active_customer_months, r.leavers) for r in by_gap.itertuples()] == [
+        ("At or below new price", 1, 0),   # E May
+        ("0-10% above", 0, 0),
+        ("10-20% above", 1, 0),            # E June
+        ("20-30% above", 1, 0),            # E April
+        ("> 30% above", 2, 1),             # F April, May; leaves in May
+        ("No price data", 0, 0)]
+
+
 def test_a_bill_exactly_on_a_price_gap_band_edge_is_in_the_lower_band(desk):
     """Bands include their upper edge (docs/definitions.md reading 14): 10%, 20% and 30% above the
     benchmark are in 0-10%, 10-20% and 20-30%, although 110 / 100 - 1 > 0.10 in floating point."""
