@@ -133,3 +133,17 @@ def test_of_two_bills_of_one_period_the_product_sorting_last_is_the_latest(desk)
     assert stored == rebuilt
     assert latest_until_of(stored, "C1", "2026-03-01") == "2026-03-01"         # both March 1st bills now
     assert latest_until_of(stored, "C1", "2026-03-15") == "2026-04-01"
+
+
+def test_a_database_from_before_latest_until_gains_it_on_first_use(desk):
+    # A database written by layout 2 has no latest_until column: connecting adds it and the first
+    # command rebuilds the facts, so churn by price-gap band sees each bill's months in force.
+    desk.load("customers", [customer("C1", "2020-01-01")])
+    desk.load("prices", [price("C1", "2026-03-01", 50), price("C1", "2026-04-01", 60)])
+    con = db.connect(desk.db)
+    con.execute("ALTER TABLE price_facts DROP COLUMN latest_until; UPDATE meta SET value = '2' WHERE key = 'price_facts_layout'")
+    con.close()
+    assert desk.kpis()["pricing_by_tenure"]
+    stored, rebuilt = stored_and_rebuilt(desk)
+    assert stored == rebuilt
+    assert [latest_until_of(stored, "C1", period) for period in ("2026-03-01", "2026-04-01")] == ["2026-04-01", None]
