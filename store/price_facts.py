@@ -17,6 +17,14 @@ from typing import Callable
 # layout rebuilds them once (engine.refresh, on the first page visit or command after the upgrade).
 LAYOUT = "3"
 
+# A customer's bills in succession: each is their latest at a month's end from its period's month
+# until the month of the next one (latest_until; the same month: never). Bills of one period
+# (different products) follow each other by product, so exactly one is the latest.
+def _latest_until(bills: str) -> str:
+    return (f"date_trunc('month', lead({bills}.period) OVER (PARTITION BY {bills}.customer_id "
+            f"ORDER BY {bills}.period, {bills}.product NULLS FIRST))::DATE")
+
+
 # Rows of a known customer only: a price row whose customer is not loaded has no tenure and falls
 # in no band. Stored in period order so a period filter skips row groups. latest_until is right
 # when {rows} holds all of a customer's rows (a rebuild); SUCCESSION_SQL mends the rest.
@@ -27,23 +35,18 @@ SELECT p.customer_id, p.product, p.period, p.price_paid::DOUBLE AS price_paid,
        completed_years(cu.joined_at, p.period) AS years,
        tenure_band(completed_years(cu.joined_at, p.period)) AS band,
        cu.joined_at,
-       date_trunc('month', lead(p.period) OVER (PARTITION BY p.customer_id ORDER BY p.period, p.product NULLS FIRST))::DATE
-           AS latest_until
+       """ + _latest_until("p") + """ AS latest_until
 FROM prices p JOIN customers cu ON cu.customer_id = p.customer_id
 WHERE {rows}
 ORDER BY p.period, p.customer_id, p.product
 """
 
-# A customer's bills in succession: each is their latest at a month's end from its period's month
-# until the month of the next one (latest_until; the same month: never). Bills of one period
-# (different products) follow each other by product, so exactly one is the latest.
-# Stale rows are updated in place, which keeps the period order of the table.
+# The successions of the customers in {customers}, recomputed from their stored rows. Stale rows
+# are updated in place, which keeps the period order of the table.
 SUCCESSION_SQL = """
 UPDATE price_facts f SET latest_until = n.latest_until
-FROM (SELECT customer_id, product, period,
-             date_trunc('month', lead(period) OVER (PARTITION BY customer_id ORDER BY period, product NULLS FIRST))::DATE
-                 AS latest_until
-      FROM price_facts WHERE customer_id IN (SELECT customer_id FROM {customers})) n
+FROM (SELECT b.customer_id, b.product, b.period, """ + _latest_until("b") + """ AS latest_until
+      FROM price_facts b WHERE b.customer_id IN (SELECT customer_id FROM {customers})) n
 WHERE f.customer_id = n.customer_id AND f.period = n.period AND f.product IS NOT DISTINCT FROM n.product
   AND f.latest_until IS DISTINCT FROM n.latest_until
 """

@@ -81,8 +81,8 @@ CREATE TABLE IF NOT EXISTS price_facts (
     years              INTEGER,
     band               VARCHAR,
     joined_at          DATE,         -- the customer's, to tell which customer updates change tenure
-    latest_until       DATE          -- the month from whose end another bill is the customer's latest
-);                                   -- (store/price_facts.py); NULL while none is
+    latest_until       DATE          -- the first month at whose end another bill is the customer's
+);                                   -- latest (store/price_facts.py); NULL while none is
 ALTER TABLE price_facts ADD COLUMN IF NOT EXISTS latest_until DATE;    -- databases from before it (layout 3)
 -- Per product and period: the median price_paid of its <1y rows (the benchmark when a row has no
 -- new_customer_price). No row when the period has no <1y row.
