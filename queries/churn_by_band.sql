@@ -29,6 +29,8 @@ view_months AS (
     SELECT min(month) AS first_month, max(month) AS last_month, (max(month) + INTERVAL 1 MONTH)::DATE AS end_day
     FROM months
 ),
+-- Per customer: the months in view they are active at the start of (the first month starting on
+-- or after joined_at, to the month of left_at) and the month in view they leave in.
 customer_spans AS (
     SELECT c.customer_id,
            greatest(v.first_month, date_trunc('month', c.joined_at - 1) + INTERVAL 1 MONTH)::DATE AS active_from,
