@@ -12,7 +12,7 @@ months AS (SELECT month FROM churn_months($products::VARCHAR[], $as_of::TIMESTAM
 customer_months AS (
     SELECT tenure_band(completed_years(c.joined_at, m.month)) AS band,
            c.joined_at <= m.month AND (c.left_at IS NULL OR c.left_at >= m.month) AS active_at_start,
-           c.left_at >= m.month AND c.left_at < m.month + INTERVAL 1 MONTH AS left_in_month
+           leaving_month(c.joined_at, c.left_at) = m.month AS left_in_month
     FROM months m JOIN chosen c ON c.joined_at < m.month + INTERVAL 1 MONTH
     WHERE (c.left_at IS NULL OR c.left_at >= m.month)     -- customers gone before the month count nowhere
       AND $grouping::VARCHAR = 'tenure'
@@ -35,9 +35,8 @@ customer_spans AS (
     SELECT c.customer_id,
            greatest(v.first_month, date_trunc('month', c.joined_at - 1) + INTERVAL 1 MONTH)::DATE AS active_from,
            least(v.last_month, coalesce(date_trunc('month', c.left_at), v.last_month))::DATE AS active_to,
-           CASE WHEN date_trunc('month', c.left_at) BETWEEN v.first_month AND v.last_month
-                 AND c.joined_at < date_trunc('month', c.left_at) + INTERVAL 1 MONTH
-                THEN date_trunc('month', c.left_at)::DATE END AS left_month
+           CASE WHEN leaving_month(c.joined_at, c.left_at) BETWEEN v.first_month AND v.last_month
+                THEN leaving_month(c.joined_at, c.left_at) END AS left_month
     FROM chosen c, view_months v
     WHERE c.joined_at IS NOT NULL AND v.first_month IS NOT NULL AND $grouping::VARCHAR = 'price_gap'
 ),

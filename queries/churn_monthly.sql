@@ -15,10 +15,10 @@ active_changes AS (
     GROUP BY day
 ),
 leavers AS (
-    SELECT date_trunc('month', left_at)::DATE AS month, count(*) AS customers
-    FROM chosen
-    WHERE left_at IS NOT NULL AND joined_at < date_trunc('month', left_at) + INTERVAL 1 MONTH
-    GROUP BY 1
+    SELECT month, count(*) AS customers
+    FROM (SELECT leaving_month(joined_at, left_at) AS month FROM chosen)
+    WHERE month IS NOT NULL
+    GROUP BY month
 ),
 counted AS (
     SELECT m.month,

@@ -277,6 +277,12 @@ CREATE OR REPLACE MACRO dimension_value(dimension, channel, team, partner, prior
 CREATE OR REPLACE MACRO customers_holding(products) AS TABLE
 SELECT * FROM customers WHERE len(products) = 0 OR list_contains(products, product);
 
+-- The month a customer counts as a leaver in (spec section 5): the month of left_at, even when they
+-- joined in that same month; NULL when they have not left, or left before the month they joined in.
+CREATE OR REPLACE MACRO leaving_month(joined_at, left_at) AS (
+    CASE WHEN joined_at < date_trunc('month', left_at) + INTERVAL 1 MONTH THEN date_trunc('month', left_at)::DATE END
+);
+
 -- The months churn is counted over (spec section 5): from the month of the earliest joined_at of
 -- those customers to the month of as_of (else of the latest joined_at or left_at), keeping the
 -- months that overlap the period. churn_monthly and churn_by_band both count over these.
