@@ -1,6 +1,6 @@
 """Per-contact clocks, deadlines and their inputs, computed set-wise once per load or charter change.
 
-contact_clocks holds each contact's position in working time (schedule-dependent);
+contact_clocks holds each current contact with its position in working time (schedule-dependent);
 contact_facts holds one row per contact and in-scope standard with its start, stop and deadline.
 Outcomes (met / missed / pending / invalid) depend on as_of and are decided in queries/.
 """
@@ -20,14 +20,15 @@ from store import db, price_facts, timezones
 # row groups (before, joins had shuffled them and every row group spanned the history).
 # Layout 4: facts carry their contact's filter columns (opened_date, channel, team, partner,
 # customer_id), so the standards queries filter facts without joining them to contacts.
-FACTS_LAYOUT = "4"
+# Layout 5: clocks carry their contact's columns, so queries and facts read them without a join.
+FACTS_LAYOUT = "5"
 
 # measure -> (week, start, stop, working position of start, of stop, business-day 0 of start)
 CLOCKS = {
-    "acknowledge": ("k.opened_week", "c.opened_at", "k.ack_stop_at", "k.w_opened_us", "k.w_ack_us", "k.day0_opened"),
-    "first_response": ("k.opened_week", "c.opened_at", "c.first_response_at", "k.w_opened_us", "k.w_first_us", "k.day0_opened"),
-    "resolution": ("k.opened_week", "c.opened_at", "c.resolved_at", "k.w_opened_us", "k.w_resolved_us", "k.day0_opened"),
-    "follow_up": ("k.resolved_week", "c.resolved_at", "c.follow_up_at", "k.w_resolved_us", "k.w_follow_us", "k.day0_resolved"),
+    "acknowledge": ("c.opened_week", "c.opened_at", "c.ack_stop_at", "c.w_opened_us", "c.w_ack_us", "c.day0_opened"),
+    "first_response": ("c.opened_week", "c.opened_at", "c.first_response_at", "c.w_opened_us", "c.w_first_us", "c.day0_opened"),
+    "resolution": ("c.opened_week", "c.opened_at", "c.resolved_at", "c.w_opened_us", "c.w_resolved_us", "c.day0_opened"),
+    "follow_up": ("c.resolved_week", "c.resolved_at", "c.follow_up_at", "c.w_resolved_us", "c.w_follow_us", "c.day0_resolved"),
 }
 
 # unit -> (join that finds the deadline's calendar day, deadline expression), over a source row `s`
@@ -130,25 +131,22 @@ def rebuild_calendar(cursor, charter: Charter) -> None:
 
 
 CLOCKS_SQL = """
-INSERT INTO {target}
-SELECT c.ticket_id,
-       date_trunc('week', c.opened_local)::DATE,
-       c.opened_local,
-       c.opened_local::DATE,
-       date_trunc('week', c.resolved_local)::DATE,
-       c.ack_stop_at,
-       working_us(c.opened_at, o.is_working, o.open_at, o.close_at, o.cum_before_us),
-       working_us(c.ack_stop_at, a.is_working, a.open_at, a.close_at, a.cum_before_us),
-       working_us(c.first_response_at, f.is_working, f.open_at, f.close_at, f.cum_before_us),
-       working_us(c.resolved_at, r.is_working, r.open_at, r.close_at, r.cum_before_us),
-       working_us(c.follow_up_at, u.is_working, u.open_at, u.close_at, u.cum_before_us),
-       day_zero(c.opened_at, o.is_working, o.close_at, o.day_index, o.next_day_index),
-       day_zero(c.resolved_at, r.is_working, r.close_at, r.day_index, r.next_day_index)
+INSERT INTO {target} BY NAME
+SELECT c.* EXCLUDE (resolved_local, ack_day, first_day, follow_day),
+       date_trunc('week', c.opened_local)::DATE AS opened_week,
+       c.opened_local::DATE AS opened_date,
+       date_trunc('week', c.resolved_local)::DATE AS resolved_week,
+       working_us(c.opened_at, o.is_working, o.open_at, o.close_at, o.cum_before_us) AS w_opened_us,
+       working_us(c.ack_stop_at, a.is_working, a.open_at, a.close_at, a.cum_before_us) AS w_ack_us,
+       working_us(c.first_response_at, f.is_working, f.open_at, f.close_at, f.cum_before_us) AS w_first_us,
+       working_us(c.resolved_at, r.is_working, r.open_at, r.close_at, r.cum_before_us) AS w_resolved_us,
+       working_us(c.follow_up_at, u.is_working, u.open_at, u.close_at, u.cum_before_us) AS w_follow_us,
+       day_zero(c.opened_at, o.is_working, o.close_at, o.day_index, o.next_day_index) AS day0_opened,
+       day_zero(c.resolved_at, r.is_working, r.close_at, r.day_index, r.next_day_index) AS day0_resolved
 FROM (SELECT *, {opened_local} AS opened_local, {resolved_local} AS resolved_local,
              ({ack_local})::DATE AS ack_day, ({first_local})::DATE AS first_day,
              ({follow_local})::DATE AS follow_day
-      FROM (SELECT ticket_id, opened_at, first_response_at, resolved_at, follow_up_at,
-                   least(acknowledged_at, first_response_at) AS ack_stop_at
+      FROM (SELECT *, least(acknowledged_at, first_response_at) AS ack_stop_at
             FROM {source} {where})) c
 -- each instant's local day; positions are then arithmetic on that day's row
 LEFT JOIN calendar_days o ON o.day = c.opened_local::DATE
@@ -179,23 +177,22 @@ SELECT $standard_id, s.ticket_id, s.week, s.start_at, s.stop_at, {deadline},
        s.w_start_us, s.w_stop_us, s.day0_index, s.opened_at, s.opened_date, s.channel, s.team, s.partner, s.customer_id
 FROM (SELECT c.ticket_id, {week} AS week, {start} AS start_at, {stop} AS stop_at,
              {w_start} AS w_start_us, {w_stop} AS w_stop_us, {day0} AS day0_index, c.opened_at,
-             k.opened_date, c.channel, c.team, c.partner, c.customer_id
-      FROM {contacts} c JOIN {clocks} k ON k.ticket_id = c.ticket_id
+             c.opened_date, c.channel, c.team, c.partner, c.customer_id
+      FROM {clocks} c
       WHERE {start} IS NOT NULL AND {scope} {only_affected}) s
 {deadline_join}
 ORDER BY s.opened_at, s.ticket_id
 """
 
 
-def _standard_facts(cursor, standard: Standard, only_affected: str, contacts: str = "contacts",
-                    clocks: str = "contact_clocks") -> None:
+def _standard_facts(cursor, standard: Standard, only_affected: str, clocks: str = "contact_clocks") -> None:
     week, start, stop, w_start, w_stop, day0 = CLOCKS[standard.measure]
     join, deadline = deadline_sql(standard.unit)
     scope, parameters = scope_condition(standard)
     sql = FACTS_SQL.format(
         week=week, start=start, stop=stop, w_start=w_start, w_stop=w_stop, day0=day0,
         deadline=deadline, deadline_join=join, scope=scope, only_affected=only_affected,
-        contacts=contacts, clocks=clocks,
+        clocks=clocks,
     )
     parameters |= deadline_parameters(standard.within, standard.unit)
     parameters["standard_id"] = standard.id
@@ -248,9 +245,9 @@ def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None
         _run(cursor, *clocks_sql("", tz, source="affected_contacts", target="affected_clocks"))
         _run(cursor, f"DELETE FROM contact_clocks WHERE {affected}")
         _run(cursor, f"DELETE FROM contact_facts WHERE {affected}")
-        _run(cursor, "INSERT INTO contact_clocks SELECT * FROM affected_clocks")
+        _run(cursor, "INSERT INTO contact_clocks BY NAME SELECT * FROM affected_clocks")
         for standard in charter.standards:
-            _standard_facts(cursor, standard, "", contacts="affected_contacts", clocks="affected_clocks")
+            _standard_facts(cursor, standard, "", clocks="affected_clocks")
         _run(cursor, "DROP TABLE affected_contacts; DROP TABLE affected_clocks")
     else:
         _run(cursor, "DELETE FROM contact_clocks")

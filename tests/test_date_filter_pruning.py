@@ -57,6 +57,36 @@ def test_facts_stored_before_opened_at_existed_are_recomputed(desk):
     assert counts(standard(desk.kpis("2026-03-02", "2026-03-02"), "ack")) == counts(standard(expected, "ack"))
 
 
+CONTACT_COLUMNS_ADDED_TO_CLOCKS = (
+    "batch_id", "row_number", "opened_at", "customer_id", "kind", "channel", "priority", "team", "agent",
+    "partner", "category", "acknowledged_at", "first_response_at", "resolved_at", "follow_up_at",
+    "reopened_count", "csat", "updated_at")
+
+
+def test_clocks_stored_before_they_kept_the_contact_columns_are_recomputed(desk):
+    desk.charter([std("acknowledge", 1, "business_hours", id="ack"),
+                  std("resolution", 2, "business_days", id="fix", scope={"kind": ["complaint"]})])
+    rows = [dict(contact, channel="email" if n % 2 else "phone", kind="complaint" if n < 2 else "enquiry",
+                 resolved_at="2026-03-04 12:00:00")
+            for n, contact in enumerate(EDGE_CONTACTS)]
+    desk.load("contacts", rows)
+    expected = desk.kpis("2026-03-01", "2026-03-03")
+    # Make the database look like one written by layout 4: clocks without the contact's columns.
+    con = duckdb.connect(str(desk.db))
+    for column in CONTACT_COLUMNS_ADDED_TO_CLOCKS:
+        con.execute(f"ALTER TABLE contact_clocks DROP COLUMN {column}")
+    con.execute("UPDATE meta SET value = regexp_replace(value, '/[0-9]+$', '/4') WHERE key = 'facts_fingerprint'")
+    con.close()
+    # Connecting adds the columns (empty); the first use recomputes every contact's clocks to fill them.
+    assert desk.kpis("2026-03-01", "2026-03-03") == expected
+    con = duckdb.connect(str(desk.db), read_only=True)
+    assert con.execute("""SELECT count(*), count(k.channel), count(k.opened_at), count(k.resolved_at),
+                                 count(*) FILTER (WHERE k.kind = c.kind AND k.channel = c.channel)
+                          FROM contact_clocks k JOIN contacts c USING (ticket_id)""").fetchall() == [(4, 4, 4, 4, 4)]
+    con.close()
+    assert [(s["id"], s["met"] + s["missed"] + s["pending"]) for s in expected["standards"]] == [("ack", 4), ("fix", 2)]
+
+
 def _stored_order(db_path, sql: str) -> list:
     """Rows in the order DuckDB stored them (a plain scan of one table returns that order)."""
     con = duckdb.connect(str(db_path), read_only=True)
