@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timezone
 
 import pandas as pd
@@ -44,26 +45,38 @@ def as_of(con) -> datetime | None:
 def kpi_report(con, charter: Charter, filters: Filters = NO_FILTERS, at: datetime | None = None) -> dict:
     moment = at or as_of(con)
     ids = [s.id for s in charter.standards]
-    summary = {row["standard_id"]: row for row in records(
-        run(con, "standards_summary", filters, as_of=moment, standard_ids=[s.id for s in charter.standards]))}
+    # --from/--to select contacts by opened_at (spec reading 14); prices and customers are not contacts.
+    prices_filters = Filters(products=filters.products)
+    calls = {
+        "standards_summary": (filters, {"as_of": moment, "standard_ids": ids}),
+        "standards_weekly": (filters, {"as_of": moment}),
+        "responsiveness_weekly": (filters, {}),
+        "complaints_summary": (filters, {}),
+        "data_quality": (filters, {}),
+        "pricing_by_tenure": (prices_filters, {}),
+        "churn_monthly": (prices_filters, {"as_of": moment}),
+    }
+    # The queries are independent: two at a time keep both cores busy through each query's
+    # single-threaded steps (medians, distinct counts); 0.3 s of 5.6 s at 10M contacts. Each runs on
+    # its own cursor (queries.run_sql), as DuckDB wants of threads.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pending = {name: pool.submit(run, con, name, view, **parameters) for name, (view, parameters) in calls.items()}
+        result = {name: future.result() for name, future in pending.items()}
+    summary = {row["standard_id"]: row for row in records(result["standards_summary"])}
     standards = [
         {"id": s.id, "name": s.name, "target": s.target,
          **{k: summary[s.id][k] for k in ("met", "missed", "pending", "invalid", "out_of_scope", "compliance")}}
         for s in charter.standards
     ]
-    weekly = run(con, "standards_weekly", filters, as_of=moment)
-    weekly = weekly.rename(columns={"standard_id": "id"})[["id", "week", "met", "missed", "pending", "invalid", "compliance"]]
-    responsiveness = run(con, "responsiveness_weekly", filters)
-    complaints = records(run(con, "complaints_summary", filters))[0]
-    quality = records(run(con, "data_quality", filters))[0]
+    weekly = result["standards_weekly"].rename(columns={"standard_id": "id"})
+    weekly = weekly[["id", "week", "met", "missed", "pending", "invalid", "compliance"]]
     return {
         "as_of": _plain(moment),
         "standards": standards,
         "standards_weekly": records(weekly),
-        "responsiveness_weekly": records(responsiveness),
-        "complaints": complaints,
-        # --from/--to select contacts by opened_at (spec reading 14); prices and customers are not contacts.
-        "pricing_by_tenure": records(run(con, "pricing_by_tenure", Filters(products=filters.products))),
-        "churn_monthly": records(run(con, "churn_monthly", Filters(products=filters.products), as_of=moment)),
-        "data_quality": quality,
+        "responsiveness_weekly": records(result["responsiveness_weekly"]),
+        "complaints": records(result["complaints_summary"])[0],
+        "pricing_by_tenure": records(result["pricing_by_tenure"]),
+        "churn_monthly": records(result["churn_monthly"]),
+        "data_quality": records(result["data_quality"])[0],
     }

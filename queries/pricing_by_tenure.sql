@@ -6,17 +6,28 @@ WITH benchmarked AS (
       AND ($date_to::DATE IS NULL OR period <= $date_to::DATE)
       AND (len($products::VARCHAR[]) = 0 OR list_contains($products::VARCHAR[], product))
 ),
+-- Aggregated per band before the list of bands is joined on: joining 18 million rows to it first
+-- cost a tenth of the query over the whole history.
+per_band AS (
+    SELECT band,
+           count(customer_id) AS rows,
+           count(DISTINCT customer_id) AS customers,
+           -- one quantile call for the three quartiles
+           quantile_cont(gap, [0.5, 0.25, 0.75]) FILTER (WHERE benchmark IS NOT NULL) AS quartiles,
+           avg((price_paid > benchmark)::INTEGER) FILTER (WHERE benchmark IS NOT NULL) AS share_above,
+           -- Kahan summation and rounding keep the money total identical whatever the scan order
+           round(fsum(greatest(0, price_paid - benchmark)) FILTER (WHERE benchmark IS NOT NULL), 6) AS penalty
+    FROM benchmarked
+    GROUP BY band
+),
 bands AS (SELECT * FROM (VALUES (1, '<1y'), (2, '1-2y'), (3, '2-3y'), (4, '3-5y'), (5, '5y+')) b(band_order, band))
 SELECT b.band,
-       count(x.customer_id) AS rows,
-       count(DISTINCT x.customer_id) AS customers,
-       -- one quantile call for the three (DuckDB computes an aggregate written thrice once)
-       (quantile_cont(x.gap, [0.5, 0.25, 0.75]) FILTER (WHERE x.benchmark IS NOT NULL))[1] AS median_gap,
-       (quantile_cont(x.gap, [0.5, 0.25, 0.75]) FILTER (WHERE x.benchmark IS NOT NULL))[2] AS gap_p25,
-       (quantile_cont(x.gap, [0.5, 0.25, 0.75]) FILTER (WHERE x.benchmark IS NOT NULL))[3] AS gap_p75,
-       avg((x.price_paid > x.benchmark)::INTEGER) FILTER (WHERE x.benchmark IS NOT NULL) AS share_above,
-       -- Kahan summation and rounding keep the money total identical whatever the scan order
-       round(fsum(greatest(0, x.price_paid - x.benchmark)) FILTER (WHERE x.benchmark IS NOT NULL), 6) AS penalty
-FROM bands b LEFT JOIN benchmarked x ON x.band = b.band
-GROUP BY b.band, b.band_order
+       coalesce(x.rows, 0) AS rows,
+       coalesce(x.customers, 0) AS customers,
+       x.quartiles[1] AS median_gap,
+       x.quartiles[2] AS gap_p25,
+       x.quartiles[3] AS gap_p75,
+       x.share_above,
+       x.penalty
+FROM bands b LEFT JOIN per_band x ON x.band = b.band
 ORDER BY b.band_order

@@ -240,31 +240,49 @@ CREATE OR REPLACE MACRO opened_near(opened_at, date_from, date_to) AS (
 
 -- The dashboard's shared filters (sidebar / CLI --from --to) applied to contacts, with each
 -- contact's clocks (contact_clocks holds both). Every KPI query starts here so a filter means the
--- same thing everywhere.
--- A blank partner is in-house; `products` keeps contacts of customers holding those products.
-CREATE OR REPLACE MACRO in_view(opened_at, opened_date, channel, team, partner, customer_id,
-                                date_from, date_to, channels, teams, partners, products) AS (
+-- same thing everywhere. A blank partner is in-house; `products` keeps contacts of customers
+-- holding those products.
+CREATE OR REPLACE MACRO in_view(opened_at, opened_date, channel, team, partner,
+                                date_from, date_to, channels, teams, partners) AS (
     opened_near(opened_at, date_from, date_to)
     AND (date_from IS NULL OR opened_date >= date_from)
     AND (date_to IS NULL OR opened_date <= date_to)
     AND (len(channels) = 0 OR list_contains(channels, channel))
     AND (len(teams) = 0 OR list_contains(teams, team))
     AND (len(partners) = 0 OR list_contains(partners, coalesce(partner, 'In-house')))
-    AND (len(products) = 0 OR customer_id IN (SELECT h.customer_id FROM customers h WHERE list_contains(products, h.product)))
+);
+CREATE OR REPLACE MACRO customer_holds_any(customer_id, products) AS (
+    customer_id IN (SELECT h.customer_id FROM customers h WHERE list_contains(products, h.product))
 );
 
+-- Each macro is two branches, without and with a product filter, of which DuckDB plans only the
+-- one the parameters select: with the test of `products` inside one WHERE, every query read and
+-- decompressed the text customer_id of every row in view even with no product chosen (a third of
+-- the time of counting facts by week).
 CREATE OR REPLACE MACRO filtered_contacts(date_from, date_to, channels, teams, partners, products) AS TABLE
 SELECT k.*
 FROM contact_clocks k
-WHERE in_view(k.opened_at, k.opened_date, k.channel, k.team, k.partner, k.customer_id,
-              date_from, date_to, channels, teams, partners, products);
+WHERE len(products) = 0
+  AND in_view(k.opened_at, k.opened_date, k.channel, k.team, k.partner, date_from, date_to, channels, teams, partners)
+UNION ALL
+SELECT k.*
+FROM contact_clocks k
+WHERE len(products) > 0
+  AND in_view(k.opened_at, k.opened_date, k.channel, k.team, k.partner, date_from, date_to, channels, teams, partners)
+  AND customer_holds_any(k.customer_id, products);
 
 -- The same filters applied to the charter facts alone (they carry copies of the filter columns).
 CREATE OR REPLACE MACRO facts_in_view(date_from, date_to, channels, teams, partners, products) AS TABLE
 SELECT f.*
 FROM contact_facts f
-WHERE in_view(f.opened_at, f.opened_date, f.channel, f.team, f.partner, f.customer_id,
-              date_from, date_to, channels, teams, partners, products);
+WHERE len(products) = 0
+  AND in_view(f.opened_at, f.opened_date, f.channel, f.team, f.partner, date_from, date_to, channels, teams, partners)
+UNION ALL
+SELECT f.*
+FROM contact_facts f
+WHERE len(products) > 0
+  AND in_view(f.opened_at, f.opened_date, f.channel, f.team, f.partner, date_from, date_to, channels, teams, partners)
+  AND customer_holds_any(f.customer_id, products);
 
 -- Outcome of one clock against its deadline at as_of (spec section 3); pending turns into missed
 -- as time passes, so this is decided when asked, not stored.
