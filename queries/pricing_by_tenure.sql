@@ -1,6 +1,6 @@
 -- Price gap by tenure band (spec section 5, readings 12 and 13). Tenure, benchmark and gap come
 -- from the benchmarked_prices macro (store/schema.sql); price rows of unknown customers fall in no band.
-WITH benchmarked AS (
+WITH benchmarked AS NOT MATERIALIZED (
     SELECT * FROM benchmarked_prices()
     WHERE ($date_from::DATE IS NULL OR period >= $date_from::DATE)
       AND ($date_to::DATE IS NULL OR period <= $date_to::DATE)
@@ -11,7 +11,6 @@ WITH benchmarked AS (
 per_band AS (
     SELECT band,
            count(customer_id) AS rows,
-           count(DISTINCT customer_id) AS customers,
            -- one quantile call for the three quartiles
            quantile_cont(gap, [0.5, 0.25, 0.75]) FILTER (WHERE benchmark IS NOT NULL) AS quartiles,
            avg((price_paid > benchmark)::INTEGER) FILTER (WHERE benchmark IS NOT NULL) AS share_above,
@@ -20,14 +19,27 @@ per_band AS (
     FROM benchmarked
     GROUP BY band
 ),
+-- Distinct customers per band: with no product chosen, each customer's first bill in view in the
+-- band (first_in_view; a distinct count was half the query); with products, a distinct count.
+customers_per_band AS (
+    SELECT band, count(*) AS customers
+    FROM benchmarked
+    WHERE len($products::VARCHAR[]) = 0 AND first_in_view(previous_in_band, $date_from::DATE)
+    GROUP BY band
+    UNION ALL
+    SELECT band, count(DISTINCT customer_id)
+    FROM benchmarked
+    WHERE len($products::VARCHAR[]) > 0
+    GROUP BY band
+),
 bands AS (SELECT * FROM (VALUES (1, '<1y'), (2, '1-2y'), (3, '2-3y'), (4, '3-5y'), (5, '5y+')) b(band_order, band))
 SELECT b.band,
        coalesce(x.rows, 0) AS rows,
-       coalesce(x.customers, 0) AS customers,
+       coalesce(n.customers, 0) AS customers,
        x.quartiles[1] AS median_gap,
        x.quartiles[2] AS gap_p25,
        x.quartiles[3] AS gap_p75,
        x.share_above,
        x.penalty
-FROM bands b LEFT JOIN per_band x ON x.band = b.band
+FROM bands b LEFT JOIN per_band x ON x.band = b.band LEFT JOIN customers_per_band n ON n.band = b.band
 ORDER BY b.band_order

@@ -5,7 +5,9 @@ The pricing queries read them through the `benchmarked_prices` macro (store/sche
 them on every query meant joining every price row of the history to its customer and taking the
 pool medians again (about 2 s a query at 18 million price rows). Each row also carries the month
 from which another bill is its customer's latest, so churn by price-gap band finds the bill in
-force in a month by a filter instead of searching every customer's older bills. An upload
+force in a month by a filter instead of searching every customer's older bills, and the period of
+the customer's previous bill in the same band and walk year, so a band's distinct customers are
+counted as rows instead of by a distinct count. An upload
 recomputes only the rows of the keys it touched, the pools those rows are in and the successions of
 the customers they belong to, so its cost follows the upload.
 """
@@ -15,40 +17,48 @@ from typing import Callable
 
 # Bumped when price_facts or price_pools change shape or meaning: a database stored under another
 # layout rebuilds them once (engine.refresh, on the first page visit or command after the upgrade).
-LAYOUT = "3"
+LAYOUT = "4"
 
-# A customer's bills in succession: each is their latest at a month's end from its period's month
-# until the month of the next one (latest_until; the same month: never). Bills of one period
-# (different products) follow each other by product, so exactly one is the latest.
-def _latest_until(bills: str) -> str:
-    return (f"date_trunc('month', lead({bills}.period) OVER (PARTITION BY {bills}.customer_id "
-            f"ORDER BY {bills}.period, {bills}.product NULLS FIRST))::DATE")
-
+# A customer's bills in succession, over rows `b` with band and years: each is their latest at a
+# month's end from its period's month until the month of the next one (latest_until; the same
+# month: never), and the previous bill in the same band and walk year. Bills of one period
+# (different products) follow each other by product, so exactly one is the latest. A customer's
+# tenure only grows from bill to bill (one joined_at), so the previous bill in the same band is the
+# previous bill when that is in the band: one window, one sort per customer.
+SUCCESSION = """date_trunc('month', lead(b.period) OVER succession)::DATE AS latest_until,
+       CASE WHEN lag(b.band) OVER succession = b.band THEN lag(b.period) OVER succession END AS previous_in_band,
+       CASE WHEN walk_year(lag(b.years) OVER succession) = walk_year(b.years)
+            THEN lag(b.period) OVER succession END AS previous_in_year"""
+SUCCESSION_WINDOW = "WINDOW succession AS (PARTITION BY b.customer_id ORDER BY b.period, b.product NULLS FIRST)"
 
 # Rows of a known customer only: a price row whose customer is not loaded has no tenure and falls
-# in no band. Stored in period order so a period filter skips row groups. latest_until is right
+# in no band. Stored in period order so a period filter skips row groups. The succession is right
 # when {rows} holds all of a customer's rows (a rebuild); SUCCESSION_SQL mends the rest.
 ROWS_SQL = """
 INSERT INTO price_facts BY NAME
-SELECT p.customer_id, p.product, p.period, p.price_paid::DOUBLE AS price_paid,
-       p.new_customer_price::DOUBLE AS new_customer_price,
-       completed_years(cu.joined_at, p.period) AS years,
-       tenure_band(completed_years(cu.joined_at, p.period)) AS band,
-       cu.joined_at,
-       """ + _latest_until("p") + """ AS latest_until
-FROM prices p JOIN customers cu ON cu.customer_id = p.customer_id
-WHERE {rows}
-ORDER BY p.period, p.customer_id, p.product
+SELECT b.*, """ + SUCCESSION + """
+FROM (SELECT p.customer_id, p.product, p.period, p.price_paid::DOUBLE AS price_paid,
+             p.new_customer_price::DOUBLE AS new_customer_price,
+             completed_years(cu.joined_at, p.period) AS years,
+             tenure_band(completed_years(cu.joined_at, p.period)) AS band,
+             cu.joined_at
+      FROM prices p JOIN customers cu ON cu.customer_id = p.customer_id
+      WHERE {rows}) b
+""" + SUCCESSION_WINDOW + """
+ORDER BY b.period, b.customer_id, b.product
 """
 
 # The successions of the customers in {customers}, recomputed from their stored rows. Stale rows
 # are updated in place, which keeps the period order of the table.
 SUCCESSION_SQL = """
-UPDATE price_facts f SET latest_until = n.latest_until
-FROM (SELECT b.customer_id, b.product, b.period, """ + _latest_until("b") + """ AS latest_until
-      FROM price_facts b WHERE b.customer_id IN (SELECT customer_id FROM {customers})) n
+UPDATE price_facts f
+SET latest_until = n.latest_until, previous_in_band = n.previous_in_band, previous_in_year = n.previous_in_year
+FROM (SELECT b.customer_id, b.product, b.period, """ + SUCCESSION + """
+      FROM price_facts b WHERE b.customer_id IN (SELECT customer_id FROM {customers})
+      """ + SUCCESSION_WINDOW + """) n
 WHERE f.customer_id = n.customer_id AND f.period = n.period AND f.product IS NOT DISTINCT FROM n.product
-  AND f.latest_until IS DISTINCT FROM n.latest_until
+  AND (f.latest_until IS DISTINCT FROM n.latest_until OR f.previous_in_band IS DISTINCT FROM n.previous_in_band
+       OR f.previous_in_year IS DISTINCT FROM n.previous_in_year)
 """
 
 POOLS_SQL = """

@@ -81,9 +81,17 @@ CREATE TABLE IF NOT EXISTS price_facts (
     years              INTEGER,
     band               VARCHAR,
     joined_at          DATE,         -- the customer's, to tell which customer updates change tenure
-    latest_until       DATE          -- the first month at whose end another bill is the customer's
-);                                   -- latest (store/price_facts.py); NULL while none is
-ALTER TABLE price_facts ADD COLUMN IF NOT EXISTS latest_until DATE;    -- databases from before it (layout 3)
+    latest_until       DATE,         -- the first month at whose end another bill is the customer's
+                                     -- latest (store/price_facts.py); NULL while none is
+    -- The period of the customer's previous bill in the same tenure band / walk year (NULL: none),
+    -- so a period's distinct customers per band are counted as rows (first_in_view).
+    previous_in_band   DATE,
+    previous_in_year   DATE
+);
+-- databases from before them (layouts 3 and 4): the price facts are rebuilt to fill them
+ALTER TABLE price_facts ADD COLUMN IF NOT EXISTS latest_until DATE;
+ALTER TABLE price_facts ADD COLUMN IF NOT EXISTS previous_in_band DATE;
+ALTER TABLE price_facts ADD COLUMN IF NOT EXISTS previous_in_year DATE;
 -- Per product and period: the median price_paid of its <1y rows (the benchmark when a row has no
 -- new_customer_price). No row when the period has no <1y row.
 CREATE TABLE IF NOT EXISTS price_pools (
@@ -307,6 +315,17 @@ CREATE OR REPLACE MACRO tenure_band(years) AS (
          WHEN years < 5 THEN '3-5y' ELSE '5y+' END
 );
 
+-- Completed years as the price walk shows them: 10 stands for "10 years or more".
+CREATE OR REPLACE MACRO walk_year(years) AS (least(greatest(years, 0), 10));
+
+-- A customer's bill is their first in view in its band (or walk year) when the previous bill of
+-- theirs in it is dated before the view (or there is none): counting those rows counts the band's
+-- distinct customers in view, when every bill of theirs is in view from date_from on (no product
+-- filter: a previous bill may be of a product not chosen).
+CREATE OR REPLACE MACRO first_in_view(previous_period, date_from) AS (
+    previous_period IS NULL OR previous_period < date_from
+);
+
 -- One contact's value for a breakdown dimension chosen by the user. The choice is matched against
 -- this fixed list, so it never becomes SQL text; a blank partner is in-house.
 CREATE OR REPLACE MACRO dimension_value(dimension, channel, team, partner, priority, category, agent) AS (
@@ -354,7 +373,7 @@ CREATE OR REPLACE MACRO benchmarked_prices() AS TABLE
 SELECT f.customer_id, f.product, f.period, f.price_paid, f.new_customer_price, f.years, f.band,
        coalesce(f.new_customer_price, pool.pool_median) AS benchmark,
        f.price_paid / nullif(coalesce(f.new_customer_price, pool.pool_median), 0) - 1 AS gap,
-       f.latest_until
+       f.latest_until, f.previous_in_band, f.previous_in_year
 FROM price_facts f LEFT JOIN price_pools pool
   ON pool.product IS NOT DISTINCT FROM f.product AND pool.period = f.period;
 

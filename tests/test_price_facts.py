@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import pytest
 
+from datetime import date
+
+from queries import Filters, run
 from spec_harness import Desk
 from store import db, price_facts
 
@@ -28,8 +31,8 @@ def price(customer_id, period, paid, product="energy", new_price=""):
             "new_customer_price": new_price}
 
 
-BENCHMARKED = ("SELECT customer_id, product, period, years, band, benchmark, gap, latest_until "
-               "FROM benchmarked_prices() ORDER BY ALL")
+BENCHMARKED = ("SELECT customer_id, product, period, years, band, benchmark, gap, latest_until, "
+               "previous_in_band, previous_in_year FROM benchmarked_prices() ORDER BY ALL")
 
 
 def stored_and_rebuilt(desk) -> tuple[list, list]:
@@ -136,14 +139,54 @@ def test_of_two_bills_of_one_period_the_product_sorting_last_is_the_latest(desk)
 
 
 def test_a_database_from_before_latest_until_gains_it_on_first_use(desk):
-    # A database written by layout 2 has no latest_until column: connecting adds it and the first
-    # command rebuilds the facts, so churn by price-gap band sees each bill's months in force.
+    # A database written by layout 2 has no latest_until nor previous_in_* columns: connecting adds
+    # them and the first command rebuilds the facts, so churn by price-gap band sees each bill's
+    # months in force and the pricing queries count customers from the previous bills.
     desk.load("customers", [customer("C1", "2020-01-01")])
     desk.load("prices", [price("C1", "2026-03-01", 50), price("C1", "2026-04-01", 60)])
     con = db.connect(desk.db)
-    con.execute("ALTER TABLE price_facts DROP COLUMN latest_until; UPDATE meta SET value = '2' WHERE key = 'price_facts_layout'")
+    con.execute("""ALTER TABLE price_facts DROP COLUMN latest_until; ALTER TABLE price_facts DROP COLUMN previous_in_band;
+                   ALTER TABLE price_facts DROP COLUMN previous_in_year;
+                   UPDATE meta SET value = '2' WHERE key = 'price_facts_layout'""")
     con.close()
-    assert desk.kpis()["pricing_by_tenure"]
+    assert [(b["band"], b["customers"]) for b in desk.kpis()["pricing_by_tenure"] if b["rows"]] == [("5y+", 1)]
     stored, rebuilt = stored_and_rebuilt(desk)
     assert stored == rebuilt
     assert [latest_until_of(stored, "C1", period) for period in ("2026-03-01", "2026-04-01")] == ["2026-04-01", None]
+    assert [(str(row[2]), str(row[8]), str(row[9])) for row in stored] == [
+        ("2026-03-01", "None", "None"), ("2026-04-01", "2026-03-01", "2026-03-01")]
+
+
+def test_distinct_customers_per_band_and_year_with_dates_and_products(desk):
+    # A joined 2025-03-10: <1y (walk year 0) until March 2026, then 1-2y (year 1); billed for
+    # energy monthly and for broadband once, in April (the same period as an energy bill).
+    # B joined 2020-01-01: 5y+ (year 6) throughout; energy in February and March, broadband in
+    # March and April. Without a product filter a customer is counted at their first bill in view
+    # in the band; with one, the first bill of theirs in view may be of a product left out.
+    desk.load("customers", [customer("A", "2025-03-10"), customer("B", "2020-01-01")])
+    desk.load("prices", [price("A", f"2026-0{month}-01", 50 + month) for month in range(1, 6)]
+              + [price("A", "2026-04-01", 30, product="broadband"),
+                 price("B", "2026-02-01", 70), price("B", "2026-03-01", 70),
+                 price("B", "2026-03-01", 40, product="broadband"), price("B", "2026-04-01", 40, product="broadband")])
+    con = db.connect(desk.db)
+
+    def counted(name, key, **filters):
+        frame = run(con, name, Filters(**filters))
+        return {row[key]: (row["rows"], row["customers"]) for _, row in frame.iterrows() if row["rows"]}
+
+    try:
+        spring = {"date_from": date(2026, 2, 15), "date_to": date(2026, 4, 30)}
+        # in view: A 03-01 (<1y), A 04-01 energy and broadband (1-2y); B 03-01 twice, 04-01 (5y+)
+        assert counted("pricing_by_tenure", "band", **spring) == {"<1y": (1, 1), "1-2y": (2, 1), "5y+": (3, 1)}
+        assert counted("price_walk", "tenure_years", **spring) == {0: (1, 1), 1: (2, 1), 6: (3, 1)}
+        # energy only: A's April energy bill follows its broadband bill, B's March energy bill its
+        # broadband one; each is still a customer of its band
+        energy = dict(spring, products=("energy",))
+        assert counted("pricing_by_tenure", "band", **energy) == {"<1y": (1, 1), "1-2y": (1, 1), "5y+": (1, 1)}
+        assert counted("price_walk", "tenure_years", **energy) == {0: (1, 1), 1: (1, 1), 6: (1, 1)}
+        # the whole history: A three <1y bills and three 1-2y bills, B four 5y+ bills
+        assert counted("pricing_by_tenure", "band") == {"<1y": (3, 1), "1-2y": (3, 1), "5y+": (4, 1)}
+        # from April: A's first 1-2y bill in view is its April broadband bill
+        assert counted("pricing_by_tenure", "band", date_from=date(2026, 4, 1)) == {"1-2y": (3, 1), "5y+": (1, 1)}
+    finally:
+        con.close()
