@@ -101,7 +101,7 @@ else:
     labels = {s.id: standard_label(s) for s in context.charter().standards}
     service = service.assign(promise=service["standard_id"].map(labels))
     volumes = service.drop_duplicates("band")
-    left, right = st.columns([2, 3])
+    left, right = st.columns(2)   # equal halves: the charts wrap subtitles for half width
     with left:
         charts.show(charts.bars(volumes, "band", "complaints_per_1000", "Complaint rate by tenure",
                                 f"Complaints per 1,000 contacts from customers in each band · {period_text(filters)}",
