@@ -267,6 +267,10 @@ def spread(frame: pd.DataFrame, category: str, median: str, low: str, high: str,
     fig.add_hline(y=0, line=dict(color=TARGET, dash="dash", width=1.2), annotation_text="New-customer price",
                   annotation_position="bottom right")
     _style(fig, title, subtitle, value_title, x_title, y_format="+.0%", height=400)
+    # Plotly's automatic range ends at the tip of the longest whisker, which then looks cut off.
+    values = pd.concat([frame[low], frame[high], pd.Series([0.0])]).dropna()
+    padding = 0.08 * (values.max() - values.min()) or 0.01
+    fig.update_yaxes(range=[values.min() - padding, values.max() + padding])
     return fig
 
 
