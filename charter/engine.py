@@ -147,7 +147,7 @@ FROM (SELECT *, {opened_local} AS opened_local, {resolved_local} AS resolved_loc
              ({ack_local})::DATE AS ack_day, ({first_local})::DATE AS first_day,
              ({follow_local})::DATE AS follow_day
       FROM (SELECT *, least(acknowledged_at, first_response_at) AS ack_stop_at
-            FROM {source} {where})) c
+            FROM {source})) c
 -- each instant's local day; positions are then arithmetic on that day's row
 LEFT JOIN calendar_days o ON o.day = c.opened_local::DATE
 LEFT JOIN calendar_days a ON a.day = c.ack_day
@@ -158,14 +158,14 @@ ORDER BY c.opened_at, c.ticket_id
 """
 
 
-def clocks_sql(where: str, tz: str, source: str = "contacts", target: str = "contact_clocks") -> tuple[str, dict]:
+def clocks_sql(tz: str, source: str = "contacts", target: str = "contact_clocks") -> tuple[str, dict]:
     """CLOCKS_SQL with each instant's wall-clock time in the charter zone: timezone(tz, x), computed
     by day-offset arithmetic where that is exact (store/timezones.py), else by ICU."""
     offsets = timezones.day_offsets(tz)
 
     def local(column: str) -> str:
         return timezones.utc_to_local_sql(column, "tz_utc_offsets", "tz", offsets)
-    sql = CLOCKS_SQL.format(where=where, source=source, target=target, opened_local=local("opened_at"), resolved_local=local("resolved_at"),
+    sql = CLOCKS_SQL.format(source=source, target=target, opened_local=local("opened_at"), resolved_local=local("resolved_at"),
                             ack_local=local("ack_stop_at"), first_local=local("first_response_at"),
                             follow_local=local("follow_up_at"))
     return sql, {"tz": tz, "tz_utc_offsets": list(offsets.utc_day)}
@@ -179,20 +179,19 @@ FROM (SELECT c.ticket_id, {week} AS week, {start} AS start_at, {stop} AS stop_at
              {w_start} AS w_start_us, {w_stop} AS w_stop_us, {day0} AS day0_index, c.opened_at,
              c.opened_date, c.channel, c.team, c.partner, c.customer_id
       FROM {clocks} c
-      WHERE {start} IS NOT NULL AND {scope} {only_affected}) s
+      WHERE {start} IS NOT NULL AND {scope}) s
 {deadline_join}
 ORDER BY s.opened_at, s.ticket_id
 """
 
 
-def _standard_facts(cursor, standard: Standard, only_affected: str, clocks: str = "contact_clocks") -> None:
+def _standard_facts(cursor, standard: Standard, clocks: str = "contact_clocks") -> None:
     week, start, stop, w_start, w_stop, day0 = CLOCKS[standard.measure]
     join, deadline = deadline_sql(standard.unit)
     scope, parameters = scope_condition(standard)
     sql = FACTS_SQL.format(
         week=week, start=start, stop=stop, w_start=w_start, w_stop=w_stop, day0=day0,
-        deadline=deadline, deadline_join=join, scope=scope, only_affected=only_affected,
-        clocks=clocks,
+        deadline=deadline, deadline_join=join, scope=scope, clocks=clocks,
     )
     parameters |= deadline_parameters(standard.within, standard.unit)
     parameters["standard_id"] = standard.id
@@ -242,19 +241,19 @@ def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None
     tz = charter.schedule.timezone
     if affected_table:
         _create_empty_like(cursor, "affected_clocks", "contact_clocks")
-        _run(cursor, *clocks_sql("", tz, source="affected_contacts", target="affected_clocks"))
+        _run(cursor, *clocks_sql(tz, source="affected_contacts", target="affected_clocks"))
         _run(cursor, f"DELETE FROM contact_clocks WHERE {affected}")
         _run(cursor, f"DELETE FROM contact_facts WHERE {affected}")
         _run(cursor, "INSERT INTO contact_clocks BY NAME SELECT * FROM affected_clocks")
         for standard in charter.standards:
-            _standard_facts(cursor, standard, "", clocks="affected_clocks")
+            _standard_facts(cursor, standard, clocks="affected_clocks")
         _run(cursor, "DROP TABLE affected_contacts; DROP TABLE affected_clocks")
     else:
         _run(cursor, "DELETE FROM contact_clocks")
         _run(cursor, "DELETE FROM contact_facts")
-        _run(cursor, *clocks_sql("", tz))
+        _run(cursor, *clocks_sql(tz))
         for standard in charter.standards:
-            _standard_facts(cursor, standard, "")
+            _standard_facts(cursor, standard)
     _set_meta(cursor, "facts_fingerprint", facts_fingerprint(charter))
 
 
