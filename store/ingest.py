@@ -339,6 +339,8 @@ def refresh_after_change(cursor, table: CanonicalTable, charter: Charter | None,
     """Current rows, then what is derived from them: price facts (customers, prices) or the charter
     clocks of the affected tickets (contacts). `batch_id`: the change is that batch's rows (in
     `validated`, with the keys' earlier rows in `before`)."""
+    if table.name == "customers":
+        price_facts.keep_customers_before(cursor, "affected_keys")
     if batch_id is None:
         rebuild_current_rows(cursor, table)
     else:

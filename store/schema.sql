@@ -99,6 +99,15 @@ CREATE TABLE IF NOT EXISTS price_pools (
     period      DATE,
     pool_median DOUBLE
 );
+-- Churn by price-gap band month by month over every customer (price_gap_churn_months below): what
+-- the pages read when no product is chosen. From the month of the first joined_at to the month
+-- after the last change; nothing changes after the last month.
+CREATE TABLE IF NOT EXISTS price_gap_churn (
+    month   DATE,
+    band    VARCHAR,
+    active  BIGINT,       -- customers active at the month's start, with that band's bill in force
+    leavers BIGINT        -- customers whose leaving month it is, in the band of their bill then
+);
 
 -- Derived from the charter: rebuilt by charter/engine.py, never edited by hand.
 CREATE TABLE IF NOT EXISTS work_calendar (
@@ -376,6 +385,90 @@ SELECT f.customer_id, f.product, f.period, f.price_paid, f.new_customer_price, f
        f.latest_until, f.previous_in_band, f.previous_in_year
 FROM price_facts f LEFT JOIN price_pools pool
   ON pool.product IS NOT DISTINCT FROM f.product AND pool.period = f.period;
+
+-- A bill's price-gap band (reading 14). Edges are inclusive and compared at 9 decimals: 110 / 100 - 1
+-- is 0.10000000000000009 in binary floating point, and a bill exactly 10% above is '0-10% above'.
+CREATE OR REPLACE MACRO price_gap_band(gap) AS (
+    CASE WHEN gap IS NULL THEN 'No price data'
+         WHEN round(gap, 9) <= 0 THEN 'At or below new price'
+         WHEN round(gap, 9) <= 0.10 THEN '0-10% above'
+         WHEN round(gap, 9) <= 0.20 THEN '10-20% above'
+         WHEN round(gap, 9) <= 0.30 THEN '20-30% above'
+         ELSE '> 30% above'
+    END
+);
+
+-- Churn by price-gap band month by month (spec section 5), for the customers holding any of
+-- `products`: per month from from_month (at the earliest, the month of the first joined_at) to
+-- to_month (NULL: as far as the data goes) and per band, the customers active at the month's start
+-- (joined_at <= month <= left_at) and those whose leaving month it is, each in the band of the bill
+-- in force that month: the latest dated before the month's end (none yet: 'No price data'). After
+-- the last month returned nothing changes: a later month has its active counts and no leavers.
+-- The counts are built from changes (a customer starts or stops being active, a bill starts or
+-- stops being in force over part of their span) summed month by month, so the cost follows the
+-- customers and bills, not customers x months. Months are first-of-month dates throughout.
+CREATE OR REPLACE MACRO price_gap_churn_months(products, from_month, to_month) AS TABLE
+WITH chosen AS (SELECT * FROM customers_holding(products::VARCHAR[]) WHERE joined_at IS NOT NULL),
+first_month AS (
+    SELECT greatest(from_month::DATE, (SELECT date_trunc('month', min(joined_at)) FROM chosen))::DATE AS month
+),
+-- Each customer's span of months active at the start: [active_from, active_until), NULL: open.
+spans AS (
+    SELECT c.customer_id,
+           greatest(f.month, date_trunc('month', c.joined_at - 1) + INTERVAL 1 MONTH)::DATE AS active_from,
+           (date_trunc('month', c.left_at) + INTERVAL 1 MONTH)::DATE AS active_until,
+           leaving_month(c.joined_at, c.left_at) AS left_month
+    FROM chosen c, first_month f
+    WHERE (c.left_at IS NULL OR c.left_at >= f.month)
+),
+-- Each bill in force from its period's month until the month another is the customer's latest
+-- (latest_until, stored with the price facts; NULL: still the latest): disjoint per customer.
+bills AS (
+    SELECT b.customer_id, greatest(date_trunc('month', b.period)::DATE, f.month) AS bill_from,
+           b.latest_until AS bill_until, price_gap_band(b.gap) AS band
+    FROM benchmarked_prices() b, first_month f
+    WHERE (b.latest_until IS NULL OR b.latest_until > greatest(date_trunc('month', b.period)::DATE, f.month))
+      AND (to_month IS NULL OR b.period < to_month::DATE + INTERVAL 1 MONTH)
+),
+billed AS (
+    SELECT b.band, greatest(s.active_from, b.bill_from) AS starts, least(s.active_until, b.bill_until) AS stops
+    FROM spans s JOIN bills b ON b.customer_id = s.customer_id
+),
+changes AS (
+    SELECT 'No price data' AS band, active_from AS month, 1 AS change FROM spans
+    WHERE active_until IS NULL OR active_until > active_from
+    UNION ALL
+    SELECT 'No price data', active_until, -1 FROM spans WHERE active_until > active_from
+    UNION ALL
+    SELECT band, starts, 1 FROM billed WHERE stops IS NULL OR stops > starts
+    UNION ALL
+    SELECT band, stops, -1 FROM billed WHERE stops > starts
+    UNION ALL
+    SELECT 'No price data', starts, -1 FROM billed WHERE stops IS NULL OR stops > starts
+    UNION ALL
+    SELECT 'No price data', stops, 1 FROM billed WHERE stops > starts
+),
+leavers AS (
+    SELECT coalesce(b.band, 'No price data') AS band, s.left_month AS month, count(*) AS leavers
+    FROM spans s LEFT JOIN bills b
+      ON b.customer_id = s.customer_id AND s.left_month >= b.bill_from AND (b.bill_until IS NULL OR s.left_month < b.bill_until)
+    WHERE s.left_month >= (SELECT month FROM first_month)
+    GROUP BY ALL
+),
+months AS (
+    SELECT unnest(generate_series(f.month, least(to_month::DATE, greatest(f.month, last.month)), INTERVAL 1 MONTH))::DATE AS month
+    FROM first_month f,
+         (SELECT greatest(max(month), (SELECT max(month) + INTERVAL 1 MONTH FROM leavers)) AS month FROM changes) last
+),
+bands AS (
+    SELECT unnest(['At or below new price', '0-10% above', '10-20% above', '20-30% above', '> 30% above', 'No price data']) AS band
+)
+SELECT m.month, b.band,
+       sum(coalesce(c.change, 0)) OVER (PARTITION BY b.band ORDER BY m.month) AS active,
+       coalesce(l.leavers, 0) AS leavers
+FROM months m CROSS JOIN bands b
+LEFT JOIN (SELECT band, month, sum(change) AS change FROM changes GROUP BY ALL) c ON c.band = b.band AND c.month = m.month
+LEFT JOIN leavers l ON l.band = b.band AND l.month = m.month;
 
 -- Responsiveness (spec section 5, reading 10) per week of opening, or over the whole period when
 -- whole_period is true (no row when nothing matches; responsiveness_summary adds it): contacts, share acknowledged, time to

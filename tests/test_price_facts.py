@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from datetime import date
+from datetime import date, datetime, timezone
 
 from queries import Filters, run
 from spec_harness import Desk
@@ -22,8 +22,8 @@ def desk(tmp_path):
     return Desk(tmp_path)
 
 
-def customer(customer_id, joined_at, product="energy"):
-    return {"customer_id": customer_id, "joined_at": joined_at, "product": product}
+def customer(customer_id, joined_at, product="energy", left_at=""):
+    return {"customer_id": customer_id, "joined_at": joined_at, "product": product, "left_at": left_at}
 
 
 def price(customer_id, period, paid, product="energy", new_price=""):
@@ -35,14 +35,25 @@ BENCHMARKED = ("SELECT customer_id, product, period, years, band, benchmark, gap
                "previous_in_band, previous_in_year FROM benchmarked_prices() ORDER BY ALL")
 
 
+# The stored churn months as the churn query reads them, for every month of a wide range: a month
+# after the last stored one has that month's active customers and no leavers.
+CHURN_MONTHS = """SELECT m.month, g.band, g.active, CASE WHEN g.month = m.month THEN g.leavers ELSE 0 END
+                  FROM (SELECT unnest(generate_series(DATE '2018-01-01', DATE '2028-12-01', INTERVAL 1 MONTH))::DATE AS month) m
+                  JOIN price_gap_churn g ON g.month = least(m.month, (SELECT max(month) FROM price_gap_churn))
+                  ORDER BY ALL"""
+
+
 def stored_and_rebuilt(desk) -> tuple[list, list]:
+    """The price facts as stored and as a rebuild makes them; the stored churn months must equal
+    the rebuilt ones too."""
     con = db.connect(desk.db)
     try:
-        stored = con.execute(BENCHMARKED).fetchall()
+        stored, stored_churn = con.execute(BENCHMARKED).fetchall(), con.execute(CHURN_MONTHS).fetchall()
         con.execute("BEGIN")
         price_facts.rebuild(con)
-        rebuilt = con.execute(BENCHMARKED).fetchall()
+        rebuilt, rebuilt_churn = con.execute(BENCHMARKED).fetchall(), con.execute(CHURN_MONTHS).fetchall()
         con.execute("ROLLBACK")
+        assert stored_churn == rebuilt_churn
         return stored, rebuilt
     finally:
         con.close()
@@ -190,3 +201,51 @@ def test_distinct_customers_per_band_and_year_with_dates_and_products(desk):
         assert counted("pricing_by_tenure", "band", date_from=date(2026, 4, 1)) == {"1-2y": (3, 1), "5y+": (1, 1)}
     finally:
         con.close()
+
+
+def test_stored_churn_by_price_gap_follows_leavers_corrections_and_undo(desk):
+    # A (since 2025) is billed 10% above the new price in January, 30% above from March; B (since
+    # mid-2025) at or below it from February; C joins on 10 February, so is active from 1 March,
+    # never billed. Months in view: January to April 2026. By hand, customer-months active at a
+    # month's start per band: 0-10%: A Jan, Feb (2); 20-30%: A Mar, Apr (2); at or below: B Feb,
+    # Mar, Apr (3); no price data: B Jan, C Mar, Apr (3).
+    desk.load("customers", [customer("A", "2025-01-15"), customer("B", "2025-06-01"), customer("C", "2026-02-10")])
+    desk.load("prices", [price("A", "2026-01-01", 110, new_price=100), price("A", "2026-03-01", 130, new_price=100),
+                         price("B", "2026-02-01", 90, new_price=100)])
+    spring = Filters(date_from=date(2026, 1, 1), date_to=date(2026, 4, 30))
+    at = datetime(2026, 4, 30, tzinfo=timezone.utc)
+
+    def by_gap(**filters):
+        con = db.connect(desk.db)
+        try:
+            frame = run(con, "churn_by_band", filters.get("view", spring), grouping="price_gap", as_of=filters.get("as_of", at))
+        finally:
+            con.close()
+        return {row.band: (row.active_customer_months, row.leavers) for row in frame.itertuples()
+                if row.active_customer_months or row.leavers}
+
+    assert by_gap() == {"0-10% above": (2, 0), "20-30% above": (2, 0), "At or below new price": (3, 0),
+                        "No price data": (3, 0)}
+    # Weekly customers file: B left on 5 February: active on 1 February (its bill: at or below), a
+    # leaver in February, gone from March.
+    desk.load("customers", [customer("B", "2025-06-01", left_at="2026-02-05")])
+    stored_and_rebuilt(desk)
+    assert by_gap() == {"0-10% above": (2, 0), "20-30% above": (2, 0), "At or below new price": (1, 1),
+                        "No price data": (3, 0)}
+    # Corrected: B left on 20 March, a later month than before (the months from February move).
+    desk.load("customers", [customer("B", "2025-06-01", left_at="2026-03-20")])
+    stored_and_rebuilt(desk)
+    assert by_gap() == {"0-10% above": (2, 0), "20-30% above": (2, 0), "At or below new price": (2, 1),
+                        "No price data": (3, 0)}
+    # A product filter computes the same months from the rows (every customer here is on energy).
+    assert by_gap(view=Filters(date_from=date(2026, 1, 1), date_to=date(2026, 4, 30), products=("energy",))) == by_gap()
+    # Undo the correction, then the leaver: back to February, then to nobody leaving.
+    assert desk.run("undo", "4").returncode == 0
+    stored_and_rebuilt(desk)
+    assert by_gap()["At or below new price"] == (1, 1)
+    assert desk.run("undo", "3").returncode == 0
+    stored_and_rebuilt(desk)
+    assert by_gap()["At or below new price"] == (3, 0)
+    # A month after every stored one keeps its active customers: May alone, everyone still there.
+    may = Filters(date_from=date(2026, 5, 1), date_to=date(2026, 5, 31))
+    assert by_gap(view=may, as_of=datetime(2026, 6, 15, tzinfo=timezone.utc)) == {"20-30% above": (1, 0), "At or below new price": (1, 0), "No price data": (1, 0)}
