@@ -12,7 +12,7 @@ import duckdb
 
 from charter.calendar import calendar_span, every_day, working_days
 from charter.model import Charter, Standard
-from store import db, price_facts, timezones
+from store import db, filter_values, price_facts, timezones
 
 # Bumped when contact_facts gains or changes a column or the order rows are stored in: facts
 # stored under another layout are recomputed as if the charter had changed (the first page visit
@@ -221,6 +221,8 @@ def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None
         db.put_rows_in_order(cursor)    # once, for a database loaded by an earlier version
     if not price_facts.is_current(cursor):
         price_facts.rebuild(cursor)     # once, after an upgrade that added or changed them
+    if not filter_values.is_current(cursor):
+        filter_values.rebuild(cursor)   # likewise
     if not affected_table and facts_are_current(cursor, charter):
         return
     if affected_table and _meta(cursor, "facts_fingerprint") != facts_fingerprint(charter):
@@ -262,6 +264,7 @@ def facts_fingerprint(charter: Charter) -> str:
 
 
 def facts_are_current(cursor, charter: Charter) -> bool:
-    """Everything refresh() derives is current: the charter facts and the price facts."""
+    """Everything refresh() derives is current: the charter facts, the price facts and the
+    sidebar's filter values."""
     return (_meta(cursor, "facts_fingerprint") == facts_fingerprint(charter) and calendar_is_current(cursor, charter)
-            and price_facts.is_current(cursor) and db.rows_are_in_order(cursor))
+            and price_facts.is_current(cursor) and filter_values.is_current(cursor) and db.rows_are_in_order(cursor))

@@ -18,7 +18,7 @@ import pandas as pd
 from charter import engine
 from charter.model import Charter
 from queries import bind
-from store import db, price_facts, timezones
+from store import db, filter_values, price_facts, timezones
 from store.csvfile import DecodedFile, UploadRefused, decode_upload
 from store.presets import (Preset, ResolvedMapping, canonical_preset, detect, find_preset,
                            normalise_header, resolve)
@@ -341,10 +341,14 @@ def refresh_after_change(cursor, table: CanonicalTable, charter: Charter | None,
     `validated`, with the keys' earlier rows in `before`)."""
     if table.name == "customers":
         price_facts.keep_customers_before(cursor, "affected_keys")
+    if table.name == "contacts":
+        filter_values.remove(cursor, in_affected_keys(table, table.name))
     if batch_id is None:
         rebuild_current_rows(cursor, table)
     else:
         _apply_batch_rows(cursor, table, batch_id)
+    if table.name == "contacts":
+        filter_values.add(cursor, in_affected_keys(table, table.name))
     if table.name == "prices":
         price_facts.refresh_prices(cursor, lambda relation: in_affected_keys(table, relation))
     if table.name == "customers":

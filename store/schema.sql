@@ -45,6 +45,15 @@ CREATE TABLE IF NOT EXISTS meta (
 -- order; one loaded by an earlier version is put in order once (store.db.put_rows_in_order).
 INSERT INTO meta SELECT 'rows_in_order', 'yes' WHERE NOT EXISTS (SELECT 1 FROM batches) ON CONFLICT DO NOTHING;
 
+-- The sidebar's channels, teams and partners with their current contacts (store/filter_values.py).
+-- Empty and current in a database with no upload yet; counted once in one from an earlier version.
+CREATE TABLE IF NOT EXISTS contact_filter_values (
+    dimension VARCHAR,
+    value     VARCHAR,
+    n         BIGINT
+);
+INSERT INTO meta SELECT 'filter_values_layout', '1' WHERE NOT EXISTS (SELECT 1 FROM batches) ON CONFLICT DO NOTHING;
+
 -- Row versions: the canonical columns plus where they came from.
 CREATE TABLE IF NOT EXISTS contact_versions (
     batch_id INTEGER NOT NULL, row_number BIGINT NOT NULL,

@@ -166,3 +166,12 @@ def run_cli(*args: str, db_path: Path, env: dict | None = None) -> subprocess.Co
     environment.pop("CHARTERDESK_DEBUG", None)
     return subprocess.run([sys.executable, str(PROJECT_ROOT / "cli.py"), *args], cwd=PROJECT_ROOT,
                           env=environment, capture_output=True, text=True, timeout=120)
+
+
+# The sidebar's filter values counted over every current contact, to check the stored ones
+# (store/filter_values.py) against.
+FILTER_VALUES_AFRESH = """
+SELECT 'channel' AS dimension, channel AS value, count(*) AS n FROM contacts WHERE channel IS NOT NULL GROUP BY ALL
+UNION ALL SELECT 'team', team, count(*) FROM contacts WHERE team IS NOT NULL GROUP BY ALL
+UNION ALL SELECT 'partner', coalesce(partner, 'In-house'), count(*) FROM contacts GROUP BY ALL
+ORDER BY ALL"""
