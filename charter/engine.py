@@ -21,7 +21,7 @@ from store import db, filter_values, price_facts, timezones
 # Layout 4: facts carry their contact's filter columns (opened_date, channel, team, partner,
 # customer_id), so the standards queries filter facts without joining them to contacts.
 # Layout 5: clocks carry their contact's columns, so queries and facts read them without a join.
-FACTS_LAYOUT = "5"
+FACTS_LAYOUT = "6"
 
 # measure -> (week, start, stop, working position of start, of stop, business-day 0 of start)
 CLOCKS = {
@@ -142,7 +142,8 @@ SELECT c.* EXCLUDE (resolved_local, ack_day, first_day, follow_day),
        working_us(c.resolved_at, r.is_working, r.open_at, r.close_at, r.cum_before_us) AS w_resolved_us,
        working_us(c.follow_up_at, u.is_working, u.open_at, u.close_at, u.cum_before_us) AS w_follow_us,
        day_zero(c.opened_at, o.is_working, o.close_at, o.day_index, o.next_day_index) AS day0_opened,
-       day_zero(c.resolved_at, r.is_working, r.close_at, r.day_index, r.next_day_index) AS day0_resolved
+       day_zero(c.resolved_at, r.is_working, r.close_at, r.day_index, r.next_day_index) AS day0_resolved,
+       cu.joined_at AS customer_joined_at
 FROM (SELECT *, {opened_local} AS opened_local, {resolved_local} AS resolved_local,
              ({ack_local})::DATE AS ack_day, ({first_local})::DATE AS first_day,
              ({follow_local})::DATE AS follow_day
@@ -154,6 +155,7 @@ LEFT JOIN calendar_days a ON a.day = c.ack_day
 LEFT JOIN calendar_days f ON f.day = c.first_day
 LEFT JOIN calendar_days r ON r.day = c.resolved_local::DATE
 LEFT JOIN calendar_days u ON u.day = c.follow_day
+LEFT JOIN customers cu ON cu.customer_id = c.customer_id
 ORDER BY c.opened_at, c.ticket_id
 """
 
@@ -172,12 +174,13 @@ def clocks_sql(tz: str, source: str = "contacts", target: str = "contact_clocks"
 
 FACTS_SQL = """
 INSERT INTO contact_facts (standard_id, ticket_id, week, start_at, stop_at, deadline_at, w_start_us, w_stop_us,
-                           day0_index, opened_at, opened_date, channel, team, partner, customer_id)
+                           day0_index, opened_at, opened_date, channel, team, partner, customer_id, customer_joined_at)
 SELECT $standard_id, s.ticket_id, s.week, s.start_at, s.stop_at, {deadline},
-       s.w_start_us, s.w_stop_us, s.day0_index, s.opened_at, s.opened_date, s.channel, s.team, s.partner, s.customer_id
+       s.w_start_us, s.w_stop_us, s.day0_index, s.opened_at, s.opened_date, s.channel, s.team, s.partner, s.customer_id,
+       s.customer_joined_at
 FROM (SELECT c.ticket_id, {week} AS week, {start} AS start_at, {stop} AS stop_at,
              {w_start} AS w_start_us, {w_stop} AS w_stop_us, {day0} AS day0_index, c.opened_at,
-             c.opened_date, c.channel, c.team, c.partner, c.customer_id
+             c.opened_date, c.channel, c.team, c.partner, c.customer_id, c.customer_joined_at
       FROM {clocks} c
       WHERE {start} IS NOT NULL AND {scope}) s
 {deadline_join}
@@ -257,6 +260,30 @@ def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None
         for standard in charter.standards:
             _standard_facts(cursor, standard)
     _set_meta(cursor, "facts_fingerprint", facts_fingerprint(charter))
+
+
+# The customers whose joined_at is new, re-dated or gone (joined_at NULL) between customers_before
+# (their dates before a customers upload or undo) and now.
+JOINED_CHANGED_SQL = """
+CREATE OR REPLACE TEMP TABLE joined_changed AS
+SELECT coalesce(a.customer_id, b.customer_id) AS customer_id, a.joined_at
+FROM customers_before b
+FULL JOIN (SELECT customer_id, joined_at FROM customers
+           WHERE customer_id IN (SELECT customer_id FROM {keys_table})) a ON a.customer_id = b.customer_id
+WHERE a.joined_at IS DISTINCT FROM b.joined_at
+"""
+
+
+def refresh_customer_dates(cursor, keys_table: str) -> None:
+    """After the customers in `keys_table` changed: their contacts' clocks and facts carry their new
+    joined_at (customers_before holds the dates before the change). A weekly customers file is
+    mostly leavers, whose joined_at stays: then nothing is written."""
+    _run(cursor, JOINED_CHANGED_SQL.format(keys_table=keys_table))
+    if cursor.execute("SELECT count(*) FROM joined_changed").fetchall()[0][0]:
+        for table in ("contact_clocks", "contact_facts"):
+            _run(cursor, f"""UPDATE {table} t SET customer_joined_at = j.joined_at FROM joined_changed j
+                             WHERE t.customer_id = j.customer_id""")
+    _run(cursor, "DROP TABLE joined_changed")
 
 
 def facts_fingerprint(charter: Charter) -> str:

@@ -1,20 +1,21 @@
 -- Service by tenure band (spec "service x pricing"): for contacts from known customers, placed in
 -- the band of their completed years of tenure on the day the contact was opened (charter
 -- timezone), the complaints per 1,000 contacts and each standard's compliance (met / (met + missed)).
--- One row per band and standard; every band is listed.
-WITH tenured AS (
-    SELECT v.ticket_id, v.kind, tenure_band(completed_years(cu.joined_at, v.opened_date)) AS band
-    FROM filtered_contacts($date_from::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[]) v
-    JOIN customers cu ON cu.customer_id = v.customer_id
-),
-volumes AS (
-    SELECT band, count(*) AS contacts, count(*) FILTER (WHERE kind = 'complaint') AS complaints
-    FROM tenured GROUP BY band
+-- One row per band and standard; every band is listed. The customer's joined_at is stored with
+-- each contact's clocks and facts (customer_joined_at, kept current by customers uploads), so a
+-- quarter's contacts and facts are not joined to the customers.
+WITH volumes AS (
+    SELECT tenure_band(completed_years(customer_joined_at, opened_date)) AS band,
+           count(*) AS contacts, count(*) FILTER (WHERE kind = 'complaint') AS complaints
+    FROM filtered_contacts($date_from::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[])
+    WHERE customer_joined_at IS NOT NULL
+    GROUP BY band
 ),
 outcomes AS (
-    SELECT t.band, f.standard_id, clock_outcome(f.start_at, f.stop_at, f.deadline_at, $as_of::TIMESTAMPTZ) AS outcome
-    FROM contact_facts f JOIN tenured t ON t.ticket_id = f.ticket_id
-    WHERE opened_near(f.opened_at, $date_from::DATE, $date_to::DATE)
+    SELECT tenure_band(completed_years(customer_joined_at, opened_date)) AS band, standard_id,
+           clock_outcome(start_at, stop_at, deadline_at, $as_of::TIMESTAMPTZ) AS outcome
+    FROM facts_in_view($date_from::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[])
+    WHERE customer_joined_at IS NOT NULL
 ),
 judged AS (
     SELECT band, standard_id,

@@ -340,7 +340,10 @@ def refresh_after_change(cursor, table: CanonicalTable, charter: Charter | None,
     clocks of the affected tickets (contacts). `batch_id`: the change is that batch's rows (in
     `validated`, with the keys' earlier rows in `before`)."""
     if table.name == "customers":
-        price_facts.keep_customers_before(cursor, "affected_keys")
+        # their dates before the change: which churn months and contacts' tenures it moves
+        db.run_script(cursor, """CREATE OR REPLACE TEMP TABLE customers_before AS
+                                 SELECT customer_id, joined_at, left_at FROM customers
+                                 WHERE customer_id IN (SELECT customer_id FROM affected_keys)""")
     if table.name == "contacts":
         filter_values.remove(cursor, in_affected_keys(table, table.name))
     if batch_id is None:
@@ -353,6 +356,8 @@ def refresh_after_change(cursor, table: CanonicalTable, charter: Charter | None,
         price_facts.refresh_prices(cursor, lambda relation: in_affected_keys(table, relation))
     if table.name == "customers":
         price_facts.refresh_customers(cursor, "affected_keys")
+        engine.refresh_customer_dates(cursor, "affected_keys")
+        db.run_script(cursor, "DROP TABLE customers_before")
     if table.name == "contacts" and charter is not None:
         db.run_script(cursor, "CREATE OR REPLACE TEMP TABLE affected_tickets AS "
                               "SELECT ticket_id FROM affected_keys UNION SELECT ticket_id FROM affected_before")

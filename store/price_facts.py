@@ -109,14 +109,6 @@ def refresh_prices(cursor, touched: Callable[[str], str]) -> None:
     _refresh_churn(cursor, _refresh_rows(cursor, touched))
 
 
-def keep_customers_before(cursor, keys_table: str) -> None:
-    """Before the customers in `keys_table` change: their dates, for refresh_customers to see which
-    churn months the change moves."""
-    _run(cursor, f"""CREATE OR REPLACE TEMP TABLE customers_before AS
-                     SELECT customer_id, joined_at, left_at FROM customers
-                     WHERE customer_id IN (SELECT customer_id FROM {keys_table})""")
-
-
 # The earliest month whose churn a change of customers moves: a new left_at moves the months from
 # the earlier of the old and new leaving month on; a new, removed or re-dated joined_at those from
 # the earliest of its dates on.
@@ -133,12 +125,11 @@ WHERE b.customer_id IS NULL OR a.customer_id IS NULL
 
 
 def refresh_customers(cursor, keys_table: str) -> None:
-    """After the customers in `keys_table` changed (keep_customers_before was called before). Only
+    """After the customers in `keys_table` changed (customers_before: their dates before). Only
     a new, removed or re-dated joined_at changes price facts; most weekly customer updates are
     leavers and change none, but they move churn."""
     if not is_current(cursor):
         rebuild(cursor)
-        _run(cursor, "DROP TABLE customers_before")
         return
     in_keys = f"customer_id IN (SELECT customer_id FROM {keys_table})"
     _run(cursor, f"""CREATE OR REPLACE TEMP TABLE tenure_changed AS
@@ -153,7 +144,7 @@ def refresh_customers(cursor, keys_table: str) -> None:
     months = [cursor.execute(CUSTOMERS_MOVE_CHURN_FROM.format(keys_table=keys_table)).fetchall()[0][0]]
     if cursor.execute("SELECT count(*) FROM tenure_changed").fetchall()[0][0]:
         months.append(_refresh_rows(cursor, lambda relation: f"{relation}.customer_id IN (SELECT customer_id FROM tenure_changed)"))
-    _run(cursor, "DROP TABLE tenure_changed; DROP TABLE customers_before")
+    _run(cursor, "DROP TABLE tenure_changed")
     _refresh_churn(cursor, min((m for m in months if m is not None), default=None))
 
 

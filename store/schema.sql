@@ -162,7 +162,9 @@ CREATE TABLE IF NOT EXISTS contact_clocks (
     w_resolved_us    BIGINT,
     w_follow_us      BIGINT,
     day0_opened      INTEGER,       -- business_days day 0 index for a clock starting at opened_at
-    day0_resolved    INTEGER
+    day0_resolved    INTEGER,
+    customer_joined_at DATE         -- the customer's joined_at (NULL: not a known customer), kept
+                                    -- current by customers uploads, so tenure needs no join
 );
 -- Databases made before the clocks kept the contact's columns: the engine recomputes the clocks
 -- (FACTS_LAYOUT) to fill them.
@@ -184,6 +186,7 @@ ALTER TABLE contact_clocks ADD COLUMN IF NOT EXISTS follow_up_at TIMESTAMPTZ;
 ALTER TABLE contact_clocks ADD COLUMN IF NOT EXISTS reopened_count INTEGER;
 ALTER TABLE contact_clocks ADD COLUMN IF NOT EXISTS csat INTEGER;
 ALTER TABLE contact_clocks ADD COLUMN IF NOT EXISTS updated_at TIMESTAMPTZ;
+ALTER TABLE contact_clocks ADD COLUMN IF NOT EXISTS customer_joined_at DATE;
 
 -- Per contact and in-scope standard: the clock and its deadline; the outcome depends on as_of
 -- and is decided in queries/ (pending turns into missed as time passes).
@@ -205,7 +208,8 @@ CREATE TABLE IF NOT EXISTS contact_facts (
     channel       VARCHAR,
     team          VARCHAR,
     partner       VARCHAR,
-    customer_id   VARCHAR
+    customer_id   VARCHAR,
+    customer_joined_at DATE
 );
 -- Databases made before these were kept: the engine recomputes facts (FACTS_LAYOUT) to fill them.
 ALTER TABLE contact_facts ADD COLUMN IF NOT EXISTS opened_at TIMESTAMPTZ;
@@ -214,6 +218,7 @@ ALTER TABLE contact_facts ADD COLUMN IF NOT EXISTS channel VARCHAR;
 ALTER TABLE contact_facts ADD COLUMN IF NOT EXISTS team VARCHAR;
 ALTER TABLE contact_facts ADD COLUMN IF NOT EXISTS partner VARCHAR;
 ALTER TABLE contact_facts ADD COLUMN IF NOT EXISTS customer_id VARCHAR;
+ALTER TABLE contact_facts ADD COLUMN IF NOT EXISTS customer_joined_at DATE;
 
 -- Working-time position of instant t, given its local day's calendar_days row.
 CREATE OR REPLACE MACRO working_us(t, is_working, open_at, close_at, cum_before_us) AS (
