@@ -80,8 +80,9 @@ def _weakest(filters: Filters, charter: Charter, results: list[StandardResult]) 
         return None
     result, standard = max(judged, key=lambda pair: pair[0].target - pair[0].compliance)
     for dimension in ("partner", "team"):
-        frame = context.query("standards_breakdown", filters, dimension=dimension, as_of=context.as_of())
-        frame = frame[(frame["standard_id"] == standard.id) & (frame["met"] + frame["missed"] >= MIN_JUDGED_FOR_WEAKEST)]
+        frame = context.query("standards_breakdown", filters, dimension=dimension, as_of=context.as_of(),
+                              standard_id=standard.id)
+        frame = frame[frame["met"] + frame["missed"] >= MIN_JUDGED_FOR_WEAKEST]
         if dimension == "partner":
             frame = frame[frame["value"] != "In-house"]
         frame = frame.dropna(subset=["compliance"])

@@ -66,8 +66,7 @@ with left:
 with right:
     dimension = st.segmented_control("Break down by", list(DIMENSIONS), format_func=DIMENSIONS.get, default="partner",
                                      key="by", bind="query-params", required=True)
-    breakdown = context.query("standards_breakdown", filters, dimension=dimension, as_of=as_of)
-    breakdown = breakdown[breakdown["standard_id"] == chosen]
+    breakdown = context.query("standards_breakdown", filters, dimension=dimension, as_of=as_of, standard_id=chosen)
     bars_state = charts.show(
         charts.compliance_bars(breakdown, standard.target, f"Compliance by {DIMENSIONS[dimension].lower()}",
                                f"% meeting the promise, worst first · {period_text(filters)}"),
