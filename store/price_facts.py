@@ -19,7 +19,7 @@ from typing import Callable
 
 # Bumped when price_facts or price_pools change shape or meaning: a database stored under another
 # layout rebuilds them once (engine.refresh, on the first page visit or command after the upgrade).
-LAYOUT = "5"
+LAYOUT = "6"
 
 # A customer's bills in succession, over rows `b` with band and years: each is their latest at a
 # month's end from its period's month until the month of the next one (latest_until; the same
@@ -77,6 +77,18 @@ INSERT INTO price_gap_churn
 SELECT month, band, active, leavers FROM price_gap_churn_months([], $from_month::DATE, NULL)
 """
 
+# Each row's benchmark and gap (spec reading 13) from its pool, for the rows {rows} selects (of
+# price_facts as f): rows just written, and every row of a pool whose median changed.
+BENCHMARKS_SQL = """
+UPDATE price_facts f
+SET benchmark = coalesce(f.new_customer_price, pool.pool_median),
+    gap = f.price_paid / nullif(coalesce(f.new_customer_price, pool.pool_median), 0) - 1
+FROM (SELECT f.customer_id, f.product, f.period, pool.pool_median
+      FROM price_facts f LEFT JOIN price_pools pool ON pool.product IS NOT DISTINCT FROM f.product AND pool.period = f.period
+      WHERE {rows}) pool
+WHERE f.customer_id = pool.customer_id AND f.period = pool.period AND f.product IS NOT DISTINCT FROM pool.product
+"""
+
 IN_TOUCHED_POOLS = """f.period BETWEEN (SELECT min(period) FROM touched_pools) AND (SELECT max(period) FROM touched_pools)
     AND EXISTS (SELECT 1 FROM touched_pools t WHERE t.product IS NOT DISTINCT FROM f.product AND t.period = f.period)"""
 
@@ -96,6 +108,7 @@ def rebuild(cursor) -> None:
     _run(cursor, ROWS_SQL.format(rows="TRUE"))
     _run(cursor, "DELETE FROM price_pools")
     _run(cursor, POOLS_SQL.format(pools="TRUE"))
+    _run(cursor, BENCHMARKS_SQL.format(rows="TRUE"))
     _run(cursor, "DELETE FROM price_gap_churn")
     cursor.execute(CHURN_SQL, {"from_month": None}).fetchall()
     _run(cursor, f"INSERT OR REPLACE INTO meta VALUES ('price_facts_layout', '{LAYOUT}')")
@@ -167,6 +180,7 @@ def _refresh_rows(cursor, touched: Callable[[str], str]):
                      SELECT DISTINCT product, period FROM price_facts WHERE band = '<1y' AND {touched('price_facts')}""")
     _run(cursor, f"DELETE FROM price_pools f WHERE {IN_TOUCHED_POOLS}")
     _run(cursor, POOLS_SQL.format(pools=IN_TOUCHED_POOLS))
+    _run(cursor, BENCHMARKS_SQL.format(rows=f"({IN_TOUCHED_POOLS}) OR {touched('f')}"))
     _run(cursor, "DROP TABLE touched_pools")
     return earliest
 

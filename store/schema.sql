@@ -95,12 +95,18 @@ CREATE TABLE IF NOT EXISTS price_facts (
     -- The period of the customer's previous bill in the same tenure band / walk year (NULL: none),
     -- so a period's distinct customers per band are counted as rows (first_in_view).
     previous_in_band   DATE,
-    previous_in_year   DATE
+    previous_in_year   DATE,
+    -- new_customer_price, else the pool median of the row's product and period (price_pools), and
+    -- price_paid / benchmark - 1: stored so the pricing queries join nothing (kept current with the pools)
+    benchmark          DOUBLE,
+    gap                DOUBLE
 );
--- databases from before them (layouts 3 and 4): the price facts are rebuilt to fill them
+-- databases from before them (layouts 3 to 5): the price facts are rebuilt to fill them
 ALTER TABLE price_facts ADD COLUMN IF NOT EXISTS latest_until DATE;
 ALTER TABLE price_facts ADD COLUMN IF NOT EXISTS previous_in_band DATE;
 ALTER TABLE price_facts ADD COLUMN IF NOT EXISTS previous_in_year DATE;
+ALTER TABLE price_facts ADD COLUMN IF NOT EXISTS benchmark DOUBLE;
+ALTER TABLE price_facts ADD COLUMN IF NOT EXISTS gap DOUBLE;
 -- Per product and period: the median price_paid of its <1y rows (the benchmark when a row has no
 -- new_customer_price). No row when the period has no <1y row.
 CREATE TABLE IF NOT EXISTS price_pools (
@@ -390,15 +396,13 @@ WHERE (date_from IS NULL OR month >= date_trunc('month', date_from))
 -- Every price row of a known customer with its tenure and benchmark (spec readings 12 and 13):
 -- the benchmark is new_customer_price, else the median price_paid of every <1y row of the same
 -- product and period; gap = price_paid / benchmark - 1. The pool is per product and period, so
--- filtering on period or product afterwards never changes another row's benchmark. Tenure and pool
--- medians are stored (price_facts, price_pools) and kept current by every upload and undo.
+-- filtering on period or product afterwards never changes another row's benchmark. Tenure, pool
+-- medians, benchmark and gap are stored (price_facts, price_pools; store/price_facts.py) and kept
+-- current by every upload and undo.
 CREATE OR REPLACE MACRO benchmarked_prices() AS TABLE
-SELECT f.customer_id, f.product, f.period, f.price_paid, f.new_customer_price, f.years, f.band,
-       coalesce(f.new_customer_price, pool.pool_median) AS benchmark,
-       f.price_paid / nullif(coalesce(f.new_customer_price, pool.pool_median), 0) - 1 AS gap,
-       f.latest_until, f.previous_in_band, f.previous_in_year
-FROM price_facts f LEFT JOIN price_pools pool
-  ON pool.product IS NOT DISTINCT FROM f.product AND pool.period = f.period;
+SELECT customer_id, product, period, price_paid, new_customer_price, years, band, benchmark, gap,
+       latest_until, previous_in_band, previous_in_year
+FROM price_facts;
 
 -- A bill's price-gap band (reading 14). Edges are inclusive and compared at 9 decimals: 110 / 100 - 1
 -- is 0.10000000000000009 in binary floating point, and a bill exactly 10% above is '0-10% above'.
