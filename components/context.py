@@ -97,14 +97,17 @@ def cache_key() -> tuple[int, str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=500)
-def _cached_query(name: str, filters: Filters, key: tuple, parameters: tuple) -> pd.DataFrame:
-    return run(connection(), name, filters, **dict(parameters))
+def _cached_query(name: str, filters: Filters, key: tuple, parameters: tuple,
+                  columns: tuple[str, ...] | None) -> pd.DataFrame:
+    return run(connection(), name, filters, columns=columns, **dict(parameters))
 
 
-def query(name: str, filters: Filters = NO_FILTERS, **parameters) -> pd.DataFrame:
-    """A named query's result, cached until the data or the charter changes."""
+def query(name: str, filters: Filters = NO_FILTERS, *, columns: tuple[str, ...] | None = None,
+          **parameters) -> pd.DataFrame:
+    """A named query's result, cached until the data or the charter changes. `columns`: only these
+    (queries.only_columns: the others are not computed)."""
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in parameters.items()))
-    return _cached_query(name, filters, cache_key(), frozen).copy()
+    return _cached_query(name, filters, cache_key(), frozen, columns).copy()
 
 
 @st.cache_data(show_spinner=False, max_entries=50)

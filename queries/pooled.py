@@ -7,6 +7,11 @@ import pandas as pd
 LONG_TENURE_YEARS = 3  # "long-tenure" customers: three completed years or more
 
 
+# The price_walk columns share_above_new_price and loyalty_penalty read: a caller that shows only
+# those asks for only them (queries.only_columns) and the gap quartiles are not computed.
+LOYALTY_COLUMNS = ("tenure_years", "benchmarked", "above", "penalty")
+
+
 def share_above_new_price(price_walk: pd.DataFrame, min_years: int = LONG_TENURE_YEARS) -> float | None:
     """Share of benchmarked price rows of customers with at least `min_years` completed years that
     pay more than the new-customer benchmark (pooled from price_walk, like pricing_by_tenure's share_above)."""

@@ -8,7 +8,7 @@ from components.layout import header, period_text
 from components.tables import show_table
 from components.tiles import Tile, show_tiles
 from queries import Filters
-from queries.pooled import LONG_TENURE_YEARS, loyalty_penalty, period_churn, share_above_new_price
+from queries.pooled import LONG_TENURE_YEARS, LOYALTY_COLUMNS, loyalty_penalty, period_churn, share_above_new_price
 
 filters = current_filters()
 header("Pricing & loyalty", "Do loyal customers pay more than new ones, and does it cost us customers?", filters,
@@ -28,7 +28,7 @@ if not pricing["rows"].sum():
         empty.no_data_yet("prices and customers")
     empty.no_rows("price rows")
 walk = context.query("price_walk", prices_in_view)
-walk_before = context.query("price_walk", prices_before) if previous else None
+walk_before = context.query("price_walk", prices_before, columns=LOYALTY_COLUMNS) if previous else None
 pricing_before = context.query("pricing_by_tenure", prices_before) if previous else None
 churn, annual = period_churn(context.query("churn_monthly", prices_in_view, as_of=as_of))
 churn_before = period_churn(context.query("churn_monthly", prices_before, as_of=as_of))[0] if previous else None
