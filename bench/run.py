@@ -200,7 +200,7 @@ def _unfiltered(filters):
 def figure_c(database: Path, work: Path, visit: dict) -> dict:
     import pickle
 
-    from queries import bind
+    from queries import bind, only_columns
     with open(visit["calls_file"], "rb") as handle:
         calls = pickle.load(handle)
     pages: dict[str, dict] = {}
@@ -216,15 +216,17 @@ def figure_c(database: Path, work: Path, visit: dict) -> dict:
                         con.close()
                     con, con_page = duckdb.connect(str(database), read_only=True), page
                     db.run_script(con, db.SESSION_SETTINGS)
+                parameters = dict(parameters)
+                statement = only_columns(sql, parameters.pop("columns", None))   # as queries.execute runs it
                 values = transform(filters).parameters() | parameters
-                bound = bind(sql, values)
+                bound = bind(statement, values)
                 started = time.perf_counter()
-                con.cursor().execute(sql, bound).df()
+                con.cursor().execute(statement, bound).df()
                 cold = time.perf_counter() - started
                 warm = 0.0
                 if rerun:  # (the SQL rerun is informative only; skipped for the unfiltered pass)
                     started = time.perf_counter()
-                    con.cursor().execute(sql, bound).df()
+                    con.cursor().execute(statement, bound).df()
                     warm = time.perf_counter() - started
                 first_line = next((line for line in sql.strip().splitlines() if line.strip()
                                    and not line.strip().startswith("--")), "")[:60]
