@@ -183,8 +183,8 @@ def figure_b(work: Path, big, history: Path, charter, repeat: int) -> dict:
             "all_history_s": full, "all_empty_s": empty}
 
 
-def visit_pages(database: Path, work: Path) -> dict:
-    calls = work / "page-calls.pickle"
+def visit_pages(database: Path, work: Path, rows: int) -> dict:
+    calls = work / f"page-calls-{rows}.pickle"
     env = os.environ | {"DASHBOARD_DB": str(database), "DASHBOARD_CHARTER": str(CHARTER_FILE)}
     done = subprocess.run([PYTHON, str(PROJECT_ROOT / "bench" / "visit_pages.py"), str(calls)],
                           env=env, capture_output=True, text=True, cwd=work)
@@ -349,6 +349,9 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
+FIGURES = {"a", "b", "c", "d", "e"}
+
+
 def summary_lines(results: dict) -> list[str]:
     lines = []
     if "a" in results:
@@ -364,8 +367,8 @@ def summary_lines(results: dict) -> list[str]:
         lines.append(f"(c) slowest page's queries cold (default filters): "
                      f"{c['worst_page_cold_s']:.2f} s (target < 1 s) {verdict(c['pass_cold'])}")
         if "worst_page_cold_unfiltered_s" in c:
-            lines.append(f"(c) slowest page's queries cold, no filters: {c['worst_page_cold_unfiltered_s']:.2f} s "
-                         f"(target < 1 s) {verdict(c['worst_page_cold_unfiltered_s'] < 1.0)}")
+            lines.append(f"    slowest page's queries cold with no filters (the whole history; no target): "
+                         f"{c['worst_page_cold_unfiltered_s']:.2f} s")
         lines.append(f"(c) slowest page's queries warm (second visit, st.cache_data): "
                      f"{c['worst_page_warm_app_s'] * 1000:.0f} ms (target < 100 ms) {verdict(c['pass_warm'])}")
         for page, t in c["app_visit_s"].items():
@@ -389,6 +392,10 @@ def summary_lines(results: dict) -> list[str]:
         e = results["e"]
         lines.append(f"(e) KPIs at 1M: pandas {e['pandas_s']:.2f} s vs app {e['app_kpis_json_s']:.2f} s = "
                      f"{e['speedup']:.1f}x faster (target >= 5x) {verdict(e['pass'])}")
+    carried = [f"({k}) {results[k].get('measured', 'an earlier run')}" for k in sorted(FIGURES & set(results))
+               if results[k].get("measured", "") != results["started"]]
+    if carried:
+        lines.append("Not measured in this run, kept from earlier runs: " + ", ".join(carried))
     return lines
 
 
@@ -408,9 +415,12 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     charter = load_charter(CHARTER_FILE)
-    results: dict = {"rows": args.rows, "small_rows": args.small_rows, "machine": machine(),
-                     "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    started = time.strftime("%Y-%m-%d %H:%M:%S")
     stem = work / f"results-{args.rows}"
+    # A run of some figures (--only) keeps the others of the last run, each with its own time.
+    earlier = json.loads(stem.with_suffix(".json").read_text()) if stem.with_suffix(".json").exists() else {}
+    results: dict = {k: v for k, v in earlier.items() if k in FIGURES and k not in wanted}
+    results |= {"rows": args.rows, "small_rows": args.small_rows, "machine": machine(), "started": started}
 
     def save() -> None:
         stem.with_suffix(".json").write_text(json.dumps(results, indent=2, default=str))
@@ -433,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
             save()
         if wanted & {"c", "d"}:
             log("(c, d) visiting every page")
-            visit = visit_pages(history, work)
+            visit = visit_pages(history, work, args.rows)
             if "d" in wanted:
                 results["d"] = {"peak_rss_mb": visit["peak_rss_mb"], "target": "< 1.5 GB",
                                 "pass": visit["peak_rss_mb"] < 1536, "page_visits": visit["pages"]}
@@ -447,6 +457,9 @@ def main(argv: list[str] | None = None) -> int:
                 save()
                 results["c"]["kpis_json"] = figure_c_cli(history, args.repeat)
                 save()
+    for figure in wanted & FIGURES:
+        if figure in results:
+            results[figure]["measured"] = started
     lines = summary_lines(results)
     print("\n".join(lines))
     save()
