@@ -150,6 +150,11 @@ def volume_with_line(frame: pd.DataFrame, x: str, volume: str, volume_name: str,
                                                          overlaying="y", side="right", showgrid=False,
                                                          rangemode="tozero", tickformat=line_axis_format or ",.0f",
                                                          tickmode="auto", nticks=6))
+    # Room above the tallest bar and the line's highest point (Plotly's own range ends at them).
+    for axis, column in (("yaxis", volume), ("yaxis2", line)):
+        top = pd.to_numeric(frame[column], errors="coerce").max() if len(frame) else None
+        if top is not None and top == top and top > 0:
+            fig.update_layout({axis: dict(range=[0, top * 1.1])})
     _week_axis(fig)
     return fig
 
