@@ -138,7 +138,15 @@ def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFil
     if not text or text.isspace():  # e.g. only a byte-order mark (as `not text.strip()`, without a copy)
         raise UploadRefused("The file is empty. Export it again from the helpdesk and check it has rows.")
     first_line = _first_line(text)
-    delimiter = _sniff_delimiter(first_line)
+    # Excel writes (and reads) a first line "sep=;" naming the delimiter; it hides that line, so
+    # rows are numbered as Excel shows them: the header is row 1.
+    hint = re.fullmatch(r"sep=([,;\t|])\s*", first_line, re.IGNORECASE)
+    if hint:
+        text = text[len(first_line):].lstrip("\r").removeprefix("\n")
+        if not text.strip():
+            raise UploadRefused("The file has only Excel's 'sep=' line and no rows. Export it again with its rows.")
+        first_line = _first_line(text)
+    delimiter = hint.group(1) if hint else _sniff_delimiter(first_line)
     try:
         headers = next(csv.reader(io.StringIO(text[:1_000_000]), delimiter=delimiter))
     except (csv.Error, StopIteration) as error:
@@ -154,7 +162,7 @@ def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFil
         raise UploadRefused(f"Column(s) {', '.join(blank)} of the header row have no name. Name every column.")
     folder = Path(work_dir or tempfile.mkdtemp(prefix="charterdesk-upload-"))
     path = folder / "upload.csv"
-    if encoding == "UTF-8" and not normalised:
+    if encoding == "UTF-8" and not normalised and not hint:
         path.write_bytes(data)
     else:
         path.write_text(text, encoding="utf-8")

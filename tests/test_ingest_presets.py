@@ -283,3 +283,19 @@ def test_saved_custom_preset_is_detected_and_derives_kind(tmp_path):
     assert (t["kind"], t["channel"], t["agent"]) == ("complaint", "letter", "Zoë Brown")
     assert t["opened_at"] == utc("2026-07-13 09:00")
     assert contact(con, "L-2")["kind"] == "enquiry"
+
+
+# ------------------------------------------------------------------------------- Excel's sep= line
+
+def test_excel_sep_line_names_the_delimiter_and_rows_count_as_excel_shows_them(tmp_path):
+    # Excel's "sep=;" first line says the file is semicolon-separated and is not shown as a row,
+    # so the header is row 1 and the bad row (the 20th ticket) is row 21, as in Excel.
+    con = open_db(tmp_path)
+    rows = [f"S{n};2026-03-02 09:{n:02d};enquiry" for n in range(1, 31)]
+    rows[19] = "S20;not a date;enquiry"
+    result = load(con, "contacts", "sep=;\r\nticket_id;opened_at;kind\r\n" + "\r\n".join(rows) + "\r\n", "excel.csv")
+    assert (result.rows_in_file, result.rows_loaded, result.rows_rejected) == (30, 29, 1)
+    assert list(result.rejected["row"]) == [21]
+    assert contact(con, "S1")["opened_at"] == utc("2026-03-02 09:01")
+    with pytest.raises(UploadRefused, match="sep="):
+        load(con, "contacts", "sep=,\n", "only-sep.csv")
