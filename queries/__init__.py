@@ -59,7 +59,7 @@ def only_columns(sql: str, columns: tuple[str, ...] | None) -> str:
     for column in columns:
         if not re.fullmatch(r"[a-z_][a-z0-9_]*", column):
             raise ValueError(f"not a column name: {column!r}")
-    return f"SELECT {', '.join(columns)} FROM (\n{sql}\n)"
+    return f"SELECT {', '.join(columns)} FROM (\n{sql.rstrip().removesuffix(';')}\n)"
 
 
 def execute(cursor, sql: str, filters: Filters = NO_FILTERS, *, columns: tuple[str, ...] | None = None,
