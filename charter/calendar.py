@@ -6,10 +6,12 @@ working-hours deadline is one ASOF lookup — set-wise in SQL for millions of co
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from charter.model import Schedule
+
+if TYPE_CHECKING:   # imported where a calendar is built: reading KPIs (`cli.py kpis`) never needs pandas
+    import pandas as pd
 
 # The calendar reaches this far beyond the data so that long deadlines still find their day.
 YEARS_BEFORE_DATA = 1
@@ -25,6 +27,7 @@ def local_instant(day: date, wall_time, schedule: Schedule) -> datetime:
 
 def working_days(schedule: Schedule, first: date, last: date) -> pd.DataFrame:
     """Working days between first and last (inclusive), with their opening and closing instants."""
+    import pandas as pd
     closed = set(schedule.holiday_calendar(range(first.year, last.year + 1))) | set(schedule.closed_dates)
     rows = []
     day = first
@@ -44,6 +47,7 @@ def every_day(working: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
     """Every calendar day with the working-time position at its start, so that an instant's
     position is found by an equality join on its local date (cheaper than a range lookup).
     Non-working days have no opening; their position is the previous working day's close."""
+    import pandas as pd
     days = pd.DataFrame({"day": pd.date_range(first, last, freq="D").date})
     merged = days.merge(working, on="day", how="left")
     merged["is_working"] = merged["day_index"].notna()

@@ -11,7 +11,10 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:   # DuckDB's .df() imports pandas itself; `cli.py kpis` never needs it (0.3 s of its start)
+    import pandas as pd
 
 QUERY_DIR = Path(__file__).resolve().parent
 
@@ -81,6 +84,18 @@ def run_sql(con, sql: str, filters: Filters = NO_FILTERS, *, columns: tuple[str,
 def run(con, name: str, filters: Filters = NO_FILTERS, *, columns: tuple[str, ...] | None = None,
         **parameters) -> pd.DataFrame:
     return run_sql(con, sql_text(name), filters, columns=columns, **parameters)
+
+
+def run_rows(con, name: str, filters: Filters = NO_FILTERS, **parameters) -> list[dict]:
+    """A named query's rows as dictionaries of plain Python values (no pandas)."""
+    sql = sql_text(name)
+    cursor = con.cursor()
+    try:
+        cursor.execute(sql, bind(sql, filters.parameters() | parameters))
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+    finally:
+        cursor.close()
 
 
 def available() -> list[str]:

@@ -7,23 +7,26 @@ from __future__ import annotations
 import math
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timezone
-
-import pandas as pd
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from charter.model import Charter
-from queries import Filters, NO_FILTERS, run
+from queries import Filters, NO_FILTERS, run_rows
+
+if TYPE_CHECKING:   # the KPI object is built from plain rows: `cli.py kpis` does not import pandas
+    import pandas as pd
 
 
 def _plain(value):
-    """JSON-friendly: NaN/NA -> None, numpy numbers -> Python, dates -> ISO text."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
+    """JSON-friendly: NULL/NaN/NA -> None, numpy numbers and decimals -> Python numbers, dates -> ISO text."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
         return None
     if hasattr(value, "item"):
         value = value.item()
-        if isinstance(value, float) and math.isnan(value):
-            return None
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, float) and math.isnan(value):
+        return None
     if isinstance(value, datetime) and value.tzinfo is None:
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
     if isinstance(value, datetime):
@@ -33,13 +36,17 @@ def _plain(value):
     return value
 
 
+def plain_rows(rows: list[dict]) -> list[dict]:
+    return [{k: _plain(v) for k, v in row.items()} for row in rows]
+
+
 def records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: _plain(v) for k, v in row.items()} for row in frame.astype(object).to_dict("records")]
+    return plain_rows(frame.astype(object).to_dict("records"))
 
 
 def as_of(con) -> datetime | None:
-    value = run(con, "as_of")["as_of"].iloc[0]
-    return None if pd.isna(value) else value.to_pydatetime()
+    value = run_rows(con, "as_of")[0]["as_of"]
+    return None if value is None else value.astimezone(timezone.utc)
 
 
 def kpi_report(con, charter: Charter, filters: Filters = NO_FILTERS, at: datetime | None = None) -> dict:
@@ -60,23 +67,23 @@ def kpi_report(con, charter: Charter, filters: Filters = NO_FILTERS, at: datetim
     # single-threaded steps (medians, distinct counts); 0.3 s of 5.6 s at 10M contacts. Each runs on
     # its own cursor (queries.run_sql), as DuckDB wants of threads.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        pending = {name: pool.submit(run, con, name, view, **parameters) for name, (view, parameters) in calls.items()}
-        result = {name: future.result() for name, future in pending.items()}
-    summary = {row["standard_id"]: row for row in records(result["standards_summary"])}
+        pending = {name: pool.submit(run_rows, con, name, view, **parameters) for name, (view, parameters) in calls.items()}
+        result = {name: plain_rows(future.result()) for name, future in pending.items()}
+    summary = {row["standard_id"]: row for row in result["standards_summary"]}
     standards = [
         {"id": s.id, "name": s.name, "target": s.target,
          **{k: summary[s.id][k] for k in ("met", "missed", "pending", "invalid", "out_of_scope", "compliance")}}
         for s in charter.standards
     ]
-    weekly = result["standards_weekly"].rename(columns={"standard_id": "id"})
-    weekly = weekly[["id", "week", "met", "missed", "pending", "invalid", "compliance"]]
+    weekly = [{"id": row["standard_id"], **{k: row[k] for k in ("week", "met", "missed", "pending", "invalid", "compliance")}}
+              for row in result["standards_weekly"]]
     return {
         "as_of": _plain(moment),
         "standards": standards,
-        "standards_weekly": records(weekly),
-        "responsiveness_weekly": records(result["responsiveness_weekly"]),
-        "complaints": records(result["complaints_summary"])[0],
-        "pricing_by_tenure": records(result["pricing_by_tenure"]),
-        "churn_monthly": records(result["churn_monthly"]),
-        "data_quality": records(result["data_quality"])[0],
+        "standards_weekly": weekly,
+        "responsiveness_weekly": result["responsiveness_weekly"],
+        "complaints": result["complaints_summary"][0],
+        "pricing_by_tenure": result["pricing_by_tenure"],
+        "churn_monthly": result["churn_monthly"],
+        "data_quality": result["data_quality"][0],
     }
