@@ -21,6 +21,7 @@ from store import db, filter_values, price_facts, timezones
 # Layout 4: facts carry their contact's filter columns (opened_date, channel, team, partner,
 # customer_id), so the standards queries filter facts without joining them to contacts.
 # Layout 5: clocks carry their contact's columns, so queries and facts read them without a join.
+# Layout 6: clocks and facts carry the customer's joined_at, so tenure needs no join.
 FACTS_LAYOUT = "6"
 
 # measure -> (week, start, stop, working position of start, of stop, business-day 0 of start)

@@ -336,9 +336,10 @@ def _apply_batch_rows(cursor, table: CanonicalTable, batch_id: int) -> None:
 
 
 def refresh_after_change(cursor, table: CanonicalTable, charter: Charter | None, batch_id: int | None = None) -> None:
-    """Current rows, then what is derived from them: price facts (customers, prices) or the charter
-    clocks of the affected tickets (contacts). `batch_id`: the change is that batch's rows (in
-    `validated`, with the keys' earlier rows in `before`)."""
+    """Current rows, then what is derived from them: price facts and churn months (customers,
+    prices), the contacts' copy of their customer's joined_at (customers), the sidebar's filter
+    values and the charter clocks of the affected tickets (contacts). `batch_id`: the change is that
+    batch's rows (in `validated`, with the keys' earlier rows in `before`)."""
     if table.name == "customers":
         # their dates before the change: which churn months and contacts' tenures it moves
         db.run_script(cursor, """CREATE OR REPLACE TEMP TABLE customers_before AS
