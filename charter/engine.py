@@ -266,28 +266,14 @@ def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None
     _set_meta(cursor, "facts_fingerprint", facts_fingerprint(charter))
 
 
-# The customers whose joined_at is new, re-dated or gone (joined_at NULL) between customers_before
-# (their dates before a customers upload or undo) and now.
-JOINED_CHANGED_SQL = """
-CREATE OR REPLACE TEMP TABLE joined_changed AS
-SELECT coalesce(a.customer_id, b.customer_id) AS customer_id, a.joined_at
-FROM customers_before b
-FULL JOIN (SELECT customer_id, joined_at FROM customers
-           WHERE customer_id IN (SELECT customer_id FROM {keys_table})) a ON a.customer_id = b.customer_id
-WHERE a.joined_at IS DISTINCT FROM b.joined_at
-"""
-
-
-def refresh_customer_dates(cursor, keys_table: str) -> None:
-    """After the customers in `keys_table` changed: their contacts' clocks and facts carry their new
-    joined_at (customers_before holds the dates before the change). A weekly customers file is
-    mostly leavers, whose joined_at stays: then nothing is written."""
-    _run(cursor, JOINED_CHANGED_SQL.format(keys_table=keys_table))
-    if cursor.execute("SELECT count(*) FROM joined_changed").fetchall()[0][0]:
+def refresh_customer_dates(cursor) -> None:
+    """After a customers upload or undo: the contacts of the customers whose joined_at is new,
+    re-dated or gone (customers_changed, store/ingest.py) carry it in their clocks and facts. A
+    weekly customers file is mostly leavers, whose joined_at stays: then nothing is written."""
+    changed = "FROM customers_changed c WHERE c.joined_before IS DISTINCT FROM c.joined_at"
+    if cursor.execute(f"SELECT count(*) {changed}").fetchall()[0][0]:
         for table in ("contact_clocks", "contact_facts"):
-            _run(cursor, f"""UPDATE {table} t SET customer_joined_at = j.joined_at FROM joined_changed j
-                             WHERE t.customer_id = j.customer_id""")
-    _run(cursor, "DROP TABLE joined_changed")
+            _run(cursor, f"UPDATE {table} t SET customer_joined_at = c.joined_at {changed} AND t.customer_id = c.customer_id")
 
 
 def facts_fingerprint(charter: Charter) -> str:

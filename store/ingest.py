@@ -335,6 +335,19 @@ def _apply_batch_rows(cursor, table: CanonicalTable, batch_id: int) -> None:
         rebuild_current_rows(cursor, table, "contested_keys")
 
 
+# The affected customers whose dates changed, before and now (joined_at NULL: not a customer then or
+# now; joined_at is never NULL for a customer): which churn months and contacts' tenures move.
+CUSTOMERS_CHANGED_SQL = """
+CREATE OR REPLACE TEMP TABLE customers_changed AS
+SELECT coalesce(a.customer_id, b.customer_id) AS customer_id,
+       b.joined_at AS joined_before, a.joined_at, b.left_at AS left_before, a.left_at
+FROM customers_before b
+FULL JOIN (SELECT customer_id, joined_at, left_at FROM customers
+           WHERE customer_id IN (SELECT customer_id FROM affected_keys)) a ON a.customer_id = b.customer_id
+WHERE b.joined_at IS DISTINCT FROM a.joined_at OR b.left_at IS DISTINCT FROM a.left_at
+"""
+
+
 def refresh_after_change(cursor, table: CanonicalTable, charter: Charter | None, batch_id: int | None = None) -> None:
     """Current rows, then what is derived from them: price facts and churn months (customers,
     prices), the contacts' copy of their customer's joined_at (customers), the sidebar's filter
@@ -356,9 +369,10 @@ def refresh_after_change(cursor, table: CanonicalTable, charter: Charter | None,
     if table.name == "prices":
         price_facts.refresh_prices(cursor, lambda relation: in_affected_keys(table, relation))
     if table.name == "customers":
+        db.run_script(cursor, CUSTOMERS_CHANGED_SQL)
         price_facts.refresh_customers(cursor, "affected_keys")
-        engine.refresh_customer_dates(cursor, "affected_keys")
-        db.run_script(cursor, "DROP TABLE customers_before")
+        engine.refresh_customer_dates(cursor)
+        db.run_script(cursor, "DROP TABLE customers_before; DROP TABLE customers_changed")
     if table.name == "contacts" and charter is not None:
         db.run_script(cursor, "CREATE OR REPLACE TEMP TABLE affected_tickets AS "
                               "SELECT ticket_id FROM affected_keys UNION SELECT ticket_id FROM affected_before")

@@ -122,23 +122,18 @@ def refresh_prices(cursor, touched: Callable[[str], str]) -> None:
     _refresh_churn(cursor, _refresh_rows(cursor, touched))
 
 
-# The earliest month whose churn a change of customers moves: a new left_at moves the months from
-# the earlier of the old and new leaving month on; a new, removed or re-dated joined_at those from
-# the earliest of its dates on.
+# The earliest month whose churn a change of customers (customers_changed, store/ingest.py) moves:
+# a new left_at moves the months from the earlier of the old and new leaving month on; a new,
+# removed or re-dated joined_at those from the earliest of its dates on.
 CUSTOMERS_MOVE_CHURN_FROM = """
-SELECT date_trunc('month', min(CASE WHEN b.customer_id IS NOT NULL AND a.customer_id IS NOT NULL AND b.joined_at = a.joined_at
-                                    THEN least(b.left_at, a.left_at)
-                                    ELSE least(b.joined_at, a.joined_at, b.left_at, a.left_at) END))::DATE
-FROM customers_before b
-FULL JOIN (SELECT customer_id, joined_at, left_at FROM customers
-           WHERE customer_id IN (SELECT customer_id FROM {keys_table})) a ON a.customer_id = b.customer_id
-WHERE b.customer_id IS NULL OR a.customer_id IS NULL
-   OR b.joined_at IS DISTINCT FROM a.joined_at OR b.left_at IS DISTINCT FROM a.left_at
+SELECT date_trunc('month', min(CASE WHEN joined_before = joined_at THEN least(left_before, left_at)
+                                    ELSE least(joined_before, joined_at, left_before, left_at) END))::DATE
+FROM customers_changed
 """
 
 
 def refresh_customers(cursor, keys_table: str) -> None:
-    """After the customers in `keys_table` changed (customers_before: their dates before). Only
+    """After the customers in `keys_table` changed (customers_changed: their dates before and now). Only
     a new, removed or re-dated joined_at changes price facts; most weekly customer updates are
     leavers and change none, but they move churn."""
     if not is_current(cursor):
@@ -154,7 +149,7 @@ def refresh_customers(cursor, keys_table: str) -> None:
                      WHERE f.customer_id IS NOT NULL AND c.joined_at IS DISTINCT FROM f.joined_at
                         OR f.customer_id IS NULL AND c.customer_id IS NOT NULL
                            AND k.customer_id IN (SELECT customer_id FROM prices WHERE {in_keys})""")
-    months = [cursor.execute(CUSTOMERS_MOVE_CHURN_FROM.format(keys_table=keys_table)).fetchall()[0][0]]
+    months = [cursor.execute(CUSTOMERS_MOVE_CHURN_FROM).fetchall()[0][0]]
     if cursor.execute("SELECT count(*) FROM tenure_changed").fetchall()[0][0]:
         months.append(_refresh_rows(cursor, lambda relation: f"{relation}.customer_id IN (SELECT customer_id FROM tenure_changed)"))
     _run(cursor, "DROP TABLE tenure_changed")
