@@ -159,14 +159,16 @@ def refresh_customers(cursor, keys_table: str) -> None:
 def _refresh_rows(cursor, touched: Callable[[str], str]):
     """Recompute the price rows that `touched(relation)` selects and the pools they were or are now
     in. Returns the month of the earliest period touched (None: no row), from which churn moves."""
-    earliest = cursor.execute(f"""SELECT date_trunc('month', least((SELECT min(period) FROM price_facts WHERE {touched('price_facts')}),
-                                                                    (SELECT min(period) FROM prices p WHERE {touched('p')})))::DATE""").fetchall()[0][0]
     # A pool changes only when one of its <1y rows appears, disappears or changes.
     _run(cursor, f"""CREATE OR REPLACE TEMP TABLE touched_pools AS
                      SELECT DISTINCT product, period FROM price_facts WHERE band = '<1y' AND {touched('price_facts')}""")
+    # The customers of the touched rows, old and new, with their earliest touched period.
     _run(cursor, f"""CREATE OR REPLACE TEMP TABLE touched_customers AS
-                     SELECT customer_id FROM price_facts WHERE {touched('price_facts')}
-                     UNION SELECT customer_id FROM prices p WHERE {touched('p')}""")
+                     SELECT customer_id, min(period) AS first_period
+                     FROM (SELECT customer_id, period FROM price_facts WHERE {touched('price_facts')}
+                           UNION ALL SELECT customer_id, period FROM prices p WHERE {touched('p')})
+                     GROUP BY customer_id""")
+    earliest = cursor.execute("SELECT date_trunc('month', min(first_period))::DATE FROM touched_customers").fetchall()[0][0]
     _run(cursor, f"DELETE FROM price_facts WHERE {touched('price_facts')}")
     _run(cursor, ROWS_SQL.format(rows=touched("p")))
     _run(cursor, SUCCESSION_SQL.format(customers="touched_customers"))
