@@ -39,12 +39,10 @@ by_price_gap AS (
     GROUP BY g.band
 ),
 bands AS (
-    SELECT * FROM (VALUES
-        ('tenure', 1, '<1y'), ('tenure', 2, '1-2y'), ('tenure', 3, '2-3y'), ('tenure', 4, '3-5y'), ('tenure', 5, '5y+'),
-        ('price_gap', 1, 'At or below new price'), ('price_gap', 2, '0-10% above'), ('price_gap', 3, '10-20% above'),
-        ('price_gap', 4, '20-30% above'), ('price_gap', 5, '> 30% above'), ('price_gap', 6, 'No price data')
-    ) b(grouping, band_order, band)
-    WHERE grouping = $grouping::VARCHAR
+    SELECT * FROM (VALUES (1, '<1y'), (2, '1-2y'), (3, '2-3y'), (4, '3-5y'), (5, '5y+')) b(band_order, band)
+    WHERE $grouping::VARCHAR = 'tenure'
+    UNION ALL
+    SELECT band_order, band FROM price_gap_bands() WHERE $grouping::VARCHAR = 'price_gap'
 ),
 counted AS (
     SELECT band, active_months::BIGINT AS active_customer_months, leavers::BIGINT AS leavers FROM by_tenure

@@ -416,6 +416,11 @@ CREATE OR REPLACE MACRO price_gap_band(gap) AS (
     END
 );
 
+-- The price-gap bands in the order they are shown (the names price_gap_band gives).
+CREATE OR REPLACE MACRO price_gap_bands() AS TABLE
+SELECT * FROM (VALUES (1, 'At or below new price'), (2, '0-10% above'), (3, '10-20% above'),
+                      (4, '20-30% above'), (5, '> 30% above'), (6, 'No price data')) b(band_order, band);
+
 -- Churn by price-gap band month by month (spec section 5), for the customers holding any of
 -- `products`: per month from from_month (at the earliest, the month of the first joined_at) to
 -- to_month (NULL: as far as the data goes) and per band, the customers active at the month's start
@@ -478,9 +483,7 @@ months AS (
     FROM first_month f,
          (SELECT greatest(max(month), (SELECT max(month) + INTERVAL 1 MONTH FROM leavers)) AS month FROM changes) last
 ),
-bands AS (
-    SELECT unnest(['At or below new price', '0-10% above', '10-20% above', '20-30% above', '> 30% above', 'No price data']) AS band
-)
+bands AS (SELECT band FROM price_gap_bands())
 SELECT m.month, b.band,
        sum(coalesce(c.change, 0)) OVER (PARTITION BY b.band ORDER BY m.month) AS active,
        coalesce(l.leavers, 0) AS leavers
