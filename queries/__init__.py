@@ -6,11 +6,11 @@ only ever travel as bound parameters ($name), never as SQL text.
 from __future__ import annotations
 
 import re
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:   # DuckDB's .df() imports pandas itself; `cli.py kpis` never needs it (0.3 s of its start)
@@ -74,11 +74,8 @@ def execute(cursor, sql: str, filters: Filters = NO_FILTERS, *, columns: tuple[s
 
 def run_sql(con, sql: str, filters: Filters = NO_FILTERS, *, columns: tuple[str, ...] | None = None,
             **parameters) -> pd.DataFrame:
-    cursor = con.cursor()
-    try:
+    with closing(con.cursor()) as cursor:   # a cursor of its own: DuckDB wants one per thread
         return execute(cursor, sql, filters, columns=columns, **parameters)
-    finally:
-        cursor.close()
 
 
 def run(con, name: str, filters: Filters = NO_FILTERS, *, columns: tuple[str, ...] | None = None,
@@ -89,13 +86,10 @@ def run(con, name: str, filters: Filters = NO_FILTERS, *, columns: tuple[str, ..
 def run_rows(con, name: str, filters: Filters = NO_FILTERS, **parameters) -> list[dict]:
     """A named query's rows as dictionaries of plain Python values (no pandas)."""
     sql = sql_text(name)
-    cursor = con.cursor()
-    try:
+    with closing(con.cursor()) as cursor:
         cursor.execute(sql, bind(sql, filters.parameters() | parameters))
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
-    finally:
-        cursor.close()
 
 
 def available() -> list[str]:

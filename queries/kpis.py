@@ -65,7 +65,7 @@ def kpi_report(con, charter: Charter, filters: Filters = NO_FILTERS, at: datetim
     }
     # The queries are independent: two at a time keep both cores busy through each query's
     # single-threaded steps (medians, distinct counts); 0.3 s of 5.6 s at 10M contacts. Each runs on
-    # its own cursor (queries.run_sql), as DuckDB wants of threads.
+    # its own cursor (queries.run_rows), as DuckDB wants of threads.
     with ThreadPoolExecutor(max_workers=2) as pool:
         pending = {name: pool.submit(run_rows, con, name, view, **parameters) for name, (view, parameters) in calls.items()}
         result = {name: plain_rows(future.result()) for name, future in pending.items()}
