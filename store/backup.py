@@ -19,7 +19,17 @@ def backup(con, folder: str | Path) -> Path:
         raise FileExistsError(f"{target} is not empty; choose a new folder for the backup.")
     target.mkdir(parents=True, exist_ok=True)
     db.run_script(con.cursor(), f"EXPORT DATABASE {_quoted(target)} (FORMAT parquet)")
+    _leave_out_macros(target / "schema.sql")
     return target
+
+
+def _leave_out_macros(schema: Path) -> None:
+    """The macros are code, not data: a restore creates them from store/schema.sql. DuckDB exports
+    them in its catalog's order (alphabetical for macros created once), in which `in_view` comes
+    before the `opened_near` it calls, and IMPORT DATABASE then fails."""
+    statements = schema.read_text(encoding="utf-8").split(";\n")
+    kept = [s for s in statements if not s.lstrip().upper().startswith("CREATE MACRO")]
+    schema.write_text(";\n".join(kept), encoding="utf-8")
 
 
 def _refuse_while_in_use(live: Path) -> None:
@@ -44,6 +54,7 @@ def restore(folder: str | Path, database: str | Path | None = None) -> Path:
     fresh = duckdb.connect(str(staging))
     try:
         db.run_script(fresh, f"IMPORT DATABASE {_quoted(source)}")
+        db.forget_schema(fresh)   # a backup's catalog may lack macros or columns its meta claims
         db.run_script(fresh, "CHECKPOINT")
     finally:
         fresh.close()
