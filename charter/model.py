@@ -1,19 +1,18 @@
 """Reading, validating and saving the charter file (spec section 3).
 
-The file is the source of truth; tomlkit keeps managers' comments and layout when the app edits it.
+The file is the source of truth; tomlkit keeps managers' comments and layout when the app edits it
+(components/charter_editor.py); reading it needs only the standard library's tomllib.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import tomllib
 from dataclasses import asdict, dataclass, field
 from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import holidays
-import tomlkit
 
 from store.db import PROJECT_ROOT
 
@@ -50,13 +49,10 @@ class Schedule:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def holiday_calendar(self, years: range) -> dict[date, str]:
+    def holiday_calendar(self, years) -> dict[date, str]:
         if not self.holidays:
             return {}
-        found = holidays.country_holidays(
-            self.holidays, subdiv=self.holiday_subdivision or None, years=years
-        )
-        return dict(found)
+        return dict(_country_holidays(self.holidays, self.holiday_subdivision, years))
 
 
 @dataclass(frozen=True)
@@ -101,18 +97,22 @@ def charter_path() -> Path:
 
 
 def load_charter(path: str | Path | None = None) -> Charter:
+    """The saved charter. Its holiday country is checked when the calendar is built from it
+    (charter.calendar, on the first use after any change of the charter), not on every load."""
     source = Path(path) if path else charter_path()
     if not source.exists():
         raise CharterError(f"No charter file at {source}. Copy data/charter.toml there to start.")
-    return parse_charter(source.read_text(encoding="utf-8"))
+    return parse_charter(source.read_text(encoding="utf-8"), check_holidays=False)
 
 
-def parse_charter(text: str) -> Charter:
+def parse_charter(text: str, *, check_holidays: bool = True) -> Charter:
+    """The charter in `text`, or CharterError saying what to fix. check_holidays: also ask the
+    holidays package whether it knows the country and subdivision."""
     try:
-        document = tomlkit.parse(text).unwrap()
-    except Exception as error:  # tomlkit raises several parse error types
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
         raise CharterError(f"The charter is not valid TOML: {error}") from error
-    schedule = _parse_schedule(document.get("schedule", {}))
+    schedule = _parse_schedule(document.get("schedule", {}), check_holidays)
     raw_standards = document.get("standard", [])
     if not isinstance(raw_standards, list):
         raise CharterError("Write each standard as a [[standard]] table.")
@@ -132,7 +132,21 @@ def _parse_time(value: object, key: str) -> time:
         raise CharterError(f"[schedule] {key} must look like 09:00, not {value!r}.") from error
 
 
-def _parse_schedule(raw: dict) -> Schedule:
+def _country_holidays(country: str, subdivision: str, years):
+    # Imported here: the package and a country's rules take a tenth of a second to import, which
+    # `cli.py kpis` and the pages need not pay when the stored calendar is current.
+    import holidays
+
+    try:
+        return holidays.country_holidays(country, subdiv=subdivision or None, years=years)
+    except (NotImplementedError, KeyError, ValueError) as error:
+        raise CharterError(
+            f"[schedule] holidays = {country!r} / holiday_subdivision = {subdivision!r} is not "
+            "understood by the holidays package (use a country code such as GB and a subdivision such as ENG)."
+        ) from error
+
+
+def _parse_schedule(raw: dict, check_holidays: bool) -> Schedule:
     defaults = Schedule()
     timezone = str(raw.get("timezone", defaults.timezone))
     try:
@@ -150,14 +164,8 @@ def _parse_schedule(raw: dict) -> Schedule:
         raise CharterError(f"[schedule] closes ({closes:%H:%M}) must be later than opens ({opens:%H:%M}).")
     country = str(raw.get("holidays", defaults.holidays) or "")
     subdivision = str(raw.get("holiday_subdivision", "") or "")
-    if country:
-        try:
-            holidays.country_holidays(country, subdiv=subdivision or None, years=[2026])
-        except (NotImplementedError, KeyError, ValueError) as error:
-            raise CharterError(
-                f"[schedule] holidays = {country!r} / holiday_subdivision = {subdivision!r} is not "
-                "understood by the holidays package (use a country code such as GB and a subdivision such as ENG)."
-            ) from error
+    if country and check_holidays:
+        _country_holidays(country, subdivision, [2026])
     closed = []
     for value in raw.get("closed_dates", []):
         try:

@@ -4,6 +4,8 @@ recomputed facts and an audit entry, refusing invalid charters, and the manager 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -208,3 +210,24 @@ def test_a_broken_charter_file_sends_people_to_the_charter_page_which_repairs_it
     assert not at.exception
     assert charter_file.read_text(encoding="utf-8") == TINY_CHARTER
     assert compliance("reply") == 0.5  # T1, T2 of four met 24 hours: the repaired charter is in force
+
+
+def test_a_holiday_country_unknown_to_the_holidays_package_is_reported_everywhere(monkeypatch, charter_file):
+    # Loading the saved file does not ask the holidays package (a tenth of a second on every
+    # command); building the calendar from it does, so the first use still says what to fix.
+    charter_file.write_text(TINY_CHARTER.replace('holidays = ""', 'holidays = "XX"', 1), encoding="utf-8")
+    # The command line first: the pages' process then holds the database.
+    done = subprocess.run([sys.executable, "cli.py", "kpis", "--json"], cwd=Path(__file__).resolve().parents[1],
+                          env=os.environ.copy(), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    assert "'XX'" in done.stderr and "holidays package" in done.stderr and "Traceback" not in done.stderr
+
+    overview = open_page(app(monkeypatch), "views/overview.py")
+    assert not overview.exception
+    assert any("The charter file cannot be used" in e and "'XX'" in e and "holidays package" in e
+               for e in values(overview.error))
+    assert not overview.metric
+
+    at = manager_on_charter_page(monkeypatch)
+    assert not at.exception
+    assert any("'XX'" in e and "holidays package" in e for e in values(at.error))
