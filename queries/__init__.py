@@ -83,9 +83,10 @@ def run(con, name: str, filters: Filters = NO_FILTERS, *, columns: tuple[str, ..
     return run_sql(con, sql_text(name), filters, columns=columns, **parameters)
 
 
-def run_rows(con, name: str, filters: Filters = NO_FILTERS, **parameters) -> list[dict]:
+def run_rows(con, name: str, filters: Filters = NO_FILTERS, *, columns: tuple[str, ...] | None = None,
+             **parameters) -> list[dict]:
     """A named query's rows as dictionaries of plain Python values (no pandas)."""
-    sql = sql_text(name)
+    sql = only_columns(sql_text(name), columns)
     with closing(con.cursor()) as cursor:
         cursor.execute(sql, bind(sql, filters.parameters() | parameters))
         names = [column[0] for column in cursor.description]
