@@ -312,26 +312,54 @@ print(time.perf_counter() - started)
 '''
 
 
+# The app's side of (e) measured like the pandas script: the clock starts once the modules are imported.
+APP_SCRIPT = r'''
+import contextlib, io, sys, time
+sys.path.insert(0, sys.argv[1])
+import cli, charter.engine, charter.model, queries.kpis, store.db   # what `kpis` imports
+started = time.perf_counter()
+with contextlib.redirect_stdout(io.StringIO()):
+    assert cli.main(["kpis", "--json"]) == 0
+print(time.perf_counter() - started)
+'''
+
+
+def _process(arguments: list[str], env: dict | None = None) -> tuple[float, float]:
+    """(whole process wall time, the time the process reports for its work after its imports)."""
+    started = time.perf_counter()
+    done = subprocess.run([PYTHON, *arguments], env=env, capture_output=True, text=True, check=True)
+    return time.perf_counter() - started, float(done.stdout.strip().splitlines()[-1])
+
+
 def figure_e(work: Path, small, charter, repeat: int) -> dict:
+    """Both sides timed the same two ways: the whole process (what someone running it waits for:
+    interpreter, imports, work; the verdict) and the work after the imports (pandas: read, parse,
+    group; the app: open the database, check the facts, query, print)."""
     target = work / "tmp-e.duckdb"
     remove_db(target)
     timed_load(target, "contacts", small.history, charter)
-    script = work / "pandas_kpis.py"
-    script.write_text(PANDAS_SCRIPT)
+    pandas_script, app_script = work / "pandas_kpis.py", work / "app_kpis.py"
+    pandas_script.write_text(PANDAS_SCRIPT)
+    app_script.write_text(APP_SCRIPT)
     env = os.environ | {"DASHBOARD_DB": str(target), "DASHBOARD_CHARTER": str(CHARTER_FILE)}
-    pandas_s, app_s = [], []
+    pandas_runs, app_runs, app_work = [], [], []
     for _ in range(repeat):
-        done = subprocess.run([PYTHON, str(script), str(small.history)], capture_output=True, text=True, check=True)
-        pandas_s.append(float(done.stdout.strip().splitlines()[-1]))
+        pandas_runs.append(_process([str(pandas_script), str(small.history)]))
         started = time.perf_counter()
         subprocess.run([PYTHON, str(PROJECT_ROOT / "cli.py"), "kpis", "--json"], env=env, capture_output=True,
                        check=True)
-        app_s.append(time.perf_counter() - started)
-        log(f"  (e) pandas {pandas_s[-1]:.2f} s, app kpis --json {app_s[-1]:.2f} s")
+        app_runs.append(time.perf_counter() - started)
+        app_work.append(_process([str(app_script), str(PROJECT_ROOT)], env)[1])
+        log(f"  (e) pandas {pandas_runs[-1][0]:.2f} s (after its imports {pandas_runs[-1][1]:.2f} s), "
+            f"app kpis --json {app_runs[-1]:.2f} s (after its imports {app_work[-1]:.2f} s)")
     remove_db(target)
-    speedup = best(pandas_s) / best(app_s)
-    return {"pandas_s": best(pandas_s), "app_kpis_json_s": best(app_s), "speedup": speedup,
-            "target": ">= 5x", "pass": speedup >= 5.0, "all_pandas_s": pandas_s, "all_app_s": app_s}
+    pandas_s, pandas_work_s = best(r[0] for r in pandas_runs), best(r[1] for r in pandas_runs)
+    speedup = pandas_s / best(app_runs)
+    return {"pandas_s": pandas_s, "app_kpis_json_s": best(app_runs), "speedup": speedup,
+            "pandas_work_s": pandas_work_s, "app_work_s": best(app_work),
+            "speedup_work": pandas_work_s / best(app_work),
+            "target": ">= 5x", "pass": speedup >= 5.0, "all_pandas_s": pandas_runs, "all_app_s": app_runs,
+            "all_app_work_s": app_work}
 
 
 # ------------------------------------------------------------------------------------ report
@@ -390,8 +418,11 @@ def summary_lines(results: dict) -> list[str]:
                      f"(target < 1536 MB) {verdict(d['pass'])}")
     if "e" in results:
         e = results["e"]
-        lines.append(f"(e) KPIs at 1M: pandas {e['pandas_s']:.2f} s vs app {e['app_kpis_json_s']:.2f} s = "
-                     f"{e['speedup']:.1f}x faster (target >= 5x) {verdict(e['pass'])}")
+        lines.append(f"(e) KPIs at 1M, whole processes: pandas script {e['pandas_s']:.2f} s vs cli.py kpis --json "
+                     f"{e['app_kpis_json_s']:.2f} s = {e['speedup']:.1f}x faster (target >= 5x) {verdict(e['pass'])}")
+        if "app_work_s" in e:
+            lines.append(f"    after each side's imports: pandas {e['pandas_work_s']:.2f} s vs app {e['app_work_s']:.2f} s = "
+                         f"{e['speedup_work']:.1f}x")
     carried = [f"({k}) {results[k].get('measured', 'an earlier run')}" for k in sorted(FIGURES & set(results))
                if results[k].get("measured", "") != results["started"]]
     if carried:
