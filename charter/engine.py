@@ -6,6 +6,7 @@ Outcomes (met / missed / pending / invalid) depend on as_of and are decided in q
 """
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import duckdb
@@ -104,7 +105,8 @@ def calendar_is_current(cursor, charter: Charter, source: str = "contacts") -> b
     """The calendar matches this charter and still covers the data with room to spare. `source`:
     the rows to check; a weekly load checks only its own contacts, as every write keeps the
     calendar covering everything else (it ran this check, or rebuilt the calendar)."""
-    if _meta(cursor, "calendar_fingerprint") != charter.fingerprint():
+    # (an earlier version stamped the calendar with the whole charter's fingerprint)
+    if _meta(cursor, "calendar_fingerprint") not in (charter.schedule.fingerprint(), charter.fingerprint()):
         return False
     span = cursor.execute("SELECT min(day), max(day) FROM calendar_days").fetchall()[0]
     first_day, last_day = _data_days(cursor, source)
@@ -128,7 +130,14 @@ def rebuild_calendar(cursor, charter: Charter) -> None:
     finally:
         cursor.unregister("working_frame")
         cursor.unregister("days_frame")
-    _set_meta(cursor, "calendar_fingerprint", charter.fingerprint())
+    _set_meta(cursor, "calendar_fingerprint", charter.schedule.fingerprint())
+    forget_clocks(cursor)   # they hold positions counted from the old calendar's first day
+
+
+def forget_clocks(cursor) -> None:
+    """The stored clocks and facts are not those of the current contacts and calendar: the next
+    refresh computes all of them."""
+    _run(cursor, "DELETE FROM meta WHERE key IN ('clocks_fingerprint', 'facts_fingerprint')")
 
 
 CLOCKS_SQL = """
@@ -232,6 +241,7 @@ def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None
         filter_values.rebuild(cursor)   # likewise
     if not affected_table and facts_are_current(cursor, charter):
         return
+    contacts_changed = affected_table is not None
     if affected_table and _meta(cursor, "facts_fingerprint") != facts_fingerprint(charter):
         affected_table = None    # the other contacts' facts are stale too: recompute them all
     if affected_table:
@@ -257,12 +267,31 @@ def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None
         for standard in charter.standards:
             _standard_facts(cursor, standard, clocks="affected_clocks")
         _run(cursor, "DROP TABLE affected_contacts; DROP TABLE affected_clocks")
+    elif not contacts_changed and _meta(cursor, "clocks_fingerprint") == clocks_fingerprint(charter):
+        # Only standards changed (a charter edit that kept the schedule): the clocks stand, and
+        # only the facts of the standards added or changed are computed (a target or a name
+        # changes none), a few seconds at 10M contacts instead of half a minute.
+        stored = json.loads(_meta(cursor, "standard_facts") or "{}")
+        wanted = standard_facts_fingerprints(charter)
+        stale = [standard for standard in charter.standards if stored.get(standard.id) != wanted[standard.id]]
+        dropped = [standard_id for standard_id in stored if standard_id not in wanted]
+        if stale or dropped:
+            _run(cursor, "DELETE FROM contact_facts WHERE list_contains($ids, standard_id)",
+                 {"ids": [standard.id for standard in stale] + dropped})
+        for standard in stale:
+            _standard_facts(cursor, standard)
     else:
         _run(cursor, "DELETE FROM contact_clocks")
         _run(cursor, "DELETE FROM contact_facts")
         _run(cursor, *clocks_sql(tz))
         for standard in charter.standards:
             _standard_facts(cursor, standard)
+    # Every path leaves the calendar and all clocks computed under this schedule (a weekly load's
+    # only when the rest were already: its facts fingerprint matched), which also stamps those of
+    # a database written by an earlier version, so that its next charter edit is a partial one.
+    _set_meta(cursor, "calendar_fingerprint", charter.schedule.fingerprint())
+    _set_meta(cursor, "clocks_fingerprint", clocks_fingerprint(charter))
+    _set_meta(cursor, "standard_facts", json.dumps(standard_facts_fingerprints(charter), sort_keys=True))
     _set_meta(cursor, "facts_fingerprint", facts_fingerprint(charter))
 
 
@@ -278,6 +307,15 @@ def refresh_customer_dates(cursor) -> None:
 
 def facts_fingerprint(charter: Charter) -> str:
     return f"{charter.fingerprint()}/{FACTS_LAYOUT}"
+
+
+def clocks_fingerprint(charter: Charter) -> str:
+    """What every stored clock was computed under (with the current calendar, see rebuild_calendar)."""
+    return f"{charter.schedule.fingerprint()}/{FACTS_LAYOUT}"
+
+
+def standard_facts_fingerprints(charter: Charter) -> dict[str, str]:
+    return {standard.id: standard.facts_fingerprint() for standard in charter.standards}
 
 
 def facts_are_current(cursor, charter: Charter) -> bool:

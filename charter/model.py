@@ -31,6 +31,10 @@ UNIT_LABELS = {
 }
 
 
+def _fingerprint(payload: dict) -> str:
+    return hashlib.sha256(json.dumps(payload, default=str, sort_keys=True).encode()).hexdigest()[:16]
+
+
 class CharterError(ValueError):
     """The charter file says something the app cannot follow; the message says what to fix."""
 
@@ -44,6 +48,10 @@ class Schedule:
     holidays: str = "GB"
     holiday_subdivision: str = "ENG"
     closed_dates: tuple[date, ...] = ()
+
+    def fingerprint(self) -> str:
+        """Changes whenever the working calendar or the contacts' working-time positions would."""
+        return _fingerprint(asdict(self))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -64,6 +72,11 @@ class Standard:
     unit: str
     target: float
     scope: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def facts_fingerprint(self) -> str:
+        """Changes whenever this standard's stored facts (which contacts, which clock, which
+        deadline) would; its name and target only change how they are reported."""
+        return _fingerprint({"measure": self.measure, "within": self.within, "unit": self.unit, "scope": self.scope})
 
     @property
     def promise(self) -> str:
@@ -88,8 +101,7 @@ class Charter:
 
     def fingerprint(self) -> str:
         """Changes whenever anything that affects deadlines or outcomes changes."""
-        payload = json.dumps(asdict(self), default=str, sort_keys=True)
-        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+        return _fingerprint(asdict(self))
 
 
 def charter_path() -> Path:

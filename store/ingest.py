@@ -377,6 +377,8 @@ def refresh_after_change(cursor, table: CanonicalTable, charter: Charter | None,
         db.run_script(cursor, "CREATE OR REPLACE TEMP TABLE affected_tickets AS "
                               "SELECT ticket_id FROM affected_keys UNION SELECT ticket_id FROM affected_before")
         engine.refresh(cursor, charter, "affected_tickets")
+    elif table.name == "contacts":
+        engine.forget_clocks(cursor)   # no charter to compute them with: all of them, at the next use
 
 
 def already_loaded(con, table_name: str, checksum: str) -> int | None:

@@ -128,7 +128,7 @@ def _preview(current: Charter, edited: Charter) -> None:
         return
     key = (edited.fingerprint(), context.data_version(), current_filters())
     if st.button("Preview the effect on compliance", icon=":material/query_stats:", key="charter_preview"):
-        with st.spinner("Recomputing every contact's deadlines under the edited charter…"):
+        with st.spinner("Recomputing the deadlines the edit changes…"):
             proposed = compliance_under(context.connection(), edited, current_filters(), context.as_of())
         now = context.query("standards_summary", current_filters(), as_of=context.as_of(),
                             standard_ids=[s.id for s in current.standards])

@@ -1,0 +1,163 @@
+"""A charter edit recomputes what it changes (charter/engine.py, refresh): a standard's facts when
+its clock, deadline or scope changes, every clock and fact when the schedule changes, nothing when
+only a name or a target does. Each result is compared with a database built afresh under the
+edited charter; a marker written into the stored rows shows which rows were left standing."""
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from spec_harness import Desk, std
+
+CONTACTS = [
+    {"ticket_id": "T1", "opened_at": "2026-03-02 10:00:00", "acknowledged_at": "2026-03-02 10:30:00",
+     "first_response_at": "2026-03-03 09:00:00", "kind": "complaint", "resolved_at": "2026-03-05 12:00:00",
+     "follow_up_at": "2026-03-06 10:00:00", "channel": "email"},
+    {"ticket_id": "T2", "opened_at": "2026-03-02 16:45:00", "acknowledged_at": "2026-03-03 09:40:00",
+     "first_response_at": "2026-03-04 17:00:00", "channel": "phone"},
+    {"ticket_id": "T3", "opened_at": "2026-03-03 08:00:00", "first_response_at": "2026-03-03 12:00:00",
+     "kind": "complaint", "resolved_at": "2026-03-09 16:00:00", "channel": "email"},
+    {"ticket_id": "T4", "opened_at": "2026-03-04 11:00:00", "acknowledged_at": "2026-03-04 13:30:00",
+     "channel": "chat"},
+    {"ticket_id": "T5", "opened_at": "2026-03-06 17:00:00", "acknowledged_at": "2026-03-09 09:15:00",
+     "first_response_at": "2026-03-09 11:00:00", "kind": "complaint", "channel": "email"},
+]
+LATER = [{"ticket_id": "T6", "opened_at": "2026-03-10 09:00:00", "acknowledged_at": "2026-03-10 11:00:00",
+          "channel": "email"}]
+
+ACK = std("acknowledge", 1, "business_hours", id="ack")
+REPLY = std("first_response", 24, "hours", id="reply")
+FIX = std("resolution", 2, "business_days", id="fix", scope={"kind": ["complaint"]})
+CALL = std("follow_up", 1, "business_days", id="call", scope={"kind": ["complaint"]})
+MARK = -1   # no working-time position is negative
+
+
+def facts(desk: Desk, standard_id: str | None = None) -> list[tuple]:
+    con = duckdb.connect(str(desk.db), read_only=True)
+    try:
+        where = "" if standard_id is None else f"WHERE standard_id = '{standard_id}'"
+        return con.execute(f"SELECT * FROM contact_facts {where} ORDER BY standard_id, ticket_id").fetchall()
+    finally:
+        con.close()
+
+
+def clocks(desk: Desk) -> list[tuple]:
+    con = duckdb.connect(str(desk.db), read_only=True)
+    try:
+        return con.execute("SELECT * EXCLUDE (batch_id, row_number) FROM contact_clocks ORDER BY ticket_id").fetchall()
+    finally:
+        con.close()
+
+
+def mark(desk: Desk, sql: str) -> None:
+    con = duckdb.connect(str(desk.db))
+    try:
+        con.execute(sql)
+    finally:
+        con.close()
+
+
+def marked(desk: Desk, table: str, column: str) -> dict:
+    """Per standard (or 'clocks'), whether its rows still carry the marker in `column`."""
+    con = duckdb.connect(str(desk.db), read_only=True)
+    try:
+        key = "standard_id" if table == "contact_facts" else "'clocks'"
+        return dict(con.execute(f"SELECT {key}, bool_and({column} = {MARK}) FROM {table} GROUP BY ALL").fetchall())
+    finally:
+        con.close()
+
+
+def afresh(tmp_path, name: str, standards: list[dict], loads: list[list[dict]], **schedule) -> Desk:
+    (tmp_path / name).mkdir()
+    desk = Desk(tmp_path / name)
+    desk.charter(standards, **schedule)
+    for rows in loads:
+        desk.load("contacts", rows)
+    return desk
+
+
+@pytest.fixture
+def desk(tmp_path):
+    desk = afresh(tmp_path, "edited", [ACK, REPLY, FIX], [CONTACTS])
+    assert desk.kpis()["data_quality"]["contacts"] == 5
+    return desk
+
+
+def test_a_changed_standard_alone_is_recomputed(desk, tmp_path):
+    mark(desk, f"UPDATE contact_facts SET w_stop_us = {MARK}; UPDATE contact_clocks SET w_follow_us = {MARK}")
+    longer_ack = dict(ACK, within=2)
+    desk.charter([longer_ack, REPLY, FIX])
+    edited = desk.kpis()
+    fresh = afresh(tmp_path, "fresh", [longer_ack, REPLY, FIX], [CONTACTS])
+    assert edited == fresh.kpis()
+    assert [(s["met"], s["missed"]) for s in edited["standards"] if s["id"] == "ack"] == [(3, 2)]  # T1, T2, T5 met
+    # The ack facts are new, as a fresh build has them; reply's and fix's stood, marker and all,
+    # and so did every clock.
+    assert marked(desk, "contact_facts", "w_stop_us") == {"ack": False, "reply": True, "fix": True}
+    assert marked(desk, "contact_clocks", "w_follow_us") == {"clocks": True}
+    assert facts(desk, "ack") == facts(fresh, "ack")
+    assert len(facts(desk, "fix")) == 3   # T1, T3, T5, the complaints
+
+
+def test_a_new_name_or_target_recomputes_nothing(desk):
+    mark(desk, f"UPDATE contact_facts SET w_stop_us = {MARK}")
+    before = facts(desk)
+    desk.charter([dict(ACK, name="We answer fast"), dict(REPLY, target=0.5), FIX])
+    kp = desk.kpis()
+    assert [s["target"] for s in kp["standards"]] == [0.9, 0.5, 0.9]
+    assert facts(desk) == before
+
+
+def test_a_removed_standard_loses_its_facts_and_an_added_one_gains_them(desk, tmp_path):
+    desk.charter([ACK, FIX, CALL])
+    edited = desk.kpis()
+    fresh = afresh(tmp_path, "fresh", [ACK, FIX, CALL], [CONTACTS])
+    assert edited == fresh.kpis()
+    assert facts(desk) == facts(fresh)
+    assert [s["id"] for s in edited["standards"]] == ["ack", "fix", "call"]
+    assert not facts(desk, "reply")
+    assert [row[1] for row in facts(desk, "call")] == ["T1", "T3"]   # complaints that were resolved
+
+
+def test_a_schedule_change_recomputes_every_clock_and_fact(desk, tmp_path):
+    mark(desk, f"UPDATE contact_facts SET w_stop_us = {MARK}; UPDATE contact_clocks SET w_follow_us = {MARK}")
+    desk.charter([ACK, REPLY, FIX], opens="08:00")
+    edited = desk.kpis()
+    fresh = afresh(tmp_path, "fresh", [ACK, REPLY, FIX], [CONTACTS], opens="08:00")
+    assert edited == fresh.kpis()
+    assert clocks(desk) == clocks(fresh)
+    assert facts(desk) == facts(fresh)
+    # Opening at 08:00 instead of 09:00: T5 (opened Friday 17:00, acknowledged Monday 09:15) took
+    # 30 + 75 working minutes instead of 30 + 15, so only T1 meets the hour now (before: T1, T5).
+    assert [(s["met"], s["missed"]) for s in edited["standards"] if s["id"] == "ack"] == [(1, 4)]
+    assert marked(desk, "contact_clocks", "w_follow_us") == {"clocks": False}
+
+
+def test_a_load_after_a_hand_edit_gives_every_contact_clocks_and_facts(desk, tmp_path):
+    desk.charter([dict(ACK, within=3), REPLY, FIX])     # edited by hand, nothing run since
+    desk.load("contacts", LATER)
+    fresh = afresh(tmp_path, "fresh", [dict(ACK, within=3), REPLY, FIX], [CONTACTS + LATER])
+    assert desk.kpis() == fresh.kpis()
+    assert clocks(desk) == clocks(fresh)
+    assert facts(desk) == facts(fresh)
+
+
+def test_a_database_from_before_is_not_recomputed_and_its_next_weekly_load_stamps_it(desk):
+    # An earlier version stamped the calendar with the whole charter's fingerprint and kept no
+    # clocks or per-standard stamps.
+    from charter.model import load_charter
+    whole = load_charter(desk.charter_path).fingerprint()
+    mark(desk, f"""UPDATE meta SET value = '{whole}' WHERE key = 'calendar_fingerprint';
+                   DELETE FROM meta WHERE key IN ('clocks_fingerprint', 'standard_facts');
+                   UPDATE contact_facts SET w_stop_us = {MARK}""")
+    desk.kpis()                                   # still current: nothing recomputed on first use
+    assert marked(desk, "contact_facts", "w_stop_us") == {"ack": True, "reply": True, "fix": True}
+    desk.load("contacts", LATER)                  # the weekly load computes T6 and stamps the rest
+    desk.charter([ACK, dict(REPLY, within=48), FIX])
+    desk.kpis()
+    assert marked(desk, "contact_facts", "w_stop_us") == {"ack": False, "reply": False, "fix": True}
+    # ack: T6 is new (its row unmarked) but T1-T5 stood; reply: recomputed whole.
+    con = duckdb.connect(str(desk.db), read_only=True)
+    assert con.execute("""SELECT ticket_id FROM contact_facts WHERE standard_id = 'ack' AND w_stop_us = -1
+                          ORDER BY ticket_id""").fetchall() == [("T1",), ("T2",), ("T3",), ("T4",), ("T5",)]
+    con.close()
