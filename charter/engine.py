@@ -295,6 +295,17 @@ def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None
     _set_meta(cursor, "facts_fingerprint", facts_fingerprint(charter))
 
 
+def keep_only_contacts_opened_near(cursor, date_from: date | None, date_to: date | None) -> None:
+    """Delete every current contact, clock and fact outside the days around [date_from, date_to]
+    (opened_near: wide enough for any time zone). Only for a transaction that is rolled back,
+    such as a preview: the contacts' versions stay, but nothing else knows they were removed."""
+    if date_from is None and date_to is None:
+        return
+    for table in ("contacts", "contact_clocks", "contact_facts"):
+        _run(cursor, f"DELETE FROM {table} WHERE NOT opened_near(opened_at, $date_from::DATE, $date_to::DATE)",
+             {"date_from": date_from, "date_to": date_to})
+
+
 def refresh_customer_dates(cursor) -> None:
     """After a customers upload or undo: the contacts of the customers whose joined_at is new,
     re-dated or gone (customers_changed, store/ingest.py) carry it in their clocks and facts. A

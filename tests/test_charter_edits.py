@@ -161,3 +161,44 @@ def test_a_database_from_before_is_not_recomputed_and_its_next_weekly_load_stamp
     assert con.execute("""SELECT ticket_id FROM contact_facts WHERE standard_id = 'ack' AND w_stop_us = -1
                           ORDER BY ticket_id""").fetchall() == [("T1",), ("T2",), ("T3",), ("T4",), ("T5",)]
     con.close()
+
+
+@pytest.mark.parametrize("edit", ["standard", "schedule"])
+def test_the_preview_of_an_edit_for_a_period_equals_the_saved_edit_and_changes_nothing(desk, tmp_path, edit):
+    # The preview recomputes only the contacts the period could hold (T1-T4 opened in the week of
+    # 2 March, T5 on Friday 6 March; the period is 3-4 March), inside a transaction it rolls back.
+    from datetime import date
+
+    from charter.model import load_charter
+    from components.charter_editor import compliance_under
+    from queries import Filters, run
+    from store import db
+
+    desk.load("contacts", LATER)
+    # Either edit turns ack's two misses of the period into hits: T3 (opened 08:00, so from 09:00;
+    # stopped by its reply at 12:00) takes 3 working hours, T4 (11:00 to 13:30) 2.5; closing at
+    # 11:30 instead, T4's acknowledgement comes after closing, half a working hour after opening.
+    standards, schedule = (([dict(ACK, within=3), REPLY, FIX], {}) if edit == "standard"
+                           else ([ACK, REPLY, FIX], {"closes": "11:30"}))
+    fresh = afresh(tmp_path, "fresh", standards, [CONTACTS + LATER], **schedule)
+    period = Filters(date_from=date(2026, 3, 3), date_to=date(2026, 3, 4))
+    as_of = desk.kpis()["as_of"]
+    stored = facts(desk), clocks(desk)
+
+    con = db.connect(desk.db)
+    try:
+        preview = compliance_under(con, load_charter(fresh.charter_path), period, as_of)
+        saved = run(con, "standards_summary", period, as_of=as_of, standard_ids=["ack", "reply", "fix"])
+    finally:
+        con.close()
+    con = db.connect(fresh.db)
+    try:
+        expected = run(con, "standards_summary", period, as_of=as_of, standard_ids=["ack", "reply", "fix"])
+    finally:
+        con.close()
+    by_id = lambda frame: frame.set_index("standard_id").sort_index().to_dict("index")   # noqa: E731
+    assert by_id(preview) == by_id(expected)
+    assert by_id(preview) != by_id(saved)            # the edit changes something in that period
+    assert (by_id(saved)["ack"]["met"], by_id(saved)["ack"]["missed"]) == (0, 2)
+    assert (by_id(preview)["ack"]["met"], by_id(preview)["ack"]["missed"]) == ((2, 0) if edit == "standard" else (1, 1))
+    assert (facts(desk), clocks(desk)) == stored     # nothing kept
