@@ -57,7 +57,7 @@ class Schedule:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def holiday_calendar(self, years) -> dict[date, str]:
+    def holiday_calendar(self, years: range) -> dict[date, str]:
         if not self.holidays:
             return {}
         return dict(_country_holidays(self.holidays, self.holiday_subdivision, years))
