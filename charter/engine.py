@@ -92,21 +92,12 @@ def _data_days(cursor: duckdb.DuckDBPyConnection, source: str = "contacts") -> t
     return first, last
 
 
-def _meta(cursor, key: str) -> str | None:
-    row = cursor.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
-    return row[0][0] if row else None
-
-
-def _set_meta(cursor, key: str, value: str) -> None:
-    _run(cursor, "INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
-
-
 def calendar_is_current(cursor, charter: Charter, source: str = "contacts") -> bool:
     """The calendar matches this charter and still covers the data with room to spare. `source`:
     the rows to check; a weekly load checks only its own contacts, as every write keeps the
     calendar covering everything else (it ran this check, or rebuilt the calendar)."""
     # (an earlier version stamped the calendar with the whole charter's fingerprint)
-    if _meta(cursor, "calendar_fingerprint") not in (charter.schedule.fingerprint(), charter.fingerprint()):
+    if db.read_meta(cursor, "calendar_fingerprint") not in (charter.schedule.fingerprint(), charter.fingerprint()):
         return False
     span = cursor.execute("SELECT min(day), max(day) FROM calendar_days").fetchall()[0]
     first_day, last_day = _data_days(cursor, source)
@@ -130,7 +121,7 @@ def rebuild_calendar(cursor, charter: Charter) -> None:
     finally:
         cursor.unregister("working_frame")
         cursor.unregister("days_frame")
-    _set_meta(cursor, "calendar_fingerprint", charter.schedule.fingerprint())
+    db.write_meta(cursor, "calendar_fingerprint", charter.schedule.fingerprint())
     forget_clocks(cursor)   # they hold positions counted from the old calendar's first day
 
 
@@ -242,7 +233,7 @@ def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None
     if not affected_table and facts_are_current(cursor, charter):
         return
     contacts_changed = affected_table is not None
-    if affected_table and _meta(cursor, "facts_fingerprint") != facts_fingerprint(charter):
+    if affected_table and db.read_meta(cursor, "facts_fingerprint") != facts_fingerprint(charter):
         affected_table = None    # the other contacts' facts are stale too: recompute them all
     if affected_table:
         # A weekly load: read the affected contacts out of the big tables once, compute their
@@ -267,11 +258,11 @@ def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None
         for standard in charter.standards:
             _standard_facts(cursor, standard, clocks="affected_clocks")
         _run(cursor, "DROP TABLE affected_contacts; DROP TABLE affected_clocks")
-    elif not contacts_changed and _meta(cursor, "clocks_fingerprint") == clocks_fingerprint(charter):
+    elif not contacts_changed and db.read_meta(cursor, "clocks_fingerprint") == clocks_fingerprint(charter):
         # Only standards changed (a charter edit that kept the schedule): the clocks stand, and
         # only the facts of the standards added or changed are computed (a target or a name
         # changes none), a few seconds at 10M contacts instead of half a minute.
-        stored = json.loads(_meta(cursor, "standard_facts") or "{}")
+        stored = json.loads(db.read_meta(cursor, "standard_facts") or "{}")
         wanted = standard_facts_fingerprints(charter)
         stale = [standard for standard in charter.standards if stored.get(standard.id) != wanted[standard.id]]
         dropped = [standard_id for standard_id in stored if standard_id not in wanted]
@@ -289,10 +280,10 @@ def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None
     # Every path leaves the calendar and all clocks computed under this schedule (a weekly load's
     # only when the rest were already: its facts fingerprint matched), which also stamps those of
     # a database written by an earlier version, so that its next charter edit is a partial one.
-    _set_meta(cursor, "calendar_fingerprint", charter.schedule.fingerprint())
-    _set_meta(cursor, "clocks_fingerprint", clocks_fingerprint(charter))
-    _set_meta(cursor, "standard_facts", json.dumps(standard_facts_fingerprints(charter), sort_keys=True))
-    _set_meta(cursor, "facts_fingerprint", facts_fingerprint(charter))
+    db.write_meta(cursor, "calendar_fingerprint", charter.schedule.fingerprint())
+    db.write_meta(cursor, "clocks_fingerprint", clocks_fingerprint(charter))
+    db.write_meta(cursor, "standard_facts", json.dumps(standard_facts_fingerprints(charter), sort_keys=True))
+    db.write_meta(cursor, "facts_fingerprint", facts_fingerprint(charter))
 
 
 def keep_only_contacts_opened_near(cursor, date_from: date | None, date_to: date | None) -> None:
@@ -332,5 +323,5 @@ def standard_facts_fingerprints(charter: Charter) -> dict[str, str]:
 def facts_are_current(cursor, charter: Charter) -> bool:
     """Everything refresh() derives is current: the charter facts, the price facts and the
     sidebar's filter values."""
-    return (_meta(cursor, "facts_fingerprint") == facts_fingerprint(charter) and calendar_is_current(cursor, charter)
+    return (db.read_meta(cursor, "facts_fingerprint") == facts_fingerprint(charter) and calendar_is_current(cursor, charter)
             and price_facts.is_current(cursor) and filter_values.is_current(cursor) and db.rows_are_in_order(cursor))

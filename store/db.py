@@ -84,11 +84,22 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     schema = SCHEMA_FILE.read_text()
     stamp = hashlib.sha256(schema.encode()).hexdigest()[:16]
     try:
-        applied = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchall()
+        applied = read_meta(con, "schema")
     except duckdb.CatalogException:   # a new file: no meta table yet
-        applied = []
-    if applied != [(stamp,)]:
+        applied = None
+    if applied != stamp:
         run_script(con, schema + f"\nINSERT OR REPLACE INTO meta VALUES ('schema', '{stamp}');")
+
+
+def read_meta(cursor, key: str) -> str | None:
+    """A value of the meta table (None: not set). Not named `meta`: before the table exists, DuckDB
+    would look for a Python object of that name to scan instead (replacement scans)."""
+    row = cursor.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+    return row[0][0] if row else None
+
+
+def write_meta(cursor, key: str, value: str) -> None:
+    cursor.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value]).fetchall()
 
 
 def forget_schema(con: duckdb.DuckDBPyConnection) -> None:

@@ -7,6 +7,8 @@ rows that replace them, so its cost follows the upload.
 """
 from __future__ import annotations
 
+from store import db
+
 # Bumped when contact_filter_values changes shape or meaning: a database stored under another
 # layout (or from before it) counts them again once (charter.engine.refresh).
 LAYOUT = "1"
@@ -23,14 +25,13 @@ SELECT 'partner', coalesce(partner, 'In-house'), {sign} count(*) FROM contacts W
 
 
 def is_current(cursor) -> bool:
-    row = cursor.execute("SELECT value FROM meta WHERE key = 'filter_values_layout'").fetchall()
-    return bool(row) and row[0][0] == LAYOUT
+    return db.read_meta(cursor, "filter_values_layout") == LAYOUT
 
 
 def rebuild(cursor) -> None:
     cursor.execute("DELETE FROM contact_filter_values").fetchall()
     cursor.execute("INSERT INTO contact_filter_values " + COUNTS.format(sign="", rows="TRUE")).fetchall()
-    cursor.execute(f"INSERT OR REPLACE INTO meta VALUES ('filter_values_layout', '{LAYOUT}')").fetchall()
+    db.write_meta(cursor, "filter_values_layout", LAYOUT)
 
 
 def remove(cursor, rows: str) -> None:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+from store import db
+
 # Bumped when price_facts or price_pools change shape or meaning: a database stored under another
 # layout rebuilds them once (engine.refresh, on the first page visit or command after the upgrade).
 LAYOUT = "6"
@@ -98,8 +100,7 @@ def _run(cursor, sql: str) -> None:
 
 
 def is_current(cursor) -> bool:
-    row = cursor.execute("SELECT value FROM meta WHERE key = 'price_facts_layout'").fetchall()
-    return bool(row) and row[0][0] == LAYOUT
+    return db.read_meta(cursor, "price_facts_layout") == LAYOUT
 
 
 def rebuild(cursor) -> None:
@@ -111,7 +112,7 @@ def rebuild(cursor) -> None:
     _run(cursor, BENCHMARKS_SQL.format(rows="TRUE"))
     _run(cursor, "DELETE FROM price_gap_churn")
     cursor.execute(CHURN_SQL, {"from_month": None}).fetchall()
-    _run(cursor, f"INSERT OR REPLACE INTO meta VALUES ('price_facts_layout', '{LAYOUT}')")
+    db.write_meta(cursor, "price_facts_layout", LAYOUT)
 
 
 def refresh_prices(cursor, touched: Callable[[str], str]) -> None:
