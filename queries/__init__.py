@@ -65,11 +65,16 @@ def only_columns(sql: str, columns: tuple[str, ...] | None) -> str:
     return f"SELECT {', '.join(columns)} FROM (\n{sql.rstrip().removesuffix(';')}\n)"
 
 
+def _executed(cursor, sql: str, filters: Filters, columns: tuple[str, ...] | None, parameters: dict):
+    """The cursor, with `sql` (only `columns` of it) run on it and the filters and parameters bound."""
+    sql = only_columns(sql, columns)
+    return cursor.execute(sql, bind(sql, filters.parameters() | parameters))
+
+
 def execute(cursor, sql: str, filters: Filters = NO_FILTERS, *, columns: tuple[str, ...] | None = None,
             **parameters) -> pd.DataFrame:
     """Run on this very cursor, so a caller inside a transaction sees its own uncommitted rows."""
-    sql = only_columns(sql, columns)
-    return cursor.execute(sql, bind(sql, filters.parameters() | parameters)).df()
+    return _executed(cursor, sql, filters, columns, parameters).df()
 
 
 def run_sql(con, sql: str, filters: Filters = NO_FILTERS, *, columns: tuple[str, ...] | None = None,
@@ -86,11 +91,10 @@ def run(con, name: str, filters: Filters = NO_FILTERS, *, columns: tuple[str, ..
 def run_rows(con, name: str, filters: Filters = NO_FILTERS, *, columns: tuple[str, ...] | None = None,
              **parameters) -> list[dict]:
     """A named query's rows as dictionaries of plain Python values (no pandas)."""
-    sql = only_columns(sql_text(name), columns)
     with closing(con.cursor()) as cursor:
-        cursor.execute(sql, bind(sql, filters.parameters() | parameters))
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        result = _executed(cursor, sql_text(name), filters, columns, parameters)
+        names = [column[0] for column in result.description]
+        return [dict(zip(names, row)) for row in result.fetchall()]
 
 
 def available() -> list[str]:
