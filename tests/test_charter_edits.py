@@ -32,21 +32,21 @@ CALL = std("follow_up", 1, "business_days", id="call", scope={"kind": ["complain
 MARK = -1   # no working-time position is negative
 
 
-def facts(desk: Desk, standard_id: str | None = None) -> list[tuple]:
+def rows(desk: Desk, sql: str) -> list[tuple]:
     con = duckdb.connect(str(desk.db), read_only=True)
     try:
-        where = "" if standard_id is None else f"WHERE standard_id = '{standard_id}'"
-        return con.execute(f"SELECT * FROM contact_facts {where} ORDER BY standard_id, ticket_id").fetchall()
+        return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def facts(desk: Desk, standard_id: str | None = None) -> list[tuple]:
+    where = "" if standard_id is None else f"WHERE standard_id = '{standard_id}'"
+    return rows(desk, f"SELECT * FROM contact_facts {where} ORDER BY standard_id, ticket_id")
 
 
 def clocks(desk: Desk) -> list[tuple]:
-    con = duckdb.connect(str(desk.db), read_only=True)
-    try:
-        return con.execute("SELECT * EXCLUDE (batch_id, row_number) FROM contact_clocks ORDER BY ticket_id").fetchall()
-    finally:
-        con.close()
+    return rows(desk, "SELECT * EXCLUDE (batch_id, row_number) FROM contact_clocks ORDER BY ticket_id")
 
 
 def mark(desk: Desk, sql: str) -> None:
@@ -59,12 +59,8 @@ def mark(desk: Desk, sql: str) -> None:
 
 def marked(desk: Desk, table: str, column: str) -> dict:
     """Per standard (or 'clocks'), whether its rows still carry the marker in `column`."""
-    con = duckdb.connect(str(desk.db), read_only=True)
-    try:
-        key = "standard_id" if table == "contact_facts" else "'clocks'"
-        return dict(con.execute(f"SELECT {key}, bool_and({column} = {MARK}) FROM {table} GROUP BY ALL").fetchall())
-    finally:
-        con.close()
+    key = "standard_id" if table == "contact_facts" else "'clocks'"
+    return dict(rows(desk, f"SELECT {key}, bool_and({column} = {MARK}) FROM {table} GROUP BY ALL"))
 
 
 def afresh(tmp_path, name: str, standards: list[dict], loads: list[list[dict]], **schedule) -> Desk:
@@ -157,10 +153,8 @@ def test_a_database_from_before_is_not_recomputed_and_its_next_weekly_load_stamp
     desk.kpis()
     assert marked(desk, "contact_facts", "w_stop_us") == {"ack": False, "reply": False, "fix": True}
     # ack: T6 is new (its row unmarked) but T1-T5 stood; reply: recomputed whole.
-    con = duckdb.connect(str(desk.db), read_only=True)
-    assert con.execute("""SELECT ticket_id FROM contact_facts WHERE standard_id = 'ack' AND w_stop_us = -1
-                          ORDER BY ticket_id""").fetchall() == [("T1",), ("T2",), ("T3",), ("T4",), ("T5",)]
-    con.close()
+    assert rows(desk, f"""SELECT ticket_id FROM contact_facts WHERE standard_id = 'ack' AND w_stop_us = {MARK}
+                          ORDER BY ticket_id""") == [("T1",), ("T2",), ("T3",), ("T4",), ("T5",)]
 
 
 @pytest.mark.parametrize("edit", ["standard", "schedule"])
