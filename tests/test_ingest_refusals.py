@@ -141,6 +141,21 @@ def test_ambiguous_dates_need_a_declared_order(seeded):
     assert contact(seeded, "A2")["opened_at"] == utc("2026-03-05 08:00")
 
 
+@pytest.mark.parametrize("space", ["", " ", "\u00a0", "\u3000"])
+def test_day_first_evidence_in_a_later_column_behind_any_space(seeded, space):
+    # Only first_response_at settles the order (25 > 12), and its cell starts with a space that
+    # trim strips (none, plain, no-break, ideographic): the cells picked for the evidence must
+    # include it, or the file would be refused as ambiguous.
+    data = csv_text(CONTACT_HEADER,
+                    contact_row("D1", "02/03/2026 14:05", first_response_at=f"{space}25/03/2026 09:15"),
+                    contact_row("D2", "2026-03-05 08:00"))
+    result = load(seeded, "contacts", data)
+    assert result.rows_loaded == 2
+    assert any("25/03/2026" in note for note in result.notes)
+    assert contact(seeded, "D1")["opened_at"] == utc("2026-03-02 14:05")
+    assert contact(seeded, "D1")["first_response_at"] == utc("2026-03-25 09:15")   # GMT until 29 March
+
+
 def test_ambiguous_dates_month_first(tmp_path):
     con = open_db(tmp_path)
     load(con, "contacts", AMBIGUOUS, date_format="monthfirst")
