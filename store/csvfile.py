@@ -101,11 +101,15 @@ def _sniff_delimiter(header_line: str) -> str:
 def _blank_rows(text: str, delimiter: str) -> tuple[int, ...]:
     """Row numbers (header = 1) of empty lines between records. DuckDB skips such lines while a
     spreadsheet counts them as rows, so rejected-row numbers must be shifted past them."""
-    body = text.rstrip("\r\n")
-    if "\n\n" not in body and "\n\r\n" not in body and "\r\r" not in body:
+    end = len(text)
+    while end and text[end - 1] in "\r\n":   # trailing line ends are no rows (no copy of the text)
+        end -= 1
+    # Each search reads the whole text (0.15 s per 185 MB); one for a CR, a memchr, spares two.
+    gaps = ("\n\n", "\n\r\n", "\r\r") if text.find("\r", 0, end) != -1 else ("\n\n",)
+    if all(text.find(gap, 0, end) == -1 for gap in gaps):
         return ()
     try:
-        records = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+        records = csv.reader(io.StringIO(text[:end], newline=""), delimiter=delimiter)
         return tuple(number for number, record in enumerate(records, start=1) if not record)
     except csv.Error:  # e.g. a field over the csv module's size limit: keep DuckDB's numbering
         return ()
@@ -119,7 +123,7 @@ def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFil
             f"{round(max_upload_bytes() / 1024 / 1024, 3):g} MB limit. Split it into smaller files (for example "
             "one per week) or ask an administrator to raise DASHBOARD_MAX_UPLOAD_MB."
         )
-    if not data.strip():
+    if not data or data.isspace():   # as `not data.strip()`, without copying the file
         raise UploadRefused("The file is empty. Export it again from the helpdesk and check it has rows.")
     if _looks_utf16(data):
         raise UploadRefused(
