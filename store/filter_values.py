@@ -13,14 +13,15 @@ from store import db
 # layout (or from before it) counts them again once (charter.engine.refresh).
 LAYOUT = "1"
 
-# Per dimension and value, the current contacts among {rows} (a condition on `contacts`); a blank
-# partner is in-house, a blank channel or team is not offered.
+# Per dimension and value, the current contacts among {rows} (a condition on `contacts`, picked
+# once for the three counts); a blank partner is in-house, a blank channel or team is not offered.
 COUNTS = """
-SELECT 'channel' AS dimension, channel AS value, {sign} count(*) AS n FROM contacts WHERE channel IS NOT NULL AND {rows} GROUP BY ALL
+WITH picked AS MATERIALIZED (SELECT channel, team, partner FROM contacts WHERE {rows})
+SELECT 'channel' AS dimension, channel AS value, {sign} count(*) AS n FROM picked WHERE channel IS NOT NULL GROUP BY ALL
 UNION ALL
-SELECT 'team', team, {sign} count(*) FROM contacts WHERE team IS NOT NULL AND {rows} GROUP BY ALL
+SELECT 'team', team, {sign} count(*) FROM picked WHERE team IS NOT NULL GROUP BY ALL
 UNION ALL
-SELECT 'partner', coalesce(partner, 'In-house'), {sign} count(*) FROM contacts WHERE {rows} GROUP BY ALL
+SELECT 'partner', coalesce(partner, 'In-house'), {sign} count(*) FROM picked GROUP BY ALL
 """
 
 

@@ -442,8 +442,9 @@ def _write_batch(cursor, prepared: PreparedUpload, user: str, charter: Charter |
                    count(*) FILTER (WHERE b.fingerprint IS NOT NULL AND b.fingerprint = a.fingerprint)
             FROM affected_keys k
             LEFT JOIN before b ON {same_key(table, 'b', 'k')}
+            -- only keys that had a row can be updated or unchanged: a file of new rows hashes none
             LEFT JOIN (SELECT {keys}, {_row_fingerprint(table)} AS fingerprint
-                       FROM {table.name} WHERE {in_affected_keys(table, table.name)}) a ON {same_key(table, 'a', 'k')}"""
+                       FROM {table.name} WHERE {in_affected_keys(table, table.name, "before")}) a ON {same_key(table, 'a', 'k')}"""
     ).fetchall()[0]
     cursor.execute(
         """INSERT INTO batches (batch_id, table_name, file_name, loaded_at, loaded_by, checksum, preset, encoding,
