@@ -271,53 +271,21 @@ def figure_c_from_visit(visit: dict) -> dict:
             "worst_page_warm_app_s": worst_warm, "pass_cold": worst_cold < 1.0, "pass_warm": worst_warm < 0.1}
 
 
-def kpis_process_s(database: Path) -> float:
-    """Wall time of `python cli.py kpis --json` on `database`, a process of its own as a scheduler runs it."""
-    env = app_env(database)
+def kpis_process(database: Path) -> tuple[float, str]:
+    """Wall time and output of `python cli.py kpis --json` on `database`, a process of its own as a
+    scheduler runs it."""
     started = time.perf_counter()
-    done = subprocess.run([PYTHON, str(PROJECT_ROOT / "cli.py"), "kpis", "--json"], env=env,
+    done = subprocess.run([PYTHON, str(PROJECT_ROOT / "cli.py"), "kpis", "--json"], env=app_env(database),
                           capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-2000:])
-    return time.perf_counter() - started
+    return time.perf_counter() - started, done.stdout
 
 
 def figure_c_cli(database: Path, repeat: int) -> dict:
-    times = [kpis_process_s(database) for _ in range(min(repeat, 2))]
+    times = [kpis_process(database)[0] for _ in range(min(repeat, 2))]
     return {"first_s": times[0], "best_s": best(times), "all_s": times, "target": "< 5 s",
             "pass": times[0] < 5.0}
-
-
-PANDAS_SCRIPT = r'''
-import sys, time, json
-import pandas as pd
-started = time.perf_counter()
-times = ["opened_at", "acknowledged_at", "first_response_at", "resolved_at", "follow_up_at", "updated_at"]
-df = pd.read_csv(sys.argv[1], parse_dates=times)
-df = df.sort_values("updated_at").drop_duplicates("ticket_id", keep="last")
-df["week"] = df["opened_at"].dt.to_period("W-SUN").dt.start_time
-ack = df[["acknowledged_at", "first_response_at"]].min(axis=1)
-df["ack_h"] = (ack - df["opened_at"]).dt.total_seconds() / 3600
-df["first_h"] = (df["first_response_at"] - df["opened_at"]).dt.total_seconds() / 3600
-df["resolve_d"] = (df["resolved_at"] - df["opened_at"]).dt.total_seconds() / 86400
-live = df["channel"].isin(["phone", "chat"])
-df["reply_ok"] = (df["first_h"] <= 24) | (~live & (df["first_h"] <= 72))
-df["ack_ok"] = df["ack_h"] <= 1
-complaints = df[df["kind"] == "complaint"]
-weekly = df.groupby("week").agg(contacts=("ticket_id", "size"), ack_ok=("ack_ok", "mean"),
-                                reply_ok=("reply_ok", "mean"), ack_median=("ack_h", "median"),
-                                first_median=("first_h", "median"),
-                                first_p90=("first_h", lambda s: s.quantile(0.9)))
-by_week_complaints = complaints.groupby("week").agg(complaints=("ticket_id", "size"),
-                                                    resolve_ok=("resolve_d", lambda s: (s <= 56).mean()),
-                                                    reopened=("reopened_count", lambda s: (s > 0).mean()),
-                                                    csat=("csat", "mean"))
-summary = {"contacts": len(df), "complaints": len(complaints),
-           "resolve_median_days": float(complaints["resolve_d"].median()),
-           "follow_up_share": float(complaints["follow_up_at"].notna().mean())}
-out = json.dumps({"weekly": len(weekly), "complaints_weekly": len(by_week_complaints), **summary})
-print(time.perf_counter() - started)
-'''
 
 
 # The app's side of (e) measured like the pandas script: the clock starts once the modules are imported.
@@ -339,6 +307,30 @@ def _process(arguments: list[str], env: dict | None = None) -> tuple[float, floa
     return time.perf_counter() - started, float(done.stdout.strip().splitlines()[-1])
 
 
+PANDAS_SCRIPT = PROJECT_ROOT / "bench" / "pandas_kpis.py"
+
+
+def disagreements(pandas_report: dict, app_report: dict) -> tuple[int, list[str]]:
+    """The figures the pandas script computes the same way as the app (counts, shares, complaint
+    rates: nothing that depends on working time or on time zones) compared: (how many were
+    compared, the ones that differ). Shows that both sides of (e) compute the same KPIs."""
+    pairs = []
+    for ours, theirs in zip(app_report["standards"], pandas_report["standards"]):
+        pairs += [(f"{ours['id']}.{key}", ours[key], theirs[key]) for key in ("invalid", "out_of_scope")]
+    weeks = {row["week"]: row for row in pandas_report["responsiveness_weekly"]}
+    for row in app_report["responsiveness_weekly"]:
+        theirs = weeks.get(row["week"], {})
+        pairs += [(f"responsiveness {row['week']}.{key}", row[key], theirs.get(key))
+                  for key in ("contacts", "acknowledged_share")]
+    pairs += [(f"complaints.{key}", app_report["complaints"][key], pandas_report["complaints"][key])
+              for key in ("count", "per_1000_contacts", "reopen_rate", "follow_up_rate", "csat_mean")]
+    pairs += [(f"data_quality.{key}", value, pandas_report["data_quality"][key])
+              for key, value in app_report["data_quality"].items()]
+    differ = [name for name, ours, theirs in pairs
+              if theirs is None or (ours != theirs and abs(ours - theirs) > 1e-9 * max(1, abs(ours)))]
+    return len(pairs), differ
+
+
 def figure_e(work: Path, small, charter, repeat: int) -> dict:
     """Both sides timed the same two ways: the whole process (what someone running it waits for:
     interpreter, imports, work; the verdict) and the work after the imports (pandas: read, parse,
@@ -346,23 +338,26 @@ def figure_e(work: Path, small, charter, repeat: int) -> dict:
     target = work / "tmp-e.duckdb"
     remove_db(target)
     timed_load(target, "contacts", small.history, charter)
-    pandas_script, app_script = work / "pandas_kpis.py", work / "app_kpis.py"
-    pandas_script.write_text(PANDAS_SCRIPT)
+    app_script, pandas_report = work / "app_kpis.py", work / "pandas_kpis.json"
     app_script.write_text(APP_SCRIPT)
     env = app_env(target)
     pandas_runs, app_runs, app_work = [], [], []
     for _ in range(repeat):
-        pandas_runs.append(_process([str(pandas_script), str(small.history)]))
-        app_runs.append(kpis_process_s(target))
+        pandas_runs.append(_process([str(PANDAS_SCRIPT), str(small.history), str(pandas_report)]))
+        seconds, app_report = kpis_process(target)
+        app_runs.append(seconds)
         app_work.append(_process([str(app_script), str(PROJECT_ROOT)], env)[1])
         log(f"  (e) pandas {pandas_runs[-1][0]:.2f} s (after its imports {pandas_runs[-1][1]:.2f} s), "
             f"app kpis --json {app_runs[-1]:.2f} s (after its imports {app_work[-1]:.2f} s)")
+    compared, differ = disagreements(json.loads(pandas_report.read_text()), json.loads(app_report))
+    log(f"  (e) figures computed alike by both: {compared} compared, {len(differ)} differ {differ[:5]}")
     remove_db(target)
     pandas_s, pandas_work_s = best(r[0] for r in pandas_runs), best(r[1] for r in pandas_runs)
     speedup = pandas_s / best(app_runs)
     return {"pandas_s": pandas_s, "app_kpis_json_s": best(app_runs), "speedup": speedup,
             "pandas_work_s": pandas_work_s, "app_work_s": best(app_work),
             "speedup_work": pandas_work_s / best(app_work),
+            "figures_compared": compared, "figures_differing": differ,
             "target": ">= 5x", "pass": speedup >= 5.0, "all_pandas_s": pandas_runs, "all_app_s": app_runs,
             "all_app_work_s": app_work}
 
@@ -428,6 +423,9 @@ def summary_lines(results: dict) -> list[str]:
         if "app_work_s" in e:
             lines.append(f"    after each side's imports: pandas {e['pandas_work_s']:.2f} s vs app {e['app_work_s']:.2f} s = "
                          f"{e['speedup_work']:.1f}x")
+        if "figures_compared" in e:
+            lines.append(f"    figures both compute alike: {e['figures_compared']} compared, "
+                         f"{len(e['figures_differing'])} differ {e['figures_differing'][:5]}")
     carried = [f"({k}) {results[k].get('measured', 'an earlier run')}" for k in sorted(FIGURES & set(results))
                if results[k].get("measured", "") != results["started"]]
     if carried:
