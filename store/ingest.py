@@ -418,8 +418,12 @@ def _write_batch(cursor, prepared: PreparedUpload, user: str, charter: Charter |
     table = prepared.table
     batch_id = cursor.execute("SELECT nextval('batch_ids')").fetchall()[0][0]
     columns = ", ".join(table.column_names)
+    # In file order, as one sorted stream: DuckDB then fills whole row groups, where the parallel
+    # insert left half-full ones that a later commit's checkpoint merges by rewriting them (0.3 s
+    # of a weekly load into 10 million contacts, against nothing for an empty database).
     cursor.execute(
-        f"INSERT INTO {table.versions} SELECT $batch, row_number, {columns} FROM validated WHERE len(reasons) = 0",
+        f"INSERT INTO {table.versions} SELECT $batch, row_number, {columns} FROM validated WHERE len(reasons) = 0 "
+        "ORDER BY row_number",
         {"batch": batch_id},
     ).fetchall()
     cursor.execute(
