@@ -8,18 +8,30 @@
 -- 1 - (1 - churn)^12. Every band is listed.
 WITH chosen AS (SELECT * FROM customers_holding($products::VARCHAR[])),
 months AS (SELECT month FROM churn_months($products::VARCHAR[], $as_of::TIMESTAMPTZ, $date_from::DATE, $date_to::DATE)),
--- By tenure: every customer in every month in view (tenure changes on each anniversary).
-customer_months AS (
+-- By tenure: every customer in every month in view (tenure changes on each anniversary). What
+-- counts of a customer is the day they joined and the month they left (left_at >= a month's first
+-- day exactly when its month is that month or later), so the customers are counted in cohorts of
+-- those two first: 72,000 cohorts instead of a million customers joined to each month.
+cohorts AS (
+    SELECT joined_at, date_trunc('month', left_at)::DATE AS left_month,
+           leaving_month(joined_at, left_at) AS leaving, count(*) AS customers
+    FROM chosen
+    WHERE $grouping::VARCHAR = 'tenure'
+    GROUP BY ALL
+),
+cohort_months AS (
     SELECT tenure_band(completed_years(c.joined_at, m.month)) AS band,
-           c.joined_at <= m.month AND (c.left_at IS NULL OR c.left_at >= m.month) AS active_at_start,
-           leaving_month(c.joined_at, c.left_at) = m.month AS left_in_month
-    FROM months m JOIN chosen c ON c.joined_at < m.month + INTERVAL 1 MONTH
-    WHERE (c.left_at IS NULL OR c.left_at >= m.month)     -- customers gone before the month count nowhere
-      AND $grouping::VARCHAR = 'tenure'
+           c.joined_at <= m.month AND (c.left_month IS NULL OR c.left_month >= m.month) AS active_at_start,
+           c.leaving = m.month AS left_in_month,
+           c.customers
+    FROM months m JOIN cohorts c ON c.joined_at < m.month + INTERVAL 1 MONTH
+    WHERE (c.left_month IS NULL OR c.left_month >= m.month)     -- customers gone before the month count nowhere
 ),
 by_tenure AS (
-    SELECT band, count(*) FILTER (WHERE active_at_start) AS active_months, count(*) FILTER (WHERE left_in_month) AS leavers
-    FROM customer_months GROUP BY band
+    -- (coalesce: a sum over no rows is NULL where the count it replaces was 0)
+    SELECT band, coalesce(sum(customers) FILTER (WHERE active_at_start), 0) AS active_months,
+           coalesce(sum(customers) FILTER (WHERE left_in_month), 0) AS leavers
+    FROM cohort_months GROUP BY band
 ),
 -- By price gap: month by month from price_gap_churn_months (store/schema.sql). Without a product
 -- filter its months are stored (table price_gap_churn, kept by every prices or customers upload); a
