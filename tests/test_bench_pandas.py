@@ -2,7 +2,7 @@
 
 Figure (e) compares the app with "the same KPIs computed the way an analyst would with pandas".
 This runs that script and `cli.py kpis --json` on one small file, under the bundled charter, and
-checks the figures both compute the same way (bench/run.py `disagreements`) against each other
+checks the figures both compute the same way (bench/compare.py `disagreements`) against each other
 and against values worked out by hand.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 
 from spec_harness import REPO, Desk
 
-from bench.run import disagreements
+from bench.compare import disagreements
 
 ROWS = [
     # T1: a phone enquiry exported twice; the later version (updated 6 Jan) replaces the first.
