@@ -108,7 +108,7 @@ def forget_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def rows_are_in_order(cursor) -> bool:
-    return bool(cursor.execute("SELECT count(*) FROM meta WHERE key = 'rows_in_order'").fetchall()[0][0])
+    return read_meta(cursor, "rows_in_order") is not None
 
 
 def put_rows_in_order(cursor) -> None:
@@ -120,7 +120,7 @@ def put_rows_in_order(cursor) -> None:
         run_script(cursor, f"DELETE FROM {table.name}")
         run_script(cursor, f"INSERT INTO {table.name} SELECT * FROM rows_in_order")
         run_script(cursor, "DROP TABLE rows_in_order")
-    run_script(cursor, "INSERT OR REPLACE INTO meta VALUES ('rows_in_order', 'yes')")
+    write_meta(cursor, "rows_in_order", "yes")
 
 
 def run_script(con: duckdb.DuckDBPyConnection, sql: str) -> None:
@@ -154,8 +154,7 @@ def write_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBP
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
     """A number that changes with every upload, undo or charter edit; caches key on it."""
-    row = con.cursor().execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()
-    return int(row[0][0]) if row else 0
+    return int(read_meta(con.cursor(), "data_version") or 0)
 
 
 def bump_data_version(cursor: duckdb.DuckDBPyConnection) -> None:
