@@ -193,7 +193,7 @@ def column_sql(column: Column, mapping: ResolvedMapping, date_format: str | None
 def _kind_sql(cell: str, mapping: ResolvedMapping) -> tuple[str, list[str]]:
     rule = mapping.preset.kind_rule
     if rule is not None and mapping.kind_column is not None:
-        source = f"lower(trim(c{mapping.kind_column}))"
+        source = f"lower({trimmed(f'c{mapping.kind_column}')})"
         if rule.match == "token":
             test = f"list_has_any(regexp_split_to_array({source}, '[,;\\s]+'), {sql_list(list(rule.complaint))})"
         else:
@@ -273,7 +273,7 @@ def day_month_evidence_sql(mapping: ResolvedMapping, table: CanonicalTable) -> s
     # `trim` strips it, one or two digits, a separator), are trimmed and tested: an ISO file has
     # none, and trimming every date cell first took 1.2 s of a million-row load.
     maybe = sql_text(r"^[\s\p{Zs}]*\d{1,2}[/.-]")
-    unions = " UNION ALL ".join(f"SELECT nullif(trim({column}), '') AS v FROM staged WHERE regexp_matches({column}, {maybe})"
+    unions = " UNION ALL ".join(f"SELECT nullif({trimmed(column)}, '') AS v FROM staged WHERE regexp_matches({column}, {maybe})"
                                 for column in columns)
     pattern = sql_text(DAY_MONTH)
     # Only cells matching the whole pattern count (for another, regexp_extract gives '' -> NULL).
