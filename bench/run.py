@@ -272,15 +272,18 @@ def figure_c_from_visit(visit: dict) -> dict:
             "worst_page_warm_app_s": worst_warm, "pass_cold": worst_cold < 1.0, "pass_warm": worst_warm < 0.1}
 
 
-def kpis_process(database: Path) -> tuple[float, str]:
-    """Wall time and output of `python cli.py kpis --json` on `database`, a process of its own as a
-    scheduler runs it."""
+def python_process(arguments: list[str], env: dict | None = None) -> tuple[float, str]:
+    """Wall time and output of a Python process of its own (interpreter start included)."""
     started = time.perf_counter()
-    done = subprocess.run([PYTHON, str(PROJECT_ROOT / "cli.py"), "kpis", "--json"], env=app_env(database),
-                          capture_output=True, text=True)
+    done = subprocess.run([PYTHON, *arguments], env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-2000:])
     return time.perf_counter() - started, done.stdout
+
+
+def kpis_process(database: Path) -> tuple[float, str]:
+    """Wall time and output of `python cli.py kpis --json` on `database`, as a scheduler runs it."""
+    return python_process([str(PROJECT_ROOT / "cli.py"), "kpis", "--json"], app_env(database))
 
 
 def figure_c_cli(database: Path, repeat: int) -> dict:
@@ -303,9 +306,8 @@ print(time.perf_counter() - started)
 
 def _process(arguments: list[str], env: dict | None = None) -> tuple[float, float]:
     """(whole process wall time, the time the process reports for its work after its imports)."""
-    started = time.perf_counter()
-    done = subprocess.run([PYTHON, *arguments], env=env, capture_output=True, text=True, check=True)
-    return time.perf_counter() - started, float(done.stdout.strip().splitlines()[-1])
+    seconds, output = python_process(arguments, env)
+    return seconds, float(output.strip().splitlines()[-1])
 
 
 PANDAS_SCRIPT = PROJECT_ROOT / "bench" / "pandas_kpis.py"
