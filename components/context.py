@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import Callable
 
 import pandas as pd
 import streamlit as st
@@ -115,6 +116,14 @@ def _cached_kpis(filters: Filters, key: tuple) -> dict:
     return kpi_report(connection(), charter(), filters)
 
 
+def rows_on_demand(name: str, filters: Filters = NO_FILTERS, **parameters) -> Callable[[], pd.DataFrame]:
+    """A named query's result, run when called rather than now, and not cached: what a download
+    button gives when the screen shows only the first rows (the button calls it on a click,
+    outside any script run, so it holds the connection rather than looking it up then)."""
+    con = connection()
+    return lambda: run(con, name, filters, **parameters)
+
+
 def kpis(filters: Filters = NO_FILTERS) -> dict:
     return _cached_kpis(filters, cache_key())
 
@@ -146,4 +155,4 @@ def has_contacts() -> bool:
 DatabaseBusy, SettingError = db.DatabaseBusy, db.SettingError
 
 __all__ = ["CharterError", "DatabaseBusy", "SettingError", "as_of", "charter", "connection", "data_version", "ensure_facts_current",
-           "has_contacts", "kpis", "query", "start_run", "whatif"]
+           "has_contacts", "kpis", "query", "rows_on_demand", "start_run", "whatif"]

@@ -3,6 +3,7 @@ the tables that show them."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Callable
 
 import pandas as pd
 import streamlit as st
@@ -11,6 +12,7 @@ from charter.model import Charter
 from components import formatting as fmt
 from components.charts import RAG_COLOURS, selected_points
 from components.labels import DIMENSIONS, standard_label
+from components.tables import show_table
 from components.tiles import RAG_LABELS, rag_status
 
 _RESET = "_drill_reset"
@@ -96,3 +98,20 @@ def show_selection(week: date | None, dimension: str, value: str | None) -> None
     text, button = st.columns([5, 1], vertical_alignment="center")
     text.info("Showing only " + " · ".join(parts), icon=":material/filter_alt:")
     button.button("Show all", on_click=_reset, icon=":material/close:", key="drill-clear")
+
+
+def matching(contacts: pd.DataFrame) -> int:
+    """How many contacts a standard_contacts result matched; its rows may stop at the row limit."""
+    return int(contacts["matching"].iloc[0]) if len(contacts) else 0
+
+
+def show_contacts(contacts: pd.DataFrame, all_contacts: Callable[[], pd.DataFrame], hidden: list[str],
+                  key: str, height: int, order: str) -> None:
+    """A standard_contacts list. When it stops at the row limit the caption says so and the CSV
+    download asks for every contact (`all_contacts`, run on the click)."""
+    total, hidden = matching(contacts), [*hidden, "outcome", "matching"]
+    cut = total > len(contacts)
+    if cut:
+        st.caption(f"Showing the first {len(contacts):,}, {order}; the CSV download has all {total:,}.")
+    show_table(contacts.drop(columns=hidden), key, key, column_config=CONTACT_COLUMNS, height=height,
+               all_rows=(lambda: all_contacts().drop(columns=hidden)) if cut else None)

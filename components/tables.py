@@ -36,17 +36,22 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return neutralise(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
-def download(frame: pd.DataFrame, file_name: str, key: str, label: str = "Download CSV") -> None:
-    st.download_button(label, data=lambda: csv_bytes(frame), file_name=f"{file_name}.csv", mime="text/csv",
+def download(frame: pd.DataFrame | Callable[[], pd.DataFrame], file_name: str, key: str,
+             label: str = "Download CSV") -> None:
+    """`frame`, or a callable that returns it: run only when the button is clicked."""
+    rows = frame if callable(frame) else (lambda: frame)
+    st.download_button(label, data=lambda: csv_bytes(rows()), file_name=f"{file_name}.csv", mime="text/csv",
                        key=f"download-{key}", icon=":material/download:", on_click="ignore", type="tertiary")
 
 
 def show_table(frame: pd.DataFrame, key: str, file_name: str, *, column_config: dict | None = None,
                height: int | str = "auto", formats: dict[str, Callable] | None = None,
-               style: Callable[[Styler], Styler] | None = None) -> None:
+               style: Callable[[Styler], Styler] | None = None,
+               all_rows: Callable[[], pd.DataFrame] | None = None) -> None:
     """A table with its CSV download underneath (the download keeps full precision). The grid shows
     the neutralised values too, so the grid's own download cannot carry a formula either. `formats`
-    writes columns for people (components.formatting functions); `style` may colour cells."""
+    writes columns for people (components.formatting functions); `style` may colour cells.
+    `all_rows`: when the grid shows only the first rows, what the download gives instead."""
     shown = neutralise(frame)
     styler = shown.style
     if formats:
@@ -55,4 +60,4 @@ def show_table(frame: pd.DataFrame, key: str, file_name: str, *, column_config: 
         styler = style(styler)
     st.dataframe(styler if (formats or style) else shown, hide_index=True, column_config=column_config,
                  height=height, key=f"table-{key}")
-    download(frame, file_name, key)
+    download(all_rows or frame, file_name, key)

@@ -2,6 +2,8 @@
 -- ['pending']), optionally narrowed to one week ($week) and/or one value of a dimension
 -- ($dimension as in standards_breakdown, $dimension_value) for drill-through from a chart.
 -- Times are shown on the charter's wall clock ($tz); hours are elapsed calendar hours.
+-- At most $row_limit rows (NULL: all), most hours late (or least time left) first; `matching`
+-- counts them all: a quarter at 10 million contacts has some 100,000 breaches, 20 MB for a grid.
 WITH contacts_in_view AS (
     SELECT ticket_id, opened_local, channel, team, coalesce(partner, 'In-house') AS partner, priority,
            category, agent, kind,
@@ -25,8 +27,10 @@ SELECT j.ticket_id,
        timezone($tz, j.stop_at) AS clock_stopped,
        v.channel, v.team, v.partner, v.priority, v.category, v.agent, v.kind,
        j.week,
-       j.outcome
+       j.outcome,
+       count(*) OVER () AS matching
 FROM judged j JOIN contacts_in_view v ON v.ticket_id = j.ticket_id
 WHERE list_contains($outcomes::VARCHAR[], j.outcome)
   AND ($dimension_value::VARCHAR IS NULL OR v.value = $dimension_value::VARCHAR)
 ORDER BY hours_late DESC NULLS LAST, hours_left NULLS LAST, j.ticket_id
+LIMIT $row_limit

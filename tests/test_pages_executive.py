@@ -193,6 +193,65 @@ def test_expectation_gap_uses_the_charter_deadline_definition(company):
         assert join in expectation_gap_sql(unit) and deadline in expectation_gap_sql(unit)
 
 
+# The reply promise's breaches, most late first: T09 59 h (never answered; deadline 13 Feb 10:00,
+# as_of 15 Feb 21:00), T02 4 h (answered after 28 h), T08 2 h (26 h).
+BREACHES_MOST_LATE_FIRST = ["T09", "T02", "T08"]
+REPLY_BREACHES = dict(standard_id="reply", outcomes=["missed"], week=None, dimension="partner", dimension_value=None,
+                      tz="Europe/London")
+
+
+def test_a_contact_list_stops_at_its_row_limit_and_counts_every_match(company):
+    from queries import Filters, run
+    from queries.kpis import as_of
+    from store import db
+
+    con = db.connect()
+    try:
+        narrowing = REPLY_BREACHES | {"as_of": as_of(con)}
+        listed = run(con, "standard_contacts", Filters(), row_limit=2, **narrowing)
+        every = run(con, "standard_contacts", Filters(), row_limit=None, **narrowing)
+    finally:
+        con.close()
+    assert list(listed["ticket_id"]) == BREACHES_MOST_LATE_FIRST[:2] and list(listed["matching"]) == [3, 3]
+    assert list(listed["hours_late"].round(6)) == [59.0, 4.0]
+    assert list(every["ticket_id"]) == BREACHES_MOST_LATE_FIRST and list(every["matching"]) == [3, 3, 3]
+
+
+def _two_listed_breaches_script():
+    import streamlit as st
+
+    from components import context, drill
+    from queries import Filters
+
+    narrowing = dict(standard_id="reply", outcomes=["missed"], week=None, dimension="partner", dimension_value=None,
+                     tz="Europe/London", as_of=context.as_of())
+    every = context.rows_on_demand("standard_contacts", Filters(), row_limit=None, **narrowing)
+    st.session_state["every_breach"] = every
+    drill.show_contacts(context.query("standard_contacts", Filters(), row_limit=2, **narrowing), every,
+                        ["hours_left"], "breaches", height=300, order="most hours late first")
+
+
+def test_a_cut_list_says_so_and_its_download_asks_for_every_contact(company):
+    """The grid shows the two most late; the download's rows come from a query run on the click, in
+    a thread of the server's, not in the script run: run here in another thread, after the run."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_two_listed_breaches_script)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Showing the first 2, most hours late first; the CSV download has all 3." in texts(at)
+    grid = at.dataframe[0].value
+    assert list(grid["ticket_id"]) == BREACHES_MOST_LATE_FIRST[:2]
+    assert not {"matching", "outcome", "hours_left"} & set(grid.columns)
+    download = next(e for e in at.main if type(e).__name__ == "DownloadButton")
+    assert download.proto.deferred_file_id, "the CSV is made on the click, not with every rerun"
+    with ThreadPoolExecutor(1) as elsewhere:
+        every = elsewhere.submit(at.session_state["every_breach"]).result()
+    assert list(every["ticket_id"]) == BREACHES_MOST_LATE_FIRST
+
+
 # ----------------------------------------------------------------------------- Responsiveness
 
 def test_responsiveness_page_in_working_and_calendar_hours(company):

@@ -9,6 +9,10 @@ from components.tables import show_table
 from components.tiles import Tile, rag_status, show_tiles
 from components import expectation_gap
 
+# Contacts listed on screen per list: the latest quarter at 10 million contacts has some 100,000
+# breaches; the screen shows the most late, the CSV download all of them.
+LISTED = 1_000
+
 filters = current_filters()
 empty.require_contacts()
 header("Charter compliance", "Are we keeping each promise, where do we break it, and which contacts?", filters)
@@ -79,18 +83,26 @@ st.caption("Contacts that missed the promise: the clock stopped after the deadli
 drill.show_selection(week, dimension, value)
 narrowing = dict(standard_id=chosen, week=week, dimension=dimension, dimension_value=value, tz=charter.schedule.timezone,
                  as_of=as_of)
-breaches = context.query("standard_contacts", filters, outcomes=["missed"], **narrowing)
-st.markdown(f"**{fmt.plural(len(breaches), 'breach', 'breaches')}**")
-if len(breaches):
-    show_table(breaches.drop(columns=["hours_left", "outcome"]), f"breaches-{chosen}", f"breaches-{chosen}",
-               column_config=drill.CONTACT_COLUMNS, height=380)
 
-pending = context.query("standard_contacts", filters, outcomes=["pending"], **narrowing)
-with st.expander(f"Pending: {fmt.plural(len(pending), 'contact', 'contacts')} still within the deadline "
+
+def contacts_with(outcome: str):
+    """The first LISTED contacts with this outcome, and all of them on demand (for the download)."""
+    return (context.query("standard_contacts", filters, outcomes=[outcome], row_limit=LISTED, **narrowing),
+            context.rows_on_demand("standard_contacts", filters, outcomes=[outcome], row_limit=None, **narrowing))
+
+
+breaches, all_breaches = contacts_with("missed")
+st.markdown(f"**{fmt.plural(drill.matching(breaches), 'breach', 'breaches')}**")
+if len(breaches):
+    drill.show_contacts(breaches, all_breaches, ["hours_left"], f"breaches-{chosen}", height=380,
+                        order="most hours late first")
+
+pending, all_pending = contacts_with("pending")
+with st.expander(f"Pending: {fmt.plural(drill.matching(pending), 'contact', 'contacts')} still within the deadline "
                  "(not counted in compliance)"):
     if len(pending):
-        show_table(pending.drop(columns=["hours_late", "outcome", "clock_stopped"]), f"pending-{chosen}",
-                   f"pending-{chosen}", column_config=drill.CONTACT_COLUMNS, height=320)
+        drill.show_contacts(pending, all_pending, ["hours_late", "clock_stopped"], f"pending-{chosen}", height=320,
+                            order="least time left first")
     else:
         st.caption("None: every contact in view has either met or missed this promise.")
 
