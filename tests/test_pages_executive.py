@@ -210,6 +210,16 @@ def test_a_contact_list_stops_at_its_row_limit_and_counts_every_match(company):
         narrowing = REPLY_BREACHES | {"as_of": as_of(con)}
         listed = run(con, "standard_contacts", Filters(), row_limit=2, **narrowing)
         every = run(con, "standard_contacts", Filters(), row_limit=None, **narrowing)
+
+        def drilled(**narrower) -> list[str]:
+            return list(run(con, "standard_contacts", Filters(), row_limit=None, **(narrowing | narrower))["ticket_id"])
+        # a week (T02 is in the first), a dimension on the facts, and ones only the contacts carry
+        assert drilled(week=date(2026, 2, 9)) == ["T09", "T08"]
+        assert drilled(dimension="channel", dimension_value="email") == ["T02", "T08"]     # T09 came by web
+        assert drilled(dimension="partner", dimension_value="In-house") == BREACHES_MOST_LATE_FIRST
+        assert drilled(dimension="category", dimension_value="=cmd|' /C calc'!A0") == ["T09"]
+        assert drilled(dimension="priority", dimension_value="(blank)") == BREACHES_MOST_LATE_FIRST
+        assert drilled(dimension="agent", dimension_value="Ann") == []
     finally:
         con.close()
     assert list(listed["ticket_id"]) == BREACHES_MOST_LATE_FIRST[:2] and list(listed["matching"]) == [3, 3]
