@@ -1,12 +1,19 @@
 -- Open backlog at each week's end: contacts opened before the week ended (Monday 00:00 of the
--- next week on the charter's wall clock, $tz; as_of for a week not yet over) and not resolved by
+-- next week on the charter's wall clock; as_of for a week not yet over) and not resolved by
 -- then. A backlog carries over, so contacts opened before the period count too (the other
 -- filters apply); weeks run over the period.
+--
+-- Counted as a running total instead of testing every contact against every week end: a contact
+-- adds one from the week it was opened (its local opened_week) and takes it away from the week it
+-- was resolved (the later of its opened_week and resolved_week, so a resolution dated before the
+-- opening closes it when it opens). Week ends only grow, so an instant counts in every week from
+-- its own on; only as_of can end a week early, and an instant at or after as_of counts in none.
+-- opened_week and resolved_week are already weeks of the charter's wall clock.
 WITH carried AS (
-    SELECT opened_at, resolved_at
+    SELECT opened_at, resolved_at, opened_week, resolved_week
     FROM filtered_contacts(NULL::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[])
     -- no week ends before the earlier of as_of and date_from's local day (UTC-14h at the earliest), so
-    -- a contact resolved before then is in no backlog: leaving it out early keeps the join small
+    -- a contact resolved before then adds and takes away in the first week: leave it out early
     WHERE $date_from::DATE IS NULL OR resolved_at IS NULL
        OR resolved_at >= least($as_of::TIMESTAMPTZ, make_timestamptz(epoch_us(($date_from::DATE - 1)::TIMESTAMP)))
 ),
@@ -18,12 +25,20 @@ weeks AS (
     SELECT unnest(generate_series(first_week, last_week, INTERVAL 7 DAY))::DATE AS week FROM span
     WHERE first_week IS NOT NULL
 ),
-week_ends AS (
-    SELECT week, least(timezone($tz, (week + INTERVAL 7 DAY)::TIMESTAMP), $as_of::TIMESTAMPTZ) AS week_end FROM weeks
+changes AS (
+    SELECT opened_week AS week, 1 AS change FROM carried WHERE opened_at < $as_of::TIMESTAMPTZ
+    UNION ALL
+    SELECT greatest(opened_week, resolved_week), -1 FROM carried
+    WHERE resolved_at IS NOT NULL AND greatest(opened_at, resolved_at) < $as_of::TIMESTAMPTZ
+),
+-- what happened before the first week counts in it
+per_week AS (
+    SELECT greatest(c.week, s.first_week) AS week, sum(c.change) AS change
+    FROM changes c, span s
+    WHERE c.week <= s.last_week
+    GROUP BY 1
 )
-SELECT e.week,
-       count(c.opened_at) AS open_backlog
-FROM week_ends e
-LEFT JOIN carried c ON c.opened_at < e.week_end AND (c.resolved_at IS NULL OR c.resolved_at >= e.week_end)
-GROUP BY e.week
-ORDER BY e.week
+SELECT w.week,
+       (sum(coalesce(p.change, 0)) OVER (ORDER BY w.week))::BIGINT AS open_backlog
+FROM weeks w LEFT JOIN per_week p ON p.week = w.week
+ORDER BY w.week

@@ -280,6 +280,34 @@ def test_responsiveness_page_in_working_and_calendar_hours(company):
     assert (shown["Contacts received"], shown["Reply, median"], shown["Reply, p90"]) == ("6", "24.0 h", "27.2 h")
 
 
+def test_open_backlog_at_each_week_end_carries_over(company):
+    """Week 1 ends Mon 9 Feb 00:00: T01-T05 were opened and only T04 (resolved 12 Feb) is open -> 1.
+    Week 2 ends at as_of, 15 Feb 21:00: T04 is resolved, T06-T10 are open -> 5. Email only: T01,
+    T02 and T05 were resolved in week 1 -> 0, then T06, T08 and T10 -> 3. Week 2 alone still counts
+    T04 (opened in week 1). As of 12 Feb 12:00: T04 (resolved at 14:00) and T06-T09 -> 5, T10 not
+    opened yet."""
+    from datetime import datetime, timezone
+
+    from queries import Filters, run
+    from queries.kpis import as_of
+    from store import db
+
+    con = db.connect()
+    try:
+        def backlog(filters: Filters, moment=None) -> list[tuple[date, int]]:
+            frame = run(con, "backlog_weekly", filters, tz="Europe/London", as_of=moment or as_of(con))
+            return [(week.date(), count) for week, count in zip(frame["week"], frame["open_backlog"])]
+        february = Filters(date(2026, 2, 1), date(2026, 2, 28))
+        assert backlog(february) == [(date(2026, 2, 2), 1), (date(2026, 2, 9), 5)]
+        assert backlog(Filters(date(2026, 2, 1), date(2026, 2, 28), channels=("email",))) == [
+            (date(2026, 2, 2), 0), (date(2026, 2, 9), 3)]
+        assert backlog(Filters(date(2026, 2, 9), date(2026, 2, 15))) == [(date(2026, 2, 9), 5)]
+        assert backlog(february, datetime(2026, 2, 12, 12, tzinfo=timezone.utc)) == [
+            (date(2026, 2, 2), 1), (date(2026, 2, 9), 5)]
+    finally:
+        con.close()
+
+
 def test_responsiveness_query_string(company):
     at = open_page(new_app({"channel": "phone"}), RESPONSIVENESS)
     assert metrics(at)["Contacts received"] == "2"
