@@ -2,10 +2,7 @@
 -- Benchmark and gap from the benchmarked_prices macro, exactly as pricing_by_tenure (spec reading 13).
 -- `benchmarked` and `above` let callers pool years (e.g. the share of 3y+ rows paying more).
 WITH benchmarked AS NOT MATERIALIZED (
-    SELECT * FROM benchmarked_prices()
-    WHERE ($date_from::DATE IS NULL OR period >= $date_from::DATE)
-      AND ($date_to::DATE IS NULL OR period <= $date_to::DATE)
-      AND (len($products::VARCHAR[]) = 0 OR list_contains($products::VARCHAR[], product))
+    SELECT * FROM prices_in_view($date_from::DATE, $date_to::DATE, $products::VARCHAR[])
 ),
 per_year AS (
     SELECT walk_year(years) AS tenure_years,

@@ -1,10 +1,8 @@
 -- Price gap by tenure band (spec section 5, readings 12 and 13). Tenure, benchmark and gap come
--- from the benchmarked_prices macro (store/schema.sql); price rows of unknown customers fall in no band.
+-- from the benchmarked_prices macro through prices_in_view (store/schema.sql); price rows of unknown
+-- customers fall in no band.
 WITH benchmarked AS NOT MATERIALIZED (
-    SELECT * FROM benchmarked_prices()
-    WHERE ($date_from::DATE IS NULL OR period >= $date_from::DATE)
-      AND ($date_to::DATE IS NULL OR period <= $date_to::DATE)
-      AND (len($products::VARCHAR[]) = 0 OR list_contains($products::VARCHAR[], product))
+    SELECT * FROM prices_in_view($date_from::DATE, $date_to::DATE, $products::VARCHAR[])
 ),
 -- Aggregated per band before the list of bands is joined on: joining 18 million rows to it first
 -- cost a tenth of the query over the whole history.

@@ -404,6 +404,14 @@ SELECT customer_id, product, period, price_paid, new_customer_price, years, band
        latest_until, previous_in_band, previous_in_year
 FROM price_facts;
 
+-- The benchmarked price rows of the periods in [date_from, date_to] (NULL: open) and of `products`
+-- (empty: all): what the pricing views read (pricing_by_tenure, price_walk).
+CREATE OR REPLACE MACRO prices_in_view(date_from, date_to, products) AS TABLE
+SELECT * FROM benchmarked_prices()
+WHERE (date_from IS NULL OR period >= date_from)
+  AND (date_to IS NULL OR period <= date_to)
+  AND (len(products) = 0 OR list_contains(products, product));
+
 -- A bill's price-gap band (reading 14). Edges are inclusive and compared at 9 decimals: 110 / 100 - 1
 -- is 0.10000000000000009 in binary floating point, and a bill exactly 10% above is '0-10% above'.
 CREATE OR REPLACE MACRO price_gap_band(gap) AS (
