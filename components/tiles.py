@@ -105,7 +105,7 @@ def _delta_colour(tile: Tile) -> str:
 
 def show_tile(tile: Tile) -> None:
     """One bordered tile: the number, its change against the previous period, a note and a RAG badge."""
-    with st.container(border=True):
+    with st.container(border=True, height="stretch"):  # tiles in a row as tall as the tallest
         st.metric(tile.label, tile.text, delta=tile.change, delta_color=_delta_colour(tile), help=tile.help,
                   delta_arrow="off" if tile.verdict == "same" else "auto")
         if tile.rated:

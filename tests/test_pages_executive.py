@@ -353,6 +353,9 @@ def test_pricing_page_kpis_and_product_filter(company):
     assert shown["Median gap after 5+ years"] == "+20.0%"
     assert shown["Loyalty penalty"] == "GBP 40"
     assert shown["Monthly churn"] == "25.0%"
+    # the tiles' notes: C1's and C3's bills are the 3y+ ones; C1's +20% is the only 5y+ gap
+    assert "of 2 bills with a benchmark" in texts(at)
+    assert "middle half +20.0% to +20.0%" in texts(at)
     rerun_with(at, "product", ["Energy"])
     shown = metrics(at)
     assert shown["Loyalty penalty"] == "GBP 30"        # C4's Broadband bill drops out

@@ -34,16 +34,21 @@ churn, annual = period_churn(context.query("churn_monthly", prices_in_view, as_o
 churn_before = period_churn(context.query("churn_monthly", prices_before, as_of=as_of))[0] if previous else None
 
 
-def oldest_gap(frame):
-    return fmt.plain(frame.loc[frame["band"] == "5y+", "median_gap"].iloc[0]) if frame is not None else None
+def oldest_gap(frame, column: str = "median_gap"):
+    return fmt.plain(frame.loc[frame["band"] == "5y+", column].iloc[0]) if frame is not None else None
+
+
+long_tenure_bills = walk.loc[walk["tenure_years"] >= LONG_TENURE_YEARS, "benchmarked"].sum()
 
 
 show_tiles([
     Tile(f"{LONG_TENURE_YEARS}y+ paying above new price", share_above_new_price(walk), "share",
          share_above_new_price(walk_before) if walk_before is not None else None, better="lower",
-         help=f"Share of the bills of customers with {LONG_TENURE_YEARS}+ completed years above the benchmark."),
+         help=f"Share of the bills of customers with {LONG_TENURE_YEARS}+ completed years above the benchmark.",
+         note=f"of {fmt.plural(long_tenure_bills, 'bill', 'bills')} with a benchmark"),
     Tile("Median gap after 5+ years", oldest_gap(pricing), "gap", oldest_gap(pricing_before), better="lower",
-         help="Median of price paid / benchmark - 1 for customers of 5 years or more."),
+         help="Median of price paid / benchmark - 1 for customers of 5 years or more.",
+         note=f"middle half {fmt.signed_pct(oldest_gap(pricing, 'gap_p25'))} to {fmt.signed_pct(oldest_gap(pricing, 'gap_p75'))}"),
     Tile("Loyalty penalty", loyalty_penalty(walk), "money", loyalty_penalty(walk_before) if walk_before is not None else None,
          better="lower", help="Sum over bills of what customers paid above the benchmark (never below zero).",
          note=f"{fmt.money(loyalty_penalty(walk, LONG_TENURE_YEARS))} from {LONG_TENURE_YEARS}y+ customers"),
