@@ -68,6 +68,41 @@ def reset_counter() -> int:
 
 def _reset() -> None:
     st.session_state[_RESET] = reset_counter() + 1
+    for name in LINK_PARAMETERS:
+        st.query_params.pop(name, None)
+
+
+# The drill-through lives in the URL too (?week=2026-09-14&bar=FixRight+Repairs, with the page's
+# `by`), so a shared link opens the same short list of breaches.
+LINK_PARAMETERS = ("week", "bar")
+_CLICKED = "_drill_clicked"   # what the charts had selected on this page's previous run
+
+
+def _linked_week(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:   # a mangled link: no drill-through rather than an error
+        return None
+
+
+def linked(week: date | None, value: str | None, dimension: str) -> tuple[date | None, str | None]:
+    """The drill-through to show, kept in the URL: a click on a chart (or a cleared selection)
+    changes the URL, and the URL says what is shown. A link opened in a new session has nothing
+    selected in its charts, so its week and bar stay until a click, "Show all" or another
+    breakdown (a bar names a partner, a team ...) changes them."""
+    before = st.session_state.get(_CLICKED)
+    st.session_state[_CLICKED] = (week, value, dimension)
+    if before is not None:
+        then_week, then_value, then_dimension = before
+        if dimension != then_dimension:
+            st.query_params.pop("bar", None)
+        for name, now, then in (("week", week, then_week), ("bar", value, then_value)):
+            if now != then:
+                if now is None:
+                    st.query_params.pop(name, None)
+                else:
+                    st.query_params[name] = now.isoformat() if isinstance(now, date) else now
+    return _linked_week(st.query_params.get("week")), st.query_params.get("bar") or None
 
 
 def week_from(state) -> date | None:

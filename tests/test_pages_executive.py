@@ -200,6 +200,24 @@ REPLY_BREACHES = dict(standard_id="reply", outcomes=["missed"], week=None, dimen
                       tz="Europe/London")
 
 
+def test_a_drill_through_travels_in_the_link(company):
+    """?week= lists that week's breaches (T08 and T09 in week 2); ?bar= one bar of the breakdown
+    the link names (email: T02 and T08). "Show all" and another breakdown drop them; a mangled
+    week is ignored."""
+    at = open_page(new_app({"week": "2026-02-09"}), COMPLIANCE)
+    assert "**2 breaches**" in texts(at) and "Showing only w/c 9 Feb 2026" in texts(at)
+    at.button(key="drill-clear").click().run()
+    assert "**3 breaches**" in texts(at) and "week" not in at.query_params
+
+    at = open_page(new_app({"by": "Channel", "bar": "email"}), COMPLIANCE)
+    assert "**2 breaches**" in texts(at) and "Showing only channel: email" in texts(at)
+    at.button_group(key="by").set_value("team").run()
+    assert "**3 breaches**" in texts(at) and "bar" not in at.query_params
+
+    at = open_page(new_app({"week": "2026-02-31"}), COMPLIANCE)
+    assert "**3 breaches**" in texts(at) and "Showing only" not in texts(at)
+
+
 def test_a_contact_list_stops_at_its_row_limit_and_counts_every_match(company):
     from queries import Filters, run
     from queries.kpis import as_of

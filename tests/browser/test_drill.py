@@ -1,6 +1,7 @@
 """Scenario 7: the breaches one click away. On the compliance page a click on a week of the trend or
 on a bar of the breakdown lists only the breaches behind it: as many as the chart's own CSV says
-were missed there. "Show all" lists every breach again, as many as the Missed tile counts."""
+were missed there; the link then holds the drill-through and opens it elsewhere. "Show all" lists
+every breach again, as many as the Missed tile counts."""
 from __future__ import annotations
 
 import csv
@@ -10,7 +11,7 @@ from datetime import datetime
 
 import pytest
 
-from browser_helpers import assert_no_errors, metrics, wait_idle
+from browser_helpers import assert_no_errors, metrics, open_url, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -64,8 +65,16 @@ def test_a_click_on_a_week_or_a_bar_lists_only_its_breaches(app):
     shown = click(page, points.nth(len(weekly) // 2))
     week = datetime.strptime(shown.removeprefix("Showing only w/c ").strip(), "%d %b %Y").date().isoformat()
     assert breaches_listed(page) == weekly[week], shown
+
+    # The link now holds the week: opened in another browser, it lists the same breaches.
+    assert f"week={week}" in page.url
+    elsewhere = app.new_page(None, new_context=True)
+    open_url(elsewhere, page.url)
+    assert elsewhere.get_by_text(re.compile(r"^Showing only ")).inner_text() == shown
+    assert breaches_listed(elsewhere) == weekly[week]
+
     show_all(page)
-    assert breaches_listed(page) == missed
+    assert breaches_listed(page) == missed and "week=" not in page.url
 
     by_partner = {row["value"]: int(row["missed"]) for row in chart_csv(page, "Compliance by partner")}
     bars = chart(page, "Compliance by partner").locator(".bars .point path")
@@ -73,6 +82,7 @@ def test_a_click_on_a_week_or_a_bar_lists_only_its_breaches(app):
     shown = click(page, bars.first, bar=True)
     partner = shown.removeprefix("Showing only partner: ").strip()
     assert breaches_listed(page) == by_partner[partner], shown
+    assert "bar=" in page.url
     show_all(page)
-    assert breaches_listed(page) == missed
+    assert breaches_listed(page) == missed and "bar=" not in page.url
     assert_no_errors(page)
