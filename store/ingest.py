@@ -460,8 +460,8 @@ def _write_batch(cursor, prepared: PreparedUpload, user: str, charter: Charter |
     ).fetchall()
     db.bump_data_version(cursor)
     db.record_audit(cursor, user, "upload",
-                    f"batch {batch_id}: {prepared.file_name} into {table.name}, {prepared.rows_good} rows loaded, "
-                    f"{prepared.rows_rejected} rejected")
+                    f"batch {batch_id}: {prepared.file_name} into {table.name}, {prepared.rows_good:,} rows loaded, "
+                    f"{prepared.rows_rejected:,} rejected")
     return UploadResult(batch_id, table.name, prepared.file_name, prepared.preset.name, prepared.decoded.encoding,
                         prepared.rows_in_file, prepared.rows_good, new, updated, unchanged, prepared.rows_rejected,
                         prepared.rejected(), tuple(prepared.notes))
