@@ -25,12 +25,13 @@ from store import db, filter_values, price_facts, timezones
 # Layout 6: clocks and facts carry the customer's joined_at, so tenure needs no join.
 FACTS_LAYOUT = "6"
 
-# measure -> (week, start, stop, working position of start, of stop, business-day 0 of start)
+# measure -> (week, start, stop, working position of start, business-day 0 of start): what a
+# standard's deadline is computed from
 CLOCKS = {
-    "acknowledge": ("c.opened_week", "c.opened_at", "c.ack_stop_at", "c.w_opened_us", "c.w_ack_us", "c.day0_opened"),
-    "first_response": ("c.opened_week", "c.opened_at", "c.first_response_at", "c.w_opened_us", "c.w_first_us", "c.day0_opened"),
-    "resolution": ("c.opened_week", "c.opened_at", "c.resolved_at", "c.w_opened_us", "c.w_resolved_us", "c.day0_opened"),
-    "follow_up": ("c.resolved_week", "c.resolved_at", "c.follow_up_at", "c.w_resolved_us", "c.w_follow_us", "c.day0_resolved"),
+    "acknowledge": ("c.opened_week", "c.opened_at", "c.ack_stop_at", "c.w_opened_us", "c.day0_opened"),
+    "first_response": ("c.opened_week", "c.opened_at", "c.first_response_at", "c.w_opened_us", "c.day0_opened"),
+    "resolution": ("c.opened_week", "c.opened_at", "c.resolved_at", "c.w_opened_us", "c.day0_opened"),
+    "follow_up": ("c.resolved_week", "c.resolved_at", "c.follow_up_at", "c.w_resolved_us", "c.day0_resolved"),
 }
 
 # unit -> (join that finds the deadline's calendar day, deadline expression), over a source row `s`
@@ -177,13 +178,12 @@ def clocks_sql(tz: str, source: str = "contacts", target: str = "contact_clocks"
     return sql, {"tz": tz, "tz_utc_offsets": list(offsets.utc_day)}
 
 FACTS_SQL = """
-INSERT INTO contact_facts (standard_id, ticket_id, week, start_at, stop_at, deadline_at, w_start_us, w_stop_us,
-                           day0_index, opened_at, opened_date, channel, team, partner, customer_id, customer_joined_at)
+INSERT INTO contact_facts (standard_id, ticket_id, week, start_at, stop_at, deadline_at, opened_at, opened_date,
+                           channel, team, partner, customer_id, customer_joined_at)
 SELECT $standard_id, s.ticket_id, s.week, s.start_at, s.stop_at, {deadline},
-       s.w_start_us, s.w_stop_us, s.day0_index, s.opened_at, s.opened_date, s.channel, s.team, s.partner, s.customer_id,
-       s.customer_joined_at
+       s.opened_at, s.opened_date, s.channel, s.team, s.partner, s.customer_id, s.customer_joined_at
 FROM (SELECT c.ticket_id, {week} AS week, {start} AS start_at, {stop} AS stop_at,
-             {w_start} AS w_start_us, {w_stop} AS w_stop_us, {day0} AS day0_index, c.opened_at,
+             {w_start} AS w_start_us, {day0} AS day0_index, c.opened_at,
              c.opened_date, c.channel, c.team, c.partner, c.customer_id, c.customer_joined_at
       FROM {clocks} c
       WHERE {start} IS NOT NULL AND {scope}) s
@@ -193,11 +193,11 @@ ORDER BY s.opened_at, s.ticket_id
 
 
 def _standard_facts(cursor, standard: Standard, clocks: str = "contact_clocks") -> None:
-    week, start, stop, w_start, w_stop, day0 = CLOCKS[standard.measure]
+    week, start, stop, w_start, day0 = CLOCKS[standard.measure]
     join, deadline = deadline_sql(standard.unit)
     scope, parameters = scope_condition(standard)
     sql = FACTS_SQL.format(
-        week=week, start=start, stop=stop, w_start=w_start, w_stop=w_stop, day0=day0,
+        week=week, start=start, stop=stop, w_start=w_start, day0=day0,
         deadline=deadline, deadline_join=join, scope=scope, clocks=clocks,
     )
     parameters |= deadline_parameters(standard.within, standard.unit)

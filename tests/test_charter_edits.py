@@ -30,6 +30,7 @@ REPLY = std("first_response", 24, "hours", id="reply")
 FIX = std("resolution", 2, "business_days", id="fix", scope={"kind": ["complaint"]})
 CALL = std("follow_up", 1, "business_days", id="call", scope={"kind": ["complaint"]})
 MARK = -1   # no working-time position is negative
+FACT_MARK = "DATE '1900-01-01'"   # no customer joined then; not read by the KPIs compared here
 
 
 def rows(desk: Desk, sql: str) -> list[tuple]:
@@ -59,8 +60,8 @@ def mark(desk: Desk, sql: str) -> None:
 
 def marked(desk: Desk, table: str, column: str) -> dict:
     """Per standard (or 'clocks'), whether its rows still carry the marker in `column`."""
-    key = "standard_id" if table == "contact_facts" else "'clocks'"
-    return dict(rows(desk, f"SELECT {key}, bool_and({column} = {MARK}) FROM {table} GROUP BY ALL"))
+    key, marker = ("standard_id", FACT_MARK) if table == "contact_facts" else ("'clocks'", MARK)
+    return dict(rows(desk, f"SELECT {key}, bool_and({column} IS NOT DISTINCT FROM {marker}) FROM {table} GROUP BY ALL"))
 
 
 def afresh(tmp_path, name: str, standards: list[dict], loads: list[list[dict]], **schedule) -> Desk:
@@ -80,7 +81,7 @@ def desk(tmp_path):
 
 
 def test_a_changed_standard_alone_is_recomputed(desk, tmp_path):
-    mark(desk, f"UPDATE contact_facts SET w_stop_us = {MARK}; UPDATE contact_clocks SET w_follow_us = {MARK}")
+    mark(desk, f"UPDATE contact_facts SET customer_joined_at = {FACT_MARK}; UPDATE contact_clocks SET w_follow_us = {MARK}")
     longer_ack = dict(ACK, within=2)
     desk.charter([longer_ack, REPLY, FIX])
     edited = desk.kpis()
@@ -89,14 +90,14 @@ def test_a_changed_standard_alone_is_recomputed(desk, tmp_path):
     assert [(s["met"], s["missed"]) for s in edited["standards"] if s["id"] == "ack"] == [(3, 2)]  # T1, T2, T5 met
     # The ack facts are new, as a fresh build has them; reply's and fix's stood, marker and all,
     # and so did every clock.
-    assert marked(desk, "contact_facts", "w_stop_us") == {"ack": False, "reply": True, "fix": True}
+    assert marked(desk, "contact_facts", "customer_joined_at") == {"ack": False, "reply": True, "fix": True}
     assert marked(desk, "contact_clocks", "w_follow_us") == {"clocks": True}
     assert facts(desk, "ack") == facts(fresh, "ack")
     assert len(facts(desk, "fix")) == 3   # T1, T3, T5, the complaints
 
 
 def test_a_new_name_or_target_recomputes_nothing(desk):
-    mark(desk, f"UPDATE contact_facts SET w_stop_us = {MARK}")
+    mark(desk, f"UPDATE contact_facts SET customer_joined_at = {FACT_MARK}")
     before = facts(desk)
     desk.charter([dict(ACK, name="We answer fast"), dict(REPLY, target=0.5), FIX])
     kp = desk.kpis()
@@ -116,7 +117,7 @@ def test_a_removed_standard_loses_its_facts_and_an_added_one_gains_them(desk, tm
 
 
 def test_a_schedule_change_recomputes_every_clock_and_fact(desk, tmp_path):
-    mark(desk, f"UPDATE contact_facts SET w_stop_us = {MARK}; UPDATE contact_clocks SET w_follow_us = {MARK}")
+    mark(desk, f"UPDATE contact_facts SET customer_joined_at = {FACT_MARK}; UPDATE contact_clocks SET w_follow_us = {MARK}")
     desk.charter([ACK, REPLY, FIX], opens="08:00")
     edited = desk.kpis()
     fresh = afresh(tmp_path, "fresh", [ACK, REPLY, FIX], [CONTACTS], opens="08:00")
@@ -145,15 +146,15 @@ def test_a_database_from_before_is_not_recomputed_and_its_next_weekly_load_stamp
     whole = load_charter(desk.charter_path).fingerprint()
     mark(desk, f"""UPDATE meta SET value = '{whole}' WHERE key = 'calendar_fingerprint';
                    DELETE FROM meta WHERE key IN ('clocks_fingerprint', 'standard_facts');
-                   UPDATE contact_facts SET w_stop_us = {MARK}""")
+                   UPDATE contact_facts SET customer_joined_at = {FACT_MARK}""")
     desk.kpis()                                   # still current: nothing recomputed on first use
-    assert marked(desk, "contact_facts", "w_stop_us") == {"ack": True, "reply": True, "fix": True}
+    assert marked(desk, "contact_facts", "customer_joined_at") == {"ack": True, "reply": True, "fix": True}
     desk.load("contacts", LATER)                  # the weekly load computes T6 and stamps the rest
     desk.charter([ACK, dict(REPLY, within=48), FIX])
     desk.kpis()
-    assert marked(desk, "contact_facts", "w_stop_us") == {"ack": False, "reply": False, "fix": True}
+    assert marked(desk, "contact_facts", "customer_joined_at") == {"ack": False, "reply": False, "fix": True}
     # ack: T6 is new (its row unmarked) but T1-T5 stood; reply: recomputed whole.
-    assert rows(desk, f"""SELECT ticket_id FROM contact_facts WHERE standard_id = 'ack' AND w_stop_us = {MARK}
+    assert rows(desk, f"""SELECT ticket_id FROM contact_facts WHERE standard_id = 'ack' AND customer_joined_at = {FACT_MARK}
                           ORDER BY ticket_id""") == [("T1",), ("T2",), ("T3",), ("T4",), ("T5",)]
 
 
