@@ -178,9 +178,9 @@ def clocks_sql(tz: str, source: str = "contacts", target: str = "contact_clocks"
     return sql, {"tz": tz, "tz_utc_offsets": list(offsets.utc_day)}
 
 FACTS_SQL = """
-INSERT INTO contact_facts (standard_id, ticket_id, week, start_at, stop_at, deadline_at, opened_at, opened_date,
-                           channel, team, partner, customer_id, customer_joined_at)
-SELECT $standard_id, s.ticket_id, s.week, s.start_at, s.stop_at, {deadline},
+INSERT INTO contact_facts (standard_id, ticket_id, week, start_at, stop_at, deadline_at, w_start_us, day0_index,
+                           opened_at, opened_date, channel, team, partner, customer_id, customer_joined_at)
+SELECT $standard_id, s.ticket_id, s.week, s.start_at, s.stop_at, {deadline}, s.w_start_us, s.day0_index,
        s.opened_at, s.opened_date, s.channel, s.team, s.partner, s.customer_id, s.customer_joined_at
 FROM (SELECT c.ticket_id, {week} AS week, {start} AS start_at, {stop} AS stop_at,
              {w_start} AS w_start_us, {day0} AS day0_index, c.opened_at,

@@ -203,6 +203,8 @@ CREATE TABLE IF NOT EXISTS contact_facts (
     start_at      TIMESTAMPTZ,
     stop_at       TIMESTAMPTZ,
     deadline_at   TIMESTAMPTZ,
+    w_start_us    BIGINT,        -- the start's working position and business-day 0: what an
+    day0_index    INTEGER,       -- alternative deadline is computed from (queries/whatif.py)
     opened_at     TIMESTAMPTZ,   -- the contact's, so a date filter can skip facts without a join
     -- The contact's filter columns (copies, recomputed with the facts whenever the contact changes):
     -- the standards queries apply the sidebar filters to facts alone (facts_in_view), without
@@ -222,11 +224,9 @@ ALTER TABLE contact_facts ADD COLUMN IF NOT EXISTS team VARCHAR;
 ALTER TABLE contact_facts ADD COLUMN IF NOT EXISTS partner VARCHAR;
 ALTER TABLE contact_facts ADD COLUMN IF NOT EXISTS customer_id VARCHAR;
 ALTER TABLE contact_facts ADD COLUMN IF NOT EXISTS customer_joined_at DATE;
--- The clock's working-time positions and business-day 0 were stored too until 2026-11-30; only the
--- deadline is computed from them, and no query read them (a quarter of the facts' bytes).
-ALTER TABLE contact_facts DROP COLUMN IF EXISTS w_start_us;
+-- The stop's working position was stored too until 2026-11-30; nothing read it (an eighth of the
+-- facts' bytes).
 ALTER TABLE contact_facts DROP COLUMN IF EXISTS w_stop_us;
-ALTER TABLE contact_facts DROP COLUMN IF EXISTS day0_index;
 
 -- Working-time position of instant t, given its local day's calendar_days row.
 CREATE OR REPLACE MACRO working_us(t, is_working, open_at, close_at, cum_before_us) AS (

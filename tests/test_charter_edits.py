@@ -197,3 +197,30 @@ def test_the_preview_of_an_edit_for_a_period_equals_the_saved_edit_and_changes_n
     assert (by_id(saved)["ack"]["met"], by_id(saved)["ack"]["missed"]) == (0, 2)
     assert (by_id(preview)["ack"]["met"], by_id(preview)["ack"]["missed"]) == ((2, 0) if edit == "standard" else (1, 1))
     assert (facts(desk), clocks(desk)) == stored     # nothing kept
+
+
+@pytest.mark.parametrize("standard, within, unit", [
+    (ACK, 2, "business_hours"), (ACK, 1, "business_days"), (FIX, 3, "business_days"), (REPLY, 30, "hours"),
+    (FIX, 5, "days"),
+])
+def test_the_what_if_gives_what_a_charter_with_that_promise_would(desk, tmp_path, standard, within, unit):
+    """The expectation gap's alternative counts for a standard are the counts a charter promising
+    `within` `unit` gives: the what-if and the stored facts share charter.engine.DEADLINES, the
+    working-time ones through each fact's start position and business-day 0."""
+    from queries import Filters
+    from queries.kpis import as_of
+    from queries.whatif import expectation_gap
+    from store import db
+
+    con = db.connect(desk.db)
+    try:
+        total = expectation_gap(con, Filters(), standard["id"], within, unit, as_of(con)).iloc[0]
+    finally:
+        con.close()
+    promised = dict(standard, within=within, unit=unit)
+    fresh = afresh(tmp_path, "fresh", [promised if s is standard else s for s in (ACK, REPLY, FIX)], [CONTACTS])
+    counts = next(s for s in fresh.kpis()["standards"] if s["id"] == standard["id"])
+    assert (total["alternative_met"], total["alternative_missed"], total["alternative_pending"]) == (
+        counts["met"], counts["missed"], counts["pending"])
+    assert (total["charter_met"], total["charter_missed"]) == tuple(
+        next((s["met"], s["missed"]) for s in desk.kpis()["standards"] if s["id"] == standard["id"]))
