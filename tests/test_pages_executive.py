@@ -153,6 +153,15 @@ def test_compliance_page_shows_outcomes_breaches_and_the_what_if(company):
     # what-if: 48 hours instead of 24 -> T02 and T08 become met: 8 / 9
     assert shown["Under the charter (24 hours)"] == "66.7%"
     assert shown["If we promised 48 hours"] == "88.9%"
+    # In working time (Mon-Fri 09:00-17:00). 8 working hours: T02 (12 h of work), T08 (10 h), T09 (never
+    # answered) and T05 (exactly 8 h: due at Wednesday's closing, answered Thursday 09:00) miss; T10,
+    # opened on Sunday, is due Monday 17:00 -> 5 / 9. Two working days: every answer came in time;
+    # T09 (Thursday: due Monday 17:00) and T10 (due Wednesday) are pending -> 8 / 8.
+    for promise, label, expected in (("8:business_hours", "If we promised 8 working hours", "55.6%"),
+                                     ("2:business_days", "If we promised 2 working days", "100.0%")):
+        at.selectbox(key="promise").set_value(promise).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert metrics(at)[label] == expected
     at.selectbox(key="standard").set_value("resolve").run()
     shown = metrics(at)
     assert shown["Compliance"] == "50.0%" and shown["Pending"] == "1"
