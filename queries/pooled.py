@@ -12,17 +12,26 @@ LONG_TENURE_YEARS = 3  # "long-tenure" customers: three completed years or more
 LOYALTY_COLUMNS = ("tenure_years", "benchmarked", "above", "penalty")
 
 
+def _long_tenure(price_walk: pd.DataFrame, min_years: int) -> pd.DataFrame:
+    return price_walk[price_walk["tenure_years"] >= min_years]
+
+
+def benchmarked_bills(price_walk: pd.DataFrame, min_years: int = LONG_TENURE_YEARS) -> int:
+    """Price rows with a benchmark of customers with at least `min_years` completed years."""
+    return int(_long_tenure(price_walk, min_years)["benchmarked"].sum())
+
+
 def share_above_new_price(price_walk: pd.DataFrame, min_years: int = LONG_TENURE_YEARS) -> float | None:
     """Share of benchmarked price rows of customers with at least `min_years` completed years that
     pay more than the new-customer benchmark (pooled from price_walk, like pricing_by_tenure's share_above)."""
-    long = price_walk[price_walk["tenure_years"] >= min_years]
+    long = _long_tenure(price_walk, min_years)
     benchmarked = long["benchmarked"].sum()
     return float(long["above"].sum() / benchmarked) if benchmarked else None
 
 
 def loyalty_penalty(price_walk: pd.DataFrame, min_years: int = 0) -> float | None:
     """Total of max(0, price_paid - benchmark) over the price rows of customers with >= min_years."""
-    part = price_walk.loc[price_walk["tenure_years"] >= min_years, "penalty"].dropna()
+    part = _long_tenure(price_walk, min_years)["penalty"].dropna()
     return float(part.sum()) if len(part) else None
 
 

@@ -8,7 +8,9 @@ from components.layout import header, period_text
 from components.tables import show_table
 from components.tiles import Tile, show_tiles
 from queries import Filters
-from queries.pooled import LONG_TENURE_YEARS, LOYALTY_COLUMNS, loyalty_penalty, period_churn, share_above_new_price
+from queries.pooled import (
+    LONG_TENURE_YEARS, LOYALTY_COLUMNS, benchmarked_bills, loyalty_penalty, period_churn, share_above_new_price,
+)
 
 filters = current_filters()
 header("Pricing & loyalty", "Do loyal customers pay more than new ones, and does it cost us customers?", filters,
@@ -38,14 +40,12 @@ def oldest_gap(frame, column: str = "median_gap"):
     return fmt.plain(frame.loc[frame["band"] == "5y+", column].iloc[0]) if frame is not None else None
 
 
-long_tenure_bills = walk.loc[walk["tenure_years"] >= LONG_TENURE_YEARS, "benchmarked"].sum()
-
 
 show_tiles([
     Tile(f"{LONG_TENURE_YEARS}y+ paying above new price", share_above_new_price(walk), "share",
          share_above_new_price(walk_before) if walk_before is not None else None, better="lower",
          help=f"Share of the bills of customers with {LONG_TENURE_YEARS}+ completed years above the benchmark.",
-         note=f"of {fmt.plural(long_tenure_bills, 'bill', 'bills')} with a benchmark"),
+         note=f"of {fmt.plural(benchmarked_bills(walk), 'bill', 'bills')} with a benchmark"),
     Tile("Median gap after 5+ years", oldest_gap(pricing), "gap", oldest_gap(pricing_before), better="lower",
          help="Median of price paid / benchmark - 1 for customers of 5 years or more.",
          note=f"middle half {fmt.signed_pct(oldest_gap(pricing, 'gap_p25'))} to {fmt.signed_pct(oldest_gap(pricing, 'gap_p75'))}"),
