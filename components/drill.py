@@ -16,6 +16,11 @@ from components.tables import show_table
 from components.tiles import RAG_LABELS, rag_status
 
 _RESET = "_drill_reset"
+# The drill-through lives in the URL too (?week=2026-09-14&bar=FixRight+Repairs, with the page's
+# `by`), so a shared link opens the same short list of breaches.
+LINK_PARAMETERS = ("week", "bar")
+_CLICKED = "_drill_clicked"   # what the charts had selected on this page's previous run
+
 SCORECARD_COLUMNS = {
     "Compliance": st.column_config.NumberColumn(help="met / (met + missed)"),
     "Met": st.column_config.NumberColumn(format="localized"),
@@ -70,12 +75,6 @@ def _reset() -> None:
     st.session_state[_RESET] = reset_counter() + 1
     for name in LINK_PARAMETERS:
         st.query_params.pop(name, None)
-
-
-# The drill-through lives in the URL too (?week=2026-09-14&bar=FixRight+Repairs, with the page's
-# `by`), so a shared link opens the same short list of breaches.
-LINK_PARAMETERS = ("week", "bar")
-_CLICKED = "_drill_clicked"   # what the charts had selected on this page's previous run
 
 
 def _linked_week(text: str | None) -> date | None:
