@@ -11,8 +11,8 @@ per_year AS (
            count(*) FILTER (WHERE price_paid > benchmark) AS above,
            -- one quantile call for the three quartiles
            quantile_cont(gap, [0.5, 0.25, 0.75]) FILTER (WHERE benchmark IS NOT NULL) AS quartiles,
-           -- Kahan summation and rounding keep the money total identical whatever the scan order
-           round(fsum(greatest(0, price_paid - benchmark)) FILTER (WHERE benchmark IS NOT NULL), 6) AS penalty
+           -- summed in DECIMAL: exact, whatever the scan order
+           sum(greatest(0, price_paid - benchmark)) FILTER (WHERE benchmark IS NOT NULL)::DOUBLE AS penalty
     FROM benchmarked
     GROUP BY 1
 ),

@@ -12,8 +12,8 @@ per_band AS (
            -- one quantile call for the three quartiles
            quantile_cont(gap, [0.5, 0.25, 0.75]) FILTER (WHERE benchmark IS NOT NULL) AS quartiles,
            avg((price_paid > benchmark)::INTEGER) FILTER (WHERE benchmark IS NOT NULL) AS share_above,
-           -- Kahan summation and rounding keep the money total identical whatever the scan order
-           round(fsum(greatest(0, price_paid - benchmark)) FILTER (WHERE benchmark IS NOT NULL), 6) AS penalty
+           -- summed in DECIMAL: exact, whatever the scan order
+           sum(greatest(0, price_paid - benchmark)) FILTER (WHERE benchmark IS NOT NULL)::DOUBLE AS penalty
     FROM benchmarked
     GROUP BY band
 ),

@@ -21,7 +21,7 @@ from store import db
 
 # Bumped when price_facts or price_pools change shape or meaning: a database stored under another
 # layout rebuilds them once (engine.refresh, on the first page visit or command after the upgrade).
-LAYOUT = "6"
+LAYOUT = "7"
 
 # A customer's bills in succession, over rows `b` with band and years: each is their latest at a
 # month's end from its period's month until the month of the next one (latest_until; the same
@@ -41,8 +41,7 @@ SUCCESSION_WINDOW = "WINDOW succession AS (PARTITION BY b.customer_id ORDER BY b
 ROWS_SQL = """
 INSERT INTO price_facts BY NAME
 SELECT b.*, """ + SUCCESSION + """
-FROM (SELECT p.customer_id, p.product, p.period, p.price_paid::DOUBLE AS price_paid,
-             p.new_customer_price::DOUBLE AS new_customer_price,
+FROM (SELECT p.customer_id, p.product, p.period, p.price_paid, p.new_customer_price,
              completed_years(cu.joined_at, p.period) AS years,
              tenure_band(completed_years(cu.joined_at, p.period)) AS band,
              cu.joined_at
@@ -67,7 +66,7 @@ WHERE f.customer_id = n.customer_id AND f.period = n.period AND f.product IS NOT
 
 POOLS_SQL = """
 INSERT INTO price_pools
-SELECT product, period, quantile_cont(price_paid, 0.5)
+SELECT product, period, quantile_cont(price_paid::DECIMAL(18, 5), 0.5)
 FROM price_facts f
 WHERE band = '<1y' AND {pools}
 GROUP BY product, period
@@ -80,11 +79,12 @@ SELECT month, band, active, leavers FROM price_gap_churn_months([], $from_month:
 """
 
 # Each row's benchmark and gap (spec reading 13) from its pool, for the rows {rows} selects (of
-# price_facts as f): rows just written, and every row of a pool whose median changed.
+# price_facts as f): rows just written, and every row of a pool whose median changed. The benchmark
+# stays exact (DECIMAL); the gap is a ratio, in DOUBLE.
 BENCHMARKS_SQL = """
 UPDATE price_facts f
 SET benchmark = coalesce(f.new_customer_price, pool.pool_median),
-    gap = f.price_paid / nullif(coalesce(f.new_customer_price, pool.pool_median), 0) - 1
+    gap = f.price_paid::DOUBLE / nullif(coalesce(f.new_customer_price, pool.pool_median), 0)::DOUBLE - 1
 FROM (SELECT f.customer_id, f.product, f.period, pool.pool_median
       FROM price_facts f LEFT JOIN price_pools pool ON pool.product IS NOT DISTINCT FROM f.product AND pool.period = f.period
       WHERE {rows}) pool
@@ -103,11 +103,19 @@ def is_current(cursor) -> bool:
     return db.read_meta(cursor, "price_facts_layout") == LAYOUT
 
 
+# Layouts up to 6 kept money in DOUBLE (store/schema.sql says why it is DECIMAL now). Altered while
+# the tables are empty, so it costs nothing; on the current types it changes nothing.
+MONEY_TYPES = (("price_facts", "price_paid", "DECIMAL(18, 4)"), ("price_facts", "new_customer_price", "DECIMAL(18, 4)"),
+               ("price_facts", "benchmark", "DECIMAL(18, 5)"), ("price_pools", "pool_median", "DECIMAL(18, 5)"))
+
+
 def rebuild(cursor) -> None:
     """Every price row and every pool, from scratch (an upgrade, or a layout change)."""
     _run(cursor, "DELETE FROM price_facts")
-    _run(cursor, ROWS_SQL.format(rows="TRUE"))
     _run(cursor, "DELETE FROM price_pools")
+    for table, column, money in MONEY_TYPES:
+        _run(cursor, f"ALTER TABLE {table} ALTER COLUMN {column} SET DATA TYPE {money}")
+    _run(cursor, ROWS_SQL.format(rows="TRUE"))
     _run(cursor, POOLS_SQL.format(pools="TRUE"))
     _run(cursor, BENCHMARKS_SQL.format(rows="TRUE"))
     _run(cursor, "DELETE FROM price_gap_churn")

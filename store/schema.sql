@@ -85,8 +85,11 @@ CREATE TABLE IF NOT EXISTS price_facts (
     customer_id        VARCHAR,
     product            VARCHAR,
     period             DATE,
-    price_paid         DOUBLE,
-    new_customer_price DOUBLE,
+    -- money stays DECIMAL as uploaded: share_above compares price_paid with the benchmark exactly
+    -- (reading 13), and a median of two bills, say 0.1 and 0.7, is 0.4 in DECIMAL but
+    -- 0.39999999999999997 in DOUBLE, which would put a bill of exactly 0.4 above it
+    price_paid         DECIMAL(18, 4),
+    new_customer_price DECIMAL(18, 4),
     years              INTEGER,
     band               VARCHAR,
     joined_at          DATE,         -- the customer's, to tell which customer updates change tenure
@@ -98,21 +101,22 @@ CREATE TABLE IF NOT EXISTS price_facts (
     previous_in_year   DATE,
     -- new_customer_price, else the pool median of the row's product and period (price_pools), and
     -- price_paid / benchmark - 1: stored so the pricing queries join nothing (kept current with the pools)
-    benchmark          DOUBLE,
+    -- DECIMAL(18, 5): the median of an even pool is the midpoint of two 4-decimal prices
+    benchmark          DECIMAL(18, 5),
     gap                DOUBLE
 );
 -- databases from before them (layouts 3 to 5): the price facts are rebuilt to fill them
 ALTER TABLE price_facts ADD COLUMN IF NOT EXISTS latest_until DATE;
 ALTER TABLE price_facts ADD COLUMN IF NOT EXISTS previous_in_band DATE;
 ALTER TABLE price_facts ADD COLUMN IF NOT EXISTS previous_in_year DATE;
-ALTER TABLE price_facts ADD COLUMN IF NOT EXISTS benchmark DOUBLE;
+ALTER TABLE price_facts ADD COLUMN IF NOT EXISTS benchmark DECIMAL(18, 5);
 ALTER TABLE price_facts ADD COLUMN IF NOT EXISTS gap DOUBLE;
 -- Per product and period: the median price_paid of its <1y rows (the benchmark when a row has no
 -- new_customer_price). No row when the period has no <1y row.
 CREATE TABLE IF NOT EXISTS price_pools (
     product     VARCHAR,
     period      DATE,
-    pool_median DOUBLE
+    pool_median DECIMAL(18, 5)
 );
 -- Churn by price-gap band month by month over every customer (price_gap_churn_months below): what
 -- the pages read when no product is chosen. From the month of the first joined_at to the month

@@ -306,6 +306,39 @@ def test_pricing_rows_customers_and_exact_comparison(desk):
         assert (b["rows"], b["customers"]) == (0, 0), name
 
 
+def test_a_bill_equal_to_a_pooled_median_is_not_above_it(desk):
+    # No new_customer_price: each benchmark is the median of the period's <1y bills.
+    # Pool A 2026-04-01: N1 0.1, N2 0.7 -> median 0.4 exactly (0.39999999999999997 in floating
+    #   point, which made L1's 0.4 "above" it). L1 joined 2025-04-01: 1 year on the day -> 1-2y.
+    # Pool B 2026-04-01: N3 0.3, N4 0.6 -> median 0.45. O1 (5y+) pays 0.45 (equal, not above) and
+    #   0.46 on product C, whose pool N5 0.1, N6 0.7, N7 0.46 has the median 0.46 (equal again);
+    #   O1's third bill, product B on 2026-05-01, pays 0.5 against N3's 0.45 alone -> above.
+    # 5y+: rows 3, gaps 0, 0, 0.5/0.45 - 1 = 1/9 -> median 0, share_above 1/3, penalty 0.05.
+    desk.load("customers", [{"customer_id": c, "joined_at": "2026-02-01"} for c in ("N1", "N2", "N3", "N4", "N5", "N6", "N7")]
+              + [{"customer_id": "L1", "joined_at": "2025-04-01"}, {"customer_id": "O1", "joined_at": "2019-01-01"}])
+    desk.load("prices", [
+        {"customer_id": "N1", "period": "2026-04-01", "product": "A", "price_paid": "0.1"},
+        {"customer_id": "N2", "period": "2026-04-01", "product": "A", "price_paid": "0.7"},
+        {"customer_id": "L1", "period": "2026-04-01", "product": "A", "price_paid": "0.4"},
+        {"customer_id": "N3", "period": "2026-04-01", "product": "B", "price_paid": "0.3"},
+        {"customer_id": "N4", "period": "2026-04-01", "product": "B", "price_paid": "0.6"},
+        {"customer_id": "O1", "period": "2026-04-01", "product": "B", "price_paid": "0.45"},
+        {"customer_id": "N5", "period": "2026-04-01", "product": "C", "price_paid": "0.1"},
+        {"customer_id": "N6", "period": "2026-04-01", "product": "C", "price_paid": "0.7"},
+        {"customer_id": "N7", "period": "2026-04-01", "product": "C", "price_paid": "0.46"},
+        {"customer_id": "O1", "period": "2026-04-01", "product": "C", "price_paid": "0.46"},
+        {"customer_id": "N3", "period": "2026-05-01", "product": "B", "price_paid": "0.45"},
+        {"customer_id": "O1", "period": "2026-05-01", "product": "B", "price_paid": "0.5"},
+    ])
+    kp = desk.kpis()
+    b = band(kp, "1-2y")
+    assert (b["rows"], b["share_above"], b["median_gap"], b["penalty"]) == (1, 0.0, 0.0, 0.0)
+    b = band(kp, "5y+")
+    assert (b["rows"], b["customers"]) == (3, 1)
+    assert (b["share_above"], b["median_gap"]) == (approx(1 / 3), 0.0)
+    assert b["penalty"] == pytest.approx(0.05, abs=1e-9)
+
+
 # --------------------------------------------------------------------------- churn
 
 CHURN_CUSTOMERS = [
