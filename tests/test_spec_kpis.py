@@ -316,20 +316,13 @@ def test_a_bill_equal_to_a_pooled_median_is_not_above_it(desk):
     # 5y+: rows 3, gaps 0, 0, 0.5/0.45 - 1 = 1/9 -> median 0, share_above 1/3, penalty 0.05.
     desk.load("customers", [{"customer_id": c, "joined_at": "2026-02-01"} for c in ("N1", "N2", "N3", "N4", "N5", "N6", "N7")]
               + [{"customer_id": "L1", "joined_at": "2025-04-01"}, {"customer_id": "O1", "joined_at": "2019-01-01"}])
-    desk.load("prices", [
-        {"customer_id": "N1", "period": "2026-04-01", "product": "A", "price_paid": "0.1"},
-        {"customer_id": "N2", "period": "2026-04-01", "product": "A", "price_paid": "0.7"},
-        {"customer_id": "L1", "period": "2026-04-01", "product": "A", "price_paid": "0.4"},
-        {"customer_id": "N3", "period": "2026-04-01", "product": "B", "price_paid": "0.3"},
-        {"customer_id": "N4", "period": "2026-04-01", "product": "B", "price_paid": "0.6"},
-        {"customer_id": "O1", "period": "2026-04-01", "product": "B", "price_paid": "0.45"},
-        {"customer_id": "N5", "period": "2026-04-01", "product": "C", "price_paid": "0.1"},
-        {"customer_id": "N6", "period": "2026-04-01", "product": "C", "price_paid": "0.7"},
-        {"customer_id": "N7", "period": "2026-04-01", "product": "C", "price_paid": "0.46"},
-        {"customer_id": "O1", "period": "2026-04-01", "product": "C", "price_paid": "0.46"},
-        {"customer_id": "N3", "period": "2026-05-01", "product": "B", "price_paid": "0.45"},
-        {"customer_id": "O1", "period": "2026-05-01", "product": "B", "price_paid": "0.5"},
-    ])
+    bills = [  # customer, period, product, price_paid
+        ("N1", "2026-04-01", "A", "0.1"), ("N2", "2026-04-01", "A", "0.7"), ("L1", "2026-04-01", "A", "0.4"),
+        ("N3", "2026-04-01", "B", "0.3"), ("N4", "2026-04-01", "B", "0.6"), ("O1", "2026-04-01", "B", "0.45"),
+        ("N5", "2026-04-01", "C", "0.1"), ("N6", "2026-04-01", "C", "0.7"), ("N7", "2026-04-01", "C", "0.46"),
+        ("O1", "2026-04-01", "C", "0.46"), ("N3", "2026-05-01", "B", "0.45"), ("O1", "2026-05-01", "B", "0.5"),
+    ]
+    desk.load("prices", [{"customer_id": c, "period": d, "product": p, "price_paid": v} for c, d, p, v in bills])
     kp = desk.kpis()
     b = band(kp, "1-2y")
     assert (b["rows"], b["share_above"], b["median_gap"], b["penalty"]) == (1, 0.0, 0.0, 0.0)
