@@ -1,14 +1,18 @@
 -- Open backlog at each week's end: contacts opened before the week ended (Monday 00:00 of the
--- next week on the charter's wall clock; as_of for a week not yet over) and not resolved by
--- then. A backlog carries over, so contacts opened before the period count too (the other
--- filters apply); weeks run over the period.
+-- next week on the charter's wall clock) and not resolved by then. Two instants end a week early:
+-- as_of, for a week not yet over (what happened at as_of has happened, as for a clock that stops
+-- at as_of), and the period's end (midnight after date_to, charter time), for the week it cuts:
+-- contacts opened after the period are not in view, so that week's point is the backlog at the
+-- period's end. A backlog carries over, so contacts opened before the period count too (the
+-- other filters apply); weeks run over the period.
 --
 -- Counted as a running total instead of testing every contact against every week end: a contact
 -- adds one from the week it was opened (its local opened_week) and takes it away from the week it
 -- was resolved (the later of its opened_week and resolved_week, so a resolution dated before the
 -- opening closes it when it opens). Week ends only grow, so an instant counts in every week from
--- its own on; only as_of can end a week early, and an instant at or after as_of counts in none.
--- opened_week and resolved_week are already weeks of the charter's wall clock.
+-- its own on; only as_of and the period's end can end a week early, and an instant after as_of or
+-- from the period's end on counts in none. opened_week and resolved_week are already weeks of the
+-- charter's wall clock.
 WITH carried AS (
     SELECT opened_at, resolved_at, opened_week, resolved_week
     FROM filtered_contacts(NULL::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[])
@@ -26,10 +30,12 @@ weeks AS (
     WHERE first_week IS NOT NULL
 ),
 changes AS (
-    SELECT opened_week AS week, 1 AS change FROM carried WHERE opened_at < $as_of::TIMESTAMPTZ
+    -- contacts opened after date_to are not in `carried`
+    SELECT opened_week AS week, 1 AS change FROM carried WHERE opened_at <= $as_of::TIMESTAMPTZ
     UNION ALL
     SELECT greatest(opened_week, resolved_week), -1 FROM carried
-    WHERE resolved_at IS NOT NULL AND greatest(opened_at, resolved_at) < $as_of::TIMESTAMPTZ
+    WHERE resolved_at IS NOT NULL AND greatest(opened_at, resolved_at) <= $as_of::TIMESTAMPTZ
+      AND ($date_to::DATE IS NULL OR greatest(opened_at, resolved_at) < timezone($tz::VARCHAR, ($date_to::DATE + 1)::TIMESTAMP))
 ),
 -- what happened before the first week counts in it
 per_week AS (

@@ -312,7 +312,9 @@ def test_open_backlog_at_each_week_end_carries_over(company):
     Week 2 ends at as_of, 15 Feb 21:00: T04 is resolved, T06-T10 are open -> 5. Email only: T01,
     T02 and T05 were resolved in week 1 -> 0, then T06, T08 and T10 -> 3. Week 2 alone still counts
     T04 (opened in week 1). As of 12 Feb 12:00: T04 (resolved at 14:00) and T06-T09 -> 5, T10 not
-    opened yet."""
+    opened yet. As of 15 Feb 20:00, the instant T10 is opened: it is in -> 5 (T06-T10). A period
+    ending Wed 11 Feb cuts week 2 at its end, Thu 12 Feb 00:00: T06-T08 and T04, resolved after it,
+    -> 4 (T09 and T10 are opened after the period)."""
     from datetime import datetime, timezone
 
     from queries import Filters, run
@@ -331,6 +333,26 @@ def test_open_backlog_at_each_week_end_carries_over(company):
         assert backlog(Filters(date(2026, 2, 9), date(2026, 2, 15))) == [(date(2026, 2, 9), 5)]
         assert backlog(february, datetime(2026, 2, 12, 12, tzinfo=timezone.utc)) == [
             (date(2026, 2, 2), 1), (date(2026, 2, 9), 5)]
+        assert backlog(february, datetime(2026, 2, 15, 20, tzinfo=timezone.utc)) == [
+            (date(2026, 2, 2), 1), (date(2026, 2, 9), 5)]
+        assert backlog(Filters(date(2026, 2, 1), date(2026, 2, 11))) == [(date(2026, 2, 2), 1), (date(2026, 2, 9), 4)]
+    finally:
+        con.close()
+
+
+def test_arrivals_per_week_are_averaged_over_the_weeks_with_any_contact(company):
+    """February has contacts in two weeks. Chat has one, T07 (Tue 10 Feb 10:00): 1 in that cell, 0.5
+    a week over the two. Email on Mondays at 10:00: T01 (2 Feb) and T06 (9 Feb) -> 2, 1 a week."""
+    from queries import Filters, run
+    from store import db
+
+    con = db.connect()
+    try:
+        def cells(filters: Filters) -> dict[tuple[int, int], tuple[int, float]]:
+            frame = run(con, "arrivals_heatmap", filters)
+            return {(w, h): (n, avg) for w, h, n, avg in frame[["weekday", "hour", "contacts", "per_week"]].itertuples(index=False)}
+        assert cells(Filters(date(2026, 2, 1), date(2026, 2, 28), channels=("chat",))) == {(2, 10): (1, 0.5)}
+        assert cells(Filters(date(2026, 2, 1), date(2026, 2, 28), channels=("email",)))[(1, 10)] == (2, 1.0)
     finally:
         con.close()
 
@@ -361,6 +383,29 @@ def test_complaints_page_kpis_and_filters(company):
     rerun_with(at, "channel", ["phone"])
     shown = metrics(at)
     assert (shown["Complaints"], shown["Per 1,000 contacts"], shown["Resolved within (median)"]) == ("1", "500.0", "9.0 days")
+
+
+def test_open_complaints_by_age_at_as_of(company):
+    """Complaints: T04 (opened 3 Feb 14:00, resolved 12 Feb 14:00), T05 (resolved 6 Feb), T09 (opened
+    12 Feb 10:00, open). At as_of, 15 Feb 21:00: T09 only, 3 days 11 h -> 3-7 d. As of 12 Feb 12:00:
+    T09 is 2 h old (0-2 d) and T04, resolved later that day, is open, 8 days 22 h -> 8-14 d. As of
+    6 Feb 12:00: T04 (2 days 22 h -> 0-2 d); T05 was resolved that morning, T09 not yet opened."""
+    from datetime import datetime, timezone
+
+    from queries import Filters, run
+    from queries.kpis import as_of
+    from store import db
+
+    con = db.connect()
+    try:
+        def ageing(moment) -> dict[str, int]:
+            frame = run(con, "complaints_ageing", Filters(date(2026, 2, 1), date(2026, 2, 28)), as_of=moment)
+            return {band: n for band, n in zip(frame["band"], frame["open_complaints"]) if n}
+        assert ageing(as_of(con)) == {"3-7 d": 1}
+        assert ageing(datetime(2026, 2, 12, 12, tzinfo=timezone.utc)) == {"0-2 d": 1, "8-14 d": 1}
+        assert ageing(datetime(2026, 2, 6, 12, tzinfo=timezone.utc)) == {"0-2 d": 1}
+    finally:
+        con.close()
 
 
 def test_complaints_query_string_and_neutralised_category(company):

@@ -52,7 +52,7 @@ with left:
 with right:
     charts.show(charts.lines(backlog, "week", [("open_backlog", "Open at week end", charts.SECONDARY, "solid")],
                              "Open backlog at each week's end",
-                             f"Contacts not yet resolved at Sunday midnight (or as of now for the current week), "
+                             f"Contacts not yet resolved at Sunday midnight (as of now for the current week; at the period's end for a week it cuts), "
                              f"including older ones · {period_text(filters)}", "Open contacts", value_format=",.0f",
                              from_zero=True),
                 backlog, "backlog", "open-backlog-weekly")
