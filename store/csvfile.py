@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_MAX_UPLOAD_MB = 200
+MAX_HEADER_LENGTH = 1_000   # characters in one column name
 
 
 class UploadRefused(Exception):
@@ -115,6 +116,38 @@ def _blank_rows(text: str, delimiter: str) -> tuple[int, ...]:
         return ()
 
 
+# As DuckDB's max_line_size (store/ingest.py): a long value is a bad row (too long), not a bad file.
+csv.field_size_limit(20_000_000)
+
+
+def _refuse_broken_quotes(text: str, delimiter: str) -> None:
+    """Refuse a file whose quoting DuckDB would read without a word but wrongly: a quote never
+    closed swallows every row below it into one value, and text right after a closing quote
+    ("ab"cd) loses a character. Python's csv module in strict mode stops at both, at the record
+    it is reading; records are counted as a spreadsheet numbers rows (header = row 1, empty lines
+    included). Only files with a quote are read this way (0.18 s per 100,000 rows)."""
+    if '"' not in text:
+        return
+    row = 0
+    try:
+        for row, _ in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True), start=1):
+            pass
+    except csv.Error as error:
+        broken = row + 1
+        separator = {",": "comma", ";": "semicolon", "\t": "tab"}.get(delimiter, repr(delimiter))
+        if "unexpected end of data" in str(error):
+            raise UploadRefused(
+                f'Row {broken} opens a quoted value (") that is never closed, so every row below it would be '
+                f"read as part of that one value and lost. Close or remove that quote in row {broken} and "
+                "upload the file again."
+            ) from error
+        raise UploadRefused(
+            f'Row {broken} has text right after a closing quote (like "abc"def), which is not valid CSV: a quoted '
+            f"value ends at a {separator} or at the end of the line, and a quote inside it is written twice "
+            f'("abc""def"). Fix row {broken}, or export the file again, and upload it again.'
+        ) from error
+
+
 def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFile:
     """Check the bytes and write a UTF-8 copy for DuckDB. Refuses what cannot be a CSV."""
     if len(data) > max_upload_bytes():
@@ -161,9 +194,16 @@ def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFil
             "The file has a single column, so it does not look like a CSV export (columns separated by "
             "commas or semicolons). Check the file type and the delimiter."
         )
+    if any(len(h) > MAX_HEADER_LENGTH for h in headers):
+        long = next(i for i, h in enumerate(headers, start=1) if len(h) > MAX_HEADER_LENGTH)
+        raise UploadRefused(
+            f"The first row could not be read as CSV column headers: column {long} of it is "
+            f"{len(headers[long - 1]):,} characters long. Check that the file's first row names its columns."
+        )
     if any(not h for h in headers):
         blank = [str(i + 1) for i, h in enumerate(headers) if not h]
         raise UploadRefused(f"Column(s) {', '.join(blank)} of the header row have no name. Name every column.")
+    _refuse_broken_quotes(text, delimiter)
     folder = Path(work_dir or tempfile.mkdtemp(prefix="charterdesk-upload-"))
     path = folder / "upload.csv"
     if encoding == "UTF-8" and not normalised and not hint:

@@ -175,6 +175,31 @@ def test_unreadable_quoting_is_refused(seeded):
     refused(seeded, "contacts", data)
 
 
+def test_a_quote_never_closed_mid_file_is_refused_not_swallowing_the_rows_below(seeded):
+    # DuckDB alone read row 4's category as everything to the end of the file: rows 5-23 vanished
+    rows = good_rows(2) + [contact_row("Q1", "2026-03-03 09:00", category="CAT").replace("CAT", '"oops')] + good_rows(19, "H")
+    message = refused(seeded, "contacts", csv_text(CONTACT_HEADER, *rows))
+    assert message.startswith("Row 4 opens a quoted value") and "never closed" in message
+
+
+def test_text_after_a_closing_quote_is_refused_with_its_row(seeded):
+    # "ab"cd: DuckDB alone stored 'abc'. Row 3 is empty, so the row is 5 as a spreadsheet counts.
+    bad = contact_row("Q1", "2026-03-03 09:00", category="CAT").replace("CAT", '"ab"cd')
+    data = CONTACT_HEADER + "\n" + good_rows(1)[0] + "\n\n" + good_rows(1, "H")[0] + "\n" + bad + "\n"
+    message = refused(seeded, "contacts", data)
+    assert message.startswith("Row 5 has text right after a closing quote")
+
+
+def test_well_formed_quoting_loads_every_value_as_written(seeded):
+    values = {"Q1": "multi\nline, with a comma", "Q2": 'say "hi"', "Q3": ""}
+    rows = [contact_row(ticket, "2026-03-03 09:00", category=category) for ticket, category in values.items()]
+    rows.append(contact_row("Q4", "2026-03-03 09:00", category="CAT").replace("CAT", '5" screen'))  # a bare quote mid-value
+    result = load(seeded, "contacts", csv_text(CONTACT_HEADER, *rows))
+    assert (result.rows_loaded, result.rows_rejected) == (4, 0)
+    stored = dict(seeded.execute("SELECT ticket_id, category FROM contacts WHERE ticket_id LIKE 'Q%'").fetchall())
+    assert stored == {"Q1": "multi\nline, with a comma", "Q2": 'say "hi"', "Q3": None, "Q4": '5" screen'}
+
+
 def test_unknown_layout_is_refused(seeded):
     message = refused(seeded, "contacts", "Reference,When,Who\nX1,2026-03-02,Ann\n")
     assert "do not match a known export" in message and "Map them on the Data page" in message
