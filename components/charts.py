@@ -84,7 +84,7 @@ def compliance_bars(breakdown: pd.DataFrame, target: float, title: str, subtitle
     the top, coloured by RAG status, with the target line; bars carry their value for drill-through."""
     shown = breakdown[(breakdown["met"] + breakdown["missed"]) > 0].sort_values("compliance")
     colours = [RAG_COLOURS[rag_status(c, target)] for c in shown["compliance"]]
-    text = [fmt.pct(c) for c in shown["compliance"]]
+    text = [fmt.pct_against(c, target) for c in shown["compliance"]]
     fig = bars(shown, "value", "compliance", title, subtitle, "% met (of met + missed)", text=text, colours=colours,
                target=target, percent_axis=True, custom=["met", "missed", "pending"],
                hover="%{y}: <b>%{x:.1%}</b><br>%{customdata[0]:,} met · %{customdata[1]:,} missed · "

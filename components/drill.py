@@ -59,9 +59,14 @@ def scorecard(summary: pd.DataFrame, charter: Charter) -> pd.DataFrame:
 
 
 def style_scorecard(styler):
-    """Percentages as people write them and the status cell in its RAG colour."""
+    """Percentages as people write them (compliance never rounded up to a target it misses) and the
+    status cell in its RAG colour."""
     colours = {RAG_LABELS[status]: colour for status, colour in RAG_COLOURS.items()}
-    return (styler.format({"Target": lambda v: fmt.pct(v, 0), "Compliance": fmt.pct}, na_rep="-")
+    frame = styler.data
+    for row in frame.index:
+        styler = styler.format(lambda v, target=frame.at[row, "Target"]: fmt.pct_against(v, target),
+                               subset=([row], ["Compliance"]), na_rep="-")
+    return (styler.format({"Target": lambda v: fmt.pct(v, 0)}, na_rep="-")
             .map(lambda v: f"background-color: {colours.get(v, 'white')}; color: white; font-weight: 600",
                  subset=["Status"]))
 

@@ -24,9 +24,9 @@ def require_contacts() -> None:
         no_data_yet()
 
 
-def no_rows(what: str = "contacts", stop: bool = True) -> None:
+def no_rows(what: str = "contacts", stop: bool = True, advice: str | None = None) -> None:
     """Data exists, but the filters leave nothing: say so (and how to widen the view)."""
-    st.info(f"No {what} match the filters for this period. Widen the period or clear a filter in the "
-            "sidebar to see figures here.", icon=":material/filter_alt_off:")
+    st.info(advice or (f"No {what} match the filters for this period. Widen the period or clear a filter in the "
+                       "sidebar to see figures here."), icon=":material/filter_alt_off:")
     if stop:
         st.stop()

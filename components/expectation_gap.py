@@ -65,7 +65,8 @@ def section(filters: Filters, standard: Standard) -> None:
         Tile(f"If we promised {alternative}", row["alternative_compliance"], "share", row["charter_compliance"],
              note=f"{fmt.count(row['alternative_missed'])} breaches"),
         Tile("Change in breaches", extra_breaches, "count", better=None,
-             note=("more" if extra_breaches > 0 else "fewer") + f" breaches if we promised {alternative}",
+             note=(f"{'more' if extra_breaches > 0 else 'fewer'} breaches if we promised {alternative}" if extra_breaches
+                   else f"the same breaches if we promised {alternative}"),
              help="Missed under the alternative minus missed under the charter."),
     ], per_row=3)
     chart = weekly[["week", "charter_compliance", "alternative_compliance", "charter_missed", "alternative_missed"]]

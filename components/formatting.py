@@ -29,6 +29,20 @@ def pct(share, digits: int = 1) -> str:
     return EMPTY if is_empty(share) else f"{100 * float(share):.{digits}f}%"
 
 
+def pct_against(share, target, digits: int = 1) -> str:
+    """A share shown beside the target it is judged against, never rounded up to a target it falls
+    short of: 94.96% against 95% is '94.96%' (one more digit), 94.996% is '94.99%' (cut, not
+    rounded), while 95.04% is '95.0%' as usual."""
+    if is_empty(share) or is_empty(target) or float(share) >= float(target) - 1e-12:
+        return pct(share, digits)
+    for shown in (digits, digits + 1):
+        scale = 10 ** (shown + 2)
+        if round(float(share) * scale) < round(float(target) * scale):
+            return pct(share, shown)
+    scale = 10 ** (digits + 3)
+    return pct(math.floor(float(share) * scale) / scale, digits + 1)
+
+
 def signed_pct(share, digits: int = 1) -> str:
     """A gap as a signed percentage: 0.18 -> '+18.0%', -0.02 -> '-2.0%'."""
     return EMPTY if is_empty(share) else f"{100 * float(share):+.{digits}f}%"

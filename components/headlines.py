@@ -26,7 +26,10 @@ class Weakest:
 
 
 def headline_pct(share: float, against: float | None = None) -> str:
-    """Whole percentages read best, but 94.6% must not print as the 95% it falls short of."""
+    """Whole percentages read best, but 94.6% must not print as the 95% it falls short of, nor
+    95.4% as a bare 95% (a close call above it)."""
+    if against is not None and share < against - 1e-9:
+        return fmt.pct_against(share, against, 0)
     whole = fmt.pct(share, 0)
     if against is not None and whole == fmt.pct(against, 0) and abs(share - against) > 1e-9:
         return fmt.pct(share, 1)
@@ -69,7 +72,7 @@ def charter_headline(results: list[StandardResult], weakest: Weakest | None) -> 
     return f"{text}. {count_text[0].upper()}{count_text[1:]}."
 
 
-def responsiveness_headline(contacts, median_hours, p90_hours, previous_median=None) -> str:
+def responsiveness_headline(contacts, median_hours, p90_hours, previous_median=None, previous_p90=None) -> str:
     if not contacts:
         return "No contacts were received in this period."
     if fmt.is_empty(median_hours):
@@ -78,17 +81,26 @@ def responsiveness_headline(contacts, median_hours, p90_hours, previous_median=N
             f"{fmt.duration(median_hours)} and nine in ten within {fmt.duration(p90_hours)} (calendar time)")
     movement = _movement(median_hours, previous_median, threshold=0.05)
     if movement == "steady":
-        text += ", about as fast as the previous period"
+        text += ", the median about the same as in the previous period"
     elif movement:
         word = "slower" if movement == "up" else "faster"
         text += f", the median {fmt.duration(abs(float(median_hours) - float(previous_median)))} {word} than the previous period"
+    # The slowest tenth can move while the median holds: say so when it moved the other way or alone
+    # (by more than a tenth of its previous value), so "about the same" never hides it.
+    tail = _movement(p90_hours, previous_p90, threshold=0.1 * abs(float(previous_p90)) if not fmt.is_empty(previous_p90) else 0)
+    if movement and tail not in (None, "steady", movement):
+        word = "longer" if tail == "up" else "less"
+        text += f"; but the slowest tenth waited {word} ({fmt.duration(p90_hours)} against {fmt.duration(previous_p90)})"
     return text + "."
 
 
 def complaints_headline(count, per_1000, median_hours, reopen_rate, csat_mean, previous_per_1000=None) -> str:
     if not count:
         return "No complaints in this period."
+    # steady when the two rates read the same as printed (57.27 against 57.32: both 57.3)
     movement = _movement(per_1000, previous_per_1000, threshold=0.05)
+    if movement and fmt.number(per_1000) == fmt.number(previous_per_1000):
+        movement = "steady"
     change = {None: "", "steady": ", steady on the previous period"}.get(
         movement, f", {movement} from {fmt.number(previous_per_1000)}")
     parts = [f"{fmt.count(count)} complaints ({fmt.number(per_1000)} per 1,000 contacts{change})"]
@@ -101,15 +113,23 @@ def complaints_headline(count, per_1000, median_hours, reopen_rate, csat_mean, p
     return "; ".join(parts) + "."
 
 
-def pricing_headline(share_above_long, median_gap_oldest, penalty, min_years: int = 3) -> str:
+def pricing_headline(share_above_long, median_gap_oldest, penalty, penalty_long=None, min_years: int = 3,
+                     bills_in_period: int = 0, any_bills: bool = True) -> str:
     if fmt.is_empty(share_above_long):
-        return "No price data for this period: load prices and customers on the Data page to see the loyalty penalty."
+        if not any_bills:
+            return "No price data yet: load prices and customers on the Data page to see the loyalty penalty."
+        if not bills_in_period:
+            return ("No bill is dated in this period (a bill carries the date its billing period starts): "
+                    "widen the period to see the loyalty penalty.")
+        return f"No bill of a customer of {min_years}+ years in this period has a new-customer price to compare with."
     text = (f"Customers of {min_years}+ years paid more than a new customer on "
             f"{headline_pct(share_above_long)} of their bills")
     if not fmt.is_empty(median_gap_oldest):
         text += f" (5+ years: a median {fmt.signed_pct(median_gap_oldest, 0)})"
     if not fmt.is_empty(penalty):
-        text += f"; the loyalty penalty came to {fmt.money(penalty)} in the period"
+        text += f"; the loyalty penalty across all customers came to {fmt.money(penalty)} in the period"
+        if not fmt.is_empty(penalty_long):
+            text += f", {fmt.money(penalty_long)} of it from customers of {min_years}+ years"
     return text + "."
 
 

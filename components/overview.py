@@ -67,7 +67,7 @@ def _standards(filters: Filters, previous: Filters | None, charter: Charter):
         label = standard_label(standard)
         tiles.append(Tile(
             label, compliance, "share", previous=fmt.plain(before.loc[standard.id, "compliance"]) if before is not None else None,
-            help=standard.name, rated=True, status=status,
+            help=standard.name, rated=True, status=status, target=standard.target,
             note=f"Target {fmt.pct(standard.target, 0)} · {standard.promise} · "
                  f"{fmt.count(row['missed'])} missed · {fmt.count(row['pending'])} pending",
         ))
@@ -105,7 +105,7 @@ def _compliance_grid(filters: Filters, charter: Charter) -> Figure:
     weekly = weekly[weekly["standard_id"].isin(labels)].copy()
     weekly["label"] = weekly["standard_id"].map(labels)
     weekly["status"] = [rag_status(c, targets[s]) for c, s in zip(weekly["compliance"], weekly["standard_id"])]
-    weekly["text"] = weekly["compliance"].map(lambda v: fmt.pct(v, 0))
+    weekly["text"] = [fmt.pct_against(c, targets[s], 0) for c, s in zip(weekly["compliance"], weekly["standard_id"])]
     order = {label: n for n, label in enumerate(labels.values())}
     weekly = weekly.sort_values(["label", "week"], key=lambda c: c.map(order) if c.name == "label" else c)
     figure = charts.rag_grid(weekly, "Charter promises kept, week by week",
@@ -189,7 +189,7 @@ def gather(filters: Filters) -> OverviewContent:
              share_above_new_price(walk_before) if walk_before is not None else None, better="lower",
              help=f"Share of the bills of customers with {LONG_TENURE_YEARS}+ completed years that were above the "
                   "price a new customer would pay for the same product and period.",
-             note=f"loyalty penalty {fmt.money(loyalty_penalty(walk, LONG_TENURE_YEARS))}"),
+             note=f"{fmt.money(loyalty_penalty(walk, LONG_TENURE_YEARS))} loyalty penalty from {LONG_TENURE_YEARS}y+ customers"),
         Tile("Monthly churn", churn, "share", churn_before, better="lower",
              help="Customers who left in a month / customers active at the month's start, averaged over the months of the period.",
              note=f"{fmt.pct(annual)} a year"),
@@ -205,12 +205,16 @@ def gather(filters: Filters) -> OverviewContent:
         ("Charter", charter_headline(results, _weakest(filters, charter, results))),
         ("Responsiveness", responsiveness_headline(reply.get("contacts"), reply.get("first_response_median_hours"),
                                                    reply.get("first_response_p90_hours"),
-                                                   reply_before.get("first_response_median_hours"))),
+                                                   reply_before.get("first_response_median_hours"),
+                                                   reply_before.get("first_response_p90_hours"))),
         ("Complaints", complaints_headline(complaints.get("count"), complaints.get("per_1000_contacts"),
                                            complaints.get("resolution_median_hours"), complaints.get("reopen_rate"),
                                            complaints.get("csat_mean"), complaints_before.get("per_1000_contacts"))),
         ("Pricing", pricing_headline(long_share, fmt.plain(oldest.iloc[0]) if len(oldest) else None,
-                                     loyalty_penalty(walk))),
+                                     loyalty_penalty(walk), loyalty_penalty(walk, LONG_TENURE_YEARS),
+                                     LONG_TENURE_YEARS, bills_in_period=int(pricing["rows"].sum()),
+                                     # looked up only when the period has no bill: a whole-history query
+                                     any_bills=bool(pricing["rows"].sum()) or bool(context.query("pricing_by_tenure")["rows"].sum()))),
         ("Churn", churn_line),
     ]
     content = OverviewContent(

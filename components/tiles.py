@@ -45,7 +45,8 @@ def change_text(current, previous, kind: str) -> str | None:
     current, previous = float(current), float(previous)
     difference = current - previous
     if kind in ("share", "gap"):
-        return _unsigned_if_zero(fmt.points(difference))
+        # between the values as printed (92.0% and 92.6% differ by 0.6 points, whatever the decimals)
+        return _unsigned_if_zero(fmt.points(round(current, 3) - round(previous, 3)))
     if kind in ("working_hours", "duration"):
         if kind == "duration" and (abs(current) >= 48 or abs(previous) >= 48):
             return _unsigned_if_zero(f"{difference / 24:+,.1f} days")
@@ -75,9 +76,12 @@ class Tile:
     note: str | None = None          # a short line under the number (target, working-hours twin ...)
     rated: bool = False              # a charter standard: show its RAG status
     status: str | None = None        # that status (None = no met or missed contacts)
+    target: float | None = None      # a share judged against this target is never shown rounded up to it
 
     @property
     def text(self) -> str:
+        if self.kind == "share" and self.target is not None:
+            return fmt.pct_against(self.value, self.target)
         return FORMATS[self.kind](self.value)
 
     @property

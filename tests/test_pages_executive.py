@@ -474,6 +474,15 @@ def test_filters_with_no_matching_contacts_say_so(company, page):
     assert "match the filters" in texts(at)
 
 
+def test_a_period_without_bills_says_so_on_pricing_and_overview(company):
+    """Every bill is dated 9 Feb: 2-8 Feb has contacts but no bill, which is not a filter to clear."""
+    query = {"period": ["2026-02-02", "2026-02-08"]}
+    at = open_page(new_app(query), PRICING)
+    assert "No bill is dated in this period" in texts(at) and "clear a filter" not in texts(at)
+    at = open_page(new_app(query))
+    assert "No bill is dated in this period" in texts(at) and "load prices" not in texts(at)
+
+
 def test_numbers_are_formatted_for_people():
     from components import formatting as fmt
     from components.headlines import headline_pct
@@ -485,6 +494,43 @@ def test_numbers_are_formatted_for_people():
     assert fmt.period(date(2026, 8, 24), date(2026, 11, 20)) == "24 Aug - 20 Nov 2026 (89 days)"
     assert [rag_status(c, 0.90) for c in (0.90, 0.85, 0.8499, None)] == ["green", "amber", "red", None]
     assert headline_pct(0.946, 0.95) == "94.6%" and headline_pct(0.91, 0.95) == "91%"
+
+
+def test_a_figure_below_its_target_never_reads_as_the_target():
+    """245 of 258 = 94.96% against 95% printed '95.0%' beside 'Just below target'."""
+    from components import formatting as fmt
+    from components.headlines import headline_pct
+    from components.tiles import Tile
+
+    assert [fmt.pct_against(v, 0.95) for v in (245 / 258, 0.94996, 0.9504, 0.95, 0.93)] == \
+        ["94.96%", "94.99%", "95.0%", "95.0%", "93.0%"]
+    assert (headline_pct(245 / 258, 0.95), headline_pct(0.954, 0.95), headline_pct(0.95, 0.95)) == ("94.9%", "95.4%", "95%")
+    assert Tile("Acknowledgements", 245 / 258, target=0.95).text == "94.96%"
+    assert fmt.pct_against(0.946, 0.95, 0) == "94.6%"
+
+
+def test_changes_and_words_agree_with_the_printed_figures():
+    from components.headlines import complaints_headline, pricing_headline, responsiveness_headline
+    from components.tiles import change_text
+
+    # 91.989% -> 92.643% print as 92.0% and 92.6%: the change is 0.6 points, not the 0.65 of the raw values
+    assert change_text(0.92643, 0.91989, "share") == "+0.6 pts"
+    # 57.27 and 57.32 both print as 57.3: not "down from 57.3"
+    assert "steady on the previous period" in complaints_headline(100, 57.27, 10, 0.1, 4, 57.32)
+    assert "down from 60.0" in complaints_headline(100, 57.27, 10, 0.1, 4, 60)
+    # the median held (3.4 against 4.0 min) while the slowest tenth went from 0.6 h to 10.1 h
+    text = responsiveness_headline(500, 3.4 / 60, 10.1, 4.0 / 60, 0.6)
+    assert "the median about the same as in the previous period" in text
+    assert "but the slowest tenth waited longer (10.1 h against 36 min)" in text
+    assert "slowest tenth" not in responsiveness_headline(500, 3.4 / 60, 10.1, 4.0 / 60, 10.0)
+    assert "slowest tenth" not in responsiveness_headline(500, 2.0, 12.0, 1.0, 6.0)   # both slower: said once
+    # the penalty of all customers and of the long-standing ones, each named
+    assert pricing_headline(0.95, 0.29, 654_186.5, 591_202.53).endswith(
+        "the loyalty penalty across all customers came to GBP 654.2k in the period, GBP 591.2k of it from customers of 3+ years.")
+    # an empty period says why
+    assert "load prices and customers" in pricing_headline(None, None, None, any_bills=False)
+    assert "No bill is dated in this period" in pricing_headline(None, None, None, bills_in_period=0)
+    assert "has a new-customer price" in pricing_headline(None, None, None, bills_in_period=12)
 
 
 # ----------------------------------------------------------------------------- demo smoke tests

@@ -48,7 +48,8 @@ st.caption(f"Promise: {standard.promise} ({standard.measure.replace('_', ' ')} c
 compliance = fmt.plain(row["compliance"])
 show_tiles([
     Tile("Compliance", compliance, "share", fmt.plain(before["compliance"]) if before is not None else None,
-         rated=True, status=rag_status(compliance, standard.target), note=f"Target {fmt.pct(standard.target, 0)}"),
+         rated=True, status=rag_status(compliance, standard.target), note=f"Target {fmt.pct(standard.target, 0)}",
+         target=standard.target),
     Tile("Met the promise", row["met"], "count", before["met"] if before is not None else None, better=None),
     Tile("Missed (breaches)", row["missed"], "count", before["missed"] if before is not None else None, better="lower"),
     Tile("Pending", row["pending"], "count", better=None, note="not yet due: not counted",

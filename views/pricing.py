@@ -28,7 +28,10 @@ pricing = context.query("pricing_by_tenure", prices_in_view)
 if not pricing["rows"].sum():
     if not context.query("pricing_by_tenure")["rows"].sum():
         empty.no_data_yet("prices and customers")
-    empty.no_rows("price rows")
+    # only the period and the product filter apply to bills: name the one that emptied the view
+    empty.no_rows("price rows", advice=None if filters.products else (
+        "No bill is dated in this period (a bill carries the date its billing period starts). Widen the period "
+        "in the sidebar to see prices and churn."))
 walk = context.query("price_walk", prices_in_view)
 walk_before = context.query("price_walk", prices_before, columns=LOYALTY_COLUMNS) if previous else None
 pricing_before = context.query("pricing_by_tenure", prices_before) if previous else None
