@@ -21,7 +21,7 @@ DATE_YEARS = (1900, 2099)
 ISO_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?\s*([Zz]|[+-]\d{2}(:?\d{2})?)$"
 ISO_LOCAL = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?$"
 DAY_MONTH = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})([ T].*)?$"
-ISO_DATE_PREFIX = r"^\d{4}-\d{2}-\d{2}([T ].*)?$"
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 SPACE_BEFORE_OFFSET = r"\s+([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$"
 FIRST_GROUP = r"\1"
 
@@ -81,13 +81,25 @@ def timestamp_value_sql(cell: str, naive: str, offsets: DayOffsets | None) -> st
     """parse_timestamp_sql over a cell whose naive reading is already the column `naive`: the same
     value, with the charter-local conversion done by day-offset arithmetic (store/timezones.py)."""
     local = local_to_utc_sql(naive, "tz_local_offsets", "tz", offsets) if offsets else f"local_to_utc({naive}, $tz)"
-    aware = (f"CASE WHEN regexp_full_match({cell}, {sql_text(ISO_WITH_OFFSET)}) THEN TRY_CAST(regexp_replace("
-             f"{cell}, {sql_text(SPACE_BEFORE_OFFSET)}, {sql_text(FIRST_GROUP)}) AS TIMESTAMPTZ) END")
+    aware = f"CASE WHEN regexp_full_match({cell}, {sql_text(ISO_WITH_OFFSET)}) THEN {_instant_with_offset(cell)} END"
     return f"CASE WHEN {naive} IS NOT NULL THEN {local} WHEN {cell} IS NOT NULL THEN {aware} END"
 
 
+def _instant_with_offset(cell: str) -> str:
+    """A cell matching ISO_WITH_OFFSET as an instant: a space before the offset dropped and a lower-case
+    'z' raised, which DuckDB's cast does not read."""
+    return (f"TRY_CAST(upper(regexp_replace({cell}, {sql_text(SPACE_BEFORE_OFFSET)}, {sql_text(FIRST_GROUP)})) "
+            "AS TIMESTAMPTZ)")
+
+
 def parse_date_sql(cell: str, date_format: str | None) -> str:
-    parts = [f"WHEN regexp_full_match({cell}, {sql_text(ISO_DATE_PREFIX)}) THEN TRY_CAST(left({cell}, 10) AS DATE)"]
+    """A date. One written with a time of day is read on the charter's calendar: its own date
+    when local, converted when it has an offset (2021-05-01T23:30-05:00 is 2 May in London), as a
+    timestamp would be. Anything else after the date makes it unreadable, never cut off."""
+    parts = [f"WHEN regexp_full_match({cell}, {sql_text(ISO_DATE)}) THEN TRY_CAST({cell} AS DATE)",
+             f"WHEN regexp_full_match({cell}, {sql_text(ISO_LOCAL)}) THEN TRY_CAST({cell} AS TIMESTAMP)::DATE",
+             f"WHEN regexp_full_match({cell}, {sql_text(ISO_WITH_OFFSET)}) THEN "
+             f"timezone($tz, {_instant_with_offset(cell)})::DATE"]
     if date_format:
         parts.append(
             f"WHEN regexp_full_match({cell}, {sql_text(DAY_MONTH)}) THEN "

@@ -260,6 +260,25 @@ def test_row_numbers_count_blank_lines_like_a_spreadsheet(seeded):
     assert list(result.rejected["row"]) == [24]
 
 
+def test_a_date_written_with_a_time_is_read_on_the_charters_calendar_never_cut(seeded):
+    # Europe/London: 23:30 at -05:00 is 05:30 on 2 May there; a local time keeps its date; text after
+    # a date is not a date (it was cut off to the date before)
+    data = csv_text(CUSTOMER_HEADER, *[f"D{i},2021-05-0{i},,,Home," for i in range(1, 10)], *[f"E{i},2021-06-0{i},,,Home," for i in range(1, 10)],
+                    "R1,2021-05-01T23:30:00-05:00,,,Home,", "R2,2021-05-01 10:00,2022-01-01 00:00:00,,Home,",
+                    "R3,2021-05-01 foo,,,Home,")
+    result = load(seeded, "customers", data)
+    assert result.rejected.to_dict("records") == [{"row": 22, "reason": "joined_at: cannot read '2021-05-01 foo' as a date"}]
+    stored = {c: (str(j), str(left)) for c, j, left in
+              seeded.execute("SELECT customer_id, joined_at, left_at FROM customers WHERE customer_id LIKE 'R%'").fetchall()}
+    assert stored == {"R1": ("2021-05-02", "None"), "R2": ("2021-05-01", "2022-01-01")}
+
+
+def test_a_lower_case_z_is_utc(seeded):
+    load(seeded, "contacts", csv_text(CONTACT_HEADER, contact_row("Z1", "2026-07-01T14:05:00z")))
+    opened = seeded.execute("SELECT epoch(opened_at) FROM contacts WHERE ticket_id = 'Z1'").fetchone()[0]
+    assert opened == 1782914700   # 2026-07-01 14:05:00 UTC
+
+
 def test_negative_price_and_left_before_joined(seeded):
     prices = csv_text(PRICE_HEADER, *[f"P{i},2026-01-01,{10 + i}.50,Home,," for i in range(20)],
                       "P-neg,2026-01-01,-5.00,Home,,")       # row 22
