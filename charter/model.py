@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import tomllib
 from dataclasses import asdict, dataclass, field
@@ -21,6 +22,7 @@ DEFAULT_CHARTER = PROJECT_ROOT / "data" / "charter.toml"
 MEASURES = ("acknowledge", "first_response", "resolution", "follow_up")
 UNITS = ("hours", "days", "business_hours", "business_days")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # Contact columns a standard may be scoped on (text columns of the contacts table).
 SCOPE_COLUMNS = ("kind", "channel", "priority", "team", "agent", "partner", "category")
 UNIT_LABELS = {
@@ -117,6 +119,24 @@ def load_charter(path: str | Path | None = None) -> Charter:
     return parse_charter(source.read_text(encoding="utf-8"), check_holidays=False)
 
 
+# The keys the charter may hold. A key outside them is refused, not ignored: `scopes = {...}` for
+# `scope`, or `close` for `closes`, would otherwise change the figures without a word.
+TOP_KEYS = ("schedule", "standard")
+SCHEDULE_KEYS = ("timezone", "working_days", "opens", "closes", "holidays", "holiday_subdivision", "closed_dates")
+STANDARD_KEYS = ("id", "name", "measure", "within", "unit", "target", "scope")
+# The longest promise per unit, a year: beyond it the working calendar (built to the end of the
+# third year after this one) could run out before a deadline, and no charter promises more.
+LONGEST = {"hours": 24 * 365, "days": 365, "business_hours": 2_000, "business_days": 250}
+KINDS = ("enquiry", "complaint")
+
+
+def _refuse_unknown_keys(raw: dict, allowed: tuple[str, ...], where: str) -> None:
+    unknown = [key for key in raw if key not in allowed]
+    if unknown:
+        raise CharterError(f"{where}: {', '.join(repr(k) for k in unknown)} is not a charter setting "
+                           f"(the settings are {', '.join(allowed)}). Check the spelling.")
+
+
 def parse_charter(text: str, *, check_holidays: bool = True) -> Charter:
     """The charter in `text`, or CharterError saying what to fix. check_holidays: also ask the
     holidays package whether it knows the country and subdivision."""
@@ -124,9 +144,24 @@ def parse_charter(text: str, *, check_holidays: bool = True) -> Charter:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise CharterError(f"The charter is not valid TOML: {error}") from error
-    schedule = _parse_schedule(document.get("schedule", {}), check_holidays)
+    try:
+        return _parse_document(document, check_holidays)
+    except CharterError:
+        raise
+    except (TypeError, ValueError, OverflowError, AttributeError, KeyError) as error:
+        # a value of the wrong kind that no check above foresaw: still a message, never a traceback
+        raise CharterError(f"The charter has a value of the wrong kind ({type(error).__name__}: {error}). "
+                           "Compare it with data/charter.toml.") from error
+
+
+def _parse_document(document: dict, check_holidays: bool) -> Charter:
+    _refuse_unknown_keys(document, TOP_KEYS, "The charter")
+    raw_schedule = document.get("schedule", {})
+    if not isinstance(raw_schedule, dict):
+        raise CharterError("Write the opening hours as a [schedule] table.")
+    schedule = _parse_schedule(raw_schedule, check_holidays)
     raw_standards = document.get("standard", [])
-    if not isinstance(raw_standards, list):
+    if not isinstance(raw_standards, list) or not all(isinstance(raw, dict) for raw in raw_standards):
         raise CharterError("Write each standard as a [[standard]] table.")
     standards = tuple(_parse_standard(raw, number) for number, raw in enumerate(raw_standards, 1))
     ids = [standard.id for standard in standards]
@@ -137,11 +172,27 @@ def parse_charter(text: str, *, check_holidays: bool = True) -> Charter:
 
 
 def _parse_time(value: object, key: str) -> time:
+    """'09:00' (or '09:00:00'); a time with seconds other than 00 is refused rather than cut."""
+    if isinstance(value, time) and not value.second and not value.microsecond and value.tzinfo is None:
+        return value
+    parts = str(value).split(":") if isinstance(value, str) else []
     try:
-        hours, minutes = str(value).split(":")[:2]
-        return time(int(hours), int(minutes))
-    except (ValueError, TypeError) as error:
+        if len(parts) not in (2, 3) or (len(parts) == 3 and parts[2] != "00") or not all(p.isdigit() for p in parts):
+            raise ValueError(value)
+        return time(int(parts[0]), int(parts[1]))
+    except ValueError as error:
         raise CharterError(f"[schedule] {key} must look like 09:00, not {value!r}.") from error
+
+
+def _day_index(name: object) -> int | None:
+    """Mon or Monday (any case) -> 0; anything else (Monkey, 5) -> None."""
+    if not isinstance(name, str):
+        return None
+    text = name.strip().title()
+    for index, (short, full) in enumerate(zip(WEEKDAYS, DAY_NAMES)):
+        if text in (short, full):
+            return index
+    return None
 
 
 def _country_holidays(country: str, subdivision: str, years):
@@ -159,6 +210,7 @@ def _country_holidays(country: str, subdivision: str, years):
 
 
 def _parse_schedule(raw: dict, check_holidays: bool) -> Schedule:
+    _refuse_unknown_keys(raw, SCHEDULE_KEYS, "[schedule]")
     defaults = Schedule()
     timezone = str(raw.get("timezone", defaults.timezone))
     try:
@@ -166,20 +218,23 @@ def _parse_schedule(raw: dict, check_holidays: bool) -> Schedule:
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise CharterError(f"[schedule] timezone {timezone!r} is not a known time zone (e.g. Europe/London).") from error
     day_names = raw.get("working_days", list(WEEKDAYS[:5]))
-    unknown = [d for d in day_names if str(d)[:3].title() not in WEEKDAYS]
-    if unknown or not day_names:
-        raise CharterError(f"[schedule] working_days must list days such as Mon, Tue; got {day_names!r}.")
-    working_days = tuple(sorted({WEEKDAYS.index(str(d)[:3].title()) for d in day_names}))
+    if not isinstance(day_names, list) or not day_names or any(_day_index(d) is None for d in day_names):
+        raise CharterError(f"[schedule] working_days must list days such as [\"Mon\", \"Tue\"]; got {day_names!r}.")
+    working_days = tuple(sorted({_day_index(d) for d in day_names}))
     opens = _parse_time(raw.get("opens", "09:00"), "opens")
     closes = _parse_time(raw.get("closes", "17:30"), "closes")
     if closes <= opens:
         raise CharterError(f"[schedule] closes ({closes:%H:%M}) must be later than opens ({opens:%H:%M}).")
-    country = str(raw.get("holidays", defaults.holidays) or "")
-    subdivision = str(raw.get("holiday_subdivision", "") or "")
+    country, subdivision = raw.get("holidays", defaults.holidays), raw.get("holiday_subdivision", "")
+    if not isinstance(country, str) or not isinstance(subdivision, str):
+        raise CharterError("[schedule] holidays and holiday_subdivision are codes in quotes, such as \"GB\" and \"ENG\".")
     if country and check_holidays:
         _country_holidays(country, subdivision, [2026])
+    closed_dates = raw.get("closed_dates", [])
+    if not isinstance(closed_dates, list):
+        raise CharterError(f"[schedule] closed_dates must be a list such as [\"2026-12-24\"]; got {closed_dates!r}.")
     closed = []
-    for value in raw.get("closed_dates", []):
+    for value in closed_dates:
         try:
             closed.append(value if isinstance(value, date) else date.fromisoformat(str(value)))
         except ValueError as error:
@@ -193,30 +248,43 @@ def _parse_standard(raw: dict, number: int) -> Standard:
     if not standard_id:
         raise CharterError(f"{where} needs an id (a short name such as 'ack').")
     where = f"standard '{standard_id}'"
+    _refuse_unknown_keys(raw, STANDARD_KEYS, where)
     measure = raw.get("measure")
     if measure not in MEASURES:
         raise CharterError(f"{where}: measure must be one of {', '.join(MEASURES)}; got {measure!r}.")
     unit = raw.get("unit")
     if unit not in UNITS:
         raise CharterError(f"{where}: unit must be one of {', '.join(UNITS)}; got {unit!r}.")
-    try:
-        within = float(raw.get("within"))
-    except (TypeError, ValueError) as error:
-        raise CharterError(f"{where}: within must be a number.") from error
+    within = raw.get("within")
+    if isinstance(within, bool) or not isinstance(within, (int, float)) or math.isnan(within):
+        raise CharterError(f"{where}: within must be a number, such as 3.")
+    within = float(within)
     if within < 0 or (unit == "business_days" and within != int(within)):
         raise CharterError(f"{where}: within must be zero or more (whole days for business_days).")
+    if within > LONGEST[unit]:
+        raise CharterError(f"{where}: within is at most {LONGEST[unit]:,} {UNIT_LABELS[unit]} (a year); got {within:g}.")
     try:
         target = float(raw.get("target", 0.95))
     except (TypeError, ValueError) as error:
         raise CharterError(f"{where}: target must be a share such as 0.95.") from error
     if not 0 <= target <= 1:
         raise CharterError(f"{where}: target is a share between 0 and 1 (0.95 = 95%); got {target}.")
+    raw_scope = raw.get("scope", {})
+    if not isinstance(raw_scope, dict):
+        raise CharterError(f"{where}: scope is a table of contact columns, such as "
+                           f"scope = {{ kind = \"complaint\" }}; got {raw_scope!r}.")
     scope = {}
-    for key, value in dict(raw.get("scope", {})).items():
+    for key, value in raw_scope.items():
         if key not in SCOPE_COLUMNS:
             raise CharterError(f"{where}: scope key {key!r} is not one of {', '.join(SCOPE_COLUMNS)}.")
         values = value if isinstance(value, list) else [value]
-        scope[key] = tuple(str(v).strip().lower() for v in values)
+        if not all(isinstance(v, str) for v in values):
+            raise CharterError(f"{where}: scope {key} lists text values in quotes; got {value!r}.")
+        scope[key] = tuple(v.strip().lower() for v in values)
+        # a kind is enquiry or complaint (blank: enquiry), so another word could never match
+        never = [v for v in scope.get("kind", ()) if v and v not in KINDS]
+        if never:
+            raise CharterError(f"{where}: scope kind must be enquiry or complaint; got {', '.join(map(repr, never))}.")
     return Standard(standard_id, str(raw.get("name", standard_id)), measure, within, unit, target, scope)
 
 

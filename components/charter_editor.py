@@ -135,13 +135,19 @@ def edit_schedule(table: Table, current: Schedule, key: str) -> None:
         if isinstance(value, time) and value.replace(second=0) != before:
             table[name] = f"{value:%H:%M}"
     countries = holidays.list_supported_countries()
+    # the file's own codes stay on offer even when the package lists them otherwise ("GBR",
+    # "England"): opening the form must never change a setting nobody touched
     codes = [""] + sorted(c for c in countries if len(c) == 2)
+    if current.holidays not in codes:
+        codes.append(current.holidays)
     left, right = st.columns(2)
     country = left.selectbox("Public holidays of", codes, index=codes.index(current.holidays)
                              if current.holidays in codes else 0, format_func=lambda c: c or "none",
                              key=f"{key}_holidays", help="Country code understood by the holidays package")
     _set(table, "holidays", country, current.holidays)
     regions = [""] + list(countries.get(country, []))
+    if country == current.holidays and current.holiday_subdivision not in regions:
+        regions.append(current.holiday_subdivision)
     subdivision = right.selectbox(
         "Region (subdivision)", regions, format_func=lambda c: c or "whole country", key=f"{key}_region_{country}",
         index=regions.index(current.holiday_subdivision) if current.holiday_subdivision in regions else 0)
@@ -246,13 +252,28 @@ def _trailing_comments(table: Table) -> list:
     return tail
 
 
+def _table_before_standards(document) -> Table | None:
+    """The table written just above the first [[standard]] (usually [schedule]): it holds the
+    comment lines above that standard."""
+    previous = None
+    for key, item in document.body:
+        if key is not None and key.key == "standard":
+            return previous
+        if isinstance(item, Table):
+            previous = item
+    return None
+
+
 def remove_standard(document, index: int) -> None:
-    """Remove one standard together with the comment lines written above it."""
+    """Remove one standard together with the comment lines written above it (they sit at the end
+    of the table before it: the previous standard, or for the first one the table above them all),
+    handing its own trailing comments, those of the next standard, to that table."""
     standards = _standards(document)
-    if index > 0:
-        _trailing_comments(standards[index - 1])
+    before = standards[index - 1] if index > 0 else _table_before_standards(document)
+    if before is not None:
+        _trailing_comments(before)
         own = _trailing_comments(standards[index]) if index + 1 < len(standards) else [(None, tomlkit.nl())]
-        standards[index - 1].value.body.extend(own)
+        before.value.body.extend(own)
     del standards[index]
 
 

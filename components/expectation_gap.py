@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from charter.model import UNIT_LABELS, UNITS, Standard
+from charter.model import LONGEST, UNIT_LABELS, UNITS, Standard
 from components import charts, context, formatting as fmt
 from components.layout import period_text
 from components.tiles import Tile, show_tiles
@@ -41,6 +41,9 @@ def _chosen_promise(standard: Standard) -> tuple[float, str]:
     unit = right.selectbox("Unit", UNITS, format_func=UNIT_LABELS.get, key="promise_unit")
     if unit == "business_days":
         within = float(int(within))
+    if within > LONGEST[unit]:   # as long as a charter may promise (the working calendar's reach)
+        st.caption(f"At most {LONGEST[unit]:,} {UNIT_LABELS[unit]}: shown for that.")
+        within = float(LONGEST[unit])
     return within, unit
 
 

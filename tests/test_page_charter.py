@@ -231,3 +231,67 @@ def test_a_holiday_country_unknown_to_the_holidays_package_is_reported_everywher
     at = manager_on_charter_page(monkeypatch)
     assert not at.exception
     assert any("'XX'" in e and "holidays package" in e for e in values(at.error))
+
+
+@pytest.mark.parametrize("before, after, says", [
+    ('unit = "hours"', 'unit = "hours"\nscope = "complaint"', "scope is a table of contact columns"),
+    ('working_days = ["Mon", "Tue", "Wed", "Thu", "Fri"]', "working_days = 5", "working_days must list days"),
+    ('working_days = ["Mon", "Tue", "Wed", "Thu", "Fri"]', 'working_days = ["Monkey"]', "working_days must list days"),
+    ("within = 24", "within = inf", "within is at most 8,760 hours"),
+    ("within = 24", "within = nan", "within must be a number"),
+    ('holidays = ""', 'holidays = ""\nclosed_dates = "2026-12-24"', "closed_dates must be a list"),
+    ('opens = "09:00"', 'opens = "09:00:30"', "opens must look like 09:00"),
+    ('unit = "hours"', 'unit = "hours"\nscopes = { kind = "complaint" }', "'scopes' is not a charter setting"),
+    ("[[standard]]", "[[standards]]", "'standards' is not a charter setting"),
+    ('closes = "17:00"', 'close = "16:00"', "'close' is not a charter setting"),
+    ('unit = "hours"', 'unit = "hours"\nscope = { kind = "complaints" }', "scope kind must be enquiry or complaint"),
+])
+def test_a_charter_value_of_the_wrong_kind_or_name_is_refused_by_name(monkeypatch, charter_file, before, after, says):
+    """Each of these crashed every page (a Python error, not a CharterError) or was silently ignored
+    (a misspelt key: the standard then applied to every contact)."""
+    from charter.model import CharterError, parse_charter
+
+    broken = TINY_CHARTER.replace(before, after, 1)
+    assert broken != TINY_CHARTER
+    with pytest.raises(CharterError, match=says.replace("(", r"\(")):
+        parse_charter(broken, check_holidays=False)
+    if after.startswith("working_days = 5"):   # and on a page: the message, the repair still possible
+        charter_file.write_text(broken, encoding="utf-8")
+        overview = open_page(app(monkeypatch), "views/overview.py")
+        assert not overview.exception and any(says in e for e in values(overview.error))
+        at = manager_on_charter_page(monkeypatch)
+        assert not at.exception and [t for t in at.text_area if t.key and "_raw_" in t.key]
+
+
+def test_full_day_names_a_seconds_free_time_and_a_mixed_case_kind_are_read():
+    from charter.model import parse_charter
+
+    charter = parse_charter(TINY_CHARTER.replace('["Mon", "Tue", "Wed", "Thu", "Fri"]', '["monday", "Tuesday"]')
+                            .replace('opens = "09:00"', 'opens = "09:00:00"')
+                            .replace('unit = "hours"', 'unit = "hours"\nscope = { kind = " Complaint " }', 1),
+                            check_holidays=False)
+    assert charter.schedule.working_days == (0, 1) and f"{charter.schedule.opens:%H:%M}" == "09:00"
+    assert charter.standard("reply").scope == {"kind": ("complaint",)}
+
+
+def test_opening_the_editor_keeps_a_holiday_region_the_form_does_not_list(monkeypatch, charter_file):
+    # "England" is understood by the holidays package but not among its listed codes (ENG, ...)
+    charter_file.write_text(TINY_CHARTER.replace('holidays = ""', 'holidays = "GB"\nholiday_subdivision = "England"', 1),
+                            encoding="utf-8")
+    at = manager_on_charter_page(monkeypatch)
+    [n for n in at.number_input if n.label == "Within"][0].set_value(36).run()
+    button(at, "Save the charter").click().run()
+    saved = charter_file.read_text(encoding="utf-8")
+    assert 'holiday_subdivision = "England"' in saved and "within = 36" in saved
+
+
+def test_removing_the_first_standard_takes_its_own_comment_and_keeps_the_next_ones():
+    import tomlkit
+
+    from components.charter_editor import remove_standard
+
+    document = tomlkit.parse(TINY_CHARTER)
+    remove_standard(document, 0)
+    saved = tomlkit.dumps(document)
+    assert "# Replies within a day." not in saved and 'id = "reply"' not in saved
+    assert "# Every contact is acknowledged.\n[[standard]]\nid = \"ack\"" in saved
