@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 import pandas as pd
@@ -116,7 +117,7 @@ def show_prepared(prepared: PreparedUpload) -> None:
     st.markdown("**First rows as they will be stored** (times in UTC)")
     st.dataframe(prepared.preview(10), hide_index=True, width="stretch")
     if rejected:
-        show_rejected(prepared.rejected(), f"rejected-rows-{prepared.file_name}",
+        show_rejected(prepared.rejected(), f"rejected-rows-{Path(prepared.file_name).stem}",
                       f"{rejected:,} row(s) will be rejected; the other rows load.")
 
 

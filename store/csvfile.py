@@ -40,9 +40,11 @@ def checksum_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-# A multi-byte UTF-8 character (é = C3 A9). Windows-1252 text almost never holds such pairs, so a
-# file with them that is still not valid UTF-8 mixes the two encodings (rows pasted from elsewhere).
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# What UTF-8 makes of Western European letters and punctuation: é = C3 A9, £ = C2 A3, ’ = E2 80 99,
+# € = E2 82 AC. Windows-1252 text almost never holds these pairs (Ã or Â before a symbol, â before
+# two), so a file with them that is still not valid UTF-8 mixes the two encodings (rows pasted from
+# elsewhere). Other byte pairs valid in UTF-8 are common in Windows-1252 text: JOSÉ’S is C9 92.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2\xc3][\x80-\xbf]|\xe2[\x80-\x82][\x80-\xbf]")
 
 
 def _decode(data: bytes) -> tuple[str, str]:

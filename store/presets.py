@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from store.tables import TABLES
@@ -74,9 +74,19 @@ def built_in_presets() -> list[Preset]:
     return [_preset_from_dict(tomllib.loads(p.read_text())) for p in sorted(BUILT_IN_DIR.glob("*.toml"))]
 
 
+def _recognised_by_every_mapped_header(preset: Preset) -> Preset:
+    """A saved mapping was made for one layout: it is recognised in a file only when every header
+    it reads is there (the kind rule's column too), or a file without its kind column would load
+    every contact as an enquiry without a word. Also for mappings saved before this rule."""
+    headers = [alternatives[0] for alternatives in preset.columns.values()]
+    if preset.kind_rule:
+        headers.append(preset.kind_rule.column)
+    return replace(preset, detect=tuple(dict.fromkeys(headers)))
+
+
 def saved_presets(con) -> list[Preset]:
     rows = con.cursor().execute("SELECT definition FROM saved_presets ORDER BY name").fetchall()
-    return [_preset_from_dict(json.loads(r[0])) for r in rows]
+    return [_recognised_by_every_mapped_header(_preset_from_dict(json.loads(r[0]))) for r in rows]
 
 
 def presets_for(con, table: str) -> list[Preset]:
@@ -134,11 +144,19 @@ def detect(con, table: str, headers: list[str]) -> Preset | None:
     return best
 
 
-def save_preset(cursor, preset: Preset, user: str) -> None:
+def save_preset(cursor, preset: Preset, user: str) -> bool:
+    """Save a mapping under its name; True when it replaced this table's mapping of that name. A
+    name another table's mapping holds is refused (ValueError): names are shared by all tables,
+    and saving must never drop someone else's mapping."""
+    held = cursor.execute("SELECT table_name FROM saved_presets WHERE name = ?", [preset.name]).fetchall()
+    if held and held[0][0] != preset.table:
+        raise ValueError(f"A saved mapping named '{preset.name}' already exists for {held[0][0]}. "
+                         "Choose another name.")
     cursor.execute(
         "INSERT OR REPLACE INTO saved_presets VALUES (?, ?, ?, ?, now())",
         [preset.name, preset.table, preset.to_json(), user],
     ).fetchall()
+    return bool(held)
 
 
 def custom_preset(name: str, table: str, mapping: dict[str, str], kind_rule: KindRule | None = None) -> Preset:

@@ -17,7 +17,7 @@ from ingest_helpers import (
 )
 from store import db
 from store.csvfile import UploadRefused
-from store.presets import KindRule, custom_preset, save_preset
+from store.presets import KindRule, custom_preset, detect, save_preset, saved_presets
 
 
 def complaints(con) -> list[str]:
@@ -283,6 +283,31 @@ def test_saved_custom_preset_is_detected_and_derives_kind(tmp_path):
     assert (t["kind"], t["channel"], t["agent"]) == ("complaint", "letter", "Zoë Brown")
     assert t["opened_at"] == utc("2026-07-13 09:00")
     assert contact(con, "L-2")["kind"] == "enquiry"
+
+
+def test_a_saved_mapping_is_not_recognised_in_a_file_without_a_column_it_reads(tmp_path):
+    # without its kind column every contact would silently load as an enquiry under this mapping
+    con = open_db(tmp_path)
+    preset = custom_preset("acme", "contacts", {"ticket_id": "Ref", "opened_at": "Received"},
+                           kind_rule=KindRule("Type", ("complaint",)))
+    with db.write_transaction(con) as cursor:
+        save_preset(cursor, preset, "tester")
+    assert detect(con, "contacts", ["Ref", "Received", "Type"]).name == "acme"
+    assert detect(con, "contacts", ["Ref", "Received", "Category"]) is None
+
+
+def test_a_mapping_name_is_never_taken_from_another_table(tmp_path):
+    con = open_db(tmp_path)
+    contacts = custom_preset("weekly", "contacts", {"ticket_id": "Ref", "opened_at": "Received"})
+    customers = custom_preset("weekly", "customers", {"customer_id": "Cust", "joined_at": "Since"})
+    with db.write_transaction(con) as cursor:
+        assert save_preset(cursor, contacts, "tester") is False
+    with pytest.raises(ValueError, match="already exists for contacts"):
+        with db.write_transaction(con) as cursor:
+            save_preset(cursor, customers, "tester")
+    with db.write_transaction(con) as cursor:   # the same table's mapping of that name is replaced
+        assert save_preset(cursor, custom_preset("weekly", "contacts", {"ticket_id": "Ref", "opened_at": "When"}), "t")
+    assert [(p.name, p.table, p.columns["opened_at"]) for p in saved_presets(con)] == [("weekly", "contacts", ("When",))]
 
 
 # ------------------------------------------------------------------------------- Excel's sep= line

@@ -311,6 +311,15 @@ def test_windows_1252_file_keeps_accented_names(seeded):
     assert rows(seeded, "SELECT encoding FROM batches WHERE batch_id = ?", [result.batch_id]) == [("Windows-1252",)]
 
 
+def test_windows_1252_capitals_before_a_curly_quote_are_not_taken_for_utf8(seeded):
+    # in Windows-1252 'É’' is C9 92, a pair UTF-8 also allows: the file was refused as mixing encodings
+    text = csv_text(CONTACT_HEADER, contact_row("W1", "2026-03-02 09:00", agent="Renée Müller"),
+                    contact_row("W2", "2026-03-02 11:00", team="JOSÉ’S TEAM"))
+    result = load(seeded, "contacts", text.encode("cp1252"))
+    assert result.encoding == "Windows-1252"
+    assert (contact(seeded, "W1")["agent"], contact(seeded, "W2")["team"]) == ("Renée Müller", "JOSÉ’S TEAM")
+
+
 def test_same_file_twice_is_already_loaded(seeded):
     data = csv_text(CONTACT_HEADER, contact_row("D1", "2026-03-02 09:00", agent="Ann"))
     first = load(seeded, "contacts", data, "week10.csv")

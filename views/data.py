@@ -150,11 +150,17 @@ def _save_preset(con, table: str, choice, name: str) -> None:
     mapped = ", ".join(f"{column} <- '{headers[0]}'" for column, headers in preset.columns.items())
     rule = f"; complaint when '{preset.kind_rule.column}' is {'/'.join(preset.kind_rule.complaint)}" \
         if preset.kind_rule else ""
-    with db.write_transaction(con) as cursor:
-        save_preset(cursor, preset, who)
-        db.record_audit(cursor, who, "save preset", f"preset '{preset.name}' for {table}: {mapped}{rule}")
+    try:
+        with db.write_transaction(con) as cursor:
+            replaced = save_preset(cursor, preset, who)
+            db.record_audit(cursor, who, "replace preset" if replaced else "save preset",
+                            f"preset '{preset.name}' for {table}: {mapped}{rule}")
+    except ValueError as error:   # the name is another table's mapping: nothing was written
+        st.error(str(error))
+        return
     st.session_state[PENDING_PRESET] = preset.name
-    _flash("success", f"Preset '{preset.name}' saved. It is used for this file below and offered for later uploads.")
+    _flash("success", f"Preset '{preset.name}' {'replaced' if replaced else 'saved'}. It is used for this file "
+                      "below and offered for later uploads.")
     st.rerun()
 
 
