@@ -46,8 +46,9 @@ def command_load(args) -> int:
     if result.already_loaded:
         print(f"already loaded: this file is batch {result.batch_id}; nothing changed")
         return EXIT_OK
+    repeated = f", {result.rows_repeated} superseded by another row of the same ticket in the file" if result.rows_repeated else ""
     print(f"batch {result.batch_id}: {result.rows_loaded} rows loaded "
-          f"({result.rows_new} new, {result.rows_updated} updated, {result.rows_unchanged} unchanged), "
+          f"({result.rows_new} new, {result.rows_updated} updated, {result.rows_unchanged} unchanged{repeated}), "
           f"{result.rows_rejected} rows rejected; preset {result.preset}; encoding {result.encoding}")
     for note in result.notes:
         print(f"note: {note}")

@@ -92,6 +92,12 @@ class UploadResult:
     notes: tuple[str, ...]
     already_loaded: bool = False
 
+    @property
+    def rows_repeated(self) -> int:
+        """Good rows of a ticket (key) that appears again in the same file: the later version is kept
+        (spec section 4), so they are neither new, updated nor unchanged."""
+        return self.rows_loaded - self.rows_new - self.rows_updated - self.rows_unchanged
+
 
 def _quiet(_: float, __: str) -> None:
     pass

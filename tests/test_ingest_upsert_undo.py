@@ -88,7 +88,7 @@ def test_ticket_twice_in_one_file_is_not_a_bad_row(tmp_path):
         contact_row("D3", "2026-02-02 09:00", updated_at="2026-02-02 10:00", agent="Ann"),  # tie: later row
         contact_row("D3", "2026-02-02 09:00", updated_at="2026-02-02 10:00", agent="Bob")))
     assert (result.rows_in_file, result.rows_loaded, result.rows_rejected) == (6, 6, 0)
-    assert (result.rows_new, result.rows_updated, result.rows_unchanged) == (3, 0, 0)
+    assert (result.rows_new, result.rows_updated, result.rows_unchanged, result.rows_repeated) == (3, 0, 0, 3)
     assert agents(con) == {"D1": "Ann", "D2": "Bob", "D3": "Bob"}
     assert rows(con, "SELECT count(*) FROM contacts")[0][0] == 3
     assert rows(con, "SELECT count(*) FROM contact_versions")[0][0] == 6
