@@ -52,11 +52,15 @@ def command_load(args) -> int:
           f"{result.rows_rejected} rows rejected; preset {result.preset}; encoding {result.encoding}")
     for note in result.notes:
         print(f"note: {note}")
-    for row in result.rejected.head(50).itertuples():
-        print(f"rejected row {row.row}: {row.reason}", file=sys.stderr)
-    if result.rows_rejected > 50:
-        print(f"... and {result.rows_rejected - 50} more rejected rows (see the Data page)", file=sys.stderr)
+    _print_rejected(result.rejected, result.rows_rejected)
     return EXIT_OK
+
+
+def _print_rejected(rejected, count: int, listed: int = 50) -> None:
+    for row in rejected.head(listed).itertuples():
+        print(f"rejected row {row.row}: {row.reason}", file=sys.stderr)
+    if count > listed:
+        print(f"... and {count - listed:,} more rejected rows (see the Data page)", file=sys.stderr)
 
 
 def command_batches(args) -> int:
@@ -232,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except UploadRefused as error:
         print(f"refused: {error}", file=sys.stderr)
+        bad_rows = getattr(error, "rejected", None)   # too many bad rows: every one, to fix the file from
+        if bad_rows is not None:
+            _print_rejected(bad_rows, len(bad_rows))
         return EXIT_REFUSED
     except BrokenPipeError:  # output piped into `head` and friends
         return EXIT_OK

@@ -35,6 +35,18 @@ class DateFormatNeeded(UploadRefused):
     """Dates such as 02/03/2026 could be either order; the user must say which (never guessed)."""
 
 
+class TooManyBadRows(UploadRefused):
+    """More than the allowed share of rows are bad; `rejected` lists them (row, reason; the first
+    LISTED_BAD_ROWS), so the refusal can be fixed from the whole list, not its first three."""
+
+    def __init__(self, message: str, rejected: pd.DataFrame):
+        super().__init__(message)
+        self.rejected = rejected
+
+
+LISTED_BAD_ROWS = 10_000
+
+
 @dataclass
 class PreparedUpload:
     """A validated upload held in a cursor's temporary tables, not yet written to the store."""
@@ -64,10 +76,10 @@ class PreparedUpload:
             [limit],
         ).df()
 
-    def rejected(self) -> pd.DataFrame:
+    def rejected(self, limit: int | None = None) -> pd.DataFrame:
         return self.cursor.execute(
             "SELECT row_number AS row, array_to_string(reasons, '; ') AS reason "
-            "FROM validated WHERE len(reasons) > 0 ORDER BY row_number"
+            "FROM validated WHERE len(reasons) > 0 ORDER BY row_number LIMIT $limit", {"limit": limit}
         ).df()
 
     def close(self) -> None:
@@ -262,12 +274,12 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
         rejected = cursor.execute("SELECT count(*) FROM validated WHERE len(reasons) > 0").fetchall()[0][0]
         prepared = PreparedUpload(cursor, table, file_name, decoded, mapping, date_format, rows_in_file, rejected, notes)
         if rejected > MAX_BAD_SHARE * rows_in_file:
-            examples = prepared.rejected().head(3)
-            listed = "; ".join(f"row {r.row}: {r.reason}" for r in examples.itertuples())
-            raise UploadRefused(
+            bad_rows = prepared.rejected(LISTED_BAD_ROWS)
+            listed = "; ".join(f"row {r.row}: {r.reason}" for r in bad_rows.head(3).itertuples())
+            raise TooManyBadRows(
                 f"{rejected:,} of {rows_in_file:,} rows ({rejected / rows_in_file:.0%}) are bad, more than the "
                 f"{MAX_BAD_SHARE:.0%} allowed, so nothing was loaded. First problems: {listed}. "
-                "Fix the export (or the column mapping / date order) and upload again."
+                "Fix the export (or the column mapping / date order) and upload again.", bad_rows
             )
         return prepared
     except BaseException:

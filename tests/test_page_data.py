@@ -120,6 +120,17 @@ def test_a_bad_file_is_refused_with_a_plain_reason_and_nothing_changes(monkeypat
     assert database_state() == before
 
 
+def test_a_file_refused_for_bad_rows_lists_every_bad_row(monkeypatch):
+    # 4 of 6 rows bad: the message names the first three, the table and its download all four
+    data = contacts_csv(["T1,2026-03-02 10:00,email,,", "T2,yesterday,email,,", "T3,,email,,",
+                         "T4,2026-03-02 10:00,email,,", "T5,soon,email,,", "T6,later,email,,"])
+    at = upload(manager_on_data_page(monkeypatch), data, "export.csv")
+    assert "more than the 5% allowed" in values(at.error)[0]
+    listed = next(df.value for df in at.dataframe if "reason" in df.value.columns)
+    assert list(listed["row"]) == [3, 4, 6, 7]
+    assert "Download the rejected rows (CSV)" in [b.label for b in at.get("download_button")]
+
+
 def test_ambiguous_dates_are_asked_then_read_as_chosen(monkeypatch):
     data = contacts_csv([f"D{i:02d},02/03/2026 10:{i:02d},email,02/03/2026 11:00," for i in range(1, 4)])
     at = upload(manager_on_data_page(monkeypatch), data, "dates.csv")

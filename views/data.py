@@ -6,6 +6,7 @@ is made (components.auth.manager_for_action), not only when the page was drawn.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 import duckdb
@@ -20,7 +21,10 @@ from components.uploads import (
 from store import db
 from store.batches import UnknownBatch, list_batches, rejected_rows, undo_batch
 from store.csvfile import UploadRefused
-from store.ingest import DateFormatNeeded, PreparedUpload, UploadResult, already_loaded, commit_upload, prepare_upload
+from store.ingest import (
+    LISTED_BAD_ROWS, DateFormatNeeded, PreparedUpload, TooManyBadRows, UploadResult, already_loaded, commit_upload,
+    prepare_upload,
+)
 from store.presets import find_preset, presets_for, save_preset
 from store.validation import DATE_FORMAT_LABELS
 
@@ -265,6 +269,11 @@ def _upload_section(con) -> None:
             _mapping_section(con, table, uploaded, headers, preset, date_format)
         else:
             st.error(f"The file was refused, nothing was loaded: {error}", icon=":material/block:")
+            if isinstance(error, TooManyBadRows):
+                shown = len(error.rejected)
+                show_rejected(error.rejected, f"bad-rows-{Path(uploaded.name).stem}",
+                              f"Every bad row with its reason{f' (the first {shown:,})' if shown == LISTED_BAD_ROWS else ''}, "
+                              "to fix the file from:", key="download_refused_rows")
         return
 
     detected = "Detected layout" if choice == AUTO else "Layout"
