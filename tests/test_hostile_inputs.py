@@ -22,7 +22,7 @@ import pytest
 from ingest_helpers import (CONTACT_HEADER, FILTER_VALUES_AFRESH, charter, contact, contact_row, csv_text, dump, load,
                             open_db, rows)
 from store.csvfile import UploadRefused
-from store.ingest import DateFormatNeeded, load_file, load_path
+from store.ingest import DateFormatNeeded, TooManyBadRows, load_file, load_path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = PROJECT_ROOT / "tests" / "fixtures" / "hostile"
@@ -77,7 +77,7 @@ EXPECTED = {
     "ragged_rows.csv": Loaded(42, ((12, "more fields than the header (17)"),
                                    (33, "fewer fields than the header (17)"))),
     "too_many_bad_rows.csv": Refused(("3 of 20 rows (15%) are bad", "row 6: opened_at: cannot read 'not a date'",
-                                      "row 11: csat must be", "row 16: ticket_id is missing")),
+                                      "row 11: csat must be", "row 16: ticket_id is missing"), TooManyBadRows),
     "unbalanced_quote_mid_file.csv": Refused(("Row 12 opens a quoted value", "never closed")),
     "unbalanced_quote_at_end.csv": Refused(("Row 12 opens a quoted value", "never closed")),
     "stray_quotes.csv": Loaded(7),
