@@ -18,11 +18,12 @@ MAX_TEXT_LENGTH = 1000
 TIMESTAMP_YEARS = (1970, 2099)
 DATE_YEARS = (1900, 2099)
 
-ISO_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?\s*([Zz]|[+-]\d{2}(:?\d{2})?)$"
+ISO_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?\s*([Zz]|UTC|GMT|[+-]\d{2}(:?\d{2})?)$"
 ISO_LOCAL = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?$"
 DAY_MONTH = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})([ T].*)?$"
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
-SPACE_BEFORE_OFFSET = r"\s+([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$"
+SPACE_BEFORE_OFFSET = r"\s+([+-][0-9]{2}(:?[0-9]{2})?)$"
+UTC_SUFFIX = r"\s*(UTC|GMT|[Zz])$"   # read as Z, the only spelling DuckDB's cast takes everywhere
 FIRST_GROUP = r"\1"
 
 _TIMES = ["%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p"]
@@ -52,24 +53,9 @@ def sql_list(values: list[str]) -> str:
     return "[" + ", ".join(sql_text(v) for v in values) + "]"
 
 
-def parse_timestamp_sql(cell: str, date_format: str | None) -> str:
-    """An instant (TIMESTAMPTZ) from text: ISO with offset is converted; naive is charter-local."""
-    parts = [
-        f"WHEN regexp_full_match({cell}, {sql_text(ISO_WITH_OFFSET)}) THEN TRY_CAST(regexp_replace("
-        f"{cell}, {sql_text(SPACE_BEFORE_OFFSET)}, {sql_text(FIRST_GROUP)}) AS TIMESTAMPTZ)",
-        f"WHEN regexp_full_match({cell}, {sql_text(ISO_LOCAL)}) THEN local_to_utc(TRY_CAST({cell} AS TIMESTAMP), $tz)",
-    ]
-    if date_format:
-        parts.append(
-            f"WHEN regexp_full_match({cell}, {sql_text(DAY_MONTH)}) THEN "
-            f"local_to_utc(try_strptime({cell}, {sql_list(DATE_FORMATS[date_format])}), $tz)"
-        )
-    return "CASE " + " ".join(parts) + " END"
-
-
 def naive_timestamp_sql(cell: str, date_format: str | None) -> str:
-    """The wall-clock TIMESTAMP of a cell without an offset (NULL for a cell with one). The three
-    patterns of parse_timestamp_sql cannot match the same text, so their order does not matter."""
+    """The wall-clock TIMESTAMP of a cell without an offset (NULL for a cell with one). ISO_LOCAL,
+    DAY_MONTH and ISO_WITH_OFFSET cannot match the same text, so their order does not matter."""
     parts = [f"WHEN regexp_full_match({cell}, {sql_text(ISO_LOCAL)}) THEN TRY_CAST({cell} AS TIMESTAMP)"]
     if date_format:
         parts.append(f"WHEN regexp_full_match({cell}, {sql_text(DAY_MONTH)}) THEN "
@@ -78,18 +64,20 @@ def naive_timestamp_sql(cell: str, date_format: str | None) -> str:
 
 
 def timestamp_value_sql(cell: str, naive: str, offsets: DayOffsets | None) -> str:
-    """parse_timestamp_sql over a cell whose naive reading is already the column `naive`: the same
-    value, with the charter-local conversion done by day-offset arithmetic (store/timezones.py)."""
+    """An instant (TIMESTAMPTZ) from a cell whose naive reading is already the column `naive`: a naive
+    reading is charter-local time, converted by day-offset arithmetic (store/timezones.py); a
+    cell with an offset is converted by it."""
     local = local_to_utc_sql(naive, "tz_local_offsets", "tz", offsets) if offsets else f"local_to_utc({naive}, $tz)"
     aware = f"CASE WHEN regexp_full_match({cell}, {sql_text(ISO_WITH_OFFSET)}) THEN {_instant_with_offset(cell)} END"
     return f"CASE WHEN {naive} IS NOT NULL THEN {local} WHEN {cell} IS NOT NULL THEN {aware} END"
 
 
 def _instant_with_offset(cell: str) -> str:
-    """A cell matching ISO_WITH_OFFSET as an instant: a space before the offset dropped and a lower-case
-    'z' raised, which DuckDB's cast does not read."""
-    return (f"TRY_CAST(upper(regexp_replace({cell}, {sql_text(SPACE_BEFORE_OFFSET)}, {sql_text(FIRST_GROUP)})) "
-            "AS TIMESTAMPTZ)")
+    """A cell matching ISO_WITH_OFFSET as an instant: UTC, GMT, z (lower-case) and a space before Z
+    read as Z, a space before +hh:mm dropped (DuckDB's cast reads neither)."""
+    utc = f"regexp_replace({cell}, {sql_text(UTC_SUFFIX)}, 'Z')"
+    return f"TRY_CAST(regexp_replace({utc}, {sql_text(SPACE_BEFORE_OFFSET)}, {sql_text(FIRST_GROUP)}) AS TIMESTAMPTZ)"
+
 
 
 def parse_date_sql(cell: str, date_format: str | None) -> str:

@@ -273,8 +273,11 @@ def test_a_date_written_with_a_time_is_read_on_the_charters_calendar_never_cut(s
     assert stored == {"R1": ("2021-05-02", "None"), "R2": ("2021-05-01", "2022-01-01")}
 
 
-def test_a_lower_case_z_is_utc(seeded):
-    load(seeded, "contacts", csv_text(CONTACT_HEADER, contact_row("Z1", "2026-07-01T14:05:00z")))
+@pytest.mark.parametrize("written", ["2026-07-01T14:05:00z", "2026-07-01 14:05:00 UTC", "2026-07-01 14:05:00 GMT",
+                                     "2026-07-01T14:05:00 Z", "2026-07-01 15:05 +01:00"])
+def test_utc_written_in_any_of_its_usual_ways_is_utc(seeded, written):
+    # (in London that July afternoon is 15:05: read as local time it would be an hour off)
+    load(seeded, "contacts", csv_text(CONTACT_HEADER, contact_row("Z1", written)))
     opened = seeded.execute("SELECT epoch(opened_at) FROM contacts WHERE ticket_id = 'Z1'").fetchone()[0]
     assert opened == 1782914700   # 2026-07-01 14:05:00 UTC
 
