@@ -1,12 +1,16 @@
 """Charter Desk: the router and the shared chrome (page config, navigation, sidebar filters)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from components import context
 from components.filters import sidebar_filters
 
-st.set_page_config(page_title="Charter Desk", page_icon=":material/verified:", layout="wide")
+# a local file: a material icon as the favicon is fetched from fonts.gstatic.com, absent on an offline network
+st.set_page_config(page_title="Charter Desk", page_icon=str(Path(__file__).with_name("components") / "assets" / "icon.png"),
+                   layout="wide")
 
 EXECUTIVE_PAGES = [
     st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),

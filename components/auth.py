@@ -17,13 +17,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 import secrets as token_source
+import threading
 import time
 from pathlib import Path
 
 import streamlit as st
 import tomlkit
+
+from components import formatting as fmt
 
 ENV_HASH = "CHARTERDESK_MANAGER_PASSWORD_HASH"
 SECRET_HASH = "manager_password_hash"
@@ -37,8 +41,8 @@ SESSION_HOURS = 12            # a password sign-in lasts a working day
 MAX_FAILURES, LOCKOUT_SECONDS = 5, 60
 
 _SESSION = "_manager_session"
-_FAILURES = "_manager_failures"
 _ENDED = "_manager_session_ended"
+_log = logging.getLogger("charterdesk.auth")
 
 
 # ----------------------------------------------------------------------------- password hashes
@@ -197,7 +201,7 @@ def require_manager() -> str | None:
 
 def _signed_in_banner(manager: str) -> None:
     left, right = st.columns([5, 1], vertical_alignment="center")
-    left.caption(f":material/verified_user: Signed in as manager **{manager}**")
+    left.caption(f":material/verified_user: Signed in as manager **{fmt.literal(manager)}**")
     if right.button("Sign out", key="manager_sign_out", icon=":material/logout:"):
         if mode() == "oidc":
             st.logout()
@@ -225,8 +229,45 @@ def _oidc_prompt() -> None:
             st.error(f"Single sign-on is not working on this server: {error}")
 
 
+@st.cache_resource(show_spinner=False)
+def failure_book() -> dict:
+    """Wrong passwords per client address, for the whole server process: counted per browser tab
+    they were reset by reloading the page, so guessing was unlimited."""
+    return {"lock": threading.Lock(), "by_client": {}}
+
+
+def _client() -> str:
+    try:
+        address = st.context.ip_address
+    except Exception:  # no request context (a script run outside a server)
+        address = None
+    return address if isinstance(address, str) and address else "localhost"
+
+
+def _failures() -> dict:
+    book = failure_book()
+    with book["lock"]:
+        return dict(book["by_client"].get(_client(), {"count": 0, "at": 0.0}))
+
+
+def _record_failure(name: str) -> None:
+    book, client = failure_book(), _client()
+    with book["lock"]:
+        failures = book["by_client"].get(client, {"count": 0, "at": 0.0})
+        book["by_client"][client] = {"count": failures["count"] + 1, "at": time.time()}
+        count = book["by_client"][client]["count"]
+    # in the server's log, for whoever runs it: a guessing attack leaves a trace
+    _log.warning("wrong manager password from %s (name given: %r), %d in a row", client, name[:80], count)
+
+
+def _forget_failures() -> None:
+    book = failure_book()
+    with book["lock"]:
+        book["by_client"].pop(_client(), None)
+
+
 def _locked_for() -> int:
-    failures = st.session_state.get(_FAILURES, {"count": 0, "at": 0.0})
+    failures = _failures()
     if failures["count"] < MAX_FAILURES:
         return 0
     return max(0, int(LOCKOUT_SECONDS - (time.time() - failures["at"])))
@@ -246,7 +287,7 @@ def _password_prompt() -> None:
         return
     stored = _configured_hash()
     if stored and verify_password(password, stored):
-        st.session_state.pop(_FAILURES, None)
+        _forget_failures()
         st.session_state.pop(_ENDED, None)
         st.session_state[_SESSION] = {
             "name": f"{name.strip() or 'manager'} (password)",
@@ -254,6 +295,5 @@ def _password_prompt() -> None:
             "since": time.time(),
         }
         st.rerun()
-    failures = st.session_state.get(_FAILURES, {"count": 0, "at": 0.0})
-    st.session_state[_FAILURES] = {"count": failures["count"] + 1, "at": time.time()}
+    _record_failure(name)
     st.error("That password is not right. Nothing was changed.")

@@ -159,6 +159,19 @@ def volume_with_line(frame: pd.DataFrame, x: str, volume: str, volume_name: str,
     return fig
 
 
+LONGEST_TICK = 40   # characters of a category name on an axis
+
+
+def tick_label(category) -> str:
+    """A category (a partner, a team: uploaded text) as an axis label: plotly reads a few HTML tags
+    in labels, so < > & are written as entities, and a long name is cut with an ellipsis so that it
+    cannot squeeze the bars (the hover and the data keep it whole)."""
+    text = str(category)
+    if len(text) > LONGEST_TICK:
+        text = text[:LONGEST_TICK - 1].rstrip() + "…"
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def bars(frame: pd.DataFrame, category: str, value: str, title: str, subtitle: str, value_title: str, *,
          text: list[str] | None = None, colours: list[str] | str = PRIMARY, value_format: str = ",.1f",
          target: float | None = None, horizontal: bool = True, custom: list[str] | None = None,
@@ -180,6 +193,8 @@ def bars(frame: pd.DataFrame, category: str, value: str, title: str, subtitle: s
         _style(fig, title, subtitle, value_title, y_format=axis_format, height=height or 380)
         fig.update_xaxes(type="category")
         fig.update_yaxes(range=room)
+    (fig.update_yaxes if horizontal else fig.update_xaxes)(
+        tickmode="array", tickvals=list(frame[category]), ticktext=[tick_label(c) for c in frame[category]])
     if target is not None:
         line = dict(color=TARGET, dash="dash", width=1.5)
         if horizontal:

@@ -109,6 +109,19 @@ def linked(week: date | None, value: str | None, dimension: str) -> tuple[date |
     return _linked_week(st.query_params.get("week")), st.query_params.get("bar") or None
 
 
+def shown(week: date | None, value: str | None, weeks, values) -> tuple[date | None, str | None]:
+    """The drill-through kept only where it names a week on the trend and a bar on the breakdown: a
+    hand-edited link (a Wednesday, 1900, a partner not in view) would list no breaches under a
+    heading that says there are none, rather than show everything. Dropped from the URL too."""
+    if week is not None and week not in {pd.Timestamp(w).date() for w in weeks}:
+        st.query_params.pop("week", None)
+        week = None
+    if value is not None and value not in set(values):
+        st.query_params.pop("bar", None)
+        value = None
+    return week, value
+
+
 def week_from(state) -> date | None:
     """The week of the clicked point on the weekly trend (customdata carries its ISO date)."""
     for point in selected_points(state):

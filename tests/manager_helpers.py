@@ -37,6 +37,9 @@ def app(monkeypatch, *, password_hash: str | None = PASSWORD_HASH, secrets: dict
         monkeypatch.setenv(ENV_HASH, password_hash)
     else:
         monkeypatch.delenv(ENV_HASH, raising=False)
+    from components.auth import failure_book
+
+    failure_book.clear()   # wrong passwords are counted per server process: each test is a new server
     at = AppTest.from_file(str(APP), default_timeout=90)
     at.secrets = dict(secrets or NO_SECRETS)
     if user is not None:

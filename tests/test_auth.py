@@ -5,7 +5,9 @@ from __future__ import annotations
 import stat
 
 from components.auth import hash_password, verify_password, write_password_hash
-from manager_helpers import PASSWORD, PASSWORD_HASH, app, button, labels, open_page, sign_in, values
+from streamlit.testing.v1 import AppTest
+
+from manager_helpers import APP, NO_SECRETS, PASSWORD, PASSWORD_HASH, app, button, labels, open_page, sign_in, values
 
 DATA = "views/data.py"
 SSO = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x",
@@ -76,6 +78,25 @@ def test_repeated_wrong_passwords_lock_the_form_for_a_while(monkeypatch):
     sign_in(at)  # even the right password waits out the lockout
     assert any("Too many wrong passwords" in e for e in values(at.error))
     assert len(at.file_uploader) == 0
+
+
+def test_wrong_passwords_are_counted_for_the_server_not_the_tab(monkeypatch):
+    # a reload (a new session) used to start the count afresh: guessing was unlimited
+    at = open_page(app(monkeypatch), DATA)
+    for _ in range(5):
+        sign_in(at, password="guess")
+    fresh_tab = AppTest.from_file(str(APP), default_timeout=90)   # the same server: the book is not cleared
+    fresh_tab.secrets = dict(NO_SECRETS)
+    sign_in(open_page(fresh_tab, DATA))
+    assert any("Too many wrong passwords" in e for e in values(fresh_tab.error))
+    assert len(fresh_tab.file_uploader) == 0
+
+
+def test_a_signed_in_name_is_shown_as_typed(monkeypatch):
+    at = sign_in(open_page(app(monkeypatch), DATA), name="**Ann** [x](http://example.com)")
+    # the markdown sent to the browser escapes it (values() reads it back as typed)
+    banner = next(c.proto.body for c in at.caption if "Signed in as manager" in c.proto.body)
+    assert "**\\*\\*Ann\\*\\* \\[x\\]\\(http\\://example\\.com\\)" in banner
 
 
 def test_single_sign_on_manager(monkeypatch):

@@ -295,3 +295,11 @@ def test_removing_the_first_standard_takes_its_own_comment_and_keeps_the_next_on
     saved = tomlkit.dumps(document)
     assert "# Replies within a day." not in saved and 'id = "reply"' not in saved
     assert "# Every contact is acknowledged.\n[[standard]]\nid = \"ack\"" in saved
+
+
+def test_a_charter_without_standards_says_so_on_the_overview(monkeypatch, charter_file):
+    # the Overview crashed (a row of zero tiles)
+    charter_file.write_text(TINY_CHARTER[:TINY_CHARTER.index("# Replies within a day.")], encoding="utf-8")
+    at = open_page(app(monkeypatch), "views/overview.py")
+    assert not at.exception
+    assert any("The charter has no standards yet" in i for i in values(at.info))

@@ -226,6 +226,13 @@ def test_a_drill_through_travels_in_the_link(company):
     at = open_page(new_app({"week": "2026-02-31"}), COMPLIANCE)
     assert "**3 breaches**" in texts(at) and "Showing only" not in texts(at)
 
+    # a date that is no week on the trend (a Wednesday, 1900) or a bar not in view lists everything,
+    # not "0 breaches" under a heading naming it
+    for link in ({"week": "2026-02-11"}, {"week": "1900-01-01"}, {"by": "Channel", "bar": "fax"}):
+        at = open_page(new_app(link), COMPLIANCE)
+        assert "**3 breaches**" in texts(at) and "Showing only" not in texts(at), link
+        assert "week" not in at.query_params and "bar" not in at.query_params, link
+
 
 def test_a_contact_list_stops_at_its_row_limit_and_counts_every_match(company):
     from queries import Filters, run
@@ -562,3 +569,15 @@ def test_uploaded_names_show_as_typed_never_as_markdown():
     assert literal("[x](https://evil)") == r"\[x\]\(https\:\/\/evil\)".replace(r"\/", "/")
     assert literal("![](t.png) :red[alarm] **b**") == r"\!\[\]\(t\.png\) \:red\[alarm\] \*\*b\*\*"
     assert literal("Smith & Sons_Ltd") == r"Smith & Sons\_Ltd"
+
+
+def test_a_category_name_on_a_chart_axis_is_text_and_short():
+    """A partner named with HTML rendered as bold and a link; a 900-character name squeezed every bar."""
+    import pandas as pd
+
+    from components import charts
+
+    frame = pd.DataFrame({"partner": ['<b>x</b><a href="#">y</a>', "A" * 900, "In-house"], "n": [1, 2, 3]})
+    axis = charts.bars(frame, "partner", "n", "t", "s", "n").layout.yaxis
+    assert list(axis.tickvals) == list(frame["partner"])   # clicks still name the whole value
+    assert list(axis.ticktext) == ["&lt;b&gt;x&lt;/b&gt;&lt;a href=\"#\"&gt;y&lt;/a&gt;", "A" * 39 + "…", "In-house"]

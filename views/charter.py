@@ -10,7 +10,7 @@ import tomlkit
 
 from charter import engine
 from charter.model import Charter, CharterError, charter_path, parse_charter, save_charter_text
-from components import auth, context
+from components import auth, context, formatting as fmt
 from components.charter_editor import (
     add_standard, comparison_frame, compliance_under, describe_changes, edit_schedule, edit_standard,
     remove_standard, schedule_words, standards_table,
@@ -196,7 +196,7 @@ def _editor(current: Charter | None) -> None:
     if edited is not None:
         changes = (describe_changes(current, edited) if current else ["charter file repaired"]) \
             or ["comments or layout only"]
-        st.markdown("**What changes**\n" + "\n".join(f"- {line}" for line in changes))
+        st.markdown("**What changes**\n" + "\n".join(f"- {fmt.literal(line)}" for line in changes))
         if current is not None:
             _preview(current, edited)
     save, discard, _ = st.columns([2, 2, 4])

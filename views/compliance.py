@@ -41,7 +41,7 @@ row = summary.set_index("standard_id").loc[chosen]
 previous = previous_period(filters)
 before = (context.query("standards_summary", previous, as_of=as_of, standard_ids=ids).set_index("standard_id").loc[chosen]
           if previous else None)
-st.subheader(standard.name)
+st.subheader(fmt.literal(standard.name))  # scope values in a name may come from uploads
 st.caption(f"Promise: {standard.promise} ({standard.measure.replace('_', ' ')} clock) · target {fmt.pct(standard.target, 0)} · "
            "compliance = met / (met + missed); pending (clock still running, deadline not reached) and invalid "
            "(stop before start) contacts are shown beside it, never inside it.")
@@ -77,7 +77,8 @@ with right:
                                f"% meeting the promise, worst first · {period_text(filters)}"),
         breakdown, f"breakdown-{chosen}-{dimension}-{reset}", f"compliance-by-{dimension}-{chosen}", selectable=True)
 
-week, value = drill.linked(drill.week_from(trend_state), drill.value_from(bars_state), dimension)
+week, value = drill.shown(*drill.linked(drill.week_from(trend_state), drill.value_from(bars_state), dimension),
+                          weekly["week"], breakdown["value"])
 st.subheader("The breaches behind the numbers")
 st.caption("Contacts that missed the promise: the clock stopped after the deadline, or is still running past it. "
            "Click a week or a bar above to list only its breaches. Times are charter local time; hours late are elapsed hours.")

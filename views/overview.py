@@ -28,8 +28,11 @@ with st.container(border=True):
 st.subheader("Charter scorecard")
 st.caption("Share of contacts that met each promise: met / (met + missed); pending contacts are not counted yet. "
            "Green at or above target, amber within 5 points below, red further below.")
-show_tiles(content.scorecard, per_row=len(content.scorecard) if len(content.scorecard) <= 5 else 4)
-download(content.scorecard_table, "charter-scorecard", "scorecard", label="Download the scorecard (CSV)")
+if content.scorecard:
+    show_tiles(content.scorecard, per_row=len(content.scorecard) if len(content.scorecard) <= 5 else 4)
+    download(content.scorecard_table, "charter-scorecard", "scorecard", label="Download the scorecard (CSV)")
+else:
+    st.info("The charter has no standards yet: add your promises on the Charter page.", icon=":material/edit_note:")
 
 st.subheader("Service, complaints and loyalty")
 show_tiles(content.tiles, per_row=3)

@@ -102,7 +102,10 @@ st.subheader("Do long-standing customers get worse service?")
 st.caption("Contacts from known customers in the period, by the customer's tenure on the day they got in touch "
            "(all sidebar filters apply).")
 service = context.query("service_by_tenure", filters, as_of=as_of, standard_ids=[s.id for s in context.charter().standards])
-if not service["contacts"].sum():
+if not context.charter().standards:
+    st.info("The charter has no standards yet: add your promises on the Charter page to compare service by tenure.",
+            icon=":material/edit_note:")
+elif not service["contacts"].sum():
     st.info("No contacts in view are linked to a known customer (customer_id), so service cannot be compared by tenure.",
             icon=":material/link_off:")
 else:
