@@ -65,10 +65,10 @@ def _standards(filters: Filters, previous: Filters | None, charter: Charter):
         compliance = fmt.plain(row["compliance"])
         status = rag_status(compliance, standard.target)
         label = standard_label(standard)
-        tiles.append(Tile(   # the label and help are markdown: names and scopes may hold uploaded text
-            fmt.literal(label), compliance, "share",
+        tiles.append(Tile(
+            label, compliance, "share",
             previous=fmt.plain(before.loc[standard.id, "compliance"]) if before is not None else None,
-            help=fmt.literal(standard.name), rated=True, status=status, target=standard.target,
+            help=standard.name, rated=True, status=status, target=standard.target, literal_text=True,
             note=f"Target {fmt.pct(standard.target, 0)} · {standard.promise} · "
                  f"{fmt.count(row['missed'])} missed · {fmt.count(row['pending'])} pending",
         ))

@@ -77,6 +77,7 @@ class Tile:
     rated: bool = False              # a charter standard: show its RAG status
     status: str | None = None        # that status (None = no met or missed contacts)
     target: float | None = None      # a share judged against this target is never shown rounded up to it
+    literal_text: bool = False       # label and help hold text from the charter or uploads: not markdown
 
     @property
     def text(self) -> str:
@@ -110,7 +111,9 @@ def _delta_colour(tile: Tile) -> str:
 def show_tile(tile: Tile) -> None:
     """One bordered tile: the number, its change against the previous period, a note and a RAG badge."""
     with st.container(border=True, height="stretch"):  # tiles in a row as tall as the tallest
-        st.metric(tile.label, tile.text, delta=tile.change, delta_color=_delta_colour(tile), help=tile.help,
+        label, help_text = ((fmt.literal(tile.label), tile.help and fmt.literal(tile.help)) if tile.literal_text
+                            else (tile.label, tile.help))
+        st.metric(label, tile.text, delta=tile.change, delta_color=_delta_colour(tile), help=help_text,
                   delta_arrow="off" if tile.verdict == "same" else "auto")
         if tile.rated:
             st.badge(RAG_LABELS[tile.status], color=RAG_BADGE_COLOURS[tile.status],

@@ -303,3 +303,13 @@ def test_a_charter_without_standards_says_so_on_the_overview(monkeypatch, charte
     at = open_page(app(monkeypatch), "views/overview.py")
     assert not at.exception
     assert any("The charter has no standards yet" in i for i in values(at.info))
+
+
+def test_charter_text_from_uploads_is_shown_as_text_on_the_overview(monkeypatch, charter_file):
+    # a scope value (offered from uploaded data) in a tile's label was a live link and bold text
+    charter_file.write_text(TINY_CHARTER.replace('unit = "hours"', 'unit = "hours"\nscope = { team = ["**b** [x](http://z)"] }', 1),
+                            encoding="utf-8")
+    at = open_page(app(monkeypatch), "views/overview.py")
+    assert not at.exception
+    label = next(m.proto.label for m in at.metric if "team" in m.proto.label)
+    assert "\\*\\*b\\*\\* \\[x\\]\\(http\\://z\\)" in label
