@@ -63,12 +63,13 @@ def style_scorecard(styler):
     status cell in its RAG colour."""
     colours = {RAG_LABELS[status]: colour for status, colour in RAG_COLOURS.items()}
     frame = styler.data
+    # one format call per cell range: a dict of formats would reset the columns it does not name
+    styler = styler.format(lambda v: fmt.pct(v, 0), subset=["Target"], na_rep="-")
     for row in frame.index:
         styler = styler.format(lambda v, target=frame.at[row, "Target"]: fmt.pct_against(v, target),
                                subset=([row], ["Compliance"]), na_rep="-")
-    return (styler.format({"Target": lambda v: fmt.pct(v, 0)}, na_rep="-")
-            .map(lambda v: f"background-color: {colours.get(v, 'white')}; color: white; font-weight: 600",
-                 subset=["Status"]))
+    return styler.map(lambda v: f"background-color: {colours.get(v, 'white')}; color: white; font-weight: 600",
+                      subset=["Status"])
 
 
 def reset_counter() -> int:

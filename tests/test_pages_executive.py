@@ -516,6 +516,21 @@ def test_a_figure_below_its_target_never_reads_as_the_target():
     assert fmt.pct_against(0.946, 0.95, 0) == "94.6%"
 
 
+def test_the_scorecard_table_prints_percentages_and_never_a_target_it_misses():
+    # a first version of the per-row format left every compliance as 0.919887 (a later dict format reset it)
+    import re
+
+    import pandas as pd
+
+    from components.drill import style_scorecard
+
+    frame = pd.DataFrame({"Promise": ["a", "b", "c"], "Target": [0.95, 0.9, 0.9], "Compliance": [245 / 258, 0.919887, None],
+                          "Status": ["Just below target", "On target", "No data"], "Met": [245, 10, 0]})
+    cells = re.findall(r">([^<>]+)</td>", style_scorecard(frame.style).to_html())
+    assert cells == ["a", "95%", "94.96%", "Just below target", "245", "b", "90%", "92.0%", "On target", "10",
+                     "c", "90%", "-", "No data", "0"]
+
+
 def test_changes_and_words_agree_with_the_printed_figures():
     from components.headlines import complaints_headline, pricing_headline, responsiveness_headline
     from components.tiles import change_text
