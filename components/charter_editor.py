@@ -15,6 +15,7 @@ from tomlkit.items import AoT, Table
 
 from charter import engine
 from charter.model import MEASURES, SCOPE_COLUMNS, UNIT_LABELS, UNITS, WEEKDAYS, Charter, Schedule, Standard
+from components import formatting as fmt
 from queries import Filters, execute, sql_text
 from store import db
 
@@ -91,7 +92,7 @@ def standards_table(charter: Charter, summary: pd.DataFrame | None) -> pd.DataFr
             "clock": CLOCK_WORDS[standard.measure],
             "applies to": scope_words(standard),
             "target": percent(standard.target),
-            "compliance now": percent(row.get("compliance")),
+            "compliance now": "–" if fmt.is_empty(row.get("compliance")) else fmt.pct_against(row["compliance"], standard.target),
             "met / missed": f"{int(row.get('met', 0)):,} / {int(row.get('missed', 0)):,}" if row else "–",
         })
     return pd.DataFrame(rows)
