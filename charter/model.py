@@ -5,6 +5,7 @@ The file is the source of truth; tomlkit keeps managers' comments and layout whe
 """
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import math
@@ -119,8 +120,9 @@ def load_charter(path: str | Path | None = None) -> Charter:
     return parse_charter(source.read_text(encoding="utf-8"), check_holidays=False)
 
 
-# The keys the charter may hold. A key outside them is refused, not ignored: `scopes = {...}` for
-# `scope`, or `close` for `closes`, would otherwise change the figures without a word.
+# The keys the charter may hold. A key that looks like a misspelling of one of them is refused, not
+# ignored: `scopes = {...}` for `scope`, or `close` for `closes`, would otherwise change the figures
+# without a word. Other keys (a `description`, an `owner`) are left alone, as TOML readers do.
 TOP_KEYS = ("schedule", "standard")
 SCHEDULE_KEYS = ("timezone", "working_days", "opens", "closes", "holidays", "holiday_subdivision", "closed_dates")
 STANDARD_KEYS = ("id", "name", "measure", "within", "unit", "target", "scope")
@@ -130,11 +132,14 @@ LONGEST = {"hours": 24 * 365, "days": 365, "business_hours": 2_000, "business_da
 KINDS = ("enquiry", "complaint")
 
 
-def _refuse_unknown_keys(raw: dict, allowed: tuple[str, ...], where: str) -> None:
-    unknown = [key for key in raw if key not in allowed]
-    if unknown:
-        raise CharterError(f"{where}: {', '.join(repr(k) for k in unknown)} is not a charter setting "
-                           f"(the settings are {', '.join(allowed)}). Check the spelling.")
+def _refuse_misspelt_keys(raw: dict, allowed: tuple[str, ...], where: str) -> None:
+    for key in raw:
+        if key in allowed:
+            continue
+        meant = difflib.get_close_matches(str(key).casefold(), allowed, n=1, cutoff=0.7)
+        if meant:
+            raise CharterError(f"{where}: {key!r} is not a charter setting; did you mean {meant[0]!r}? "
+                               f"(the settings are {', '.join(allowed)})")
 
 
 def parse_charter(text: str, *, check_holidays: bool = True) -> Charter:
@@ -155,7 +160,7 @@ def parse_charter(text: str, *, check_holidays: bool = True) -> Charter:
 
 
 def _parse_document(document: dict, check_holidays: bool) -> Charter:
-    _refuse_unknown_keys(document, TOP_KEYS, "The charter")
+    _refuse_misspelt_keys(document, TOP_KEYS, "The charter")
     raw_schedule = document.get("schedule", {})
     if not isinstance(raw_schedule, dict):
         raise CharterError("Write the opening hours as a [schedule] table.")
@@ -210,7 +215,7 @@ def _country_holidays(country: str, subdivision: str, years):
 
 
 def _parse_schedule(raw: dict, check_holidays: bool) -> Schedule:
-    _refuse_unknown_keys(raw, SCHEDULE_KEYS, "[schedule]")
+    _refuse_misspelt_keys(raw, SCHEDULE_KEYS, "[schedule]")
     defaults = Schedule()
     timezone = str(raw.get("timezone", defaults.timezone))
     try:
@@ -248,7 +253,7 @@ def _parse_standard(raw: dict, number: int) -> Standard:
     if not standard_id:
         raise CharterError(f"{where} needs an id (a short name such as 'ack').")
     where = f"standard '{standard_id}'"
-    _refuse_unknown_keys(raw, STANDARD_KEYS, where)
+    _refuse_misspelt_keys(raw, STANDARD_KEYS, where)
     measure = raw.get("measure")
     if measure not in MEASURES:
         raise CharterError(f"{where}: measure must be one of {', '.join(MEASURES)}; got {measure!r}.")

@@ -241,7 +241,7 @@ def test_a_holiday_country_unknown_to_the_holidays_package_is_reported_everywher
     ("within = 24", "within = nan", "within must be a number"),
     ('holidays = ""', 'holidays = ""\nclosed_dates = "2026-12-24"', "closed_dates must be a list"),
     ('opens = "09:00"', 'opens = "09:00:30"', "opens must look like 09:00"),
-    ('unit = "hours"', 'unit = "hours"\nscopes = { kind = "complaint" }', "'scopes' is not a charter setting"),
+    ('unit = "hours"', 'unit = "hours"\nscopes = { kind = "complaint" }', "'scopes' is not a charter setting; did you mean 'scope'"),
     ("[[standard]]", "[[standards]]", "'standards' is not a charter setting"),
     ('closes = "17:00"', 'close = "16:00"', "'close' is not a charter setting"),
     ('unit = "hours"', 'unit = "hours"\nscope = { kind = "complaints" }', "scope kind must be enquiry or complaint"),
@@ -268,7 +268,9 @@ def test_full_day_names_a_seconds_free_time_and_a_mixed_case_kind_are_read():
 
     charter = parse_charter(TINY_CHARTER.replace('["Mon", "Tue", "Wed", "Thu", "Fri"]', '["monday", "Tuesday"]')
                             .replace('opens = "09:00"', 'opens = "09:00:00"')
-                            .replace('unit = "hours"', 'unit = "hours"\nscope = { kind = " Complaint " }', 1),
+                            .replace('unit = "hours"', 'unit = "hours"\nscope = { kind = " Complaint " }', 1)
+                            # a key like no setting (not a misspelling of one) is left alone
+                            .replace('target = 0.9', 'target = 0.9\ndescription = "shown on the website"', 1),
                             check_holidays=False)
     assert charter.schedule.working_days == (0, 1) and f"{charter.schedule.opens:%H:%M}" == "09:00"
     assert charter.standard("reply").scope == {"kind": ("complaint",)}
