@@ -152,7 +152,13 @@ def has_contacts() -> bool:
     return as_of() is not None
 
 
+def has_bills() -> bool:
+    """Any price row of a known customer loaded, whatever the period (a whole-history query: ask only
+    when the period has none)."""
+    return bool(query("pricing_by_tenure")["rows"].sum())
+
+
 DatabaseBusy, SettingError = db.DatabaseBusy, db.SettingError
 
 __all__ = ["CharterError", "DatabaseBusy", "SettingError", "as_of", "charter", "connection", "data_version", "ensure_facts_current",
-           "has_contacts", "kpis", "query", "rows_on_demand", "start_run", "whatif"]
+           "has_bills", "has_contacts", "kpis", "query", "rows_on_demand", "start_run", "whatif"]

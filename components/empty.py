@@ -24,6 +24,13 @@ def require_contacts() -> None:
         no_data_yet()
 
 
+def no_standards(purpose: str = "") -> None:
+    """The charter promises nothing yet: point to the Charter page (`purpose`: what for, e.g.
+    ' to compare service by tenure')."""
+    st.info(f"The charter has no standards yet: add your promises on the Charter page{purpose}.",
+            icon=":material/edit_note:")
+
+
 def no_rows(what: str = "contacts", stop: bool = True, advice: str | None = None) -> None:
     """Data exists, but the filters leave nothing: say so (and how to widen the view)."""
     st.info(advice or (f"No {what} match the filters for this period. Widen the period or clear a filter in the "

@@ -169,6 +169,7 @@ def gather(filters: Filters) -> OverviewContent:
     churn_by_gap = context.query("churn_by_band", price_filters, grouping="price_gap", as_of=as_of)
 
     long_share = share_above_new_price(walk)
+    bills_in_period = int(pricing["rows"].sum())
     tiles = [
         Tile("Median time to first reply", reply.get("first_response_median_hours"), "duration",
              reply_before.get("first_response_median_hours"), better="lower",
@@ -213,9 +214,8 @@ def gather(filters: Filters) -> OverviewContent:
                                            complaints.get("csat_mean"), complaints_before.get("per_1000_contacts"))),
         ("Pricing", pricing_headline(long_share, fmt.plain(oldest.iloc[0]) if len(oldest) else None,
                                      loyalty_penalty(walk), loyalty_penalty(walk, LONG_TENURE_YEARS),
-                                     LONG_TENURE_YEARS, bills_in_period=int(pricing["rows"].sum()),
-                                     # looked up only when the period has no bill: a whole-history query
-                                     any_bills=bool(pricing["rows"].sum()) or bool(context.query("pricing_by_tenure")["rows"].sum()))),
+                                     LONG_TENURE_YEARS, bills_in_period=bills_in_period,
+                                     any_bills=bills_in_period > 0 or context.has_bills())),
         ("Churn", churn_line),
     ]
     content = OverviewContent(

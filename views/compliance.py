@@ -19,7 +19,7 @@ header("Charter compliance", "Are we keeping each promise, where do we break it,
 
 charter, as_of = context.charter(), context.as_of()
 if not charter.standards:
-    st.info("The charter has no standards yet: add your promises on the Charter page.", icon=":material/edit_note:")
+    empty.no_standards()
     st.stop()
 ids = [s.id for s in charter.standards]
 summary = context.query("standards_summary", filters, as_of=as_of, standard_ids=ids)

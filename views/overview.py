@@ -32,7 +32,7 @@ if content.scorecard:
     show_tiles(content.scorecard, per_row=len(content.scorecard) if len(content.scorecard) <= 5 else 4)
     download(content.scorecard_table, "charter-scorecard", "scorecard", label="Download the scorecard (CSV)")
 else:
-    st.info("The charter has no standards yet: add your promises on the Charter page.", icon=":material/edit_note:")
+    empty.no_standards()
 
 st.subheader("Service, complaints and loyalty")
 show_tiles(content.tiles, per_row=3)

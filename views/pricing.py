@@ -26,7 +26,7 @@ prices_before = Filters(previous.date_from, previous.date_to, products=filters.p
 as_of = context.as_of()
 pricing = context.query("pricing_by_tenure", prices_in_view)
 if not pricing["rows"].sum():
-    if not context.query("pricing_by_tenure")["rows"].sum():
+    if not context.has_bills():
         empty.no_data_yet("prices and customers")
     # only the period and the product filter apply to bills: name the one that emptied the view
     empty.no_rows("price rows", advice=None if filters.products else (
@@ -41,7 +41,6 @@ churn_before = period_churn(context.query("churn_monthly", prices_before, as_of=
 
 def oldest_gap(frame, column: str = "median_gap"):
     return fmt.plain(frame.loc[frame["band"] == "5y+", column].iloc[0]) if frame is not None else None
-
 
 
 show_tiles([
@@ -101,10 +100,10 @@ for container, frame, name, key in ((left, by_tenure, "tenure", "churn-by-tenure
 st.subheader("Do long-standing customers get worse service?")
 st.caption("Contacts from known customers in the period, by the customer's tenure on the day they got in touch "
            "(all sidebar filters apply).")
-service = context.query("service_by_tenure", filters, as_of=as_of, standard_ids=[s.id for s in context.charter().standards])
-if not context.charter().standards:
-    st.info("The charter has no standards yet: add your promises on the Charter page to compare service by tenure.",
-            icon=":material/edit_note:")
+service = (context.query("service_by_tenure", filters, as_of=as_of, standard_ids=[s.id for s in context.charter().standards])
+           if context.charter().standards else None)
+if service is None:
+    empty.no_standards(" to compare service by tenure")
 elif not service["contacts"].sum():
     st.info("No contacts in view are linked to a known customer (customer_id), so service cannot be compared by tenure.",
             icon=":material/link_off:")
