@@ -286,10 +286,10 @@ def _parse_standard(raw: dict, number: int) -> Standard:
         if not all(isinstance(v, str) for v in values):
             raise CharterError(f"{where}: scope {key} lists text values in quotes; got {value!r}.")
         scope[key] = tuple(v.strip().lower() for v in values)
-        # a kind is enquiry or complaint (blank: enquiry), so another word could never match
-        never = [v for v in scope.get("kind", ()) if v and v not in KINDS]
-        if never:
-            raise CharterError(f"{where}: scope kind must be enquiry or complaint; got {', '.join(map(repr, never))}.")
+    # a kind is enquiry or complaint (blank: enquiry), so another word could never match
+    never = [v for v in scope.get("kind", ()) if v and v not in KINDS]
+    if never:
+        raise CharterError(f"{where}: scope kind must be enquiry or complaint; got {', '.join(map(repr, never))}.")
     return Standard(standard_id, str(raw.get("name", standard_id)), measure, within, unit, target, scope)
 
 
