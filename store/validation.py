@@ -238,7 +238,7 @@ def validated_select(table: CanonicalTable, mapping: ResolvedMapping, date_forma
     reasons += table_checks(table, values)
     last_field = f"c{field_count - 1}"
     # (a quote never closed, which swallows the rows below it, refuses the file before this:
-    # store.csvfile._refuse_broken_quotes)
+    # store.csvfile._read_records)
     structure = (
         f"CASE WHEN overflow IS NOT NULL THEN 'the row has more fields than the header ({field_count})' "
         f"WHEN {last_field} IS NULL THEN 'the row has fewer fields than the header ({field_count})' END"
