@@ -226,6 +226,17 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _quiet_closed_pipes() -> None:
+    """Point stdout and stderr at /dev/null so that the flush at exit does not fail on the closed pipe
+    (Python would print 'Exception ignored ... BrokenPipeError' and exit 120)."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(null, stream.fileno())
+        except (OSError, ValueError):  # not a real file (a test's captured stream)
+            pass
+
+
 def main(argv: list[str] | None = None) -> int:
     from charter.model import CharterError
     from store.csvfile import UploadRefused
@@ -235,12 +246,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except UploadRefused as error:
-        print(f"refused: {error}", file=sys.stderr)
-        bad_rows = getattr(error, "rejected", None)   # too many bad rows: every one, to fix the file from
-        if bad_rows is not None:
-            _print_rejected(bad_rows, len(bad_rows))
+        try:
+            print(f"refused: {error}", file=sys.stderr)
+            bad_rows = getattr(error, "rejected", None)   # too many bad rows: every one, to fix the file from
+            if bad_rows is not None:
+                _print_rejected(bad_rows, len(bad_rows))
+        except BrokenPipeError:  # `2>&1 | head`: the refusal is still the answer
+            _quiet_closed_pipes()
         return EXIT_REFUSED
     except BrokenPipeError:  # output piped into `head` and friends
+        _quiet_closed_pipes()
         return EXIT_OK
     except (CharterError, DatabaseBusy, FileExistsError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -336,6 +336,29 @@ def test_same_file_twice_is_already_loaded(seeded):
 
 # ----------------------------------------------------------------------------- the command line
 
+def test_cli_refusal_read_through_head_still_exits_2(tmp_path):
+    """A scheduled load that keeps only the first line of the messages (`2>&1 | head -1`) still learns
+    that the file was refused: the closed pipe does not turn exit status 2 into 1."""
+    import os
+    import subprocess
+    import sys
+
+    from ingest_helpers import PROJECT_ROOT
+
+    path = tmp_path / "pipe.duckdb"
+    open_db(tmp_path, "pipe.duckdb").close()
+    bad = tmp_path / "all_bad.csv"   # every row rejected: the refusal lists thousands of rows
+    bad.write_text(csv_text(CONTACT_HEADER, *(contact_row(f"P{i}", "not a date") for i in range(5000))))
+    environment = {**os.environ, "DASHBOARD_DB": str(path), "DASHBOARD_CHARTER": str(write_charter(tmp_path))}
+    environment.pop("CHARTERDESK_DEBUG", None)
+    command = f'"{sys.executable}" cli.py load contacts "{bad}" 2>&1 | head -1; exit ${{PIPESTATUS[0]}}'
+    done = subprocess.run(["bash", "-c", command], cwd=PROJECT_ROOT, env=environment, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert done.stdout.startswith("refused: 5,000 of 5,000 rows") and done.stdout.count("\n") == 1
+    assert "Exception ignored" not in done.stderr
+
+
 def test_cli_refusals_exit_2_with_a_plain_message(tmp_path, monkeypatch, capsys):
     path = tmp_path / "cli.duckdb"
     con = open_db(tmp_path, "cli.duckdb")
