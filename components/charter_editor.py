@@ -45,7 +45,7 @@ NEW_STANDARD = {"id": "new_standard", "name": "New standard", "measure": "first_
 # ----------------------------------------------------------------------------- the charter in words
 
 def percent(share: float | None) -> str:
-    return "–" if share is None or pd.isna(share) else f"{share:.1%}"
+    return fmt.EMPTY if share is None or pd.isna(share) else f"{share:.1%}"
 
 
 def promise_words(standard: Standard) -> str:
@@ -92,8 +92,8 @@ def standards_table(charter: Charter, summary: pd.DataFrame | None) -> pd.DataFr
             "clock": CLOCK_WORDS[standard.measure],
             "applies to": scope_words(standard),
             "target": percent(standard.target),
-            "compliance now": "–" if fmt.is_empty(row.get("compliance")) else fmt.pct_against(row["compliance"], standard.target),
-            "met / missed": f"{int(row.get('met', 0)):,} / {int(row.get('missed', 0)):,}" if row else "–",
+            "compliance now": fmt.EMPTY if fmt.is_empty(row.get("compliance")) else fmt.pct_against(row["compliance"], standard.target),
+            "met / missed": f"{int(row.get('met', 0)):,} / {int(row.get('missed', 0)):,}" if row else fmt.EMPTY,
         })
     return pd.DataFrame(rows)
 
@@ -364,7 +364,7 @@ def comparison_frame(current: Charter, now: pd.DataFrame, proposed: Charter, the
         old, new = before.get(standard.id), after.get(standard.id, {})
         old_share = None if old is None or pd.isna(old["compliance"]) else old["compliance"]
         new_share = None if pd.isna(new.get("compliance")) else new.get("compliance")
-        change = "–" if old_share is None or new_share is None else f"{(new_share - old_share) * 100:+.1f} pts"
+        change = fmt.EMPTY if old_share is None or new_share is None else f"{(new_share - old_share) * 100:+.1f} pts"
         was = "new standard" if old is None else f"{percent(old_share)} ({_counts(old)})"
         rows.append({"standard": standard.id, "target": percent(standard.target), "now": was,
                      "with the edits": f"{percent(new_share)} ({_counts(new)})", "change": change})
@@ -372,5 +372,5 @@ def comparison_frame(current: Charter, now: pd.DataFrame, proposed: Charter, the
         if standard.id not in after:
             rows.append({"standard": standard.id, "target": percent(standard.target),
                          "now": percent(before.get(standard.id, {}).get("compliance")),
-                         "with the edits": "removed", "change": "–"})
+                         "with the edits": "removed", "change": fmt.EMPTY})
     return pd.DataFrame(rows)
