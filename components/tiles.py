@@ -3,13 +3,16 @@ status of a charter standard. A Tile is plain data, drawn on screen by `show_til
 meeting pack as HTML, so both always say the same thing."""
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 from components import formatting as fmt
 
+TILE_STYLE = Path(__file__).with_name("assets") / "tiles.css"
 AMBER_POINTS = 0.05  # amber: within 5 percentage points below target (spec section 3)
 RAG_LABELS = {"green": "On target", "amber": "Just below target", "red": "Below target", None: "No data"}
 RAG_BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", None: "gray"}
@@ -123,8 +126,12 @@ def show_tile(tile: Tile) -> None:
 
 
 def show_tiles(tiles: list[Tile], per_row: int = 4) -> None:
+    """Rows of at most per_row tiles; on a narrow screen (a projector, a laptop with the sidebar open)
+    a row wraps instead of cutting its numbers to '9…' (components/assets/tiles.css)."""
+    st.html(TILE_STYLE)  # style only: Streamlit puts it outside the page flow
     for start in range(0, len(tiles), per_row):
-        columns = st.columns(per_row)
-        for column, tile in zip(columns, tiles[start:start + per_row]):
-            with column:
+        row = tiles[start:start + per_row]
+        key = zlib.crc32("|".join(tile.label for tile in row).encode())
+        with st.container(horizontal=True, gap="small", key=f"kpi-tiles-{start}-{key}"):
+            for tile in row:
                 show_tile(tile)

@@ -9,7 +9,8 @@ from components.tiles import show_tiles
 
 filters = current_filters()
 empty.require_contacts()
-title, button = st.columns([4, 1], vertical_alignment="bottom")
+with st.container(horizontal=True, vertical_alignment="bottom"):  # the button wraps below on a narrow screen
+    title, button = st.container(), st.container(width="content")
 with title:
     header("Overview", "Are we keeping our promises to customers, and what is changing?", filters)
 content = overview.gather(filters)
