@@ -30,7 +30,7 @@ try:
     charter_problem = None
 except context.CharterError as error:
     charter_problem = error
-except (context.DatabaseBusy, context.SettingError) as error:
+except (context.DatabaseBusy, context.DatabaseUnusable, context.SettingError) as error:
     # Nothing can be shown without the database: say why in words an administrator can act on.
     st.error(f"Charter Desk cannot open its database: {error}", icon=":material/error:")
     st.stop()

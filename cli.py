@@ -1,7 +1,8 @@
 """Charter Desk on the command line: scheduled weekly loads, undo, checks (spec section 7).
 
-Exit status: 0 done, 2 file refused / unknown batch / password refused, 1 any other error. Messages
-are plain words on stderr; a Python traceback is never shown (set CHARTERDESK_DEBUG=1 to see one).
+Exit status: 0 done, 2 file refused / unknown batch / password or argument refused, 1 any other
+error, 130 interrupted (nothing changed). Messages are plain words on stderr; a Python traceback is
+never shown (set CHARTERDESK_DEBUG=1 to see one).
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
+EXIT_OK, EXIT_ERROR, EXIT_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 130
 PROJECT_ROOT = Path(__file__).resolve().parent
 
 
@@ -24,13 +25,15 @@ def _user() -> str:
         return "cli"
 
 
-def _open():
+def _open(create: bool = True):
+    """The database with its per-contact facts current for the charter (recomputed when it changed).
+    create=False for reports: a mistyped DASHBOARD_DB must not answer from a new, empty database."""
     from charter.engine import facts_are_current, refresh
     from charter.model import load_charter
     from store import db
 
     charter = load_charter()
-    con = db.connect()
+    con = db.connect(create=create)
     with db.write_transaction(con) as cursor:
         if not facts_are_current(cursor, charter):
             refresh(cursor, charter)
@@ -67,7 +70,7 @@ def command_batches(args) -> int:
     from queries.kpis import records
     from store.batches import list_batches
 
-    con, _ = _open()
+    con, _ = _open(create=False)
     frame = list_batches(con)
     if args.json:
         print(json.dumps(records(frame), indent=2))
@@ -95,7 +98,10 @@ def command_kpis(args) -> int:
     from queries import Filters
     from queries.kpis import kpi_report
 
-    con, charter = _open()
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        print(f"refused: --from {args.date_from} is after --to {args.date_to}", file=sys.stderr)
+        return EXIT_REFUSED
+    con, charter = _open(create=False)
     report = kpi_report(con, charter, Filters(date_from=args.date_from, date_to=args.date_to), at=args.as_of)
     print(json.dumps(report, indent=2 if not args.json else None))
     return EXIT_OK
@@ -113,9 +119,10 @@ def command_demo(args) -> int:
 
 
 def command_backup(args) -> int:
+    from store import db
     from store.backup import backup
 
-    con, _ = _open()
+    con = db.connect(create=False)   # not _open(): a mistake in the charter must not stop the nightly backup
     print(f"backup written to {backup(con, args.folder)}")
     return EXIT_OK
 
@@ -123,12 +130,25 @@ def command_backup(args) -> int:
 def command_restore(args) -> int:
     from store.backup import restore
 
+    from charter.model import CharterError
+
     print(f"database {restore(args.folder)} restored from {args.folder}")
-    _open()  # recompute the charter clocks if the charter changed since the backup
+    try:
+        _open()  # recompute the charter clocks if the charter changed since the backup
+    except CharterError as error:   # the restore itself is done: say so, not "error"
+        print(f"note: the figures are recomputed once the charter can be used: {error}", file=sys.stderr)
     return EXIT_OK
 
 
 MIN_PASSWORD_LENGTH = 10
+
+
+def _is_utf8_text(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _new_password() -> str | None:
@@ -146,6 +166,8 @@ def _new_password() -> str | None:
         first, again = lines[0], (lines[1] if len(lines) > 1 and lines[1] else lines[0])
     if not first.strip():
         print("refused: the password is empty; nothing was changed", file=sys.stderr)
+    elif not _is_utf8_text(first):   # bytes that are not UTF-8 arrive as lone surrogates
+        print("refused: the password is not UTF-8 text; nothing was changed", file=sys.stderr)
     elif len(first) < MIN_PASSWORD_LENGTH:
         print(f"refused: the password is shorter than {MIN_PASSWORD_LENGTH} characters; nothing was changed",
               file=sys.stderr)
@@ -157,12 +179,16 @@ def _new_password() -> str | None:
 
 
 def command_set_manager_password(args) -> int:
-    from components.auth import ENV_HASH, hash_password, write_password_hash
+    from components.auth import ENV_HASH, SecretsFileError, hash_password, write_password_hash
 
     password = _new_password()
     if password is None:
         return EXIT_REFUSED
-    path = write_password_hash(hash_password(password), args.secrets)
+    try:
+        path = write_password_hash(hash_password(password), args.secrets)
+    except SecretsFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR
     print(f"manager password set: its salted hash is in {path} (a running dashboard picks it up by itself; "
           "earlier manager sign-ins end)")
     if os.environ.get(ENV_HASH):
@@ -170,9 +196,21 @@ def command_set_manager_password(args) -> int:
     return EXIT_OK
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-31") from None
+
+
 def _instant(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    try:
+        moment = datetime.fromisoformat(text)
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        moment.astimezone(timezone.utc)   # 9999-12-31T23:59-01:00 is past the last representable instant
+    except (ValueError, OverflowError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date and time like 2026-03-31T17:00") from None
+    return moment
 
 
 def parser() -> argparse.ArgumentParser:
@@ -197,8 +235,8 @@ def parser() -> argparse.ArgumentParser:
 
     kpis = commands.add_parser("kpis", help="print every KPI as JSON (spec section 6)")
     kpis.add_argument("--json", action="store_true", help="compact JSON (the default output is indented JSON)")
-    kpis.add_argument("--from", dest="date_from", type=date.fromisoformat)
-    kpis.add_argument("--to", dest="date_to", type=date.fromisoformat)
+    kpis.add_argument("--from", dest="date_from", type=_day)
+    kpis.add_argument("--to", dest="date_to", type=_day)
     kpis.add_argument("--as-of", type=_instant, help="judge open clocks at this instant instead of the latest "
                       "timestamp in the data (ISO 8601; without an offset it is UTC)")
     kpis.set_defaults(run=command_kpis)
@@ -240,32 +278,42 @@ def _quiet_closed_pipes() -> None:
 def main(argv: list[str] | None = None) -> int:
     from charter.model import CharterError
     from store.csvfile import UploadRefused
-    from store.db import DatabaseBusy
+    from store.db import DatabaseBusy, DatabaseUnusable, SettingError
 
     args = parser().parse_args(argv)
     try:
         return args.run(args)
+    except KeyboardInterrupt:   # each change is one transaction, and demo/restore swap files only when done
+        print("interrupted; nothing was changed", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except UploadRefused as error:
         try:
             print(f"refused: {error}", file=sys.stderr)
             bad_rows = getattr(error, "rejected", None)   # too many bad rows: every one, to fix the file from
             if bad_rows is not None:
-                _print_rejected(bad_rows, len(bad_rows))
+                _print_rejected(bad_rows, len(bad_rows), listed=len(bad_rows))
         except BrokenPipeError:  # `2>&1 | head`: the refusal is still the answer
             _quiet_closed_pipes()
         return EXIT_REFUSED
     except BrokenPipeError:  # output piped into `head` and friends
         _quiet_closed_pipes()
         return EXIT_OK
-    except (CharterError, DatabaseBusy, FileExistsError, FileNotFoundError) as error:
+    except (CharterError, DatabaseBusy, DatabaseUnusable, SettingError, FileExistsError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except Exception as error:  # the last line of defence: plain words, no traceback
         if os.environ.get("CHARTERDESK_DEBUG"):
             raise
+        if "interrupted" in str(error).lower():   # Ctrl-C inside a DuckDB query: its transaction rolled back
+            print("interrupted; nothing was changed", file=sys.stderr)
+            return EXIT_INTERRUPTED
         print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_ERROR
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:   # Ctrl-C while Python was still importing: nothing had started
+        print("interrupted; nothing was changed", file=sys.stderr)
+        sys.exit(EXIT_INTERRUPTED)

@@ -117,7 +117,13 @@ def load_charter(path: str | Path | None = None) -> Charter:
     source = Path(path) if path else charter_path()
     if not source.exists():
         raise CharterError(f"No charter file at {source}. Copy data/charter.toml there to start.")
-    return parse_charter(source.read_text(encoding="utf-8"), check_holidays=False)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise CharterError(f"The charter file {source} is not UTF-8 text (byte {error.start}); save it as UTF-8.") from error
+    except OSError as error:   # a folder, no permission
+        raise CharterError(f"The charter file {source} cannot be read: {error.strerror}.") from error
+    return parse_charter(text, check_holidays=False)
 
 
 # The keys the charter may hold. A key that looks like a misspelling of one of them is refused, not

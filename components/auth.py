@@ -82,16 +82,31 @@ def verify_password(password: str, stored: str) -> bool:
 def write_password_hash(stored: str, secrets_path: Path = DEFAULT_SECRETS_PATH) -> Path:
     """Store the hash as `manager_password_hash` in secrets.toml, keeping every other secret and
     comment. The file is replaced atomically and readable by its owner only."""
-    path = Path(secrets_path)
-    document = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
+    path = Path(secrets_path).resolve()   # a symlinked secrets file: its target is the one to update
+    try:
+        document = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
+    except (tomlkit.exceptions.ParseError, UnicodeDecodeError) as error:
+        raise SecretsFileError(f"{path} is not a valid TOML file ({error}); fix it or choose another "
+                               "file with --secrets. Nothing was changed.") from error
     document[SECRET_HASH] = stored
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    temporary.unlink(missing_ok=True)   # O_EXCL below: a stale, world-readable .tmp must not lend its mode
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(document.as_string())
+    if path.exists():   # root updating the service user's file: it stays the service user's
+        owner = path.stat()
+        try:
+            os.chown(temporary, owner.st_uid, owner.st_gid)
+        except PermissionError:   # not root: the file becomes the writer's, as any editor would leave it
+            pass
     temporary.replace(path)
     return path
+
+
+class SecretsFileError(ValueError):
+    """The secrets file cannot be read as TOML; nothing was written."""
 
 
 # ----------------------------------------------------------------------------- configuration

@@ -158,7 +158,7 @@ def has_bills() -> bool:
     return bool(query("pricing_by_tenure")["rows"].sum())
 
 
-DatabaseBusy, SettingError = db.DatabaseBusy, db.SettingError
+DatabaseBusy, DatabaseUnusable, SettingError = db.DatabaseBusy, db.DatabaseUnusable, db.SettingError
 
-__all__ = ["CharterError", "DatabaseBusy", "SettingError", "as_of", "charter", "connection", "data_version", "ensure_facts_current",
+__all__ = ["CharterError", "DatabaseBusy", "DatabaseUnusable", "SettingError", "as_of", "charter", "connection", "data_version", "ensure_facts_current",
            "has_bills", "has_contacts", "kpis", "query", "rows_on_demand", "start_run", "whatif"]

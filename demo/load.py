@@ -19,19 +19,31 @@ def build_demo_database(path: str | Path | None = None, contacts: int = 150_000,
     from demo.generate import write_demo_csvs
 
     target = Path(path) if path else db.database_path()
-    for leftover in (target, target.with_name(target.name + ".wal")):
-        leftover.unlink(missing_ok=True)
-    charter = load_charter()
-    with tempfile.TemporaryDirectory(prefix="charterdesk-demo-") as folder:
-        progress(f"Generating demo exports ({contacts:,} contacts, {customers:,} customers)…")
-        files = write_demo_csvs(folder, contacts=contacts, customers=customers)
-        con = db.connect(target)
-        try:
-            loaded = []
-            for table in ("customers", "prices", "contacts"):
-                progress(f"Loading {table}…")
-                result = load_path(con, table, files[table], DEMO_USER, charter, preset_name="canonical")
-                loaded.append(f"{result.rows_loaded:,} {table}")
-        finally:
-            con.close()
+    charter = load_charter()   # a broken charter stops here, before anything is touched
+    db.refuse_while_in_use(target)
+    # Built beside the live file and put in its place only when complete: a full disk, a bad
+    # charter or Ctrl-C on the way leaves the existing database as it was.
+    building = target.with_name(target.name + ".building")
+    try:
+        _remove(building)
+        with tempfile.TemporaryDirectory(prefix="charterdesk-demo-") as folder:
+            progress(f"Generating demo exports ({contacts:,} contacts, {customers:,} customers)…")
+            files = write_demo_csvs(folder, contacts=contacts, customers=customers)
+            con = db.connect(building)
+            try:
+                loaded = []
+                for table in ("customers", "prices", "contacts"):
+                    progress(f"Loading {table}…")
+                    result = load_path(con, table, files[table], DEMO_USER, charter, preset_name="canonical")
+                    loaded.append(f"{result.rows_loaded:,} {table}")
+            finally:
+                con.close()
+        db.replace_database(building, target)
+    finally:
+        _remove(building)
     return f"Demo database ready at {target}: " + ", ".join(loaded) + "."
+
+
+def _remove(database: Path) -> None:
+    for leftover in (database, Path(str(database) + ".wal")):
+        leftover.unlink(missing_ok=True)

@@ -2,7 +2,7 @@
 into a fresh file that replaces the live one only once the import has fully succeeded."""
 from __future__ import annotations
 
-import os
+import shutil
 from pathlib import Path
 
 from store import db
@@ -17,10 +17,26 @@ def backup(con, folder: str | Path) -> Path:
     target = Path(folder).resolve()
     if target.exists() and any(target.iterdir()):
         raise FileExistsError(f"{target} is not empty; choose a new folder for the backup.")
+    created = not target.exists()
     target.mkdir(parents=True, exist_ok=True)
-    db.run_script(con.cursor(), f"EXPORT DATABASE {_quoted(target)} (FORMAT parquet)")
-    _leave_out_macros(target / "schema.sql")
+    try:
+        db.run_script(con.cursor(), f"EXPORT DATABASE {_quoted(target)} (FORMAT parquet)")
+        _leave_out_macros(target / "schema.sql")
+    except BaseException:   # a full disk or Ctrl-C: no partial backup that blocks the retry into the same folder
+        if created:
+            shutil.rmtree(target, ignore_errors=True)
+        else:
+            _empty(target)
+        raise
     return target
+
+
+def _empty(folder: Path) -> None:
+    for item in folder.iterdir():
+        if item.is_dir():
+            shutil.rmtree(item, ignore_errors=True)
+        else:
+            item.unlink(missing_ok=True)
 
 
 def _leave_out_macros(schema: Path) -> None:
@@ -32,34 +48,32 @@ def _leave_out_macros(schema: Path) -> None:
     schema.write_text(";\n".join(kept), encoding="utf-8")
 
 
-def _refuse_while_in_use(live: Path) -> None:
-    """DatabaseBusy while another process (the running dashboard) has the file open: replacing the
-    file under it would leave it working on the old, unlinked copy, and its later uploads would be
-    lost at its next restart."""
-    if live.exists():
-        db.connect(live).close()
-
-
 def restore(folder: str | Path, database: str | Path | None = None) -> Path:
     source = Path(folder).resolve()
     if not (source / "schema.sql").exists() or not (source / "load.sql").exists():
         raise FileNotFoundError(f"{source} does not look like a Charter Desk backup (no schema.sql / load.sql).")
     live = Path(database) if database else db.database_path()
-    _refuse_while_in_use(live)
+    db.refuse_while_in_use(live)
     staging = live.with_name(live.name + ".restoring")
-    for leftover in (staging, Path(str(staging) + ".wal")):
-        leftover.unlink(missing_ok=True)
     import duckdb
 
-    fresh = duckdb.connect(str(staging))
+    _remove_database_files(staging)
     try:
-        db.run_script(fresh, f"IMPORT DATABASE {_quoted(source)}")
-        db.forget_schema(fresh)   # a backup's catalog may lack macros or columns its meta claims
-        db.run_script(fresh, "CHECKPOINT")
-    finally:
-        fresh.close()
-    db.connect(staging).close()  # the schema's macros and any newer tables are (re)created
-    _refuse_while_in_use(live)
-    Path(str(live) + ".wal").unlink(missing_ok=True)
-    os.replace(staging, live)
+        fresh = duckdb.connect(str(staging))
+        try:
+            db.run_script(fresh, f"IMPORT DATABASE {_quoted(source)}")
+            db.forget_schema(fresh)   # a backup's catalog may lack macros or columns its meta claims
+            db.run_script(fresh, "CHECKPOINT")
+        finally:
+            fresh.close()
+        db.connect(staging).close()  # the schema's macros and any newer tables are (re)created
+        db.replace_database(staging, live)
+    except BaseException:   # a failed import or Ctrl-C: no half-imported copy beside the live file
+        _remove_database_files(staging)
+        raise
     return live
+
+
+def _remove_database_files(path: Path) -> None:
+    for leftover in (path, Path(str(path) + ".wal")):
+        leftover.unlink(missing_ok=True)

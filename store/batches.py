@@ -33,8 +33,10 @@ def undo_batch(con, batch_id: int, user: str, charter: Charter | None) -> str:
     with db.write_transaction(con) as cursor:
         row = cursor.execute("SELECT table_name, status, file_name FROM batches WHERE batch_id = ?",
                              [batch_id]).fetchall()
-        if not row or row[0][1] != "loaded":
-            raise UnknownBatch(f"There is no loaded batch {batch_id} (see `python cli.py batches`).")
+        if not row:
+            raise UnknownBatch(f"There is no batch {batch_id} (see `python cli.py batches`).")
+        if row[0][1] != "loaded":
+            raise UnknownBatch(f"Batch {batch_id} ({row[0][2]}) was already undone; nothing was changed.")
         table = TABLES[row[0][0]]
         keys = ", ".join(table.key)
         db.run_script(cursor, f"CREATE OR REPLACE TEMP TABLE affected_keys AS SELECT DISTINCT {keys} "

@@ -13,7 +13,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_MAX_UPLOAD_MB = 200
+from store.db import max_upload_bytes
+
 MAX_HEADER_LENGTH = 1_000   # characters in one column name
 
 
@@ -32,8 +33,13 @@ class DecodedFile:
     blank_rows: tuple[int, ...] = ()  # spreadsheet numbers of empty lines between records
 
 
-def max_upload_bytes() -> int:
-    return int(float(os.environ.get("DASHBOARD_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)) * 1024 * 1024)
+def refuse_if_too_large(size_bytes: int) -> None:
+    if size_bytes > max_upload_bytes():
+        raise UploadRefused(
+            f"The file is {size_bytes / 1024 / 1024:.1f} MB, above the "
+            f"{round(max_upload_bytes() / 1024 / 1024, 3):g} MB limit. Split it into smaller files (for example "
+            "one per week) or ask an administrator to raise DASHBOARD_MAX_UPLOAD_MB."
+        )
 
 
 def checksum_of(data: bytes) -> str:
@@ -152,12 +158,7 @@ def _refuse_broken_quoting(error: csv.Error, broken: int, delimiter: str) -> Non
 
 def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFile:
     """Check the bytes and write a UTF-8 copy for DuckDB. Refuses what cannot be a CSV."""
-    if len(data) > max_upload_bytes():
-        raise UploadRefused(
-            f"The file is {len(data) / 1024 / 1024:.1f} MB, above the "
-            f"{round(max_upload_bytes() / 1024 / 1024, 3):g} MB limit. Split it into smaller files (for example "
-            "one per week) or ask an administrator to raise DASHBOARD_MAX_UPLOAD_MB."
-        )
+    refuse_if_too_large(len(data))
     if not data or data.isspace():   # as `not data.strip()`, without copying the file
         raise UploadRefused("The file is empty. Export it again from the helpdesk and check it has rows.")
     if _looks_utf16(data):

@@ -29,6 +29,16 @@ class DatabaseBusy(RuntimeError):
     """Another process (usually the running dashboard) holds the database file."""
 
 
+class DatabaseUnusable(RuntimeError):
+    """The database file is missing, unreadable or damaged; the message says what to do."""
+
+
+def _unusable(target: Path, error: Exception) -> DatabaseUnusable:
+    detail = getattr(error, "strerror", None) or str(error).splitlines()[0].removeprefix("IO Error: ")
+    return DatabaseUnusable(f"The database {target} cannot be opened: {detail}. Check the file's permissions; "
+                            "if it is damaged, restore the last backup (python cli.py restore FOLDER).")
+
+
 class SettingError(ValueError):
     """A DASHBOARD_* setting in the environment cannot be used."""
 
@@ -48,6 +58,21 @@ def memory_limit() -> str | None:
     return value
 
 
+DEFAULT_MAX_UPLOAD_MB = 200
+
+
+def max_upload_bytes() -> int:
+    """DASHBOARD_MAX_UPLOAD_MB: the largest accepted upload (keep .streamlit/config.toml's maxUploadSize in step)."""
+    text = os.environ.get("DASHBOARD_MAX_UPLOAD_MB", "").strip() or str(DEFAULT_MAX_UPLOAD_MB)
+    try:
+        megabytes = float(text)
+    except ValueError:
+        megabytes = float("nan")
+    if not 0 < megabytes < 1024 * 1024:   # NaN fails too: a typo must not refuse every file as too large
+        raise SettingError(f"DASHBOARD_MAX_UPLOAD_MB must be a number of megabytes above 0 (e.g. 200), not {text!r}")
+    return int(megabytes * 1024 * 1024)
+
+
 # Every connection to the database, the read-only ones of the benchmark included.
 # asof_loop_join_threshold: DuckDB turns an ASOF join whose left side it *estimates* at under 64
 # rows into a nested loop over both sides. Its estimates for derived lists are often near zero
@@ -56,26 +81,58 @@ def memory_limit() -> str | None:
 SESSION_SETTINGS = "SET GLOBAL TimeZone = 'UTC'; SET GLOBAL asof_loop_join_threshold = 0;"
 
 
-def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the database (creating the file and schema when new). Instants are kept in UTC."""
+def connect(path: str | Path | None = None, *, create: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open the database (creating the file and schema when new, unless create=False: a report on
+    a mistyped DASHBOARD_DB must not answer from a new, empty file). Instants are kept in UTC."""
     target = Path(path) if path else database_path()
     limit = memory_limit()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    max_upload_bytes()   # every DASHBOARD_* setting is checked when the database is opened, not mid-upload
+    if not create and not target.exists():
+        raise DatabaseUnusable(f"There is no database at {target} (DASHBOARD_DB). Load a file first "
+                               "(python cli.py load ...) or build the demo (python cli.py demo).")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(target))
     except duckdb.IOException as error:
         if "lock" in str(error).lower():
+            holder = re.search(r"PID (\d+)", str(error))
             raise DatabaseBusy(
-                f"The database {target} is in use by another program (usually the running "
-                "dashboard). Upload through the Data page instead, or stop the dashboard and retry."
+                f"The database {target} is in use by another program (usually the running dashboard"
+                f"{f', process {holder.group(1)}' if holder else ''}). Stop it and retry, or upload "
+                "through the Data page while it runs."
             ) from error
-        raise
-    run_script(con, SESSION_SETTINGS)
-    if limit:
-        run_script(con, f"SET GLOBAL memory_limit = '{limit}';")
-    with _writer_lock:
-        ensure_schema(con)
+        raise _unusable(target, error) from error
+    except (duckdb.Error, OSError) as error:
+        raise _unusable(target, error) from error
+    try:
+        run_script(con, SESSION_SETTINGS)
+        if limit:
+            run_script(con, f"SET GLOBAL memory_limit = '{limit}';")
+        with _writer_lock:
+            ensure_schema(con)   # the first read of the file's catalog: where a damaged file shows
+    except duckdb.Error as error:
+        con.close()
+        raise _unusable(target, error) from error
     return con
+
+
+def refuse_while_in_use(live: Path) -> None:
+    """DatabaseBusy while another process (the running dashboard) has the file open: replacing the
+    file under it would leave it working on the old, unlinked copy, and its later uploads would be
+    lost at its next restart. A damaged file is not in use: replacing it is the point of a restore."""
+    if live.exists():
+        try:
+            connect(live).close()
+        except DatabaseUnusable:
+            pass
+
+
+def replace_database(built: Path, live: Path) -> None:
+    """Put a fully built database file in place of the live one (restore, demo): until this moment
+    the live file is untouched, so a failure or Ctrl-C on the way leaves it as it was."""
+    refuse_while_in_use(live)
+    Path(str(live) + ".wal").unlink(missing_ok=True)
+    os.replace(built, live)
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

@@ -19,7 +19,7 @@ from charter import engine
 from charter.model import Charter
 from queries import bind
 from store import db, filter_values, price_facts, timezones
-from store.csvfile import DecodedFile, UploadRefused, decode_upload
+from store.csvfile import DecodedFile, UploadRefused, decode_upload, max_upload_bytes, refuse_if_too_large
 from store.presets import (Preset, ResolvedMapping, canonical_preset, detect, find_preset,
                            normalise_header, resolve)
 from store.tables import TABLES, CanonicalTable
@@ -501,7 +501,10 @@ def load_file(con, table_name: str, data: bytes, file_name: str, user: str, char
 def load_path(con, table_name: str, path: str | Path, user: str, charter: Charter | None, **options) -> UploadResult:
     source = Path(path)
     try:
-        data = source.read_bytes()
+        if source.is_file():   # a mistaken 3 GB file is refused before it is read into memory
+            refuse_if_too_large(source.stat().st_size)
+        with source.open("rb") as handle:
+            data = handle.read(max_upload_bytes() + 1)   # a pipe or device: never more than the limit
     except OSError as error:
         raise UploadRefused(f"Cannot read {source}: {error.strerror}.") from error
     return load_file(con, table_name, data, source.name, user, charter, **options)

@@ -28,7 +28,8 @@ def test_backup_restore_round_trip_gives_identical_kpis(tmp_path):
 
     # Lose the data, then restore it.
     os.remove(os.environ["DASHBOARD_DB"])
-    assert json.loads(cli("kpis", "--json").stdout)["data_quality"]["contacts"] == 0
+    lost = cli("kpis", "--json")   # no database: an error, not a report of zero contacts
+    assert lost.returncode == 1 and "There is no database at" in lost.stderr
     restored = cli("restore", str(folder))
     assert restored.returncode == 0, restored.stderr
 
@@ -39,6 +40,9 @@ def test_backup_restore_round_trip_gives_identical_kpis(tmp_path):
 
 
 def test_backup_refuses_a_non_empty_folder_and_restore_a_non_backup(tmp_path):
+    from store import db
+
+    db.connect(os.environ["DASHBOARD_DB"]).close()
     (tmp_path / "old").mkdir()
     (tmp_path / "old" / "keep.txt").write_text("do not overwrite")
     refused = cli("backup", str(tmp_path / "old"))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from components.auth import SECRET_HASH, verify_password
+from components.auth import ENV_HASH as ENV_HASH_NAME, SECRET_HASH, verify_password
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 GOOD = "correct horse battery"
@@ -136,3 +136,39 @@ def test_at_a_terminal_the_password_is_asked_twice_and_not_echoed(tmp_path):
     assert b"New manager password: " in shown and b"Type it again: " in shown
     assert GOOD.encode() not in shown  # the terminal never showed what was typed
     assert verify_password(GOOD, stored_hash(secrets))
+
+
+def test_a_stale_world_readable_temporary_file_does_not_lend_its_mode(tmp_path):
+    secrets = tmp_path / "secrets.toml"
+    stale = tmp_path / "secrets.toml.tmp"   # left by an earlier run that was killed
+    stale.write_text("old", encoding="utf-8")
+    stale.chmod(0o644)
+    assert set_password(secrets, GOOD + "\n").returncode == 0
+    assert stat.S_IMODE(secrets.stat().st_mode) == 0o600
+    assert verify_password(GOOD, stored_hash(secrets))
+
+
+def test_a_symlinked_secrets_file_is_updated_where_it_points(tmp_path):
+    real = tmp_path / "etc" / "secrets.toml"
+    real.parent.mkdir()
+    real.write_text('smtp_password = "keep me"\n', encoding="utf-8")
+    link = tmp_path / "secrets.toml"
+    link.symlink_to(real)
+    assert set_password(link, GOOD + "\n").returncode == 0
+    assert link.is_symlink()
+    assert verify_password(GOOD, stored_hash(real)) and 'smtp_password = "keep me"' in real.read_text()
+
+
+def test_a_secrets_file_that_is_not_toml_or_a_password_that_is_not_text_is_refused_plainly(tmp_path):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text("[auth\n", encoding="utf-8")
+    done = set_password(secrets, GOOD + "\n")
+    assert done.returncode == 1 and "is not a valid TOML file" in done.stderr and "Traceback" not in done.stderr
+    assert secrets.read_text(encoding="utf-8") == "[auth\n"
+    environment = {k: v for k, v in os.environ.items() if k not in ("CHARTERDESK_DEBUG", ENV_HASH_NAME)}
+    fresh = tmp_path / "fresh.toml"
+    done = subprocess.run([sys.executable, str(PROJECT_ROOT / "cli.py"), "set-manager-password", "--secrets",
+                           str(fresh)], cwd=PROJECT_ROOT, env=environment, input=b"abc\xff\xfedefghijkl\n",
+                          capture_output=True, timeout=60)
+    assert done.returncode == 2 and b"the password is not UTF-8 text" in done.stderr
+    assert not fresh.exists()

@@ -204,7 +204,7 @@ def test_while_the_dashboard_holds_the_file_the_command_line_changes_nothing(tmp
         export = tmp_path / "week.csv"
         export.write_text(batch_csv("WEEK", 3), encoding="utf-8")
         for args in (("backup", str(tmp_path / "backup-2")), ("load", "contacts", str(export)),
-                     ("restore", str(tmp_path / "backup"))):
+                     ("restore", str(tmp_path / "backup")), ("demo",)):
             done = run_cli(*args, db_path=path)
             assert done.returncode == 1, (args, done.stdout, done.stderr)
             assert done.stderr.startswith("error: The database") and "in use by another program" in done.stderr

@@ -1,0 +1,162 @@
+"""The command line as an administrator runs it: demo, backup and restore never leave the database
+half-replaced, Ctrl-C changes nothing, reports never invent an empty database, and every mistake
+is a plain message with the documented exit status (README, "Command line").
+
+Each command runs as a separate process on a real DuckDB file, as cron or an administrator runs it.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+
+from ingest_helpers import (
+    CONTACT_HEADER, PROJECT_ROOT, contact_row, csv_text, dump, load, open_db, run_cli, write_charter,
+)
+
+
+def fingerprint(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def seeded(tmp_path, name="ops.duckdb"):
+    """A closed database with one batch of three contacts; its path."""
+    path = tmp_path / name
+    con = open_db(tmp_path, name)
+    load(con, "contacts", csv_text(CONTACT_HEADER, *(contact_row(f"OPS-{i}", f"2026-03-0{2 + i} 10:00")
+                                                     for i in range(3))), "week.csv")
+    con.close()
+    return path
+
+
+def broken_charter(tmp_path):
+    path = tmp_path / "broken.toml"
+    path.write_text("[schedule\n", encoding="utf-8")
+    return {"DASHBOARD_CHARTER": str(path)}
+
+
+def plain(done: subprocess.CompletedProcess, status: int, words: str) -> None:
+    assert done.returncode == status, (done.returncode, done.stdout, done.stderr)
+    assert words in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_demo_with_a_broken_charter_keeps_the_existing_database(tmp_path):
+    path = seeded(tmp_path)
+    before = fingerprint(path)
+    plain(run_cli("demo", db_path=path, env=broken_charter(tmp_path)), 1, "not valid TOML")
+    assert fingerprint(path) == before
+    assert sorted(p.name for p in tmp_path.glob("ops.duckdb*")) == ["ops.duckdb"]   # nothing half-built beside it
+
+
+def test_ctrl_c_during_demo_leaves_the_old_database_and_says_so(tmp_path):
+    path = seeded(tmp_path)
+    before = fingerprint(path)
+    environment = {**os.environ, "DASHBOARD_DB": str(path), "DASHBOARD_CHARTER": str(write_charter(tmp_path))}
+    environment.pop("CHARTERDESK_DEBUG", None)
+    demo = subprocess.Popen([sys.executable, "cli.py", "demo"], cwd=PROJECT_ROOT, env=environment, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    for line in demo.stdout:   # interrupt it half way: the demo's customers are loaded, its prices are not
+        if line.startswith("Loading prices"):
+            demo.send_signal(signal.SIGINT)
+            break
+    rest, errors = demo.communicate(timeout=120)
+    assert demo.returncode == 130, (rest, errors)
+    assert errors.strip() == "interrupted; nothing was changed"
+    assert fingerprint(path) == before
+    assert sorted(p.name for p in tmp_path.glob("ops.duckdb*")) == ["ops.duckdb"]
+
+
+def test_backup_needs_no_charter_and_restore_reports_success_with_a_note(tmp_path):
+    path = seeded(tmp_path)
+    con = open_db(tmp_path, path.name)
+    before = dump(con)
+    con.close()
+    broken = broken_charter(tmp_path)
+    done = run_cli("backup", str(tmp_path / "nightly"), db_path=path, env=broken)
+    assert done.returncode == 0, done.stderr
+    path.unlink()
+    restored = run_cli("restore", str(tmp_path / "nightly"), db_path=path, env=broken)
+    assert restored.returncode == 0, restored.stderr   # the restore itself succeeded
+    assert "restored from" in restored.stdout
+    assert restored.stderr.startswith("note: the figures are recomputed once the charter can be used")
+    con = open_db(tmp_path, path.name)
+    assert dump(con) == before
+    con.close()
+
+
+def test_restore_replaces_a_damaged_database(tmp_path):
+    path = seeded(tmp_path)
+    assert run_cli("backup", str(tmp_path / "nightly"), db_path=path).returncode == 0
+    con = open_db(tmp_path, path.name)
+    before = dump(con)
+    con.close()
+    damaged = path.read_bytes()[: len(path.read_bytes()) // 3]
+    path.write_bytes(damaged)
+    plain(run_cli("batches", db_path=path), 1, "restore the last backup")
+    assert run_cli("restore", str(tmp_path / "nightly"), db_path=path).returncode == 0
+    con = open_db(tmp_path, path.name)
+    assert dump(con) == before
+    con.close()
+
+
+def test_reports_do_not_create_a_database_for_a_mistyped_path(tmp_path):
+    missing = tmp_path / "dashbaord.duckdb"
+    for command in (("batches",), ("kpis", "--json"), ("backup", str(tmp_path / "b"))):
+        plain(run_cli(*command, db_path=missing), 1, "There is no database at")
+    assert not missing.exists() and not (tmp_path / "b").exists()
+
+
+def test_wrong_arguments_and_settings_are_plain_refusals(tmp_path):
+    path = seeded(tmp_path)
+    before = fingerprint(path)
+    plain(run_cli("kpis", "--from", "2026-03-31", "--to", "2026-01-01", db_path=path), 2,
+          "--from 2026-03-31 is after --to 2026-01-01")
+    plain(run_cli("kpis", "--as-of", "9999-12-31T23:59-01:00", db_path=path), 2,
+          "'9999-12-31T23:59-01:00' is not a date and time like 2026-03-31T17:00")
+    plain(run_cli("kpis", "--from", "2026-13-01", db_path=path), 2, "'2026-13-01' is not a date like 2026-03-31")
+    for setting in ("abc", "0", "-5"):
+        plain(run_cli("batches", db_path=path, env={"DASHBOARD_MAX_UPLOAD_MB": setting}), 1,
+              f"DASHBOARD_MAX_UPLOAD_MB must be a number of megabytes above 0 (e.g. 200), not '{setting}'")
+    plain(run_cli("kpis", db_path=path, env={"DASHBOARD_CHARTER": str(tmp_path)}), 1,
+          f"The charter file {tmp_path} cannot be read: Is a directory.")
+    assert fingerprint(path) == before
+
+
+def test_undo_twice_says_it_was_already_undone(tmp_path):
+    path = seeded(tmp_path)
+    assert run_cli("undo", "1", db_path=path).returncode == 0
+    plain(run_cli("undo", "1", db_path=path), 2, "Batch 1 (week.csv) was already undone; nothing was changed.")
+    plain(run_cli("undo", "7", db_path=path), 2, "There is no batch 7")
+
+
+def test_a_refused_load_lists_every_bad_row_on_stderr(tmp_path):
+    """Nothing was saved, so there is no Data page to send the reader to: every bad row is printed."""
+    path = seeded(tmp_path)
+    rows = [contact_row(f"B-{i}", "not a date" if i % 10 == 0 else "2026-03-04 10:00") for i in range(2000)]
+    export = tmp_path / "week11.csv"
+    export.write_text(csv_text(CONTACT_HEADER, *rows), encoding="utf-8")
+    done = run_cli("load", "contacts", str(export), db_path=path)
+    plain(done, 2, "refused: 200 of 2,000 rows (10%) are bad")
+    listed = [line for line in done.stderr.splitlines() if line.startswith("rejected row ")]
+    assert [line.split(":")[0] for line in listed] == [f"rejected row {i + 2}" for i in range(0, 2000, 10)]
+    assert "see the Data page" not in done.stderr
+
+
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path):
+    path = seeded(tmp_path)
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as handle:   # 2 GB, sparse: nothing is written to disk
+        handle.truncate(2 * 1024 ** 3)
+    probe = ("import resource, subprocess, sys; done = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
+             "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+             "print(done.stderr, file=sys.stderr)")
+    environment = {**os.environ, "DASHBOARD_DB": str(path), "DASHBOARD_CHARTER": str(write_charter(tmp_path))}
+    done = subprocess.run([sys.executable, "-c", probe, sys.executable, "cli.py", "load", "contacts", str(huge)],
+                          cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True, timeout=300)
+    status, peak_kb = map(int, done.stdout.split())
+    assert status == 2 and "The file is 2048.0 MB, above the 200 MB limit" in done.stderr
+    assert peak_kb < 1024 * 1024, f"the refusal read the file into memory: peak {peak_kb / 1024:.0f} MB"
