@@ -278,6 +278,7 @@ def _quiet_closed_pipes() -> None:
 def main(argv: list[str] | None = None) -> int:
     from charter.model import CharterError
     from store.csvfile import UploadRefused
+    from store.backup import BackupFailed
     from store.db import DatabaseBusy, DatabaseUnusable, SettingError
 
     args = parser().parse_args(argv)
@@ -298,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and friends
         _quiet_closed_pipes()
         return EXIT_OK
-    except (CharterError, DatabaseBusy, DatabaseUnusable, SettingError, FileExistsError, FileNotFoundError) as error:
+    except (BackupFailed, CharterError, DatabaseBusy, DatabaseUnusable, SettingError, FileExistsError,
+            FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except Exception as error:  # the last line of defence: plain words, no traceback

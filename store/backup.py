@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import duckdb
+
 from store import db
 
 
@@ -22,13 +24,21 @@ def backup(con, folder: str | Path) -> Path:
     try:
         db.run_script(con.cursor(), f"EXPORT DATABASE {_quoted(target)} (FORMAT parquet)")
         _leave_out_macros(target / "schema.sql")
-    except BaseException:   # a full disk or Ctrl-C: no partial backup that blocks the retry into the same folder
+    except BaseException as error:   # a full disk or Ctrl-C: no partial backup that blocks the retry into the same folder
         if created:
             shutil.rmtree(target, ignore_errors=True)
         else:
             _empty(target)
+        if isinstance(error, (duckdb.Error, OSError)):
+            reason = "the disk is full" if "No space left" in str(error) else str(error).splitlines()[0]
+            raise BackupFailed(f"The backup could not be written to {target}: {reason}. Nothing was kept; "
+                               "free some space or choose another folder, then run it again.") from error
         raise
     return target
+
+
+class BackupFailed(RuntimeError):
+    """Writing the backup failed; what it had written is removed."""
 
 
 def _empty(folder: Path) -> None:
@@ -55,8 +65,6 @@ def restore(folder: str | Path, database: str | Path | None = None) -> Path:
     live = Path(database) if database else db.database_path()
     db.refuse_while_in_use(live)
     staging = live.with_name(live.name + ".restoring")
-    import duckdb
-
     _remove_database_files(staging)
     try:
         fresh = duckdb.connect(str(staging))
