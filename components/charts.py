@@ -24,6 +24,8 @@ LIGHT = "#8FB8DE"       # the p90 / spread of the main series
 NEUTRAL = "#CBD2D9"     # volumes behind a measure
 TARGET = "#3E4C59"
 RAG_COLOURS = {"green": "#2E7D32", "amber": "#E8A317", "red": "#C62828", None: "#B0B8C1"}
+# Text on a RAG colour: white on amber or grey is 2.2:1, too faint on a projector; dark ink is 8:1.
+RAG_TEXT = {"green": "white", "amber": INK, "red": "white", None: INK}
 SERIES = (PRIMARY, SECONDARY, "#E76F51", "#8E6C8A", "#E9C46A", "#264653", "#B5838D")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SUBTITLE_WIDTH = 95  # characters per subtitle line: half-width charts must not cut it off
@@ -48,8 +50,18 @@ def _style(fig: go.Figure, title: str, subtitle: str, y_title: str | None = None
     return fig
 
 
-def _week_axis(fig: go.Figure) -> None:
-    fig.update_xaxes(tickformat="%-d %b", hoverformat="w/c %-d %b %Y")
+MOST_WEEK_LABELS = 12
+
+
+def _week_axis(fig: go.Figure, weeks) -> None:
+    """Label the weeks by their own Mondays, at most a dozen of them, with the year where it changes
+    (the subtitle gives the period's years). Plotly's automatic weekly ticks fall on Sundays (a week
+    of 24 Aug labelled '23 Aug') and on a short period repeat a day ('22 Nov, 22 Nov')."""
+    starts = [pd.Timestamp(week) for week in sorted(pd.to_datetime(pd.Series(list(weeks))).dropna().unique())]
+    shown = starts[::max(1, math.ceil(len(starts) / MOST_WEEK_LABELS))]
+    labels = [f"{week:%-d %b}" + (f" {week:%Y}" if i and week.year != shown[i - 1].year else "")
+              for i, week in enumerate(shown)]
+    fig.update_xaxes(tickmode="array", tickvals=shown, ticktext=labels, hoverformat="w/c %-d %b %Y")
 
 
 def compliance_trend(weekly: pd.DataFrame, target: float, title: str, subtitle: str) -> go.Figure:
@@ -75,24 +87,34 @@ def compliance_trend(weekly: pd.DataFrame, target: float, title: str, subtitle: 
                              hoverinfo="skip"))
     _style(fig, title, subtitle, "% met (of met + missed)", y_format=".0%")
     fig.update_yaxes(range=[max(0, low - 0.03), 1.01])
-    _week_axis(fig)
+    _week_axis(fig, weekly["week"])
     return fig
 
 
-def compliance_bars(breakdown: pd.DataFrame, target: float, title: str, subtitle: str) -> go.Figure:
-    """Compliance per value of a dimension (rows of standards_breakdown for one standard), worst at
-    the top, coloured by RAG status, with the target line; bars carry their value for drill-through."""
+def compliance_by_value(breakdown: pd.DataFrame, target: float, title: str, subtitle: str) -> go.Figure:
+    """Compliance per value of a dimension (rows of standards_breakdown for one standard) as dots,
+    worst at the top, coloured by RAG status, with the target line; each dot carries its value for
+    drill-through. Dots, not bars: the axis is zoomed to the range that matters (like the weekly
+    trend), and a bar's length on an axis that does not start at zero would lie (89.8% drawn as
+    half of 92.1%); a dot's position does not."""
     shown = breakdown[(breakdown["met"] + breakdown["missed"]) > 0].sort_values("compliance")
-    colours = [RAG_COLOURS[rag_status(c, target)] for c in shown["compliance"]]
-    text = [fmt.pct_against(c, target) for c in shown["compliance"]]
-    fig = bars(shown, "value", "compliance", title, subtitle, "% met (of met + missed)", text=text, colours=colours,
-               target=target, percent_axis=True, custom=["met", "missed", "pending"],
-               hover="%{y}: <b>%{x:.1%}</b><br>%{customdata[0]:,} met · %{customdata[1]:,} missed · "
-                     "%{customdata[2]:,} pending<br><i>click to list the breaches</i><extra></extra>")
-    # Zoom in on the range that matters (like the weekly trend), leaving room for the labels after 100%.
+    fig = go.Figure(go.Scatter(
+        x=shown["compliance"], y=shown["value"], mode="markers+text", cliponaxis=False,
+        text=[fmt.pct_against(c, target) for c in shown["compliance"]], textposition="middle right",
+        textfont=dict(size=12.5, color=INK),
+        marker=dict(size=15, color=[RAG_COLOURS[rag_status(c, target)] for c in shown["compliance"]],
+                    line=dict(color="white", width=1.5)),
+        customdata=shown[["met", "missed", "pending"]].to_numpy(),
+        hovertemplate="%{y}: <b>%{x:.1%}</b><br>%{customdata[0]:,} met · %{customdata[1]:,} missed · "
+                      "%{customdata[2]:,} pending<br><i>click to list the breaches</i><extra></extra>"))
+    _style(fig, title, subtitle, height=max(260, 110 + 34 * len(shown)))
     low = max(0.0, math.floor((min([target - 0.10] + list(shown["compliance"].dropna())) - 0.03) * 20) / 20)
     ticks = [round(low + 0.05 * step, 2) for step in range(int(round((1 - low) / 0.05)) + 1)]
-    fig.update_xaxes(range=[low, 1.09], tickvals=ticks)
+    fig.update_xaxes(title="% met (of met + missed)", tickformat=".0%", showgrid=True, gridcolor=GRID,
+                     range=[low, 1.09], tickvals=ticks)   # room for the labels after 100%
+    fig.update_yaxes(autorange="reversed", type="category", showgrid=True, gridcolor=GRID, tickmode="array",
+                     tickvals=list(shown["value"]), ticktext=[tick_label(c) for c in shown["value"]])
+    _target_line(fig, target, horizontal=True)
     return fig
 
 
@@ -108,12 +130,13 @@ def rag_grid(cells: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
              [0.667, RAG_COLOURS["amber"]], [0.667, RAG_COLOURS["green"]], [1, RAG_COLOURS["green"]]]
     fig = go.Figure(go.Heatmap(
         z=z.to_numpy(dtype=float), x=weeks, y=rows, text=text.fillna("-").to_numpy(), texttemplate="%{text}",
-        textfont=dict(color="white", size=11), colorscale=scale, zmin=0, zmax=2, showscale=False, xgap=2, ygap=2,
+        textfont=dict(size=11), colorscale=scale,   # no colour: Plotly picks white or ink per cell for contrast zmin=0, zmax=2, showscale=False, xgap=2, ygap=2,
         hovertemplate="%{y}<br>w/c %{x|%-d %b %Y}: <b>%{text}</b><extra></extra>",
     ))
     _style(fig, title, subtitle, height=110 + 46 * len(rows))
     fig.update_yaxes(autorange="reversed", gridcolor="white", tickfont=dict(size=12.5))
-    fig.update_xaxes(tickformat="%-d %b", side="top", title=None)
+    _week_axis(fig, weeks)
+    fig.update_xaxes(side="top", title=None)
     fig.update_layout(margin=dict(l=10, r=10, t=fig.layout.margin.t + 40, b=10))  # week labels sit on top
     return fig
 
@@ -131,7 +154,7 @@ def lines(frame: pd.DataFrame, x: str, series: list[tuple[str, str, str, str]], 
     fig.update_layout(hovermode="x unified")
     if from_zero:
         fig.update_yaxes(rangemode="tozero")
-    _week_axis(fig)
+    _week_axis(fig, frame[x])
     return fig
 
 
@@ -155,7 +178,7 @@ def volume_with_line(frame: pd.DataFrame, x: str, volume: str, volume_name: str,
         top = pd.to_numeric(frame[column], errors="coerce").max() if len(frame) else None
         if top is not None and top == top and top > 0:
             fig.update_layout({axis: dict(range=[0, top * 1.1])})
-    _week_axis(fig)
+    _week_axis(fig, frame[x])
     return fig
 
 
@@ -196,13 +219,17 @@ def bars(frame: pd.DataFrame, category: str, value: str, title: str, subtitle: s
     (fig.update_yaxes if horizontal else fig.update_xaxes)(
         tickmode="array", tickvals=list(frame[category]), ticktext=[tick_label(c) for c in frame[category]])
     if target is not None:
-        line = dict(color=TARGET, dash="dash", width=1.5)
-        if horizontal:
-            fig.add_vline(x=target, line=line, annotation_text=f"Target {target:.0%}", annotation_position="bottom right",
-                          annotation_font=dict(size=12, color=TARGET))
-        else:
-            fig.add_hline(y=target, line=line, annotation_text=f"Target {target:.0%}")
+        _target_line(fig, target, horizontal=horizontal)
     return fig
+
+
+def _target_line(fig: go.Figure, target: float, *, horizontal: bool) -> None:
+    line = dict(color=TARGET, dash="dash", width=1.5)
+    if horizontal:
+        fig.add_vline(x=target, line=line, annotation_text=f"Target {target:.0%}", annotation_position="bottom right",
+                      annotation_font=dict(size=12, color=TARGET))
+    else:
+        fig.add_hline(y=target, line=line, annotation_text=f"Target {target:.0%}")
 
 
 def weekly_bars(frame: pd.DataFrame, x: str, y: str, name: str, title: str, subtitle: str, y_title: str, *,
@@ -211,7 +238,7 @@ def weekly_bars(frame: pd.DataFrame, x: str, y: str, name: str, title: str, subt
     fig = go.Figure(go.Bar(x=frame[x], y=frame[y], name=name, marker_color=colour,
                            hovertemplate=f"%{{x|w/c %-d %b %Y}}<br>{name}: <b>%{{y:{value_format}}}</b><extra></extra>"))
     _style(fig, title, subtitle, y_title)
-    _week_axis(fig)
+    _week_axis(fig, frame[x])
     return fig
 
 

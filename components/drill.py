@@ -1,4 +1,4 @@
-"""Drill-through on the compliance page: from a clicked week or bar to the contacts behind it, and
+"""Drill-through on the compliance page: from a clicked week or dot to the contacts behind it, and
 the tables that show them."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import streamlit as st
 
 from charter.model import Charter
 from components import formatting as fmt
-from components.charts import RAG_COLOURS, selected_points
+from components.charts import RAG_COLOURS, RAG_TEXT, selected_points
 from components.labels import DIMENSIONS, standard_label
 from components.tables import show_table
 from components.tiles import RAG_LABELS, rag_status
@@ -36,7 +36,7 @@ CONTACT_COLUMNS = {
     "week": st.column_config.DateColumn("Week of", format="D MMM YYYY"),
     "deadline": st.column_config.DatetimeColumn("Deadline", format="D MMM YYYY, HH:mm"),
     "clock_stopped": st.column_config.DatetimeColumn("Clock stopped", format="D MMM YYYY, HH:mm",
-                                                     help="Blank: still open at the as-of time"),
+                                                     help="-: still open at the as-of time"),
     "hours_late": st.column_config.NumberColumn("Hours late", format="%.1f h"),
     "hours_left": st.column_config.NumberColumn("Hours left", format="%.1f h"),
 }
@@ -61,15 +61,19 @@ def scorecard(summary: pd.DataFrame, charter: Charter) -> pd.DataFrame:
 def style_scorecard(styler):
     """Percentages as people write them (compliance never rounded up to a target it misses) and the
     status cell in its RAG colour."""
-    colours = {RAG_LABELS[status]: colour for status, colour in RAG_COLOURS.items()}
+    colours = {RAG_LABELS[status]: (colour, RAG_TEXT[status]) for status, colour in RAG_COLOURS.items()}
     frame = styler.data
     # one format call per cell range: a dict of formats would reset the columns it does not name
     styler = styler.format(lambda v: fmt.pct(v, 0), subset=["Target"], na_rep="-")
     for row in frame.index:
         styler = styler.format(lambda v, target=frame.at[row, "Target"]: fmt.pct_against(v, target),
                                subset=([row], ["Compliance"]), na_rep="-")
-    return styler.map(lambda v: f"background-color: {colours.get(v, 'white')}; color: white; font-weight: 600",
-                      subset=["Status"])
+
+    def status_cell(label) -> str:
+        background, text = colours.get(label, ("white", "inherit"))
+        return f"background-color: {background}; color: {text}; font-weight: 600"
+
+    return styler.map(status_cell, subset=["Status"])
 
 
 def reset_counter() -> int:
@@ -94,7 +98,7 @@ def linked(week: date | None, value: str | None, dimension: str) -> tuple[date |
     """The drill-through to show, kept in the URL: a click on a chart (or a cleared selection)
     changes the URL, and the URL says what is shown. A link opened in a new session has nothing
     selected in its charts, so its week and bar stay until a click, "Show all" or another
-    breakdown (a bar names a partner, a team ...) changes them."""
+    breakdown (a dot names a partner, a team ...) changes them."""
     before = st.session_state.get(_CLICKED)
     st.session_state[_CLICKED] = (week, value, dimension)
     if before is not None:
@@ -111,7 +115,7 @@ def linked(week: date | None, value: str | None, dimension: str) -> tuple[date |
 
 
 def shown(week: date | None, value: str | None, weeks, values) -> tuple[date | None, str | None]:
-    """The drill-through kept only where it names a week on the trend and a bar on the breakdown: a
+    """The drill-through kept only where it names a week on the trend and a dot on the breakdown: a
     hand-edited link (a Wednesday, 1900, a partner not in view) would list no breaches under a
     heading that says there are none, rather than show everything. Dropped from the URL too."""
     if week is not None and week not in {pd.Timestamp(w).date() for w in weeks}:
@@ -133,7 +137,7 @@ def week_from(state) -> date | None:
 
 
 def value_from(state) -> str | None:
-    """The category of the clicked bar in the breakdown chart."""
+    """The category of the clicked dot in the breakdown chart."""
     for point in selected_points(state):
         if point.get("y") is not None:
             return str(point["y"])

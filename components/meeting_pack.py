@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from components import formatting as fmt
-from components.charts import FONT, INK, MUTED, RAG_COLOURS
+from components.charts import FONT, INK, MUTED, RAG_COLOURS, RAG_TEXT
 from components.overview import OverviewContent
 from components.tiles import RAG_LABELS, Tile
 
@@ -35,7 +35,8 @@ footer {{ color: {MUTED}; font-size: 12px; margin-top: 32px; }}
 
 
 def _badge(status: str | None) -> str:
-    return f'<span class="badge" style="background:{RAG_COLOURS[status]}">{escape(RAG_LABELS[status])}</span>'
+    return (f'<span class="badge" style="background:{RAG_COLOURS[status]}; color:{RAG_TEXT[status]}">'
+            f'{escape(RAG_LABELS[status])}</span>')
 
 
 def _tile(tile: Tile) -> str:

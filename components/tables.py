@@ -9,6 +9,8 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from components.formatting import EMPTY
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -59,5 +61,5 @@ def show_table(frame: pd.DataFrame, key: str, file_name: str, *, column_config: 
     if style:
         styler = style(styler)
     st.dataframe(styler if (formats or style) else shown, hide_index=True, column_config=column_config,
-                 height=height, key=f"table-{key}")
+                 height=height, key=f"table-{key}", placeholder=EMPTY)
     download(all_rows or frame, file_name, key)

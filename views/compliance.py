@@ -70,10 +70,10 @@ with left:
         weekly, f"trend-{chosen}-{reset}", f"compliance-weekly-{chosen}", selectable=True)
 with right:
     dimension = st.segmented_control("Break down by", list(DIMENSIONS), format_func=DIMENSIONS.get, default="partner",
-                                     key="by", bind="query-params", required=True)
+                                     key="by", bind="query-params", required=True) or "partner"  # ?by= empty
     breakdown = context.query("standards_breakdown", filters, dimension=dimension, as_of=as_of, standard_id=chosen)
     bars_state = charts.show(
-        charts.compliance_bars(breakdown, standard.target, f"Compliance by {DIMENSIONS[dimension].lower()}",
+        charts.compliance_by_value(breakdown, standard.target, f"Compliance by {DIMENSIONS[dimension].lower()}",
                                f"% meeting the promise, worst first · {period_text(filters)}"),
         breakdown, f"breakdown-{chosen}-{dimension}-{reset}", f"compliance-by-{dimension}-{chosen}", selectable=True)
 
@@ -81,7 +81,7 @@ week, value = drill.shown(*drill.linked(drill.week_from(trend_state), drill.valu
                           weekly["week"], breakdown["value"])
 st.subheader("The breaches behind the numbers")
 st.caption("Contacts that missed the promise: the clock stopped after the deadline, or is still running past it. "
-           "Click a week or a bar above to list only its breaches. Times are charter local time; hours late are elapsed hours.")
+           "Click a week or a dot above to list only its breaches. Times are charter local time; hours late are elapsed hours.")
 drill.show_selection(week, dimension, value)
 narrowing = dict(standard_id=chosen, week=week, dimension=dimension, dimension_value=value, tz=charter.schedule.timezone,
                  as_of=as_of)

@@ -34,14 +34,11 @@ def breaches_listed(page) -> int:
     return int(found.group(1).replace(",", ""))
 
 
-def click(page, mark, *, bar: bool = False) -> str:
-    """Click a point at its centre, or a bar near its end (a bar's shape starts at zero, far left of
-    an axis that starts at 80%, so its centre may be off the chart), and return what the page then
-    says it shows."""
+def click(page, mark) -> str:
+    """Click a point at its centre and return what the page then says it shows."""
     mark.scroll_into_view_if_needed()
     box = mark.bounding_box()
-    x = box["x"] + box["width"] - 10 if bar else box["x"] + box["width"] / 2
-    page.mouse.click(x, box["y"] + box["height"] / 2)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     shown = page.get_by_text(re.compile(r"^Showing only "))
     shown.wait_for()
     wait_idle(page)
@@ -77,9 +74,9 @@ def test_a_click_on_a_week_or_a_bar_lists_only_its_breaches(app):
     assert breaches_listed(page) == missed and "week=" not in page.url
 
     by_partner = {row["value"]: int(row["missed"]) for row in chart_csv(page, "Compliance by partner")}
-    bars = chart(page, "Compliance by partner").locator(".bars .point path")
-    assert bars.count() == len(by_partner)
-    shown = click(page, bars.first, bar=True)
+    dots = chart(page, "Compliance by partner").locator(".scatterlayer .trace").first.locator(".points path")
+    assert dots.count() == len(by_partner)
+    shown = click(page, dots.first)
     partner = shown.removeprefix("Showing only partner: ").strip()
     assert breaches_listed(page) == by_partner[partner], shown
     assert "bar=" in page.url
