@@ -37,8 +37,10 @@ def _chosen_promise(standard: Standard) -> tuple[float, str]:
     if code != OTHER:
         within, unit = code.split(":")
         return float(within), unit
-    within = middle.number_input("Within", min_value=0.0, max_value=1000.0, value=24.0, step=1.0, key="promise_within")
-    unit = right.selectbox("Unit", UNITS, format_func=UNIT_LABELS.get, key="promise_unit")
+    # in the link too, so that a shared what-if shows the same promise
+    within = middle.number_input("Within", min_value=0.0, max_value=1000.0, value=24.0, step=1.0, format="%g",
+                                 key="within", bind="query-params")
+    unit = right.selectbox("Unit", UNITS, format_func=UNIT_LABELS.get, key="unit", bind="query-params") or UNITS[0]
     if unit == "business_days":
         within = float(int(within))
     if within > LONGEST[unit]:   # as long as a charter may promise (the working calendar's reach)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from components import context
+from components import context, formatting as fmt
 from queries import Filters
 
 DEFAULT_WEEKS = 13  # a quarter: the span a Monday meeting usually looks back over
@@ -33,10 +33,17 @@ def sidebar_filters() -> Filters:
         if first_day is not None and first_day == first_day:  # NaT-safe: no contacts yet -> no period
             first_day, last_day = first_day.date() if hasattr(first_day, "date") else first_day, \
                 last_day.date() if hasattr(last_day, "date") else last_day
+            outside = _linked_period_outside(first_day, last_day)
             period = st.date_input(
                 "Period (contacts opened)", value=default_period(first_day, last_day),
                 min_value=first_day, max_value=last_day, format="YYYY-MM-DD", key="period", bind="query-params",
             )
+            if outside:
+                st.caption(f":material/link_off: The link's period runs outside the data ({first_day:%-d %b %Y} "
+                           f"to {last_day:%-d %b %Y}), so the last {DEFAULT_WEEKS} weeks are shown instead.")
+        # A link may name a value that is not (or no longer) in the data: Streamlit drops it, so say so.
+        missing = {key: [value for value in st.query_params.get_all(key) if value not in _options(options, key)]
+                   for key in ("channel", "team", "partner", "product")}
         channels = st.multiselect("Channel", _options(options, "channel"), key="channel", bind="query-params",
                                   placeholder="All channels")
         teams = st.multiselect("Team", _options(options, "team"), key="team", bind="query-params",
@@ -45,6 +52,11 @@ def sidebar_filters() -> Filters:
                                   placeholder="In-house and all partners")
         products = st.multiselect("Product", _options(options, "product"), key="product", bind="query-params",
                                   placeholder="All products")
+        for key, values in missing.items():
+            if values:
+                # the values come from the address bar: shown as text, never as markdown
+                st.caption(f":material/link_off: The link's {key} {fmt.literal(', '.join(values))} is not in the "
+                           "data, so it is left out.")
     date_from = date_to = None
     if period:
         date_from = period[0]
@@ -56,17 +68,41 @@ def sidebar_filters() -> Filters:
     return filters
 
 
+def _linked_period_outside(first_day: date, last_day: date) -> bool:
+    """The link names a period beyond the data, which the date picker drops for its default: say so."""
+    if "period" in st.session_state:   # only as the link opens: later the widget holds the period
+        return False
+    try:
+        days = [date.fromisoformat(text) for text in st.query_params.get_all("period")]
+    except ValueError:
+        return False
+    return any(day < first_day or day > last_day for day in days)
+
+
 def current_filters() -> Filters:
     """The filters the sidebar set in this run (pages call this; app.py renders the widgets)."""
     return st.session_state.get("_filters", Filters())
 
 
 def previous_period(filters: Filters) -> Filters | None:
-    """The same filters over the period of the same length just before, for "change vs previous"."""
+    """The same filters over the period of the same length just before, for "change vs previous";
+    None when that period starts before the first contact: a quarter against the data's first
+    two weeks would read as +1,150% (docs/definitions.md, reading 17)."""
     if filters.date_from is None or filters.date_to is None:
         return None
     end = filters.date_from - timedelta(days=1)
-    return replace(filters, date_from=end - (filters.date_to - filters.date_from), date_to=end)
+    start = end - (filters.date_to - filters.date_from)
+    first_day = _first_day()
+    if first_day is None or start < first_day:
+        return None
+    return replace(filters, date_from=start, date_to=end)
+
+
+def _first_day() -> date | None:
+    first_day = context.query("data_span")["first_day"].iloc[0]
+    if first_day is None or first_day != first_day:   # None or NaT: no contacts
+        return None
+    return first_day.date() if hasattr(first_day, "date") else first_day
 
 
 def describe(filters: Filters) -> str:

@@ -170,6 +170,27 @@ def test_compliance_page_shows_outcomes_breaches_and_the_what_if(company):
     assert metrics(at)["Compliance"] == "100.0%"
 
 
+def test_a_custom_what_if_travels_in_the_link(company):
+    """'Another promise…' with its own number and unit is in the link: whoever opens it sees the same
+    what-if (8 working hours: 5 of 9 met, worked out above)."""
+    at = open_page(new_app(), COMPLIANCE)
+    at.selectbox(key="promise").set_value("other").run()
+    at.number_input(key="within").set_value(8.0).run()
+    at.selectbox(key="unit").set_value("business_hours").run()
+    assert metrics(at)["If we promised 8 working hours"] == "55.6%"
+    # what the address bar then holds (the labels shown, as Streamlit writes a bound selectbox)
+    shared = open_page(new_app({"promise": "Another promise…", "within": "8", "unit": "working hours"}), COMPLIANCE)
+    assert metrics(shared)["If we promised 8 working hours"] == "55.6%"
+
+
+@pytest.mark.parametrize("link", [{"hours": ""}, {"by": ""}, {"standard": ""}, {"promise": ""}, {"within": ""},
+                                  {"unit": ""}, {"within": "ten", "unit": "fortnights"}])
+def test_an_empty_or_mangled_control_in_a_link_falls_back_to_its_default(company, link):
+    for page in (COMPLIANCE, RESPONSIVENESS):
+        at = open_page(new_app(link), page)   # open_page asserts that no exception reached the page
+        assert title(at) in ("Charter compliance", "Responsiveness")
+
+
 def test_compliance_filters_and_query_string(company):
     at = open_page(new_app({"channel": "email"}), COMPLIANCE)
     shown = metrics(at)
@@ -596,3 +617,27 @@ def test_a_category_name_on_a_chart_axis_is_text_and_short():
     axis = charts.bars(frame, "partner", "n", "t", "s", "n").layout.yaxis
     assert list(axis.tickvals) == list(frame["partner"])   # clicks still name the whole value
     assert list(axis.ticktext) == ["&lt;b&gt;x&lt;/b&gt;&lt;a href=\"#\"&gt;y&lt;/a&gt;", "A" * 39 + "…", "In-house"]
+
+
+def test_a_link_naming_what_is_not_in_the_data_says_so(company):
+    """The date picker and the filters drop what is not in the data; the sidebar says what was left
+    out instead of silently showing something else. A value from the address bar is text, not markdown."""
+    at = open_page(new_app({"partner": ["Ghost Partner", "FixRight Repairs"], "channel": "[fax](http://e.com)",
+                            "period": ["1999-01-04", "2026-02-15"]}))
+    shown = texts(at)
+    assert "The link's partner Ghost Partner is not in the data, so it is left out." in shown
+    assert "The link's channel [fax](http://e.com) is not in the data, so it is left out." in shown
+    assert "The link's period runs outside the data (2 Feb 2026 to 15 Feb 2026), so the last 13 weeks are shown" in shown
+    assert "partner: FixRight Repairs" in shown   # what the link named and the data has still applies
+    at = open_page(new_app({"partner": "FixRight Repairs"}))
+    assert "not in the data" not in texts(at) and "outside the data" not in texts(at)
+
+
+def test_no_change_against_a_previous_period_before_the_data(company):
+    """The company's contacts start on Mon 2 Feb 2026: a week from 9 Feb is compared with 2-8 Feb; a
+    week from 5 Feb would be compared with days before the data, so no change is shown."""
+    at = open_page(new_app({"period": ["2026-02-09", "2026-02-15"]}), RESPONSIVENESS)
+    assert "changes vs 2 Feb - 8 Feb 2026 (7 days)" in texts(at)
+    assert any(m.delta for m in at.metric)
+    at = open_page(new_app({"period": ["2026-02-05", "2026-02-11"]}), RESPONSIVENESS)
+    assert "changes vs" not in texts(at) and not any(m.delta for m in at.metric)

@@ -15,7 +15,7 @@ header("Responsiveness", "How quickly do we acknowledge and answer customers, an
 basis = st.segmented_control("Measure waiting time in", list(BASES), format_func=BASES.get, default="working",
                              key="hours", bind="query-params", required=True,
                              help="Working hours count only the charter's opening hours (what the promises use); "
-                                  "calendar hours are the elapsed time the customer waited.")
+                                  "calendar hours are the elapsed time the customer waited.") or "working"  # ?hours= empty
 column, unit, kind = ("bh", "working h", "working_hours") if basis == "working" else ("hours", "h", "duration")
 summary = context.query("responsiveness_summary", filters).iloc[0]
 if not summary["contacts"]:
