@@ -21,6 +21,9 @@ from store.db import PROJECT_ROOT
 DEFAULT_CHARTER = PROJECT_ROOT / "data" / "charter.toml"
 
 MEASURES = ("acknowledge", "first_response", "resolution", "follow_up")
+# The contact columns that can stop each measure's clock (a reply also acknowledges, charter/engine.py).
+MEASURE_STOPS = {"acknowledge": ("acknowledged_at", "first_response_at"), "first_response": ("first_response_at",),
+                 "resolution": ("resolved_at",), "follow_up": ("follow_up_at",)}
 UNITS = ("hours", "days", "business_hours", "business_days")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -107,15 +107,15 @@ def show_prepared(prepared: PreparedUpload) -> None:
     columns[0].metric("Rows in the file", f"{prepared.rows_in_file:,}")
     columns[1].metric("Rows that will load", f"{good:,}")
     columns[2].metric("Rows rejected", f"{rejected:,}")
-    for note in prepared.notes:
-        st.info(note, icon=":material/info:")
+    for note in prepared.notes:   # notes quote the file and the charter: text, not markdown
+        st.info(fmt.literal(note), icon=":material/info:")
     st.markdown("**Column mapping** — * marks a required column")
     st.dataframe(mapping_frame(prepared), hide_index=True, width="stretch")
     unused = unused_headers(prepared)
     if unused:
         st.caption("File columns not used: " + ", ".join(fmt.literal(u) for u in unused))
     st.markdown("**First rows as they will be stored** (times in UTC)")
-    st.dataframe(prepared.preview(10), hide_index=True, width="stretch")
+    st.dataframe(prepared.preview(10), hide_index=True, width="stretch", placeholder=fmt.EMPTY)
     if rejected:
         show_rejected(prepared.rejected(), f"rejected-rows-{Path(prepared.file_name).stem}",
                       f"{rejected:,} row(s) will be rejected; the other rows load.")

@@ -48,5 +48,9 @@ def undo_batch(con, batch_id: int, user: str, charter: Charter | None) -> str:
         cursor.execute("UPDATE batches SET status = 'undone', undone_at = now(), undone_by = ? WHERE batch_id = ?",
                        [user, batch_id]).fetchall()
         db.bump_data_version(cursor)
-        db.record_audit(cursor, user, "undo", f"batch {batch_id} ({row[0][2]}, {table.name})")
-    return f"Batch {batch_id} ({row[0][2]}) undone: {table.name} are back to their state before it."
+        touched = cursor.execute("SELECT count(*) FROM affected_keys").fetchone()[0]
+        db.record_audit(cursor, user, "undo", f"batch {batch_id} ({row[0][2]}, {table.name}): "
+                                              f"{touched:,} {table.name} touched")
+    # Not "back to the state before it": a later upload's changes to the same rows stay in force.
+    return (f"Batch {batch_id} ({row[0][2]}) undone: its {touched:,} {table.name} now show their newest version "
+            "from the uploads still in force, or are gone if only this upload had them.")

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from charter import engine
-from charter.model import Charter
+from charter.model import MEASURE_STOPS, Charter
 from queries import bind
 from store import db, filter_values, price_facts, timezones
 from store.csvfile import DecodedFile, UploadRefused, decode_upload, max_upload_bytes, refuse_if_too_large
@@ -247,11 +247,29 @@ def _resolve_mapping(con, table: CanonicalTable, headers: list[str], preset_name
     return mapping
 
 
+def unmeasurable_promises(mapping: ResolvedMapping, charter: Charter) -> list[str]:
+    """A note for each set of promises this layout cannot show as met: no column of the file stops
+    their clock (osTicket exports no reply time; most exports no follow-up), so every contact they
+    judge becomes a breach once its deadline passes. Loading is still right (the spec's rule), but a
+    manager should know before the scorecard turns red."""
+    present = set(mapping.columns) | set(mapping.durations)
+    unmeasured: dict[tuple[str, ...], list[str]] = {}
+    for standard in charter.standards:
+        stops = MEASURE_STOPS[standard.measure]
+        if not present.intersection(stops):
+            unmeasured.setdefault(stops, []).append(standard.name)
+    return [f"This layout has no {' or '.join(stops)} column, so these contacts cannot meet "
+            f"{', '.join(repr(name) for name in names)}: each counts as a breach once its deadline passes. "
+            "Map a column for it, or export one from the helpdesk." for stops, names in unmeasured.items()]
+
+
 def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_name: str | None = None,
-                   preset: Preset | None = None, date_format: str | None = None, timezone: str = "Europe/London",
+                   preset: Preset | None = None, date_format: str | None = None, charter: Charter | None = None,
                    progress: Progress = _quiet) -> PreparedUpload:
-    """Decode, stage and validate a file without writing anything. Raises UploadRefused."""
+    """Decode, stage and validate a file without writing anything (times without an offset are read
+    on the charter's timezone). Raises UploadRefused."""
     table = TABLES[table_name]
+    timezone = charter.schedule.timezone if charter else "Europe/London"
     progress(0.05, "Checking the file")
     decoded = decode_upload(data)
     cursor = con.cursor()
@@ -260,6 +278,8 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
             "The file is not UTF-8, so it was read as Windows-1252 (what Excel on Windows saves)."
         ]
         mapping = _resolve_mapping(con, table, decoded.headers, preset_name, preset)
+        if table.name == "contacts" and charter:
+            notes.extend(unmeasurable_promises(mapping, charter))
         progress(0.15, "Reading rows")
         _stage(cursor, decoded)
         rows_in_file = cursor.execute("SELECT count(*) FROM staged").fetchall()[0][0]
@@ -489,9 +509,8 @@ def load_file(con, table_name: str, data: bytes, file_name: str, user: str, char
               preset_name: str | None = None, preset: Preset | None = None, date_format: str | None = None,
               progress: Progress = _quiet) -> UploadResult:
     """prepare + commit in one call (the command line and tests)."""
-    timezone = charter.schedule.timezone if charter else "Europe/London"
     prepared = prepare_upload(con, table_name, data, file_name, preset_name=preset_name, preset=preset,
-                              date_format=date_format, timezone=timezone, progress=progress)
+                              date_format=date_format, charter=charter, progress=progress)
     try:
         return commit_upload(con, prepared, user, charter, progress)
     finally:

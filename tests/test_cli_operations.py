@@ -128,7 +128,9 @@ def test_wrong_arguments_and_settings_are_plain_refusals(tmp_path):
 
 def test_undo_twice_says_it_was_already_undone(tmp_path):
     path = seeded(tmp_path)
-    assert run_cli("undo", "1", db_path=path).returncode == 0
+    undone = run_cli("undo", "1", db_path=path)
+    assert undone.returncode == 0
+    assert undone.stdout.startswith("Batch 1 (week.csv) undone: its 3 contacts now show their newest version")
     plain(run_cli("undo", "1", db_path=path), 2, "Batch 1 (week.csv) was already undone; nothing was changed.")
     plain(run_cli("undo", "7", db_path=path), 2, "There is no batch 7")
 

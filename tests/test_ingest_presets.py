@@ -324,3 +324,23 @@ def test_excel_sep_line_names_the_delimiter_and_rows_count_as_excel_shows_them(t
     assert contact(con, "S1")["opened_at"] == utc("2026-03-02 09:01")
     with pytest.raises(UploadRefused, match="sep="):
         load(con, "contacts", "sep=,\n", "only-sep.csv")
+
+
+def test_a_layout_that_cannot_stop_a_promise_clock_says_so_before_loading(tmp_path):
+    """osTicket's export has no acknowledgement, reply or follow-up time: the test charter's
+    acknowledge, reply and follow-up promises can never be met by its contacts (each becomes a breach
+    once due), so the upload says so; resolution (Closed Date) is measurable and not named."""
+    con = open_db(tmp_path)
+    result = load_fixture(con, "contacts", VENDORS / "osticket_tickets.csv")
+    assert result.preset == "osticket"
+    assert [note for note in result.notes if "layout has no" in note] == [
+        "This layout has no acknowledged_at or first_response_at column, so these contacts cannot meet "
+        "'Acknowledge within 1 working hour': each counts as a breach once its deadline passes. Map a column for "
+        "it, or export one from the helpdesk.",
+        "This layout has no first_response_at column, so these contacts cannot meet 'Reply within 3 working days': "
+        "each counts as a breach once its deadline passes. Map a column for it, or export one from the helpdesk.",
+        "This layout has no follow_up_at column, so these contacts cannot meet 'Call back within 2 working days': "
+        "each counts as a breach once its deadline passes. Map a column for it, or export one from the helpdesk.",
+    ]
+    canonical = load(con, "contacts", csv_text(CONTACT_HEADER, contact_row("N1", "2026-03-02 09:00")))
+    assert not [note for note in canonical.notes if "layout has no" in note]

@@ -47,11 +47,17 @@ def _show_flash() -> None:
         getattr(st, kind)(message)
 
 
-def _timezone() -> str:
+def _charter():
+    """The charter, or None while it cannot be used (the page still shows the history)."""
     try:
-        return context.charter().schedule.timezone
+        return context.charter()
     except CharterError:
-        return "Europe/London"
+        return None
+
+
+def _timezone() -> str:
+    charter = _charter()
+    return charter.schedule.timezone if charter else "Europe/London"
 
 
 def _first_line(error: Exception) -> str:
@@ -85,7 +91,7 @@ def _prepare(con, table: str, uploaded, *, preset_name: str | None = None, prese
     bar = st.progress(0.0, text="Checking the file")
     try:
         prepared = prepare_upload(con, table, uploaded.getvalue(), uploaded.name, preset_name=preset_name,
-                                  preset=preset, date_format=date_format, timezone=_timezone(), progress=_feed(bar))
+                                  preset=preset, date_format=date_format, charter=_charter(), progress=_feed(bar))
     except UploadRefused as error:
         st.session_state[PREPARED] = {"key": key, "prepared": None, "error": error}
         raise
@@ -203,7 +209,7 @@ def _show_result(result: UploadResult) -> None:
         st.caption(f"{result.rows_repeated:,} row(s) superseded by another row of the same ticket in this file "
                    "(the later updated_at wins, else the row further down): they count in none of these.")
     for note in result.notes:
-        st.info(note, icon=":material/info:")
+        st.info(fmt.literal(note), icon=":material/info:")
     if result.rows_rejected:
         show_rejected(result.rejected, f"rejected-rows-batch-{result.batch_id}",
                       f"{result.rows_rejected:,} row(s) were rejected; the other rows loaded.",
@@ -298,7 +304,8 @@ def _history_section(con, manager: str | None) -> None:
     if batches.empty:
         st.caption("No uploads yet.")
         return
-    st.dataframe(history_frame(batches, _timezone()), hide_index=True, width="stretch", column_config=HISTORY_COLUMNS)
+    st.dataframe(history_frame(batches, _timezone()), hide_index=True, width="stretch", column_config=HISTORY_COLUMNS,
+                 placeholder=fmt.EMPTY)
     label = batch_label(batches)
     with_rejected = batches.loc[batches["rows_rejected"] > 0, "batch_id"].tolist()
     if with_rejected:
@@ -325,8 +332,8 @@ def _undo_controls(con, batches, label) -> None:
     pending = st.session_state.get(CONFIRM_UNDO)
     if pending not in loaded:
         return
-    st.warning(f"Undo **{fmt.literal(label(pending))}**? Its rows are removed and every row it changed goes back to the "
-               "version before it. The undo is recorded in the audit log.", icon=":material/warning:")
+    st.warning(f"Undo **{fmt.literal(label(pending))}**? Its rows are removed and every row it changed falls back to its "
+               "newest version in the uploads still in force. The undo is recorded in the audit log.", icon=":material/warning:")
     yes, no, _ = st.columns([2, 1, 3])
     if yes.button(f"Yes, undo batch {pending}", type="primary", key="undo_yes"):
         _undo(con, pending)
