@@ -51,3 +51,23 @@ def test_every_page_from_the_sidebar(app):
             assert page.locator(f'[data-testid="stMain"] {METRIC}').count() == 0
         # The sidebar filters are drawn on every page.
         assert page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count() == 4
+
+
+# Every element of a tile's number or label whose text is wider than its box (cut with an ellipsis).
+CLIPPED_TILE_TEXT = """() => [...document.querySelectorAll(
+    '[data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricLabel"]')]
+  .flatMap(box => [box, ...box.querySelectorAll('*')])
+  .filter(element => element.scrollWidth > element.clientWidth + 1)
+  .map(element => element.closest('[data-testid="stMetric"]').innerText.replace(/\\n+/g, ' | '))"""
+
+
+@pytest.mark.parametrize("width, height", [(1024, 768), (1280, 720)])
+def test_no_kpi_number_or_label_is_cut_on_a_projector(app, width, height):
+    """A laptop with the sidebar open or a meeting-room projector: a row of tiles wraps instead of
+    cutting '92.0%' to '9…' (as st.columns did at these widths)."""
+    page = app.new_page("/data")
+    page.set_viewport_size({"width": width, "height": height})
+    for url_path in ["overview", "responsiveness", "pricing", "compliance", "complaints"]:
+        go_to(page, url_path)
+        page.locator(f'[data-testid="stMain"] {METRIC}').first.wait_for()
+        assert page.evaluate(CLIPPED_TILE_TEXT) == [], f"{url_path} at {width}x{height}"
