@@ -91,7 +91,7 @@ def standards_table(charter: Charter, summary: pd.DataFrame | None) -> pd.DataFr
             "promise": promise_words(standard),
             "clock": CLOCK_WORDS[standard.measure],
             "applies to": scope_words(standard),
-            "target": percent(standard.target),
+            "target": fmt.target(standard.target),
             "compliance now": fmt.EMPTY if fmt.is_empty(row.get("compliance")) else fmt.pct_against(row["compliance"], standard.target),
             "met / missed": f"{int(row.get('met', 0)):,} / {int(row.get('missed', 0)):,}" if row else fmt.EMPTY,
         })
@@ -312,7 +312,7 @@ def describe_changes(before: Charter, after: Charter) -> list[str]:
     new_ids = [s.id for s in after.standards]
     for new in after.standards:
         if new.id not in old_ids:
-            lines.append(f"added {new.id}: {promise_words(new)}, {scope_words(new)}, target {percent(new.target)}")
+            lines.append(f"added {new.id}: {promise_words(new)}, {scope_words(new)}, target {fmt.target(new.target)}")
             continue
         old = before.standard(new.id)
         for field in ("name", "measure", "within", "target", "scope"):
@@ -366,11 +366,11 @@ def comparison_frame(current: Charter, now: pd.DataFrame, proposed: Charter, the
         new_share = None if pd.isna(new.get("compliance")) else new.get("compliance")
         change = fmt.EMPTY if old_share is None or new_share is None else f"{(new_share - old_share) * 100:+.1f} pts"
         was = "new standard" if old is None else f"{percent(old_share)} ({_counts(old)})"
-        rows.append({"standard": standard.id, "target": percent(standard.target), "now": was,
+        rows.append({"standard": standard.id, "target": fmt.target(standard.target), "now": was,
                      "with the edits": f"{percent(new_share)} ({_counts(new)})", "change": change})
     for standard in current.standards:
         if standard.id not in after:
-            rows.append({"standard": standard.id, "target": percent(standard.target),
+            rows.append({"standard": standard.id, "target": fmt.target(standard.target),
                          "now": percent(before.get(standard.id, {}).get("compliance")),
                          "with the edits": "removed", "change": fmt.EMPTY})
     return pd.DataFrame(rows)

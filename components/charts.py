@@ -83,7 +83,7 @@ def compliance_trend(weekly: pd.DataFrame, target: float, title: str, subtitle: 
                       "<br><i>click to list the breaches</i><extra></extra>",
     ))
     fig.add_trace(go.Scatter(x=[weekly["week"].min(), weekly["week"].max()], y=[target, target], mode="lines",
-                             name=f"Target {target:.0%}", line=dict(color=TARGET, dash="dash", width=1.5),
+                             name=f"Target {fmt.target(target)}", line=dict(color=TARGET, dash="dash", width=1.5),
                              hoverinfo="skip"))
     _style(fig, title, subtitle, "% met (of met + missed)", y_format=".0%")
     fig.update_yaxes(range=[max(0, low - 0.03), 1.01])
@@ -226,10 +226,10 @@ def bars(frame: pd.DataFrame, category: str, value: str, title: str, subtitle: s
 def _target_line(fig: go.Figure, target: float, *, horizontal: bool) -> None:
     line = dict(color=TARGET, dash="dash", width=1.5)
     if horizontal:
-        fig.add_vline(x=target, line=line, annotation_text=f"Target {target:.0%}", annotation_position="bottom right",
+        fig.add_vline(x=target, line=line, annotation_text=f"Target {fmt.target(target)}", annotation_position="bottom right",
                       annotation_font=dict(size=12, color=TARGET))
     else:
-        fig.add_hline(y=target, line=line, annotation_text=f"Target {target:.0%}")
+        fig.add_hline(y=target, line=line, annotation_text=f"Target {fmt.target(target)}")
 
 
 def weekly_bars(frame: pd.DataFrame, x: str, y: str, name: str, title: str, subtitle: str, y_title: str, *,

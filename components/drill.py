@@ -64,7 +64,7 @@ def style_scorecard(styler):
     colours = {RAG_LABELS[status]: (colour, RAG_TEXT[status]) for status, colour in RAG_COLOURS.items()}
     frame = styler.data
     # one format call per cell range: a dict of formats would reset the columns it does not name
-    styler = styler.format(lambda v: fmt.pct(v, 0), subset=["Target"], na_rep="-")
+    styler = styler.format(fmt.target, subset=["Target"], na_rep="-")
     for row in frame.index:
         styler = styler.format(lambda v, target=frame.at[row, "Target"]: fmt.pct_against(v, target),
                                subset=([row], ["Compliance"]), na_rep="-")

@@ -29,6 +29,12 @@ def pct(share, digits: int = 1) -> str:
     return EMPTY if is_empty(share) else f"{100 * float(share):.{digits}f}%"
 
 
+def target(share) -> str:
+    """A charter target as written in the charter: 0.95 -> '95%', 0.955 -> '95.5%' (never rounded
+    to a target the charter did not set)."""
+    return EMPTY if is_empty(share) else f"{round(100 * float(share), 4):g}%"
+
+
 def pct_against(share, target, digits: int = 1) -> str:
     """A share shown beside the target it is judged against, never rounded up to a target it falls
     short of: 94.96% against 95% is '94.96%' (one more digit), 94.996% is '94.99%' (cut, not

@@ -63,9 +63,9 @@ def charter_headline(results: list[StandardResult], weakest: Weakest | None) -> 
     if not below:
         return (f"All {len(judged)} charter promises met their targets; the closest call was "
                 f"{focus.label.lower()} at {headline_pct(focus.compliance, focus.target)} "
-                f"against {headline_pct(focus.target)}.")
+                f"against {fmt.target(focus.target)}.")
     text = (f"{focus.label} met {focus.promise} {headline_pct(focus.compliance, focus.target)} of the time, "
-            f"below the {headline_pct(focus.target)} target")
+            f"below the {fmt.target(focus.target)} target")
     if weakest is not None and weakest.compliance < focus.compliance:
         noun = "slowest partner" if weakest.dimension == "partner" else f"weakest {weakest.dimension}"
         text += f"; the {noun} was {weakest.value} ({headline_pct(weakest.compliance)})"

@@ -54,7 +54,7 @@ def _scorecard_table(content: OverviewContent) -> str:
     head = ("<tr><th>Promise</th><th class='num'>Target</th><th class='num'>Achieved</th><th>Status</th>"
             "<th class='num'>Met</th><th class='num'>Missed</th><th class='num'>Pending</th></tr>")
     body = "".join(
-        f"<tr><td>{escape(str(r.standard))}</td><td class='num'>{fmt.pct(r.target, 0)}</td>"
+        f"<tr><td>{escape(str(r.standard))}</td><td class='num'>{fmt.target(r.target)}</td>"
         f"<td class='num'>{fmt.pct_against(r.compliance, r.target)}</td>"
         f"<td>{_badge(None if r.status == 'no data' else r.status)}</td><td class='num'>{fmt.count(r.met)}</td>"
         f"<td class='num'>{fmt.count(r.missed)}</td><td class='num'>{fmt.count(r.pending)}</td></tr>"

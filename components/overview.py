@@ -69,7 +69,7 @@ def _standards(filters: Filters, previous: Filters | None, charter: Charter):
             label, compliance, "share",
             previous=fmt.plain(before.loc[standard.id, "compliance"]) if before is not None else None,
             help=standard.name, rated=True, status=status, target=standard.target, literal_text=True,
-            note=f"Target {fmt.pct(standard.target, 0)} · {standard.promise} · "
+            note=f"Target {fmt.target(standard.target)} · {standard.promise} · "
                  f"{fmt.count(row['missed'])} missed · {fmt.count(row['pending'])} pending",
         ))
         results.append(StandardResult(label, promise_phrase(standard), standard.target, compliance,

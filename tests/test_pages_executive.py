@@ -404,7 +404,7 @@ def test_complaints_page_kpis_and_filters(company):
     assert shown["Resolved within (median)"] == "5.5 days"
     assert shown["Resolved within (p90)"] == "8.3 days"
     assert shown["Reopened"] == "50.0%"
-    assert shown["Followed up"] == "50.0%"
+    assert shown["Followed up at all"] == "50.0%"
     assert shown["CSAT (mean, 1-5)"] == "3.50"
     assert shown["Satisfied (CSAT 4-5)"] == "50.0%"
     assert "1 still open" in texts(at)
@@ -535,6 +535,8 @@ def test_a_figure_below_its_target_never_reads_as_the_target():
     assert (headline_pct(245 / 258, 0.95), headline_pct(0.954, 0.95), headline_pct(0.95, 0.95)) == ("94.9%", "95.4%", "95%")
     assert Tile("Acknowledgements", 245 / 258, target=0.95).text == "94.96%"
     assert fmt.pct_against(0.946, 0.95, 0) == "94.6%"
+    # a target is written as the charter sets it, everywhere: never rounded to one it did not set
+    assert [fmt.target(t) for t in (0.95, 0.955, 0.9, 1.0, 0.9999)] == ["95%", "95.5%", "90%", "100%", "99.99%"]
 
 
 def test_the_scorecard_table_prints_percentages_and_never_a_target_it_misses():

@@ -34,7 +34,10 @@ show_tiles([
     tile("Resolved within (p90)", "resolution_p90_hours", "duration", "lower",
          "Nine in ten resolved complaints were resolved within this time."),
     tile("Reopened", "reopen_rate", "share", "lower", "Resolved complaints reopened at least once / resolved complaints."),
-    tile("Followed up", "follow_up_rate", "share", "higher", "Resolved complaints with a follow-up contact / resolved complaints."),
+    # "at all": the charter's follow-up promise (on the Overview) counts only follow-ups in time
+    tile("Followed up at all", "follow_up_rate", "share", "higher",
+         "Resolved complaints with a follow-up contact at any time / resolved complaints. The charter's follow-up "
+         "promise (Overview, Charter compliance) counts only follow-ups within its deadline."),
     tile("CSAT (mean, 1-5)", "csat_mean", "score", "higher", "Average satisfaction score of rated complaints."),
     tile("Satisfied (CSAT 4-5)", "csat_share_4_5", "share", "higher", "Share of rated complaints scoring 4 or 5."),
 ], per_row=4)

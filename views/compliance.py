@@ -42,13 +42,13 @@ previous = previous_period(filters)
 before = (context.query("standards_summary", previous, as_of=as_of, standard_ids=ids).set_index("standard_id").loc[chosen]
           if previous else None)
 st.subheader(fmt.literal(standard.name))  # scope values in a name may come from uploads
-st.caption(f"Promise: {standard.promise} ({standard.measure.replace('_', ' ')} clock) · target {fmt.pct(standard.target, 0)} · "
+st.caption(f"Promise: {standard.promise} ({standard.measure.replace('_', ' ')} clock) · target {fmt.target(standard.target)} · "
            "compliance = met / (met + missed); pending (clock still running, deadline not reached) and invalid "
            "(stop before start) contacts are shown beside it, never inside it.")
 compliance = fmt.plain(row["compliance"])
 show_tiles([
     Tile("Compliance", compliance, "share", fmt.plain(before["compliance"]) if before is not None else None,
-         rated=True, status=rag_status(compliance, standard.target), note=f"Target {fmt.pct(standard.target, 0)}",
+         rated=True, status=rag_status(compliance, standard.target), note=f"Target {fmt.target(standard.target)}",
          target=standard.target),
     Tile("Met the promise", row["met"], "count", before["met"] if before is not None else None, better=None),
     Tile("Missed (breaches)", row["missed"], "count", before["missed"] if before is not None else None, better="lower"),
