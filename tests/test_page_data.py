@@ -187,6 +187,22 @@ def test_unknown_layout_gets_the_mapping_editor_and_a_saved_preset_loads_the_fil
     assert [r[0] for r in rows("SELECT action FROM audit_log ORDER BY happened_at")] == ["save preset", "upload"]
 
 
+def test_a_one_off_file_loads_with_its_mapping_without_keeping_a_preset(monkeypatch):
+    data = ("Ref,Received,Medium\n"
+            "B-1,2026-03-02 09:15,Email\n"
+            "B-2,2026-03-02 09:45,Phone\n").encode()
+    at = upload(manager_on_data_page(monkeypatch), data, "one-off.csv")
+    key = [s for s in at.selectbox if s.key and s.key.startswith("map_")][0].key.rsplit("_ticket_id", 1)[0]
+    at.selectbox(key=f"{key}_ticket_id").set_value("Ref")
+    at.selectbox(key=f"{key}_opened_at").set_value("Received")
+    at.selectbox(key=f"{key}_channel").set_value("Medium").run()
+    button(at, "Load 2 rows once, without saving the mapping").click().run()
+    assert not at.exception
+    assert rows("SELECT ticket_id, channel FROM contacts ORDER BY ticket_id") == [("B-1", "email"), ("B-2", "phone")]
+    assert rows("SELECT name FROM saved_presets") == []
+    assert scalar("SELECT preset FROM batches") == "unsaved mapping"
+
+
 # ----------------------------------------------------------------------------- undo and audit
 
 def test_undo_from_the_history_restores_the_earlier_state(monkeypatch):

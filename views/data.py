@@ -238,6 +238,9 @@ def _mapping_section(con, table: str, uploaded, headers: list[str], preset, date
                          placeholder="e.g. helpdesk weekly export")
     if st.button("Save preset and use it", type="primary", icon=":material/save:", key="save_preset"):
         _save_preset(con, table, choice, name)
+    st.caption("Or, for a one-off file, load it with this mapping without keeping a preset:")
+    _offer_load(con, table, prepared, f"Load {prepared.rows_good:,} rows once, without saving the mapping",
+                key="load_once", primary=False)
 
 
 def _upload_section(con) -> None:
@@ -285,6 +288,11 @@ def _upload_section(con) -> None:
     detected = "Detected layout" if choice == AUTO else "Layout"
     st.success(f"{detected}: **{preset_label(prepared.preset)}**", icon=":material/table_view:")
     show_prepared(prepared)
+    _offer_load(con, table, prepared, f"Load {prepared.rows_good:,} rows into {table}", key="load_upload")
+
+
+def _offer_load(con, table: str, prepared: PreparedUpload, label: str, *, key: str, primary: bool = True) -> None:
+    """The load button, unless loading would change nothing (the same file again, no good row)."""
     previous = already_loaded(con, table, prepared.decoded.checksum)
     if previous is not None:
         st.info(f"This exact file was already loaded as batch {previous}; loading it again would change nothing.",
@@ -293,8 +301,7 @@ def _upload_section(con) -> None:
     if prepared.rows_good == 0:
         st.error("No row of this file can be loaded. Fix the rejected rows and upload again.")
         return
-    if st.button(f"Load {prepared.rows_good:,} rows into {table}", type="primary", icon=":material/upload:",
-                 key="load_upload"):
+    if st.button(label, type="primary" if primary else "secondary", icon=":material/upload:", key=key):
         _load(con, prepared)
 
 
