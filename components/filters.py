@@ -28,7 +28,7 @@ def sidebar_filters() -> Filters:
     first_day, last_day = span["first_day"].iloc[0], span["last_day"].iloc[0]
     options = context.query("filter_options")
     with st.sidebar:
-        st.markdown("**Filters** · apply to every page")
+        st.markdown("**Filters** · apply to every dashboard page")
         period = None
         if first_day is not None and first_day == first_day:  # NaT-safe: no contacts yet -> no period
             first_day, last_day = first_day.date() if hasattr(first_day, "date") else first_day, \
