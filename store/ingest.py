@@ -488,6 +488,12 @@ def _write_batch(cursor, prepared: PreparedUpload, user: str, charter: Charter |
             LEFT JOIN (SELECT {keys}, {_row_fingerprint(table)} AS fingerprint
                        FROM {table.name} WHERE {in_affected_keys(table, table.name, "before")}) a ON {same_key(table, 'a', 'k')}"""
     ).fetchall()[0]
+    notes = list(prepared.notes)
+    if unchanged:
+        older = _older_than_stored(cursor, table, batch_id)
+        if older:
+            notes.append(f"{older:,} of the {unchanged:,} unchanged rows are older versions of rows already stored "
+                         "(the later updated_at wins), so they changed nothing.")
     cursor.execute(
         """INSERT INTO batches (batch_id, table_name, file_name, loaded_at, loaded_by, checksum, preset, encoding,
                                 rows_in_file, rows_loaded, rows_new, rows_updated, rows_unchanged, rows_rejected)
@@ -502,7 +508,21 @@ def _write_batch(cursor, prepared: PreparedUpload, user: str, charter: Charter |
                     f"{prepared.rows_rejected:,} rejected")
     return UploadResult(batch_id, table.name, prepared.file_name, prepared.preset.name, prepared.decoded.encoding,
                         prepared.rows_in_file, prepared.rows_good, new, updated, unchanged, prepared.rows_rejected,
-                        prepared.rejected(), tuple(prepared.notes))
+                        prepared.rejected(), tuple(notes))
+
+
+def _older_than_stored(cursor, table: CanonicalTable, batch_id: int) -> int:
+    """Keys left unchanged although this batch brought a different version of them: the stored one
+    is newer (by updated_at), so the file's lost. 'Unchanged' alone would read as 'the same rows'."""
+    columns = ", ".join(table.column_names)
+    return cursor.execute(
+        f"""SELECT count(*) FROM before b
+            JOIN (SELECT {columns}, {_row_fingerprint(table)} AS fingerprint FROM {table.name}
+                  WHERE {in_affected_keys(table, table.name, "before")}) a
+              ON {same_key(table, 'a', 'b')} AND a.fingerprint = b.fingerprint
+            WHERE EXISTS (SELECT 1 FROM {table.versions} v WHERE v.batch_id = $batch AND {same_key(table, 'v', 'b')}
+                          AND hash({', '.join('v.' + c for c in table.column_names)}) IS DISTINCT FROM b.fingerprint)""",
+        {"batch": batch_id}).fetchall()[0][0]
 
 
 def load_file(con, table_name: str, data: bytes, file_name: str, user: str, charter: Charter | None, *,

@@ -131,6 +131,26 @@ def test_row_counts_new_updated_unchanged(tmp_path):
     assert len(batch.checksum) == 64
 
 
+def test_older_rows_counted_unchanged_are_named_as_older(tmp_path):
+    """Last week's export loaded after this week's: its rows change nothing (the later updated_at
+    wins), and the summary says why rather than only 'unchanged'."""
+    con = open_db(tmp_path)
+    load(con, "contacts", csv_text(
+        CONTACT_HEADER,
+        contact_row("O1", "2026-02-02 09:00", agent="Zoë", updated_at="2026-02-09 10:00"),
+        contact_row("O2", "2026-02-02 09:00", agent="Ann", updated_at="2026-02-09 10:00")), "week2.csv")
+    older = load(con, "contacts", csv_text(
+        CONTACT_HEADER,
+        contact_row("O1", "2026-02-02 09:00", agent="Ann", updated_at="2026-02-02 10:00"),   # older, different
+        contact_row("O2", "2026-02-02 09:00", agent="Ann", updated_at="2026-02-09 10:00"),   # identical
+        contact_row("O3", "2026-02-02 09:00", agent="Ann", updated_at="2026-02-02 10:00")), "week1.csv")
+    assert (older.rows_new, older.rows_updated, older.rows_unchanged) == (1, 0, 2)
+    assert contact(con, "O1")["agent"] == "Zoë"
+    assert [n for n in older.notes if "older" in n] == [
+        "1 of the 2 unchanged rows are older versions of rows already stored (the later updated_at wins), "
+        "so they changed nothing."]
+
+
 # ------------------------------------------------------------------------------------------- undo
 
 def test_undo_restores_exactly_the_state_before_the_batch(tmp_path):
