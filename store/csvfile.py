@@ -33,13 +33,14 @@ class DecodedFile:
     blank_rows: tuple[int, ...] = ()  # spreadsheet numbers of empty lines between records
 
 
-def refuse_if_too_large(size_bytes: int) -> None:
+def refuse_if_too_large(size_bytes: int, *, read_up_to_limit: bool = False) -> None:
+    """read_up_to_limit: size_bytes is only how far a stream was read (it stops just past the limit)."""
     if size_bytes > max_upload_bytes():
-        raise UploadRefused(
-            f"The file is {size_bytes / 1024 / 1024:.1f} MB, above the "
-            f"{round(max_upload_bytes() / 1024 / 1024, 3):g} MB limit. Split it into smaller files (for example "
-            "one per week) or ask an administrator to raise DASHBOARD_MAX_UPLOAD_MB."
-        )
+        limit = f"{round(max_upload_bytes() / 1024 / 1024, 3):g} MB limit"
+        size = (f"larger than the {limit}" if read_up_to_limit
+                else f"{size_bytes / 1024 / 1024:.1f} MB, above the {limit}")
+        raise UploadRefused(f"The file is {size}. Split it into smaller files (for example one per week) or ask "
+                            "an administrator to raise DASHBOARD_MAX_UPLOAD_MB.")
 
 
 def checksum_of(data: bytes) -> str:

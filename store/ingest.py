@@ -537,13 +537,24 @@ def load_file(con, table_name: str, data: bytes, file_name: str, user: str, char
         prepared.close()
 
 
+def _read_at_most(source: Path, limit: int, chunk: int = 1 << 20) -> bytes:
+    parts, size = [], 0
+    with source.open("rb") as handle:
+        while size < limit and (part := handle.read(min(chunk, limit - size))):
+            parts.append(part)
+            size += len(part)
+    return b"".join(parts)
+
+
 def load_path(con, table_name: str, path: str | Path, user: str, charter: Charter | None, **options) -> UploadResult:
     source = Path(path)
     try:
         if source.is_file():   # a mistaken 3 GB file is refused before it is read into memory
             refuse_if_too_large(source.stat().st_size)
-        with source.open("rb") as handle:
-            data = handle.read(max_upload_bytes() + 1)   # a pipe or device: never more than the limit
+            data = source.read_bytes()
+        else:   # a pipe or a device (/dev/zero): never more than the limit
+            data = _read_at_most(source, max_upload_bytes() + 1)
+            refuse_if_too_large(len(data), read_up_to_limit=True)
     except OSError as error:
         raise UploadRefused(f"Cannot read {source}: {error.strerror}.") from error
     return load_file(con, table_name, data, source.name, user, charter, **options)

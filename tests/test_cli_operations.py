@@ -162,3 +162,13 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path):
     status, peak_kb = map(int, done.stdout.split())
     assert status == 2 and "The file is 2048.0 MB, above the 200 MB limit" in done.stderr
     assert peak_kb < 1024 * 1024, f"the refusal read the file into memory: peak {peak_kb / 1024:.0f} MB"
+
+
+def test_a_stream_is_read_only_up_to_the_limit_and_a_high_limit_costs_nothing(tmp_path):
+    path = seeded(tmp_path)
+    plain(run_cli("load", "contacts", "/dev/zero", db_path=path, env={"DASHBOARD_MAX_UPLOAD_MB": "1"}), 2,
+          "refused: The file is larger than the 1 MB limit.")
+    export = tmp_path / "week12.csv"   # an administrator's generous limit must not be allocated up front
+    export.write_text(csv_text(CONTACT_HEADER, contact_row("BIG-1", "2026-03-09 10:00")), encoding="utf-8")
+    done = run_cli("load", "contacts", str(export), db_path=path, env={"DASHBOARD_MAX_UPLOAD_MB": "500000"})
+    assert done.returncode == 0 and "1 rows loaded (1 new" in done.stdout, done.stderr
