@@ -96,6 +96,11 @@ def number(value, digits: int = 1) -> str:
     return EMPTY if is_empty(value) else f"{float(value):,.{digits}f}"
 
 
+def money_whole(value, currency: str = CURRENCY) -> str:
+    """Money to the unit, for a table column where 'GBP 9,516' beside 'GBP 19.6k' would not compare."""
+    return EMPTY if is_empty(value) else f"{'-' if float(value) < 0 else ''}{currency} {abs(float(value)):,.0f}"
+
+
 def money(value, currency: str = CURRENCY) -> str:
     """Money, shortened the way a slide would say it: 'GBP 1.2m', 'GBP 37.6k', 'GBP 512'."""
     if is_empty(value):

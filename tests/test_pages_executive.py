@@ -537,6 +537,8 @@ def test_a_figure_below_its_target_never_reads_as_the_target():
     assert fmt.pct_against(0.946, 0.95, 0) == "94.6%"
     # a target is written as the charter sets it, everywhere: never rounded to one it did not set
     assert [fmt.target(t) for t in (0.95, 0.955, 0.9, 1.0, 0.9999)] == ["95%", "95.5%", "90%", "100%", "99.99%"]
+    # one scale down a table column: 'GBP 9,516' and 'GBP 19,600', not 'GBP 19.6k'
+    assert [fmt.money_whole(v) for v in (9516.4, 19600, -12.5, None)] == ["GBP 9,516", "GBP 19,600", "-GBP 12", "-"]
 
 
 def test_the_scorecard_table_prints_percentages_and_never_a_target_it_misses():

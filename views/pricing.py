@@ -77,7 +77,7 @@ with right:
 st.caption("By tenure band: customers, median gap, share of bills above the benchmark and the loyalty penalty in money.")
 show_table(pricing, "pricing-bands", "pricing-by-tenure",
            formats={"rows": fmt.count, "customers": fmt.count, "median_gap": fmt.signed_pct, "gap_p25": fmt.signed_pct,
-                    "gap_p75": fmt.signed_pct, "share_above": fmt.pct, "penalty": fmt.money},
+                    "gap_p75": fmt.signed_pct, "share_above": fmt.pct, "penalty": fmt.money_whole},
            column_config={"band": "Tenure", "rows": "Bills", "customers": "Customers", "median_gap": "Median gap",
                           "gap_p25": "Gap p25", "gap_p75": "Gap p75", "share_above": "Paying above new price",
                           "penalty": "Loyalty penalty"})
