@@ -144,6 +144,13 @@ def detect(con, table: str, headers: list[str]) -> Preset | None:
     return best
 
 
+def delete_preset(cursor, name: str) -> str | None:
+    """Forget a saved mapping (batches loaded with it keep its name); the table it was for, or None
+    when there was no such saved mapping."""
+    held = cursor.execute("DELETE FROM saved_presets WHERE name = ? RETURNING table_name", [name]).fetchall()
+    return held[0][0] if held else None
+
+
 def save_preset(cursor, preset: Preset, user: str) -> bool:
     """Save a mapping under its name; True when it replaced this table's mapping of that name. A
     name another table's mapping holds is refused (ValueError): names are shared by all tables,

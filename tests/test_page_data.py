@@ -203,6 +203,26 @@ def test_a_one_off_file_loads_with_its_mapping_without_keeping_a_preset(monkeypa
     assert scalar("SELECT preset FROM batches") == "unsaved mapping"
 
 
+def test_a_saved_mapping_can_be_forgotten(monkeypatch):
+    from store import db
+    from store.presets import custom_preset, save_preset
+
+    con = db.connect()
+    try:
+        save_preset(con.cursor(), custom_preset("acme desk", "contacts", {"ticket_id": "Ref", "opened_at": "Received"},
+                                                None), "Ann Manager")
+    finally:
+        con.close()
+    at = manager_on_data_page(monkeypatch)
+    at.selectbox(key="preset_forget_pick").set_value("acme desk").run()
+    button(at, "Forget this mapping").click().run()
+    assert not at.exception
+    assert rows("SELECT name FROM saved_presets") == []
+    assert rows("SELECT action, detail FROM audit_log") == [("forget preset", "preset 'acme desk' for contacts")]
+    assert any("Preset 'acme desk' forgotten" in s for s in values(at.success))
+    assert "Forget this mapping" not in labels(at)   # nothing left to forget
+
+
 # ----------------------------------------------------------------------------- undo and audit
 
 def test_undo_from_the_history_restores_the_earlier_state(monkeypatch):

@@ -25,7 +25,7 @@ from store.ingest import (
     LISTED_BAD_ROWS, DateFormatNeeded, PreparedUpload, TooManyBadRows, UploadResult, already_loaded, commit_upload,
     prepare_upload,
 )
-from store.presets import find_preset, presets_for, save_preset
+from store.presets import delete_preset, find_preset, presets_for, save_preset, saved_presets
 from store.validation import DATE_FORMAT_LABELS
 
 AUTO = "auto"
@@ -350,6 +350,32 @@ def _undo_controls(con, batches, label) -> None:
         st.rerun()
 
 
+def _presets_section(con) -> None:
+    """Saved mappings can be forgotten (a one-off file's, a helpdesk that changed its export)."""
+    saved = saved_presets(con)
+    if not saved:
+        return
+    with st.expander(f"Saved mappings ({len(saved)})", icon=":material/table_edit:"):
+        left, right = st.columns([3, 2], vertical_alignment="bottom")
+        name = left.selectbox("Saved mapping", [p.name for p in saved], index=None, key="preset_forget_pick",
+                              format_func=lambda n: f"{n} ({next(p.table for p in saved if p.name == n)})",
+                              placeholder="Choose a mapping")
+        if right.button("Forget this mapping", icon=":material/delete:", key="preset_forget", disabled=name is None):
+            _forget_preset(con, name)
+
+
+def _forget_preset(con, name: str) -> None:
+    who = auth.acting_manager("forget a preset")
+    if not who:
+        return
+    with db.write_transaction(con) as cursor:
+        table = delete_preset(cursor, name)
+        if table:
+            db.record_audit(cursor, who, "forget preset", f"preset '{name}' for {table}")
+    _flash("success", f"Preset '{name}' forgotten; uploads loaded with it keep its name in the history.")
+    st.rerun()
+
+
 def _audit_section(con) -> None:
     st.subheader("Audit log")
     entries = audit_frame(db.audit_entries(con), _timezone())
@@ -366,5 +392,6 @@ connection = context.connection()
 manager_name = auth.require_manager()
 if manager_name:
     _upload_section(connection)
+    _presets_section(connection)
 _history_section(connection, manager_name)
 _audit_section(connection)
