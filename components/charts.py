@@ -51,6 +51,23 @@ def _style(fig: go.Figure, title: str, subtitle: str, y_title: str | None = None
 
 
 MOST_WEEK_LABELS = 12
+WEEK_IN_PROGRESS = "_week_in_progress"
+
+
+def set_week_in_progress(week) -> None:
+    """The week the data ends in (layout.header, from as_of): weekly charts drawn in this run shade it,
+    so a part-week's low volume or quick replies are not read as a trend."""
+    st.session_state[WEEK_IN_PROGRESS] = week
+
+
+def _shade_week_in_progress(fig: go.Figure, starts: list[pd.Timestamp]) -> None:
+    week = st.session_state.get(WEEK_IN_PROGRESS)
+    if week is None or not starts or starts[-1].date() != week:
+        return
+    half = pd.Timedelta(days=3.5)
+    fig.add_vrect(x0=starts[-1] - half, x1=starts[-1] + half, fillcolor=NEUTRAL, opacity=0.3, line_width=0,
+                  layer="below", annotation_text="week in progress", annotation_position="top left",
+                  annotation_font=dict(size=11, color=MUTED))
 
 
 def _week_axis(fig: go.Figure, weeks) -> None:
@@ -62,6 +79,7 @@ def _week_axis(fig: go.Figure, weeks) -> None:
     labels = [f"{week:%-d %b}" + (f" {week:%Y}" if i and week.year != shown[i - 1].year else "")
               for i, week in enumerate(shown)]
     fig.update_xaxes(tickmode="array", tickvals=shown, ticktext=labels, hoverformat="w/c %-d %b %Y")
+    _shade_week_in_progress(fig, starts)
 
 
 def compliance_trend(weekly: pd.DataFrame, target: float, title: str, subtitle: str) -> go.Figure:

@@ -2,9 +2,12 @@
 so units and periods are always on screen."""
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+import pandas as pd
 import streamlit as st
 
-from components import context, formatting as fmt
+from components import charts, context, formatting as fmt
 from components.filters import describe, previous_period
 from queries import Filters
 
@@ -19,13 +22,23 @@ def comparison_text(filters: Filters) -> str:
     return f"vs {period_text(previous)}" if previous else ""
 
 
+def week_in_progress(as_of) -> date | None:
+    """The Monday (charter time, as the weekly queries count weeks) of the week the data ends in."""
+    if fmt.is_empty(as_of):
+        return None
+    local = pd.Timestamp(as_of).tz_convert(context.charter().schedule.timezone).date()
+    return local - timedelta(days=local.weekday())
+
+
 def header(title: str, question: str, filters: Filters, note: str | None = None) -> None:
     st.title(title)
     st.markdown(f"##### {question}")
     parts = [f":material/calendar_month: **{period_text(filters)}**"]
     if previous_period(filters):
         parts.append(f"changes {comparison_text(filters)}")
-    parts.append(f"data as of {fmt.moment(context.as_of())}")
+    as_of = context.as_of()
+    parts.append(f"data as of {fmt.moment(as_of)}")
+    charts.set_week_in_progress(week_in_progress(as_of))
     chosen = describe(filters)
     parts.append(f":material/filter_alt: {fmt.literal(chosen)}" if chosen else "all channels, teams, partners and products")
     st.caption(" · ".join(parts))

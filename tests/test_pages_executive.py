@@ -645,3 +645,15 @@ def test_no_change_against_a_previous_period_before_the_data(company):
     assert any(m.delta for m in at.metric)
     at = open_page(new_app({"period": ["2026-02-05", "2026-02-11"]}), RESPONSIVENESS)
     assert "changes vs" not in texts(at) and not any(m.delta for m in at.metric)
+
+
+def test_the_week_the_data_ends_in_is_shaded_as_in_progress(company):
+    """The company's data ends on Sunday 15 Feb 2026 21:00 (as_of), inside the week of 9 Feb: with that
+    week in view every weekly chart shades it; a period ending a week earlier shades nothing."""
+    def shaded(at) -> int:
+        return sum("week in progress" in chart.proto.spec for chart in at.get("plotly_chart"))
+
+    at = open_page(new_app(), RESPONSIVENESS)
+    assert shaded(at) == 4   # contacts, backlog, time to acknowledge, time to reply
+    at = open_page(new_app({"period": ["2026-02-02", "2026-02-08"]}), RESPONSIVENESS)
+    assert shaded(at) == 0
