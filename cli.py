@@ -85,7 +85,7 @@ def command_batches(args) -> int:
 def command_undo(args) -> int:
     from store.batches import UnknownBatch, undo_batch
 
-    con, charter = _open()
+    con, charter = _open(create=False)
     try:
         print(undo_batch(con, args.batch_id, _user(), charter))
     except UnknownBatch as error:
@@ -133,10 +133,15 @@ def command_restore(args) -> int:
     from charter.model import CharterError
 
     print(f"database {restore(args.folder)} restored from {args.folder}")
+    # The restore itself is done from here on: whatever stops the recomputation, say so, not "error".
     try:
         _open()  # recompute the charter clocks if the charter changed since the backup
-    except CharterError as error:   # the restore itself is done: say so, not "error"
+    except CharterError as error:
         print(f"note: the figures are recomputed once the charter can be used: {error}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("interrupted after the restore: the database is the backup's; its figures are recomputed "
+              "on the next command or page visit", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return EXIT_OK
 
 
@@ -309,6 +314,12 @@ def main(argv: list[str] | None = None) -> int:
         if "interrupted" in str(error).lower():   # Ctrl-C inside a DuckDB query: its transaction rolled back
             print("interrupted; nothing was changed", file=sys.stderr)
             return EXIT_INTERRUPTED
+        if "No space left on device" in str(error):   # a load rolls back; demo and restore keep the live file
+            print("error: the disk is full; nothing was changed. Free some space and run it again.", file=sys.stderr)
+            return EXIT_ERROR
+        if isinstance(error, OSError) and error.strerror:   # a backup folder that is a file, or not writable
+            print(f"error: {error.strerror}: {error.filename}", file=sys.stderr)
+            return EXIT_ERROR
         print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_ERROR
 

@@ -50,8 +50,10 @@ def _style(fig: go.Figure, title: str, subtitle: str, y_title: str | None = None
     return fig
 
 
-MOST_WEEK_LABELS = 12
+MOST_WEEK_LABELS = 6      # a half-width chart on a 1024 px screen fits six labels without turning them
+LONG_SPAN_WEEKS = 26      # beyond half a year, weeks are labelled by month and year
 WEEK_IN_PROGRESS = "_week_in_progress"
+HALF_WEEK = pd.Timedelta(days=3.5)
 
 
 def set_week_in_progress(week) -> None:
@@ -64,22 +66,24 @@ def _shade_week_in_progress(fig: go.Figure, starts: list[pd.Timestamp]) -> None:
     week = st.session_state.get(WEEK_IN_PROGRESS)
     if week is None or not starts or starts[-1].date() != week:
         return
-    half = pd.Timedelta(days=3.5)
-    fig.add_vrect(x0=starts[-1] - half, x1=starts[-1] + half, fillcolor=NEUTRAL, opacity=0.3, line_width=0,
-                  layer="below", annotation_text="week in progress", annotation_position="top left",
+    fig.add_vrect(x0=starts[-1] - HALF_WEEK, x1=starts[-1] + HALF_WEEK, fillcolor=NEUTRAL, opacity=0.3, line_width=0,
+                  layer="below", annotation_text="so far", annotation_position="top",
                   annotation_font=dict(size=11, color=MUTED))
 
 
-def _week_axis(fig: go.Figure, weeks) -> None:
-    """Label the weeks by their own Mondays, at most a dozen of them, with the year where it changes
-    (the subtitle gives the period's years). Plotly's automatic weekly ticks fall on Sundays (a week
-    of 24 Aug labelled '23 Aug') and on a short period repeat a day ('22 Nov, 22 Nov')."""
+def _week_axis(fig: go.Figure, weeks, *, shade: bool = True) -> None:
+    """Label the weeks by their own Mondays, at most six of them (day and month; month and year over
+    more than half a year), on a range of exactly the weeks shown. Plotly's automatic weekly ticks
+    fall on Sundays (a week of 24 Aug labelled '23 Aug') and on a short period repeat a day."""
     starts = [pd.Timestamp(week) for week in sorted(pd.to_datetime(pd.Series(list(weeks))).dropna().unique())]
+    if not starts:
+        return
     shown = starts[::max(1, math.ceil(len(starts) / MOST_WEEK_LABELS))]
-    labels = [f"{week:%-d %b}" + (f" {week:%Y}" if i and week.year != shown[i - 1].year else "")
-              for i, week in enumerate(shown)]
-    fig.update_xaxes(tickmode="array", tickvals=shown, ticktext=labels, hoverformat="w/c %-d %b %Y")
-    _shade_week_in_progress(fig, starts)
+    label = "%b %Y" if len(starts) > LONG_SPAN_WEEKS else "%-d %b"
+    fig.update_xaxes(tickmode="array", tickvals=shown, ticktext=[f"{week:{label}}" for week in shown],
+                     hoverformat="w/c %-d %b %Y", range=[starts[0] - HALF_WEEK, starts[-1] + HALF_WEEK])
+    if shade:
+        _shade_week_in_progress(fig, starts)
 
 
 def compliance_trend(weekly: pd.DataFrame, target: float, title: str, subtitle: str) -> go.Figure:
@@ -100,7 +104,8 @@ def compliance_trend(weekly: pd.DataFrame, target: float, title: str, subtitle: 
                       "%{customdata[1]:,} met · %{customdata[2]:,} missed · %{customdata[3]:,} pending"
                       "<br><i>click to list the breaches</i><extra></extra>",
     ))
-    fig.add_trace(go.Scatter(x=[weekly["week"].min(), weekly["week"].max()], y=[target, target], mode="lines",
+    ends = [pd.Timestamp(weekly["week"].min()) - HALF_WEEK, pd.Timestamp(weekly["week"].max()) + HALF_WEEK]
+    fig.add_trace(go.Scatter(x=ends, y=[target, target], mode="lines",   # a line even over one week
                              name=f"Target {fmt.target(target)}", line=dict(color=TARGET, dash="dash", width=1.5),
                              hoverinfo="skip"))
     _style(fig, title, subtitle, "% met (of met + missed)", y_format=".0%")
@@ -116,10 +121,10 @@ def compliance_by_value(breakdown: pd.DataFrame, target: float, title: str, subt
     trend), and a bar's length on an axis that does not start at zero would lie (89.8% drawn as
     half of 92.1%); a dot's position does not."""
     shown = breakdown[(breakdown["met"] + breakdown["missed"]) > 0].sort_values("compliance")
+    # The value goes beside the name on the axis, not beside the dot, where the target line crossed it.
+    values = [fmt.pct_against(c, target) for c in shown["compliance"]]
     fig = go.Figure(go.Scatter(
-        x=shown["compliance"], y=shown["value"], mode="markers+text", cliponaxis=False,
-        text=[fmt.pct_against(c, target) for c in shown["compliance"]], textposition="middle right",
-        textfont=dict(size=12.5, color=INK),
+        x=shown["compliance"], y=shown["value"], mode="markers", cliponaxis=False,
         marker=dict(size=15, color=[RAG_COLOURS[rag_status(c, target)] for c in shown["compliance"]],
                     line=dict(color="white", width=1.5)),
         customdata=shown[["met", "missed", "pending"]].to_numpy(),
@@ -129,9 +134,10 @@ def compliance_by_value(breakdown: pd.DataFrame, target: float, title: str, subt
     low = max(0.0, math.floor((min([target - 0.10] + list(shown["compliance"].dropna())) - 0.03) * 20) / 20)
     ticks = [round(low + 0.05 * step, 2) for step in range(int(round((1 - low) / 0.05)) + 1)]
     fig.update_xaxes(title="% met (of met + missed)", tickformat=".0%", showgrid=True, gridcolor=GRID,
-                     range=[low, 1.09], tickvals=ticks)   # room for the labels after 100%
+                     range=[low, 1.02], tickvals=ticks)
     fig.update_yaxes(autorange="reversed", type="category", showgrid=True, gridcolor=GRID, tickmode="array",
-                     tickvals=list(shown["value"]), ticktext=[tick_label(c) for c in shown["value"]])
+                     tickvals=list(shown["value"]),
+                     ticktext=[f"{tick_label(c)}  <b>{v}</b>" for c, v in zip(shown["value"], values)])
     _target_line(fig, target, horizontal=True)
     return fig
 
@@ -147,13 +153,16 @@ def rag_grid(cells: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     scale = [[0, RAG_COLOURS["red"]], [0.333, RAG_COLOURS["red"]], [0.333, RAG_COLOURS["amber"]],
              [0.667, RAG_COLOURS["amber"]], [0.667, RAG_COLOURS["green"]], [1, RAG_COLOURS["green"]]]
     fig = go.Figure(go.Heatmap(
-        z=z.to_numpy(dtype=float), x=weeks, y=rows, text=text.fillna("-").to_numpy(), texttemplate="%{text}",
-        textfont=dict(size=11), colorscale=scale,   # no colour: Plotly picks white or ink per cell for contrast zmin=0, zmax=2, showscale=False, xgap=2, ygap=2,
+        # over more than half a year the cells are too narrow for their text: colour only (and the hover)
+        z=z.to_numpy(dtype=float), x=weeks, y=rows, text=text.fillna("-").to_numpy(),
+        texttemplate="" if len(weeks) > LONG_SPAN_WEEKS else "%{text}",
+        # no text colour: Plotly picks white or ink per cell, for contrast on each RAG colour
+        textfont=dict(size=11), colorscale=scale, zmin=0, zmax=2, showscale=False, xgap=2, ygap=2,
         hovertemplate="%{y}<br>w/c %{x|%-d %b %Y}: <b>%{text}</b><extra></extra>",
     ))
     _style(fig, title, subtitle, height=110 + 46 * len(rows))
     fig.update_yaxes(autorange="reversed", gridcolor="white", tickfont=dict(size=12.5))
-    _week_axis(fig, weeks)
+    _week_axis(fig, weeks, shade=False)   # the cells would hide the shading
     fig.update_xaxes(side="top", title=None)
     fig.update_layout(margin=dict(l=10, r=10, t=fig.layout.margin.t + 40, b=10))  # week labels sit on top
     return fig

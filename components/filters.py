@@ -42,7 +42,7 @@ def sidebar_filters() -> Filters:
                 st.caption(f":material/link_off: The link's period runs outside the data ({first_day:%-d %b %Y} "
                            f"to {last_day:%-d %b %Y}), so the last {DEFAULT_WEEKS} weeks are shown instead.")
         # A link may name a value that is not (or no longer) in the data: Streamlit drops it, so say so.
-        missing = {key: [value for value in st.query_params.get_all(key) if value not in _options(options, key)]
+        missing = {key: [value for value in st.query_params.get_all(key) if value and value not in _options(options, key)]
                    for key in ("channel", "team", "partner", "product")}
         channels = st.multiselect("Channel", _options(options, "channel"), key="channel", bind="query-params",
                                   placeholder="All channels")

@@ -122,7 +122,8 @@ def show_tile(tile: Tile) -> None:
             st.badge(RAG_LABELS[tile.status], color=RAG_BADGE_COLOURS[tile.status],
                      icon=":material/circle:")
         if tile.note:
-            st.caption(tile.note)
+            # a note may open with "-" (no value yet), which markdown would draw as a bullet
+            st.caption(("\\" if tile.note.startswith(("-", "+", "*")) else "") + tile.note)
 
 
 def show_tiles(tiles: list[Tile], per_row: int = 4) -> None:

@@ -2,6 +2,8 @@
 the same upload path a manager uses (so the demo also exercises presets, batches and the charter)."""
 from __future__ import annotations
 
+import errno
+import os
 import tempfile
 from pathlib import Path
 from typing import Callable
@@ -21,6 +23,9 @@ def build_demo_database(path: str | Path | None = None, contacts: int = 150_000,
     target = Path(path) if path else db.database_path()
     charter = load_charter()   # a broken charter stops here, before anything is touched
     db.refuse_while_in_use(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not os.access(target.parent, os.W_OK):   # before a minute of generating for nothing
+        raise PermissionError(errno.EACCES, "cannot write in the database's folder", str(target.parent))
     # Built beside the live file and put in its place only when complete: a full disk, a bad
     # charter or Ctrl-C on the way leaves the existing database as it was.
     building = target.with_name(target.name + ".building")

@@ -65,6 +65,7 @@ def restore(folder: str | Path, database: str | Path | None = None) -> Path:
     live = Path(database) if database else db.database_path()
     db.refuse_while_in_use(live)
     staging = live.with_name(live.name + ".restoring")
+    live.parent.mkdir(parents=True, exist_ok=True)
     _remove_database_files(staging)
     try:
         fresh = duckdb.connect(str(staging))

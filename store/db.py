@@ -34,7 +34,7 @@ class DatabaseUnusable(RuntimeError):
 
 
 def _unusable(target: Path, error: Exception) -> DatabaseUnusable:
-    detail = getattr(error, "strerror", None) or str(error).splitlines()[0].removeprefix("IO Error: ")
+    detail = getattr(error, "strerror", None) or str(error).splitlines()[0].removeprefix("IO Error: ").rstrip("!.")
     return DatabaseUnusable(f"The database {target} cannot be opened: {detail}. Check the file's permissions; "
                             "if it is damaged, restore the last backup (python cli.py restore FOLDER).")
 

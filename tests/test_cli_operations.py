@@ -105,7 +105,7 @@ def test_restore_replaces_a_damaged_database(tmp_path):
 
 def test_reports_do_not_create_a_database_for_a_mistyped_path(tmp_path):
     missing = tmp_path / "dashbaord.duckdb"
-    for command in (("batches",), ("kpis", "--json"), ("backup", str(tmp_path / "b"))):
+    for command in (("batches",), ("kpis", "--json"), ("backup", str(tmp_path / "b")), ("undo", "1")):
         plain(run_cli(*command, db_path=missing), 1, "There is no database at")
     assert not missing.exists() and not (tmp_path / "b").exists()
 
@@ -172,3 +172,11 @@ def test_a_stream_is_read_only_up_to_the_limit_and_a_high_limit_costs_nothing(tm
     export.write_text(csv_text(CONTACT_HEADER, contact_row("BIG-1", "2026-03-09 10:00")), encoding="utf-8")
     done = run_cli("load", "contacts", str(export), db_path=path, env={"DASHBOARD_MAX_UPLOAD_MB": "500000"})
     assert done.returncode == 0 and "1 rows loaded (1 new" in done.stdout, done.stderr
+
+
+def test_a_backup_into_a_file_is_a_plain_refusal(tmp_path):
+    path = seeded(tmp_path)
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("keep", encoding="utf-8")
+    plain(run_cli("backup", str(a_file), db_path=path), 1, f"error: Not a directory: {a_file}")
+    assert a_file.read_text(encoding="utf-8") == "keep"

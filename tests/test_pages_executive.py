@@ -651,9 +651,28 @@ def test_the_week_the_data_ends_in_is_shaded_as_in_progress(company):
     """The company's data ends on Sunday 15 Feb 2026 21:00 (as_of), inside the week of 9 Feb: with that
     week in view every weekly chart shades it; a period ending a week earlier shades nothing."""
     def shaded(at) -> int:
-        return sum("week in progress" in chart.proto.spec for chart in at.get("plotly_chart"))
+        return sum('"so far"' in chart.proto.spec for chart in at.get("plotly_chart"))
 
     at = open_page(new_app(), RESPONSIVENESS)
     assert shaded(at) == 4   # contacts, backlog, time to acknowledge, time to reply
     at = open_page(new_app({"period": ["2026-02-02", "2026-02-08"]}), RESPONSIVENESS)
     assert shaded(at) == 0
+
+
+def test_the_week_by_week_grid_keeps_its_fixed_rag_scale():
+    """Red, amber and green are levels 0, 1 and 2 on a fixed scale (a grid with only amber and green
+    cells must not draw amber as red), without a colour bar, cells apart; weeks labelled by Monday."""
+    import pandas as pd
+
+    from components import charts
+
+    cells = pd.DataFrame({"label": ["Replies", "Replies"], "week": pd.to_datetime(["2026-02-02", "2026-02-09"]),
+                          "status": ["amber", "green"], "text": ["93%", "97%"]})
+    grid = charts.rag_grid(cells, "t", "s").data[0]
+    assert (grid.zmin, grid.zmax, grid.showscale, grid.xgap, grid.ygap) == (0, 2, False, 2, 2)
+    assert list(grid.z[0]) == [1.0, 2.0]
+    axis = charts.rag_grid(cells, "t", "s").layout.xaxis
+    assert list(axis.ticktext) == ["2 Feb", "9 Feb"] and grid.texttemplate == "%{text}"
+    two_years = pd.DataFrame({"label": "Replies", "week": pd.date_range("2025-01-06", periods=100, freq="7D"),
+                              "status": "green", "text": "97%"})
+    assert charts.rag_grid(two_years, "t", "s").data[0].texttemplate == ""   # too narrow for text: colour only

@@ -9,14 +9,12 @@ from components.tiles import show_tiles
 
 filters = current_filters()
 empty.require_contacts()
-with st.container(horizontal=True, vertical_alignment="bottom"):  # the button wraps below on a narrow screen
-    title, button = st.container(), st.container(width="content")
-with title:
-    header("Overview", "Are we keeping our promises to customers, and what is changing?", filters)
+header("Overview", "Are we keeping our promises to customers, and what is changing?", filters)
 content = overview.gather(filters)
 if not content.contacts:
     empty.no_rows()
-with button:
+# Under the header, not beside it: beside it, a narrow screen cut its label or broke the title.
+with st.container(horizontal=True, horizontal_alignment="right"):
     st.download_button("Meeting pack (HTML)", data=lambda: meeting_pack.build_html(content),
                        file_name=meeting_pack.file_name(content), mime="text/html", key="meeting-pack",
                        icon=":material/slideshow:", type="primary", on_click="ignore",
