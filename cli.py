@@ -325,8 +325,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    import signal
+
     try:
-        sys.exit(main())
+        status = main()
     except KeyboardInterrupt:   # Ctrl-C while Python was still importing: nothing had started
         print("interrupted; nothing was changed", file=sys.stderr)
         sys.exit(EXIT_INTERRUPTED)
+    # The work is done and reported: a Ctrl-C now must not print a traceback from Python's shutdown.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(status)

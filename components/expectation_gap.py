@@ -41,7 +41,8 @@ def _chosen_promise(standard: Standard) -> tuple[float, str]:
     within = middle.number_input("Within", min_value=0.0, max_value=1000.0, value=24.0, step=1.0, format="%g",
                                  key="within", bind="query-params")
     unit = right.selectbox("Unit", UNITS, format_func=UNIT_LABELS.get, key="unit", bind="query-params") or UNITS[0]
-    if unit == "business_days":
+    if unit == "business_days" and within != int(within):   # as in the charter: whole working days
+        st.caption(f"Working days are whole days: shown for {int(within)}.")
         within = float(int(within))
     if within > LONGEST[unit]:   # as long as a charter may promise (the working calendar's reach)
         st.caption(f"At most {LONGEST[unit]:,} {UNIT_LABELS[unit]}: shown for that.")

@@ -181,6 +181,10 @@ def test_a_custom_what_if_travels_in_the_link(company):
     # what the address bar then holds (the labels shown, as Streamlit writes a bound selectbox)
     shared = open_page(new_app({"promise": "Another promise…", "within": "8", "unit": "working hours"}), COMPLIANCE)
     assert metrics(shared)["If we promised 8 working hours"] == "55.6%"
+    # working days are whole days, as in the charter: 2.5 is shown for 2, and says so
+    halves = open_page(new_app({"promise": "Another promise…", "within": "2.5", "unit": "working days"}), COMPLIANCE)
+    assert metrics(halves)["If we promised 2 working days"] == "100.0%"
+    assert "Working days are whole days: shown for 2." in texts(halves)
 
 
 @pytest.mark.parametrize("link", [{"hours": ""}, {"by": ""}, {"standard": ""}, {"promise": ""}, {"within": ""},
