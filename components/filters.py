@@ -24,15 +24,13 @@ def _options(frame, dimension: str) -> list[str]:
 
 def sidebar_filters() -> Filters:
     """Render the filters once (from app.py) and remember them for the page that runs next."""
-    span = context.query("data_span")
-    first_day, last_day = span["first_day"].iloc[0], span["last_day"].iloc[0]
+    span = data_span()
     options = context.query("filter_options")
     with st.sidebar:
         st.markdown("**Filters** · apply to every dashboard page")
         period = None
-        if first_day is not None and first_day == first_day:  # NaT-safe: no contacts yet -> no period
-            first_day, last_day = first_day.date() if hasattr(first_day, "date") else first_day, \
-                last_day.date() if hasattr(last_day, "date") else last_day
+        if span:   # no contacts yet -> no period
+            first_day, last_day = span
             outside = _linked_period_outside(first_day, last_day)
             period = st.date_input(
                 "Period (contacts opened)", value=default_period(first_day, last_day),
@@ -92,17 +90,19 @@ def previous_period(filters: Filters) -> Filters | None:
         return None
     end = filters.date_from - timedelta(days=1)
     start = end - (filters.date_to - filters.date_from)
-    first_day = _first_day()
-    if first_day is None or start < first_day:
+    span = data_span()
+    if span is None or start < span[0]:
         return None
     return replace(filters, date_from=start, date_to=end)
 
 
-def _first_day() -> date | None:
-    first_day = context.query("data_span")["first_day"].iloc[0]
+def data_span() -> tuple[date, date] | None:
+    """The first and last day with a contact opened, or None when there is none."""
+    span = context.query("data_span")
+    first_day, last_day = span["first_day"].iloc[0], span["last_day"].iloc[0]
     if first_day is None or first_day != first_day:   # None or NaT: no contacts
         return None
-    return first_day.date() if hasattr(first_day, "date") else first_day
+    return tuple(day.date() if hasattr(day, "date") else day for day in (first_day, last_day))
 
 
 def describe(filters: Filters) -> str:
