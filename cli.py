@@ -128,9 +128,8 @@ def command_backup(args) -> int:
 
 
 def command_restore(args) -> int:
-    from store.backup import restore
-
     from charter.model import CharterError
+    from store.backup import restore
 
     print(f"database {restore(args.folder)} restored from {args.folder}")
     # The restore itself is done from here on: whatever stops the recomputation, say so, not "error".

@@ -30,7 +30,7 @@ def build_demo_database(path: str | Path | None = None, contacts: int = 150_000,
     # charter or Ctrl-C on the way leaves the existing database as it was.
     building = target.with_name(target.name + ".building")
     try:
-        _remove(building)
+        db.remove_database_files(building)
         with tempfile.TemporaryDirectory(prefix="charterdesk-demo-") as folder:
             progress(f"Generating demo exports ({contacts:,} contacts, {customers:,} customers)…")
             files = write_demo_csvs(folder, contacts=contacts, customers=customers)
@@ -45,10 +45,5 @@ def build_demo_database(path: str | Path | None = None, contacts: int = 150_000,
                 con.close()
         db.replace_database(building, target)
     finally:
-        _remove(building)
+        db.remove_database_files(building)
     return f"Demo database ready at {target}: " + ", ".join(loaded) + "."
-
-
-def _remove(database: Path) -> None:
-    for leftover in (database, Path(str(database) + ".wal")):
-        leftover.unlink(missing_ok=True)

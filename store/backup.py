@@ -66,7 +66,7 @@ def restore(folder: str | Path, database: str | Path | None = None) -> Path:
     db.refuse_while_in_use(live)
     staging = live.with_name(live.name + ".restoring")
     live.parent.mkdir(parents=True, exist_ok=True)
-    _remove_database_files(staging)
+    db.remove_database_files(staging)
     try:
         fresh = duckdb.connect(str(staging))
         try:
@@ -78,11 +78,6 @@ def restore(folder: str | Path, database: str | Path | None = None) -> Path:
         db.connect(staging).close()  # the schema's macros and any newer tables are (re)created
         db.replace_database(staging, live)
     except BaseException:   # a failed import or Ctrl-C: no half-imported copy beside the live file
-        _remove_database_files(staging)
+        db.remove_database_files(staging)
         raise
     return live
-
-
-def _remove_database_files(path: Path) -> None:
-    for leftover in (path, Path(str(path) + ".wal")):
-        leftover.unlink(missing_ok=True)

@@ -135,6 +135,12 @@ def replace_database(built: Path, live: Path) -> None:
     os.replace(built, live)
 
 
+def remove_database_files(path: Path) -> None:
+    """A database file and its write-ahead log, where they exist (a half-built copy)."""
+    for leftover in (path, Path(str(path) + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create or upgrade the tables and macros, unless this very schema file already did: running
     its statements rewrites every macro in the catalog, a sixth of what a `cli.py kpis` costs."""
