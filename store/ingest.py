@@ -19,7 +19,7 @@ from charter import engine
 from charter.model import MEASURE_STOPS, Charter
 from queries import bind
 from store import db, filter_values, price_facts, timezones
-from store.csvfile import DecodedFile, UploadRefused, decode_upload, max_upload_bytes, refuse_if_too_large
+from store.csvfile import DecodedFile, UploadRefused, decode_upload, refuse_if_too_large
 from store.presets import (Preset, ResolvedMapping, canonical_preset, detect, find_preset,
                            normalise_header, resolve)
 from store.tables import TABLES, CanonicalTable
@@ -514,10 +514,9 @@ def _write_batch(cursor, prepared: PreparedUpload, user: str, charter: Charter |
 def _older_than_stored(cursor, table: CanonicalTable, batch_id: int) -> int:
     """Keys left unchanged although this batch brought a different version of them: the stored one
     is newer (by updated_at), so the file's lost. 'Unchanged' alone would read as 'the same rows'."""
-    columns = ", ".join(table.column_names)
     return cursor.execute(
         f"""SELECT count(*) FROM before b
-            JOIN (SELECT {columns}, {_row_fingerprint(table)} AS fingerprint FROM {table.name}
+            JOIN (SELECT {", ".join(table.key)}, {_row_fingerprint(table)} AS fingerprint FROM {table.name}
                   WHERE {in_affected_keys(table, table.name, "before")}) a
               ON {same_key(table, 'a', 'b')} AND a.fingerprint = b.fingerprint
             WHERE EXISTS (SELECT 1 FROM {table.versions} v WHERE v.batch_id = $batch AND {same_key(table, 'v', 'b')}
@@ -553,7 +552,7 @@ def load_path(con, table_name: str, path: str | Path, user: str, charter: Charte
             refuse_if_too_large(source.stat().st_size)
             data = source.read_bytes()
         else:   # a pipe or a device (/dev/zero): never more than the limit
-            data = _read_at_most(source, max_upload_bytes() + 1)
+            data = _read_at_most(source, db.max_upload_bytes() + 1)
             refuse_if_too_large(len(data), read_up_to_limit=True)
     except OSError as error:
         raise UploadRefused(f"Cannot read {source}: {error.strerror}.") from error
