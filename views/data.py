@@ -277,7 +277,7 @@ def _upload_section(con) -> None:
             st.warning(str(error), icon=":material/table_edit:")
             _mapping_section(con, table, uploaded, headers, preset, date_format)
         else:
-            said = "nothing was loaded" in str(error)   # the too-many-bad-rows message says so itself
+            said = isinstance(error, TooManyBadRows)   # its message says "nothing was loaded" itself
             st.error(f"The file was refused{'' if said else ', nothing was loaded'}: {error}", icon=":material/block:")
             if isinstance(error, TooManyBadRows):
                 shown = len(error.rejected)
