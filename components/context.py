@@ -160,5 +160,17 @@ def has_bills() -> bool:
 
 DatabaseBusy, DatabaseUnusable, SettingError = db.DatabaseBusy, db.DatabaseUnusable, db.SettingError
 
+
+def public_reason(error: Exception) -> str:
+    """Why the database cannot be opened, in words for whoever holds a link to the dashboard: the
+    file's path and the process holding it are for the administrator (the server's log)."""
+    if isinstance(error, DatabaseBusy):
+        return ("another program (a command-line load, restore or demo build) is using it. Reload this "
+                "page in a minute; if it persists, the administrator will find which program in the server's log.")
+    if isinstance(error, DatabaseUnusable):
+        return ("the database file is missing, unreadable or damaged. The administrator will find the "
+                "details in the server's log (a damaged file is mended by restoring the last backup).")
+    return str(error)   # a malformed DASHBOARD_* setting names only the setting and its value
+
 __all__ = ["CharterError", "DatabaseBusy", "DatabaseUnusable", "SettingError", "as_of", "charter", "connection", "data_version", "ensure_facts_current",
-           "has_bills", "has_contacts", "kpis", "query", "rows_on_demand", "start_run", "whatif"]
+           "has_bills", "has_contacts", "kpis", "public_reason", "query", "rows_on_demand", "start_run", "whatif"]
