@@ -178,6 +178,11 @@ def _choose_date_format(cursor, mapping: ResolvedMapping, table: CanonicalTable,
     if max_second and max_second > 12:
         notes.append(f"Dates read {DATE_FORMAT_LABELS['monthfirst']}: the file has {month_example}.")
         return "monthfirst"
+    saved = mapping.preset.date_format
+    if saved:   # the file cannot settle it; the manager did, when saving this layout's mapping
+        notes.append(f"Dates such as {example} read {DATE_FORMAT_LABELS[saved]}, as saved with preset "
+                     f"'{mapping.preset.name}'.")
+        return saved
     raise DateFormatNeeded(
         f"Dates such as {example} could be day-first or month-first, and nothing in the file settles it. "
         "Choose the order (on the Data page, or --date-format dayfirst|monthfirst on the command line)."

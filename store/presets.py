@@ -33,6 +33,7 @@ class Preset:
     kind_rule: KindRule | None = None
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # canonical -> {source: value}
     description: str = ""
+    date_format: str | None = None   # the order a manager chose for this layout's ambiguous dates
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -61,7 +62,7 @@ def _preset_from_dict(raw: dict) -> Preset:
         kind_rule = KindRule(kind["column"], tuple(str(x).casefold() for x in kind["complaint"]), kind.get("match", "value"))
     values = {k: {str(a).casefold(): str(b) for a, b in v.items()} for k, v in raw.get("values", {}).items()}
     return Preset(raw["name"], raw["table"], columns, tuple(raw.get("detect", ())), durations, kind_rule, values,
-                  raw.get("description", ""))
+                  raw.get("description", ""), raw.get("date_format"))
 
 
 def canonical_preset(table: str) -> Preset:

@@ -344,3 +344,24 @@ def test_a_layout_that_cannot_stop_a_promise_clock_says_so_before_loading(tmp_pa
     ]
     canonical = load(con, "contacts", csv_text(CONTACT_HEADER, contact_row("N1", "2026-03-02 09:00")))
     assert not [note for note in canonical.notes if "layout has no" in note]
+
+
+def test_a_saved_date_order_settles_only_what_the_file_leaves_open(tmp_path):
+    """A preset's date order is the manager's answer for files whose dates could be either; a file
+    whose own dates settle it (25/03 can only be day first) is read by its evidence."""
+    from dataclasses import replace
+
+    con = open_db(tmp_path)
+    preset = replace(custom_preset("monthly", "contacts", {"ticket_id": "Ref", "opened_at": "Received"}),
+                     date_format="monthfirst")
+    save_preset(con.cursor(), preset, "Ann Manager")
+    assert saved_presets(con)[0].date_format == "monthfirst"    # kept through the saved JSON
+
+    ambiguous = load(con, "contacts", "Ref,Received\nA,02/03/2026 10:00\n", "ambiguous.csv")
+    assert ambiguous.preset == "monthly"
+    assert any("02/03/2026" in note and "as saved with preset 'monthly'" in note for note in ambiguous.notes)
+    assert contact(con, "A")["opened_at"] == utc("2026-02-03 10:00")     # 3 February, GMT
+
+    settled = load(con, "contacts", "Ref,Received\nB,25/03/2026 10:00\n", "settled.csv")
+    assert not any("as saved with preset" in note for note in settled.notes)
+    assert contact(con, "B")["opened_at"] == utc("2026-03-25 10:00")

@@ -187,6 +187,34 @@ def test_unknown_layout_gets_the_mapping_editor_and_a_saved_preset_loads_the_fil
     assert [r[0] for r in rows("SELECT action FROM audit_log ORDER BY happened_at")] == ["save preset", "upload"]
 
 
+def test_the_date_order_chosen_while_mapping_is_kept_with_the_preset_for_next_months_file(monkeypatch):
+    # 02/03 and 01/04: nothing in either file says which number is the day
+    march = "Ref,Received\nM-1,02/03/2026 09:15\nM-2,02/03/2026 09:45\n".encode()
+    at = upload(manager_on_data_page(monkeypatch), march, "march.csv")
+    key = [s for s in at.selectbox if s.key and s.key.startswith("map_")][0].key.rsplit("_ticket_id", 1)[0]
+    at.selectbox(key=f"{key}_ticket_id").set_value("Ref")
+    at.selectbox(key=f"{key}_opened_at").set_value("Received").run()
+    assert any("day-first or month-first" in w for w in values(at.warning))
+    at.radio(key=[r.key for r in at.radio if r.key.startswith("date_order_")][0]).set_value("dayfirst").run()
+    assert any("also keeps the date order you chose, day first" in c for c in values(at.caption))
+    at.text_input(key=[t.key for t in at.text_input if t.key.startswith("preset_name_")][0]).input("monthly")
+    button(at, "Save preset and use it").click().run()
+    button(at, "Load 2 rows into contacts").click().run()
+    assert not at.exception
+    assert "ambiguous dates read day first" in scalar("SELECT detail FROM audit_log WHERE action = 'save preset'")
+
+    april = "Ref,Received\nA-1,01/04/2026 08:30\n".encode()
+    at = upload(at, april, "april.csv")
+    assert not [r for r in at.radio if r.key and r.key.startswith("date_order_")]   # not asked again
+    assert any("as saved with preset 'monthly'" in text for text in values(at.info) + values(at.caption)
+               + values(at.markdown)), "the note says where the order came from"
+    button(at, "Load 1 rows into contacts").click().run()
+    assert not at.exception
+    # 1 April 2026 08:30 in London (BST, UTC+1) = 07:30 UTC; month-first would be 4 January (GMT)
+    assert rows("SELECT ticket_id, strftime(opened_at, '%Y-%m-%d %H:%M') FROM contacts ORDER BY ticket_id") == [
+        ("A-1", "2026-04-01 07:30"), ("M-1", "2026-03-02 09:15"), ("M-2", "2026-03-02 09:45")]
+
+
 def test_a_one_off_file_loads_with_its_mapping_without_keeping_a_preset(monkeypatch):
     data = ("Ref,Received,Medium\n"
             "B-1,2026-03-02 09:15,Email\n"

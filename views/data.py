@@ -6,6 +6,7 @@ is made (components.auth.manager_for_action), not only when the page was drawn.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -148,18 +149,19 @@ def _load(con, prepared: PreparedUpload) -> None:
     st.rerun()  # every page, the sidebar filters included, now reads the new data version
 
 
-def _save_preset(con, table: str, choice, name: str) -> None:
+def _save_preset(con, table: str, choice, name: str, date_format: str | None) -> None:
     who = auth.acting_manager("save a preset")
     if not who:
         return
     try:
-        preset = choice.preset(table, name)
+        preset = replace(choice.preset(table, name), date_format=date_format)
     except ValueError as error:
         st.error(str(error))
         return
     mapped = ", ".join(f"{column} <- '{headers[0]}'" for column, headers in preset.columns.items())
     rule = f"; complaint when '{preset.kind_rule.column}' is {'/'.join(preset.kind_rule.complaint)}" \
         if preset.kind_rule else ""
+    rule += f"; ambiguous dates read {DATE_FORMAT_LABELS[date_format]}" if date_format else ""
     try:
         with db.write_transaction(con) as cursor:
             replaced = save_preset(cursor, preset, who)
@@ -236,8 +238,11 @@ def _mapping_section(con, table: str, uploaded, headers: list[str], preset, date
     show_prepared(prepared)
     name = st.text_input("Preset name", key=f"preset_name_{uploaded.file_id}", max_chars=60,
                          placeholder="e.g. helpdesk weekly export")
+    if date_format:
+        st.caption(f"The preset also keeps the date order you chose, {DATE_FORMAT_LABELS[date_format]}, for files "
+                   "whose dates do not settle it themselves.")
     if st.button("Save preset and use it", type="primary", icon=":material/save:", key="save_preset"):
-        _save_preset(con, table, choice, name)
+        _save_preset(con, table, choice, name, date_format)
     st.caption("Or, for a one-off file, load it with this mapping without keeping a preset:")
     _offer_load(con, table, prepared, f"Load {prepared.rows_good:,} rows once, without saving the mapping",
                 key="load_once", primary=False)
