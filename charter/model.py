@@ -77,7 +77,9 @@ class Standard:
     within: float
     unit: str
     target: float
-    scope: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    scope: dict[str, tuple[str, ...]] = field(default_factory=dict)   # lower-cased: matching ignores case
+    # the scope values as the charter spells them ("SF Partner Desk"), for labels only
+    scope_as_written: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     def facts_fingerprint(self) -> str:
         """Changes whenever this standard's stored facts (which contacts, which clock, which
@@ -287,19 +289,20 @@ def _parse_standard(raw: dict, number: int) -> Standard:
     if not isinstance(raw_scope, dict):
         raise CharterError(f"{where}: scope is a table of contact columns, such as "
                            f"scope = {{ kind = \"complaint\" }}; got {raw_scope!r}.")
-    scope = {}
+    scope, as_written = {}, {}
     for key, value in raw_scope.items():
         if key not in SCOPE_COLUMNS:
             raise CharterError(f"{where}: scope key {key!r} is not one of {', '.join(SCOPE_COLUMNS)}.")
         values = value if isinstance(value, list) else [value]
         if not all(isinstance(v, str) for v in values):
             raise CharterError(f"{where}: scope {key} lists text values in quotes; got {value!r}.")
-        scope[key] = tuple(v.strip().lower() for v in values)
+        as_written[key] = tuple(v.strip() for v in values)
+        scope[key] = tuple(v.lower() for v in as_written[key])
     # a kind is enquiry or complaint (blank: enquiry), so another word could never match
     never = [v for v in scope.get("kind", ()) if v and v not in KINDS]
     if never:
         raise CharterError(f"{where}: scope kind must be enquiry or complaint; got {', '.join(map(repr, never))}.")
-    return Standard(standard_id, str(raw.get("name", standard_id)), measure, within, unit, target, scope)
+    return Standard(standard_id, str(raw.get("name", standard_id)), measure, within, unit, target, scope, as_written)
 
 
 def save_charter_text(text: str, path: str | Path | None = None) -> Charter:

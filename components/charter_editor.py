@@ -161,7 +161,7 @@ def edit_schedule(table: Table, current: Schedule, key: str) -> None:
 
 
 def _scope_picker(column, field: str, current: Standard, options: dict[str, list[str]], key: str) -> list[str]:
-    chosen = list(current.scope.get(field, ()))
+    chosen = list(current.scope_as_written.get(field, current.scope.get(field, ())))
     offered = list(dict.fromkeys(SCOPE_SUGGESTIONS.get(field, []) + options.get(field, []) + chosen))
     return column.multiselect(field.replace("_", " ").capitalize(), offered, default=chosen, key=f"{key}_scope_{field}",
                               accept_new_options=True, placeholder="any")
@@ -202,11 +202,21 @@ def edit_standard(table: Table, current: Standard, key: str, options: dict[str, 
     _write_scope(table, scope, current)
 
 
+def _distinct_ignoring_case(values) -> tuple[str, ...]:
+    """Values as picked ("SF Partner Desk", as the data spells it, for labels), the first spelling of
+    each: matching ignores case, so "sf partner desk" after it adds nothing."""
+    kept: dict[str, str] = {}
+    for value in values:
+        text = str(value).strip()
+        if text:
+            kept.setdefault(text.lower(), text)
+    return tuple(kept.values())
+
+
 def _write_scope(table: Table, chosen: dict[str, list[str]], current: Standard) -> None:
-    cleaned = {k: tuple(dict.fromkeys(str(v).strip().lower() for v in values if str(v).strip()))
-               for k, values in chosen.items()}
+    cleaned = {k: _distinct_ignoring_case(values) for k, values in chosen.items()}
     cleaned = {k: v for k, v in cleaned.items() if v}
-    if cleaned == dict(current.scope):
+    if cleaned == {k: current.scope_as_written.get(k, v) for k, v in current.scope.items()}:
         return
     if not cleaned:
         if "scope" in table:

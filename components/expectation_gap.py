@@ -38,8 +38,10 @@ def _chosen_promise(standard: Standard) -> tuple[float, str]:
         within, unit = code.split(":")
         return float(within), unit
     # in the link too, so that a shared what-if shows the same promise
-    within = middle.number_input("Within", min_value=0.0, max_value=1000.0, value=24.0, step=1.0, format="%g",
-                                 key="within", bind="query-params")
+    # the box reaches the longest promise of any unit (a year in hours): a linked 2,000 working hours is
+    # shown as linked, not reset to the default
+    within = middle.number_input("Within", min_value=0.0, max_value=float(max(LONGEST.values())), value=24.0, step=1.0,
+                                 format="%g", key="within", bind="query-params")
     unit = right.selectbox("Unit", UNITS, format_func=UNIT_LABELS.get, key="unit", bind="query-params") or UNITS[0]
     if unit == "business_days" and within != int(within):   # as in the charter: whole working days
         st.caption(f"Working days are whole days: shown for {int(within)}.")

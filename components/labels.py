@@ -32,8 +32,8 @@ def standard_label(standard: Standard) -> str:
     channels = scope.pop("channel", None)
     if channels:
         noun += (" to " if standard.measure in ("acknowledge", "first_response") else " for ") + human_list(channels)
-    for key, values in scope.items():
-        noun += f" ({key}: {human_list(values)})"
+    for key in scope:
+        noun += f" ({key}: {human_list(standard.scope_as_written.get(key, scope[key]))})"
     return noun
 
 

@@ -224,3 +224,17 @@ def test_the_what_if_gives_what_a_charter_with_that_promise_would(desk, tmp_path
         counts["met"], counts["missed"], counts["pending"])
     assert (total["charter_met"], total["charter_missed"]) == tuple(
         next((s["met"], s["missed"]) for s in desk.kpis()["standards"] if s["id"] == standard["id"]))
+
+
+def test_a_scope_value_is_matched_whatever_its_case_and_labelled_as_the_charter_spells_it():
+    from pathlib import Path
+
+    from charter.model import parse_charter
+    from components.labels import standard_label
+
+    text = Path(__file__).resolve().parent.parent.joinpath("data", "charter.toml").read_text(encoding="utf-8")
+    text += ('\n[[standard]]\nid = "partner_replies"\nmeasure = "first_response"\nwithin = 2\nunit = "business_days"\n'
+             'scope = { partner = ["SF Partner Desk", " Acme Ltd "], channel = ["Email"] }\n')
+    standard = parse_charter(text, check_holidays=False).standard("partner_replies")
+    assert standard.scope == {"partner": ("sf partner desk", "acme ltd"), "channel": ("email",)}
+    assert standard_label(standard) == "Replies to email (partner: SF Partner Desk and Acme Ltd)"

@@ -315,3 +315,18 @@ def test_charter_text_from_uploads_is_shown_as_text_on_the_overview(monkeypatch,
     assert not at.exception
     label = next(m.proto.label for m in at.metric if "team" in m.proto.label)
     assert "\\*\\*b\\*\\* \\[x\\]\\(http\\://z\\)" in label
+
+
+def test_the_editor_writes_scope_values_as_spelled_and_the_tiles_label_them_so(monkeypatch, charter_file):
+    # the editor lower-cased every scope value it wrote: tiles read "(team: sf partner desk)"
+    charter_file.write_text(TINY_CHARTER.replace('unit = "hours"', 'unit = "hours"\nscope = { team = "SF Partner Desk" }', 1),
+                            encoding="utf-8")
+    at = manager_on_charter_page(monkeypatch)
+    [picker] = [m for m in at.multiselect if m.key and m.key.endswith("_scope_team") and m.value]
+    assert picker.value == ["SF Partner Desk"]
+    picker.set_value(["SF Partner Desk", "North Office", "sf partner desk"]).run()
+    button(at, "Save the charter").click().run()
+    assert not at.exception
+    assert 'team = ["SF Partner Desk", "North Office"]' in charter_file.read_text(encoding="utf-8")
+    overview = open_page(app(monkeypatch), "views/overview.py")
+    assert "Replies \\(team\\: SF Partner Desk and North Office\\)" in [m.proto.label for m in overview.metric]   # escaped markdown

@@ -185,6 +185,12 @@ def test_a_custom_what_if_travels_in_the_link(company):
     halves = open_page(new_app({"promise": "Another promise…", "within": "2.5", "unit": "working days"}), COMPLIANCE)
     assert metrics(halves)["If we promised 2 working days"] == "100.0%"
     assert "Working days are whole days: shown for 2." in texts(halves)
+    # the longest promise the charter allows, linked, is shown as linked (the box once reset it to 24)
+    longest = open_page(new_app({"promise": "Another promise…", "within": "2000", "unit": "working hours"}), COMPLIANCE)
+    assert "If we promised 2000 working hours" in metrics(longest)
+    beyond = open_page(new_app({"promise": "Another promise…", "within": "400", "unit": "working days"}), COMPLIANCE)
+    assert "If we promised 250 working days" in metrics(beyond)
+    assert "At most 250 working days: shown for that." in texts(beyond)
 
 
 @pytest.mark.parametrize("link", [{"hours": ""}, {"by": ""}, {"standard": ""}, {"promise": ""}, {"within": ""},
