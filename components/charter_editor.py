@@ -124,6 +124,11 @@ def edit_schedule(table: Table, current: Schedule, key: str) -> None:
     timezone = left.selectbox("Time zone", zones, index=zones.index(current.timezone) if current.timezone in zones
                               else None, key=f"{key}_timezone")
     _set(table, "timezone", timezone, current.timezone)
+    if timezone and timezone != current.timezone:
+        # a stored instant is not re-read: whether the old files meant the old zone is only the manager's to know
+        left.caption(f"Working hours, holidays and weeks will follow {timezone}. Contacts already loaded keep the "
+                     f"times they were read with ({current.timezone} where a file gave no offset): load those "
+                     "exports again if they were written in the new zone.")
     days = right.multiselect("Working days", list(WEEKDAYS), default=[WEEKDAYS[i] for i in current.working_days],
                              key=f"{key}_days")
     chosen = tuple(sorted(WEEKDAYS.index(d) for d in days))

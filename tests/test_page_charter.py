@@ -330,3 +330,12 @@ def test_the_editor_writes_scope_values_as_spelled_and_the_tiles_label_them_so(m
     assert 'team = ["SF Partner Desk", "North Office"]' in charter_file.read_text(encoding="utf-8")
     overview = open_page(app(monkeypatch), "views/overview.py")
     assert "Replies \\(team\\: SF Partner Desk and North Office\\)" in [m.proto.label for m in overview.metric]   # escaped markdown
+
+
+def test_changing_the_time_zone_says_that_loaded_times_are_not_read_again(monkeypatch, charter_file):
+    at = manager_on_charter_page(monkeypatch)
+    [zone] = [s for s in at.selectbox if s.key and s.key.endswith("_timezone")]
+    assert not any("load those exports again" in c for c in values(at.caption))
+    zone.set_value("Europe/Paris").run()
+    assert any("follow Europe/Paris" in c and "read with (UTC where a file gave no offset)" in c
+               for c in values(at.caption))
