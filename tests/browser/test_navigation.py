@@ -61,6 +61,11 @@ CLIPPED_TILE_TEXT = """() => [...document.querySelectorAll(
   .map(element => element.closest('[data-testid="stMetric"]').innerText.replace(/\\n+/g, ' | '))"""
 
 
+# The widths of the tiles of each row of tiles (one list per show_tiles row).
+TILE_WIDTHS_PER_ROW = """() => [...document.querySelectorAll('[data-testid="stMain"] [class*="st-key-kpi-tiles-"]')]
+  .map(row => [...row.children].map(tile => tile.getBoundingClientRect().width))"""
+
+
 @pytest.mark.parametrize("width, height", [(1024, 768), (1280, 720)])
 def test_no_kpi_number_or_label_is_cut_on_a_projector(app, width, height):
     """A laptop with the sidebar open or a meeting-room projector: a row of tiles wraps instead of
@@ -71,3 +76,6 @@ def test_no_kpi_number_or_label_is_cut_on_a_projector(app, width, height):
         go_to(page, url_path)
         page.locator(f'[data-testid="stMain"] {METRIC}').first.wait_for()
         assert page.evaluate(CLIPPED_TILE_TEXT) == [], f"{url_path} at {width}x{height}"
+        # a tile that wraps onto a row of its own keeps its neighbours' width (it stretched across the page)
+        widths = page.evaluate(TILE_WIDTHS_PER_ROW)
+        assert all(max(row) - min(row) <= 2 for row in widths), f"{url_path} at {width}x{height}: {widths}"
