@@ -11,8 +11,9 @@ import getpass
 import json
 import os
 import sys
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 EXIT_OK, EXIT_ERROR, EXIT_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 130
 PROJECT_ROOT = Path(__file__).resolve().parent
@@ -49,7 +50,7 @@ def command_load(args) -> int:
     if result.already_loaded:
         print(f"already loaded: this file is batch {result.batch_id}; nothing changed")
         return EXIT_OK
-    repeated = f", {result.rows_repeated} superseded by another row of the same ticket in the file" if result.rows_repeated else ""
+    repeated = f", {result.rows_repeated} {result.repeated_words}" if result.rows_repeated else ""
     print(f"batch {result.batch_id}: {result.rows_loaded} rows loaded "
           f"({result.rows_new} new, {result.rows_updated} updated, {result.rows_unchanged} unchanged{repeated}), "
           f"{result.rows_rejected} rows rejected; preset {result.preset}; encoding {result.encoding}")
@@ -102,7 +103,10 @@ def command_kpis(args) -> int:
         print(f"refused: --from {args.date_from} is after --to {args.date_to}", file=sys.stderr)
         return EXIT_REFUSED
     con, charter = _open(create=False)
-    report = kpi_report(con, charter, Filters(date_from=args.date_from, date_to=args.date_to), at=args.as_of)
+    at = args.as_of
+    if at is not None and at.tzinfo is None:   # spec section 2: a time without an offset is charter-local
+        at = at.replace(tzinfo=ZoneInfo(charter.schedule.timezone))
+    report = kpi_report(con, charter, Filters(date_from=args.date_from, date_to=args.date_to), at=at)
     print(json.dumps(report, indent=2 if not args.json else None))
     return EXIT_OK
 
@@ -210,8 +214,8 @@ def _day(text: str) -> date:
 def _instant(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
-        moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-        moment.astimezone(timezone.utc)   # 9999-12-31T23:59-01:00 is past the last representable instant
+        # 9999-12-31T23:59-01:00 is past the last representable instant (a day's margin for a local time)
+        (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc) + timedelta(days=1)).astimezone(timezone.utc)
     except (ValueError, OverflowError):
         raise argparse.ArgumentTypeError(f"{text!r} is not a date and time like 2026-03-31T17:00") from None
     return moment
@@ -242,7 +246,7 @@ def parser() -> argparse.ArgumentParser:
     kpis.add_argument("--from", dest="date_from", type=_day)
     kpis.add_argument("--to", dest="date_to", type=_day)
     kpis.add_argument("--as-of", type=_instant, help="judge open clocks at this instant instead of the latest "
-                      "timestamp in the data (ISO 8601; without an offset it is UTC)")
+                      "timestamp in the data (ISO 8601; without an offset it is the charter's local time)")
     kpis.set_defaults(run=command_kpis)
 
     demo = commands.add_parser("demo", help="(re)create the database with the bundled demo data")

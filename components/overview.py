@@ -153,6 +153,7 @@ def gather(filters: Filters) -> OverviewContent:
     charter = context.charter()
     previous = previous_period(filters)
     as_of = context.as_of()
+    churn_until = dict(as_of=as_of, tz=charter.schedule.timezone)   # churn runs to the local month of as_of
     price_filters = Filters(filters.date_from, filters.date_to, products=filters.products)
     previous_price_filters = Filters(previous.date_from, previous.date_to, products=filters.products) if previous else None
 
@@ -164,9 +165,9 @@ def gather(filters: Filters) -> OverviewContent:
     walk = context.query("price_walk", price_filters, columns=LOYALTY_COLUMNS)
     walk_before = context.query("price_walk", previous_price_filters, columns=LOYALTY_COLUMNS) if previous else None
     pricing = context.query("pricing_by_tenure", price_filters)
-    churn, annual = period_churn(context.query("churn_monthly", price_filters, as_of=as_of))
-    churn_before = period_churn(context.query("churn_monthly", previous_price_filters, as_of=as_of))[0] if previous else None
-    churn_by_gap = context.query("churn_by_band", price_filters, grouping="price_gap", as_of=as_of)
+    churn, annual = period_churn(context.query("churn_monthly", price_filters, **churn_until))
+    churn_before = period_churn(context.query("churn_monthly", previous_price_filters, **churn_until))[0] if previous else None
+    churn_by_gap = context.query("churn_by_band", price_filters, grouping="price_gap", **churn_until)
 
     long_share = share_above_new_price(walk)
     bills_in_period = int(pricing["rows"].sum())

@@ -7,7 +7,7 @@
 -- churn = leavers / active summed over the months (the average monthly churn); annualised =
 -- 1 - (1 - churn)^12. Every band is listed.
 WITH chosen AS (SELECT * FROM customers_holding($products::VARCHAR[])),
-months AS (SELECT month FROM churn_months($products::VARCHAR[], $as_of::TIMESTAMPTZ, $date_from::DATE, $date_to::DATE)),
+months AS (SELECT month FROM churn_months($products::VARCHAR[], timezone($tz::VARCHAR, $as_of::TIMESTAMPTZ), $date_from::DATE, $date_to::DATE)),
 -- By tenure: every customer in every month in view (tenure changes on each anniversary). What
 -- counts of a customer is the day they joined and the month they left (left_at >= a month's first
 -- day exactly when its month is that month or later), so the customers are counted in cohorts of

@@ -5,7 +5,7 @@
 -- day after left_at (never before joined_at), so the total on or before m is joined on or before m
 -- and not left before m.
 WITH chosen AS (SELECT * FROM customers_holding($products::VARCHAR[])),
-months AS (SELECT month FROM churn_months($products::VARCHAR[], $as_of::TIMESTAMPTZ, $date_from::DATE, $date_to::DATE)),
+months AS (SELECT month FROM churn_months($products::VARCHAR[], timezone($tz::VARCHAR, $as_of::TIMESTAMPTZ), $date_from::DATE, $date_to::DATE)),
 -- net change per day (a few thousand days, not a row per customer, for the months to add up)
 active_changes AS (
     SELECT day, sum(change) AS change

@@ -386,7 +386,8 @@ CREATE OR REPLACE MACRO leaving_month(joined_at, left_at) AS (
 
 -- The months churn is counted over (spec section 5): from the month of the earliest joined_at of
 -- those customers to the month of as_of (else of the latest joined_at or left_at), keeping the
--- months that overlap the period. churn_monthly and churn_by_band both count over these.
+-- months that overlap the period. as_of comes as the charter's wall-clock time: 00:30 on 1 July in
+-- London is July's, though it is still 30 June in UTC. churn_monthly and churn_by_band both count over these.
 CREATE OR REPLACE MACRO churn_months(products, as_of, date_from, date_to) AS TABLE
 WITH bounds AS (
     SELECT date_trunc('month', min(joined_at))::DATE AS first_month,

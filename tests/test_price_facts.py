@@ -219,7 +219,8 @@ def test_stored_churn_by_price_gap_follows_leavers_corrections_and_undo(desk):
     def by_gap(**filters):
         con = db.connect(desk.db)
         try:
-            frame = run(con, "churn_by_band", filters.get("view", spring), grouping="price_gap", as_of=filters.get("as_of", at))
+            frame = run(con, "churn_by_band", filters.get("view", spring), grouping="price_gap", as_of=filters.get("as_of", at),
+                        tz="Europe/London")
         finally:
             con.close()
         return {row.band: (row.active_customer_months, row.leavers) for row in frame.itertuples()

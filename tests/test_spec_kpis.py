@@ -20,6 +20,8 @@ from spec_harness import (BANDS, Desk, approx, band, churn_months, responsivenes
 
 import queries  # noqa: E402  (the churn-by-band query is not in the spec's JSON)
 
+LONDON = "Europe/London"   # the harness charter's time zone
+
 
 @pytest.fixture
 def desk(tmp_path):
@@ -405,8 +407,8 @@ def test_churn_by_price_gap_band_uses_the_latest_price_before_each_month_end(des
     try:
         view = queries.Filters(date_from=date(2026, 4, 1), date_to=date(2026, 6, 30))
         at = datetime(2026, 6, 30, tzinfo=timezone.utc)
-        by_gap = queries.run(con, "churn_by_band", view, as_of=at, grouping="price_gap")
-        by_tenure = queries.run(con, "churn_by_band", view, as_of=at, grouping="tenure")
+        by_gap = queries.run(con, "churn_by_band", view, as_of=at, tz=LONDON, grouping="price_gap")
+        by_tenure = queries.run(con, "churn_by_band", view, as_of=at, tz=LONDON, grouping="tenure")
     finally:
         con.close()
     # Months April, May, June. Active at the month's start / left in the month:
@@ -442,7 +444,7 @@ def test_churn_by_price_gap_band_with_bills_mid_month_and_two_bills_of_one_date(
     con = duckdb.connect(str(desk.db), read_only=True)
     try:
         by_gap = queries.run(con, "churn_by_band", queries.Filters(date_from=date(2026, 4, 1), date_to=date(2026, 6, 30)),
-                             as_of=datetime(2026, 6, 30, tzinfo=timezone.utc), grouping="price_gap")
+                             as_of=datetime(2026, 6, 30, tzinfo=timezone.utc), tz=LONDON, grouping="price_gap")
     finally:
         con.close()
     assert [(r.band, r.active_customer_months, r.leavers) for r in by_gap.itertuples()] == [
@@ -466,13 +468,25 @@ def test_a_bill_exactly_on_a_price_gap_band_edge_is_in_the_lower_band(desk):
     try:
         view = queries.Filters(date_from=date(2026, 4, 1), date_to=date(2026, 4, 30))
         by_gap = queries.run(con, "churn_by_band", view, as_of=datetime(2026, 4, 30, tzinfo=timezone.utc),
-                             grouping="price_gap")
+                             tz=LONDON, grouping="price_gap")
     finally:
         con.close()
     # One month (April), each customer active at its start, nobody leaves.
     assert [(r.band, r.active_customer_months) for r in by_gap.itertuples()] == [
         ("At or below new price", 0), ("0-10% above", 1), ("10-20% above", 1),
         ("20-30% above", 1), ("> 30% above", 1), ("No price data", 0)]
+
+
+def test_churn_runs_to_the_month_of_as_of_in_the_charter_time_zone(desk):
+    """The last contact at 00:30 on 1 July in London (23:30 on 30 June in UTC) puts as_of in July:
+    B, who leaves on 1 July, is July's leaver (the months ran to June, in UTC, and lost him)."""
+    desk.load("contacts", [{"ticket_id": "K1", "opened_at": "2026-07-01 00:30"}])
+    desk.load("customers", [{"customer_id": "A", "joined_at": "2026-05-01", "left_at": None},
+                            {"customer_id": "B", "joined_at": "2026-05-01", "left_at": "2026-07-01"}])
+    report = desk.kpis()
+    assert report["as_of"] == "2026-06-30T23:30:00+00:00"
+    assert [(row["month"], row["active_at_start"], row["left"]) for row in report["churn_monthly"]] == [
+        ("2026-05-01", 2, 0), ("2026-06-01", 2, 0), ("2026-07-01", 2, 1)]
 
 
 def test_churn_counts_each_month_from_joining_and_leaving_dates(desk):
@@ -488,7 +502,7 @@ def test_churn_counts_each_month_from_joining_and_leaving_dates(desk):
     con = duckdb.connect(str(desk.db), read_only=True)
     try:
         monthly = queries.run(con, "churn_monthly", queries.NO_FILTERS,
-                              as_of=datetime(2026, 4, 30, tzinfo=timezone.utc))
+                              as_of=datetime(2026, 4, 30, tzinfo=timezone.utc), tz=LONDON)
     finally:
         con.close()
     assert [(str(r.month)[:10], r.active_at_start, r.left) for r in monthly.itertuples()] == [

@@ -6,6 +6,7 @@ Black box through `cli.py load` / `cli.py kpis --json`. Schedule: Europe/London,
 London is UTC+1 (BST), in January-March (before 03-29) UTC+0. 2026-03-02 is a Monday.
 """
 
+import json
 import sys
 from pathlib import Path
 
@@ -44,6 +45,21 @@ def test_pending_versus_missed_at_as_of(desk):
     row = standard(kp)
     assert counts(row) == {"met": 1, "missed": 1, "pending": 2, "invalid": 0, "out_of_scope": 0}
     assert row["compliance"] == approx(1 / 2)  # met / (met + missed); pending outside
+
+
+@pytest.mark.parametrize("as_of, outcome, printed", [
+    ("2026-05-05T10:30", "pending", "2026-05-05T09:30:00+00:00"),         # London time (BST): deadline 11:00 not reached
+    ("2026-05-05T10:30+00:00", "missed", "2026-05-05T10:30:00+00:00"),    # 11:30 in London: past it
+])
+def test_an_as_of_without_an_offset_is_charter_local_time(desk, as_of, outcome, printed):
+    # A opened Tuesday 5 May 10:00 BST, never acknowledged: 1 working hour -> deadline 11:00 BST
+    desk.charter([std("acknowledge", 1, "business_hours")])
+    desk.load("contacts", [{"ticket_id": "A", "opened_at": "2026-05-05 10:00", "updated_at": "2026-05-06 10:00"}])
+    proc = desk.run("kpis", "--json", "--as-of", as_of)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["as_of"] == printed
+    assert standard(report)[outcome] == 1
 
 
 def test_compliance_is_null_when_nothing_is_met_or_missed(desk):

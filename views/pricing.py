@@ -24,6 +24,7 @@ prices_in_view = Filters(filters.date_from, filters.date_to, products=filters.pr
 previous = previous_period(filters)
 prices_before = Filters(previous.date_from, previous.date_to, products=filters.products) if previous else None
 as_of = context.as_of()
+churn_until = dict(as_of=as_of, tz=context.charter().schedule.timezone)   # churn runs to the local month of as_of
 pricing = context.query("pricing_by_tenure", prices_in_view)
 if not pricing["rows"].sum():
     if not context.has_bills():
@@ -35,8 +36,8 @@ if not pricing["rows"].sum():
 walk = context.query("price_walk", prices_in_view)
 walk_before = context.query("price_walk", prices_before, columns=LOYALTY_COLUMNS) if previous else None
 pricing_before = context.query("pricing_by_tenure", prices_before) if previous else None
-churn, annual = period_churn(context.query("churn_monthly", prices_in_view, as_of=as_of))
-churn_before = period_churn(context.query("churn_monthly", prices_before, as_of=as_of))[0] if previous else None
+churn, annual = period_churn(context.query("churn_monthly", prices_in_view, **churn_until))
+churn_before = period_churn(context.query("churn_monthly", prices_before, **churn_until))[0] if previous else None
 
 
 def oldest_gap(frame, column: str = "median_gap"):
@@ -83,8 +84,8 @@ show_table(pricing, "pricing-bands", "pricing-by-tenure",
                           "penalty": "Loyalty penalty"})
 
 st.subheader("Does it cost us customers?")
-by_tenure = context.query("churn_by_band", prices_in_view, grouping="tenure", as_of=as_of)
-by_gap = context.query("churn_by_band", prices_in_view, grouping="price_gap", as_of=as_of)
+by_tenure = context.query("churn_by_band", prices_in_view, grouping="tenure", **churn_until)
+by_gap = context.query("churn_by_band", prices_in_view, grouping="price_gap", **churn_until)
 by_gap = by_gap[by_gap["active_customer_months"] > 0]
 left, right = st.columns(2)
 for container, frame, name, key in ((left, by_tenure, "tenure", "churn-by-tenure"), (right, by_gap, "price gap", "churn-by-price-gap")):
