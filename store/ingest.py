@@ -110,6 +110,15 @@ class UploadResult:
         (spec section 4), so they are neither new, updated nor unchanged."""
         return self.rows_loaded - self.rows_new - self.rows_updated - self.rows_unchanged
 
+    @property
+    def repeated_words(self) -> str:
+        """What happened to the repeated rows: 'superseded by another row of the same ticket in the file'."""
+        return f"superseded by another row of the same {SAME_KEY[self.table]} in the file"
+
+
+# each table's upsert key (store.tables) in words
+SAME_KEY = {"contacts": "ticket", "customers": "customer", "prices": "customer, product and period"}
+
 
 def _quiet(_: float, __: str) -> None:
     pass

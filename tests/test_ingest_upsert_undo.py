@@ -11,7 +11,7 @@ import json
 import pytest
 
 from ingest_helpers import (
-    CONTACT_HEADER, charter, contact, contact_row, csv_text, load, open_db, rows, utc, write_charter,
+    CONTACT_HEADER, charter, contact, contact_row, csv_text, load, open_db, rows, run_cli, utc, write_charter,
 )
 from store.batches import UnknownBatch, list_batches, undo_batch
 
@@ -291,3 +291,15 @@ def test_cli_load_batches_and_undo(tmp_path, monkeypatch, capsys):
 
     con = open_db(tmp_path, "cli.duckdb")
     assert agents(con) == {"K1": "Ann", "K2": "Ann"}
+
+
+def test_a_price_row_repeated_in_a_file_is_named_by_its_own_key(tmp_path):
+    # the command line called it "another row of the same ticket" whatever the table
+    path = tmp_path / "prices.duckdb"
+    export = tmp_path / "prices.csv"
+    export.write_text(csv_text(PRICE_HEADER, "C1,2026-01-01,100.00,Home,,", "C1,2026-01-01,90.00,Home,,",
+                               "C2,2026-01-01,10.00,Home,,"), encoding="utf-8")
+    done = run_cli("load", "prices", str(export), db_path=path)
+    assert done.returncode == 0, done.stderr
+    assert ("3 rows loaded (2 new, 0 updated, 0 unchanged, 1 superseded by another row of the same customer, "
+            "product and period in the file)") in done.stdout

@@ -208,8 +208,8 @@ def _show_result(result: UploadResult) -> None:
                                                  ("Rejected", result.rows_rejected)]):
         column.metric(label, f"{value:,}")
     if result.rows_repeated:
-        st.caption(f"{result.rows_repeated:,} row(s) superseded by another row of the same ticket in this file "
-                   "(the later updated_at wins, else the row further down): they count in none of these.")
+        st.caption(f"{result.rows_repeated:,} row(s) {result.repeated_words} (the later updated_at wins, else the "
+                   "row further down): they count in none of these.")
     for note in result.notes:
         st.info(fmt.literal(note), icon=":material/info:")
     if result.rows_rejected:
