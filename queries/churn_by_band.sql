@@ -42,7 +42,7 @@ gap_months AS (
     UNION ALL
     SELECT month, band, active, leavers
     FROM price_gap_churn_months($products::VARCHAR[], date_trunc('month', $date_from::DATE),
-                                date_trunc('month', least($date_to::DATE, $as_of::TIMESTAMPTZ::DATE)))
+                                date_trunc('month', least($date_to::DATE, timezone($tz::VARCHAR, $as_of::TIMESTAMPTZ)::DATE)))
     WHERE len($products::VARCHAR[]) > 0 AND $grouping::VARCHAR = 'price_gap'
 ),
 by_price_gap AS (
