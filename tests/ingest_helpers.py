@@ -10,8 +10,10 @@ import io
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 if str(PROJECT_ROOT) not in sys.path:
@@ -157,6 +159,23 @@ def contact(con, ticket_id: str) -> dict:
         cursor.close()
     assert len(found) == 1, f"expected one current row for {ticket_id}, found {len(found)}"
     return dict(zip(names, found[0]))
+
+
+@contextmanager
+def database_held_open(path: Path) -> Iterator[int]:
+    """Another process (as the running dashboard would) holds the database file open until the block
+    ends; yields its process id."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from store import db; con = db.connect(sys.argv[1]); "
+                               "print('open', flush=True); sys.stdin.readline()", str(path)],
+        cwd=PROJECT_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        yield holder.pid
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=60)
 
 
 def run_cli(*args: str, db_path: Path, env: dict | None = None) -> subprocess.CompletedProcess:

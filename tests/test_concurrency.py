@@ -7,14 +7,11 @@ running dashboard holds alone.
 from __future__ import annotations
 
 import itertools
-import os
-import subprocess
-import sys
 import threading
 import time
 
-from ingest_helpers import (PROJECT_ROOT, CONTACT_HEADER, charter, contact_row, csv_text, dump, load, open_db, rows,
-                            run_cli)
+from ingest_helpers import (CONTACT_HEADER, charter, contact_row, csv_text, database_held_open, dump, load, open_db,
+                            rows, run_cli)
 from queries import Filters, run
 from queries.kpis import kpi_report
 from store import db
@@ -194,13 +191,7 @@ def test_while_the_dashboard_holds_the_file_the_command_line_changes_nothing(tmp
     con.close()
     inode = path.stat().st_ino
 
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from store import db; con = db.connect(sys.argv[1]); "
-                               "print('open', flush=True); sys.stdin.readline()", str(path)],
-        cwd=PROJECT_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
-    try:
-        assert holder.stdout.readline().strip() == "open"
+    with database_held_open(path):
         export = tmp_path / "week.csv"
         export.write_text(batch_csv("WEEK", 3), encoding="utf-8")
         for args in (("backup", str(tmp_path / "backup-2")), ("load", "contacts", str(export)),
@@ -211,9 +202,6 @@ def test_while_the_dashboard_holds_the_file_the_command_line_changes_nothing(tmp
             assert "Traceback" not in done.stderr
         assert not (tmp_path / "backup-2").exists() or not any((tmp_path / "backup-2").iterdir())
         assert path.stat().st_ino == inode        # the server's file was not replaced
-    finally:
-        holder.stdin.close()
-        holder.wait(timeout=60)
     con = open_db(tmp_path, path.name)
     assert dump(con) == before
     con.close()

@@ -1,8 +1,6 @@
 """Settings the database owner applies to every connection (store/db.py)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from store import db
@@ -67,10 +65,8 @@ def test_a_busy_or_damaged_database_is_explained_without_its_path_or_process(tmp
     """Anyone with a link reads the page: the file's location and the holding process go to the
     server's log only, where the administrator acts on them."""
     import logging
-    import os
-    import subprocess
-    import sys
 
+    from ingest_helpers import database_held_open
     from page_helpers import new_app
 
     damaged = tmp_path / "secret-location" / "damaged.duckdb"
@@ -86,20 +82,10 @@ def test_a_busy_or_damaged_database_is_explained_without_its_path_or_process(tmp
     assert any("secret-location" in record.getMessage() for record in caplog.records)
 
     busy = tmp_path / "secret-location" / "busy.duckdb"
-    root = Path(__file__).resolve().parent.parent
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from store import db; con = db.connect(sys.argv[1]); "
-                               "print('open', flush=True); sys.stdin.readline()", str(busy)],
-        cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(root)})
-    try:
-        assert holder.stdout.readline().strip() == "open"
+    with database_held_open(busy) as holder:
         monkeypatch.setenv("DASHBOARD_DB", str(busy))
         at = new_app().run()
         assert not at.exception
         [shown] = [e.value for e in at.error]
         assert "another program" in shown and "Reload this page" in shown
-        assert "secret-location" not in shown and str(holder.pid) not in shown
-    finally:
-        holder.stdin.close()
-        holder.wait(timeout=30)
+        assert "secret-location" not in shown and str(holder) not in shown
