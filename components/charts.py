@@ -12,7 +12,7 @@ import streamlit as st
 
 from components import formatting as fmt
 from components.tables import download
-from components.tiles import rag_status
+from components.tiles import rag_status, rag_text
 
 FONT = "'Source Sans Pro', 'Source Sans 3', 'Segoe UI', 'Helvetica Neue', Arial, sans-serif"
 INK = "#1F2933"
@@ -122,7 +122,7 @@ def compliance_by_value(breakdown: pd.DataFrame, target: float, title: str, subt
     half of 92.1%); a dot's position does not."""
     shown = breakdown[(breakdown["met"] + breakdown["missed"]) > 0].sort_values("compliance")
     # The value goes beside the name on the axis, not beside the dot, where the target line crossed it.
-    values = [fmt.pct_against(c, target) for c in shown["compliance"]]
+    values = [rag_text(c, target) for c in shown["compliance"]]
     fig = go.Figure(go.Scatter(
         x=shown["compliance"], y=shown["value"], mode="markers", cliponaxis=False,
         marker=dict(size=15, color=[RAG_COLOURS[rag_status(c, target)] for c in shown["compliance"]],

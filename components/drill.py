@@ -13,7 +13,7 @@ from components import formatting as fmt
 from components.charts import RAG_COLOURS, RAG_TEXT, selected_points
 from components.labels import DIMENSIONS, standard_label
 from components.tables import show_table
-from components.tiles import RAG_LABELS, rag_status
+from components.tiles import RAG_LABELS, rag_status, rag_text
 
 _RESET = "_drill_reset"
 # The drill-through lives in the URL too (?week=2026-09-14&bar=FixRight+Repairs, with the page's
@@ -66,7 +66,7 @@ def style_scorecard(styler):
     # one format call per cell range: a dict of formats would reset the columns it does not name
     styler = styler.format(fmt.target, subset=["Target"], na_rep="-")
     for row in frame.index:
-        styler = styler.format(lambda v, target=frame.at[row, "Target"]: fmt.pct_against(v, target),
+        styler = styler.format(lambda v, target=frame.at[row, "Target"]: rag_text(v, target),
                                subset=([row], ["Compliance"]), na_rep="-")
 
     def status_cell(label) -> str:

@@ -37,8 +37,10 @@ def sidebar_filters() -> Filters:
                 min_value=first_day, max_value=last_day, format="YYYY-MM-DD", key="period", bind="query-params",
             )
             if outside:
+                start, end = default_period(first_day, last_day)
                 st.caption(f":material/link_off: The link's period runs outside the data ({first_day:%-d %b %Y} "
-                           f"to {last_day:%-d %b %Y}), so the last {DEFAULT_WEEKS} weeks are shown instead.")
+                           f"to {last_day:%-d %b %Y}), so the latest weeks, {start:%-d %b} to {end:%-d %b %Y}, are "
+                           "shown instead.")
         # A link may name a value that is not (or no longer) in the data: Streamlit drops it, so say so.
         missing = {key: [value for value in st.query_params.get_all(key) if value and value not in _options(options, key)]
                    for key in ("channel", "team", "partner", "product")}

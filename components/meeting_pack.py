@@ -8,7 +8,7 @@ from html import escape
 from components import formatting as fmt
 from components.charts import FONT, INK, MUTED, RAG_COLOURS, RAG_TEXT
 from components.overview import OverviewContent
-from components.tiles import RAG_LABELS, Tile
+from components.tiles import RAG_LABELS, Tile, rag_text
 
 VERDICT_COLOURS = {"better": RAG_COLOURS["green"], "worse": RAG_COLOURS["red"], "same": MUTED, None: MUTED}
 
@@ -55,7 +55,7 @@ def _scorecard_table(content: OverviewContent) -> str:
             "<th class='num'>Met</th><th class='num'>Missed</th><th class='num'>Pending</th></tr>")
     body = "".join(
         f"<tr><td>{escape(str(r.standard))}</td><td class='num'>{fmt.target(r.target)}</td>"
-        f"<td class='num'>{fmt.pct_against(r.compliance, r.target)}</td>"
+        f"<td class='num'>{rag_text(r.compliance, r.target)}</td>"
         f"<td>{_badge(None if r.status == 'no data' else r.status)}</td><td class='num'>{fmt.count(r.met)}</td>"
         f"<td class='num'>{fmt.count(r.missed)}</td><td class='num'>{fmt.count(r.pending)}</td></tr>"
         for r in content.scorecard_table.itertuples())

@@ -16,7 +16,7 @@ from components.headlines import (
 )
 from components.labels import promise_phrase, standard_label
 from components.layout import comparison_text, period_text
-from components.tiles import Tile, rag_status
+from components.tiles import Tile, rag_status, rag_text
 from queries import Filters
 from queries.pooled import LONG_TENURE_YEARS, LOYALTY_COLUMNS, loyalty_penalty, period_churn, share_above_new_price
 
@@ -104,13 +104,18 @@ def _compliance_grid(filters: Filters, charter: Charter) -> Figure:
     targets = {s.id: s.target for s in charter.standards}
     labels = {s.id: standard_label(s) for s in charter.standards}
     weekly = weekly[weekly["standard_id"].isin(labels)].copy()
+    if filters.date_to:
+        # A follow-up counts in the week of its resolution, which can fall months after the period: the
+        # grid keeps to the weeks it is captioned with (the scorecard above counts every follow-up).
+        weekly = weekly[pd.to_datetime(weekly["week"]) <= pd.Timestamp(filters.date_to)]
     weekly["label"] = weekly["standard_id"].map(labels)
     weekly["status"] = [rag_status(c, targets[s]) for c, s in zip(weekly["compliance"], weekly["standard_id"])]
-    weekly["text"] = [fmt.pct_against(c, targets[s], 0) for c, s in zip(weekly["compliance"], weekly["standard_id"])]
+    weekly["text"] = [rag_text(c, targets[s], 0) for c, s in zip(weekly["compliance"], weekly["standard_id"])]
     order = {label: n for n, label in enumerate(labels.values())}
     weekly = weekly.sort_values(["label", "week"], key=lambda c: c.map(order) if c.name == "label" else c)
     figure = charts.rag_grid(weekly, "Charter promises kept, week by week",
-                             f"% of contacts meeting each promise · green at/above target, amber within 5 points, red below · weeks of {period_text(filters)}")
+                             f"% of contacts meeting each promise · green at/above target, amber within 5 points, red below · weeks of {period_text(filters)}"
+                             + (" · follow-ups by week of resolution" if any(s.measure == "follow_up" for s in charter.standards) else ""))
     data = weekly[["standard_id", "label", "week", "met", "missed", "pending", "compliance", "status"]]
     return Figure("compliance-grid", figure, data)
 

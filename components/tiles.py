@@ -40,6 +40,14 @@ def rag_status(compliance, target: float) -> str | None:
     return "amber" if shortfall <= AMBER_POINTS else "red"
 
 
+def rag_text(compliance, target: float, digits: int = 1) -> str:
+    """A compliance as printed beside its RAG colour: never rounded up across the line it fell short
+    of, the target (amber) or, for a red one, the amber line 5 points below it (89.9% in red, not a
+    red '90%' against a 95% target)."""
+    line = float(target) - AMBER_POINTS if rag_status(compliance, target) == "red" else target
+    return fmt.pct_against(compliance, line, digits)
+
+
 def change_text(current, previous, kind: str) -> str | None:
     """The change from the previous period in the unit people expect: points for shares, hours for
     durations, a relative change for counts and money."""
@@ -85,7 +93,7 @@ class Tile:
     @property
     def text(self) -> str:
         if self.kind == "share" and self.target is not None:
-            return fmt.pct_against(self.value, self.target)
+            return rag_text(self.value, self.target) if self.rated else fmt.pct_against(self.value, self.target)
         return FORMATS[self.kind](self.value)
 
     @property

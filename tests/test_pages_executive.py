@@ -641,7 +641,9 @@ def test_a_link_naming_what_is_not_in_the_data_says_so(company):
     shown = texts(at)
     assert "The link's partner Ghost Partner is not in the data, so it is left out." in shown
     assert "The link's channel [fax](http://e.com) is not in the data, so it is left out." in shown
-    assert "The link's period runs outside the data (2 Feb 2026 to 15 Feb 2026), so the last 13 weeks are shown" in shown
+    # the same days the header then shows (the data's two weeks, all of it inside 13 weeks)
+    assert ("The link's period runs outside the data (2 Feb 2026 to 15 Feb 2026), so the latest weeks, 2 Feb to "
+            "15 Feb 2026, are shown instead.") in shown
     assert "partner: FixRight Repairs" in shown   # what the link named and the data has still applies
     at = open_page(new_app({"partner": "FixRight Repairs"}))
     assert "not in the data" not in texts(at) and "outside the data" not in texts(at)
@@ -686,3 +688,32 @@ def test_the_week_by_week_grid_keeps_its_fixed_rag_scale():
     two_years = pd.DataFrame({"label": "Replies", "week": pd.date_range("2025-01-06", periods=100, freq="7D"),
                               "status": "green", "text": "97%"})
     assert charts.rag_grid(two_years, "t", "s").data[0].texttemplate == ""   # too narrow for text: colour only
+
+
+def test_a_compliance_is_never_printed_rounded_up_across_the_line_that_coloured_it():
+    from components.tiles import rag_text
+
+    # target 95%: amber from 90% (a shortfall of up to 5 points), red below
+    assert rag_text(0.8992, 0.95, 0) == "89.9%"     # red: a '90%' would read as amber
+    assert rag_text(0.8999, 0.95, 0) == "89.9%"     # cut, not rounded to 90.0%
+    assert rag_text(0.90, 0.95, 0) == "90%"         # exactly the amber line: amber
+    assert rag_text(0.9492, 0.95, 0) == "94.9%"     # amber: not the 95% it falls short of
+    assert rag_text(0.50, 0.95, 0) == "50%" and rag_text(0.97, 0.95, 0) == "97%"
+    assert rag_text(0.8496, 0.90) == "84.96%"       # one decimal shown: one more where 85.0% would mislead
+
+
+def test_the_weekly_grid_keeps_to_the_period_its_caption_names(company):
+    """Follow-ups count in the week of resolution. With the first week in view (T04 and T05 opened
+    then), T05's missed follow-up (resolved 6 Feb) is in it; T04's (resolved 12 Feb) belongs to the
+    week of 9 Feb, outside the period: the grid stops at the period's end, and says how it counts."""
+    import json
+
+    charter_file = Path(os.environ["DASHBOARD_CHARTER"])
+    charter_file.write_text(charter_file.read_text(encoding="utf-8") + (
+        '\n[[standard]]\nid = "call_back"\nname = "We call back"\nmeasure = "follow_up"\nwithin = 2\n'
+        'unit = "business_days"\ntarget = 0.9\nscope = { kind = "complaint" }\n'), encoding="utf-8")
+    at = open_page(new_app({"period": ["2026-02-02", "2026-02-08"]}))
+    [grid] = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")
+              if "week by week" in chart.proto.spec and '"heatmap"' in chart.proto.spec]
+    assert [week[:10] for week in grid["data"][0]["x"]] == ["2026-02-02"]
+    assert "follow-ups by week of resolution" in json.dumps(grid["layout"]["title"])
