@@ -101,7 +101,7 @@ def presets_for(con, table: str) -> list[Preset]:
 
 def find_preset(con, table: str, name: str) -> Preset | None:
     for preset in presets_for(con, table):
-        if preset.name == name.casefold() or preset.name == name:
+        if preset.name.casefold() == name.casefold():   # names are kept as typed, found whatever the case
             return preset
     return None
 
@@ -156,10 +156,13 @@ def save_preset(cursor, preset: Preset, user: str) -> bool:
     """Save a mapping under its name; True when it replaced this table's mapping of that name. A
     name another table's mapping holds is refused (ValueError): names are shared by all tables,
     and saving must never drop someone else's mapping."""
-    held = cursor.execute("SELECT table_name FROM saved_presets WHERE name = ?", [preset.name]).fetchall()
-    if held and held[0][0] != preset.table:
-        raise ValueError(f"A saved mapping named '{preset.name}' already exists for {held[0][0]}. "
+    held = [(name, table) for name, table in cursor.execute("SELECT name, table_name FROM saved_presets").fetchall()
+            if name.casefold() == preset.name.casefold()]
+    if held and held[0][1] != preset.table:
+        raise ValueError(f"A saved mapping named '{held[0][0]}' already exists for {held[0][1]}. "
                          "Choose another name.")
+    if held and held[0][0] != preset.name:   # "Acme Desk" replaces "acme desk": one mapping per name, whatever its case
+        cursor.execute("DELETE FROM saved_presets WHERE name = ?", [held[0][0]]).fetchall()
     cursor.execute(
         "INSERT OR REPLACE INTO saved_presets VALUES (?, ?, ?, ?, now())",
         [preset.name, preset.table, preset.to_json(), user],
@@ -169,8 +172,8 @@ def save_preset(cursor, preset: Preset, user: str) -> bool:
 
 def custom_preset(name: str, table: str, mapping: dict[str, str], kind_rule: KindRule | None = None) -> Preset:
     """A preset from an interactive mapping (canonical column -> the file's header)."""
-    clean = name.strip().casefold()
-    if not clean or clean in {"canonical", "zendesk", "freshdesk", "zammad", "osticket"}:
+    clean = name.strip()
+    if not clean or clean.casefold() in {"canonical", "zendesk", "freshdesk", "zammad", "osticket"}:
         raise ValueError("Choose a preset name that is not empty and not a built-in preset's name.")
     columns = {canonical: (header,) for canonical, header in mapping.items() if header}
     return Preset(clean, table, columns, tuple(columns[c][0] for c in TABLES[table].required if c in columns),

@@ -17,7 +17,7 @@ from ingest_helpers import (
 )
 from store import db
 from store.csvfile import UploadRefused
-from store.presets import KindRule, custom_preset, detect, save_preset, saved_presets
+from store.presets import KindRule, custom_preset, detect, find_preset, save_preset, saved_presets
 
 
 def complaints(con) -> list[str]:
@@ -278,7 +278,7 @@ def test_saved_custom_preset_is_detected_and_derives_kind(tmp_path):
             "L-1,2026-07-13 10:00,Letter,Zoë Brown,Formal Complaint\n"
             "L-2,2026-07-13 11:30,Email,Ann Lee,Query\n")
     result = load(con, "contacts", data)
-    assert result.preset == "legacy crm"
+    assert result.preset == "Legacy CRM"   # as the manager typed it
     t = contact(con, "L-1")
     assert (t["kind"], t["channel"], t["agent"]) == ("complaint", "letter", "Zoë Brown")
     assert t["opened_at"] == utc("2026-07-13 09:00")
@@ -308,6 +308,14 @@ def test_a_mapping_name_is_never_taken_from_another_table(tmp_path):
     with db.write_transaction(con) as cursor:   # the same table's mapping of that name is replaced
         assert save_preset(cursor, custom_preset("weekly", "contacts", {"ticket_id": "Ref", "opened_at": "When"}), "t")
     assert [(p.name, p.table, p.columns["opened_at"]) for p in saved_presets(con)] == [("weekly", "contacts", ("When",))]
+    # a name differs from another only by case: the same name (replaced, kept as typed last; refused for another table)
+    with db.write_transaction(con) as cursor:
+        assert save_preset(cursor, custom_preset("Weekly", "contacts", {"ticket_id": "Ref", "opened_at": "Day"}), "t")
+    with pytest.raises(ValueError, match="named 'Weekly' already exists for contacts"):
+        with db.write_transaction(con) as cursor:
+            save_preset(cursor, custom_preset("WEEKLY", "customers", {"customer_id": "Cust", "joined_at": "Since"}), "t")
+    assert [(p.name, p.columns["opened_at"]) for p in saved_presets(con)] == [("Weekly", ("Day",))]
+    assert find_preset(con, "contacts", "weekly").name == "Weekly"
 
 
 # ------------------------------------------------------------------------------- Excel's sep= line

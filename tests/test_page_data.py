@@ -178,12 +178,12 @@ def test_unknown_layout_gets_the_mapping_editor_and_a_saved_preset_loads_the_fil
     button(at, "Save preset and use it").click().run()
     assert not at.exception
     assert rows("SELECT name, table_name, saved_by FROM saved_presets") == [
-        ("acme desk", "contacts", "Ann Manager (password)")]
-    assert at.selectbox(key="upload_preset_contacts").value == "acme desk"
+        ("Acme Desk", "contacts", "Ann Manager (password)")]   # as typed (it was lower-cased)
+    assert at.selectbox(key="upload_preset_contacts").value == "Acme Desk"
     button(at, "Load 3 rows into contacts").click().run()
     assert rows("SELECT ticket_id, kind, channel FROM contacts ORDER BY ticket_id") == [
         ("A-1", "complaint", "email"), ("A-2", "enquiry", "phone"), ("A-3", "complaint", "chat")]
-    assert scalar("SELECT preset FROM batches") == "acme desk"
+    assert scalar("SELECT preset FROM batches") == "Acme Desk"
     assert [r[0] for r in rows("SELECT action FROM audit_log ORDER BY happened_at")] == ["save preset", "upload"]
 
 
