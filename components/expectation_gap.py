@@ -31,6 +31,10 @@ def _words(code: str) -> str:
 def _chosen_promise(standard: Standard) -> tuple[float, str]:
     own = f"{standard.within:g}:{standard.unit}"
     options = [code for code in ALTERNATIVES if code != own] + [OTHER]
+    if st.session_state.get("promise", options[0]) not in options:
+        # the promise chosen for another standard is this one's own: back to the first choice through
+        # the box's value, which the address follows (it went on naming the old promise)
+        st.session_state["promise"] = options[0]
     left, middle, right = st.columns([2, 1, 1])
     code = left.selectbox("Compare with the promise customers expect", options, format_func=_words, key="promise",
                           bind="query-params")

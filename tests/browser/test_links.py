@@ -116,3 +116,17 @@ def test_first_deep_link_after_a_restart(app, first_deep_link):
     assert seen["heading"] == "Complaints"
     assert seen["channel"] == ["letter"]
     assert seen["navigation"] == [title for title, _ in PAGES.values()]
+
+
+def test_switching_promise_drops_a_what_if_that_is_the_new_promise_itself(app):
+    """'3 working days' compared with the acknowledgement promise is the written replies' own
+    promise: on switching to them the what-if falls back to its first choice, and the address stops
+    naming 3 working days (a copied link said one thing while the page showed another)."""
+    page = app.new_page("/compliance")
+    choose(page, "stSelectbox", "Promise to look into", "Acknowledgements")
+    choose(page, "stSelectbox", "Compare with the promise customers expect", "3 working days")
+    assert parse_qs(urlparse(page.url).query)["promise"] == ["3 working days"]
+    choose(page, "stSelectbox", "Promise to look into", "Replies to email, letter and web")
+    assert "promise" not in parse_qs(urlparse(page.url).query)
+    assert any(label == "If we promised 24 hours" for label, _ in metrics(page))
+    assert_no_errors(page, "compliance")
