@@ -16,14 +16,18 @@ from components.tiles import rag_status, rag_text
 
 FONT = "'Source Sans Pro', 'Source Sans 3', 'Segoe UI', 'Helvetica Neue', Arial, sans-serif"
 INK = "#1F2933"
-MUTED = "#7B8794"
+MUTED = "#616E7C"       # 5.2:1 on white: subtitles and axis titles stay legible on a projector
 GRID = "#E4E7EB"
 PRIMARY = "#1F4E79"     # the main series
 SECONDARY = "#2A9D8F"   # a second measure
-LIGHT = "#8FB8DE"       # the p90 / spread of the main series
-NEUTRAL = "#CBD2D9"     # volumes behind a measure
+LIGHT = "#5B9BD5"       # the p90 / spread of the main series (3:1 on white, as a line must be)
+NEUTRAL = "#9AA5B1"     # volumes behind a measure
 TARGET = "#3E4C59"
 RAG_COLOURS = {"green": "#2E7D32", "amber": "#E8A317", "red": "#C62828", None: "#B0B8C1"}
+# Red and green look alike to a colour-blind reader: a grid cell that missed says so in its text,
+# a point by its shape.
+RAG_MARKS = {"red": "✕ ", "amber": "! "}
+RAG_SYMBOLS = {"green": "circle", "amber": "diamond", "red": "x", None: "circle-open"}
 # Text on a RAG colour: white on amber or grey is 2.2:1, too faint on a projector; dark ink is 8:1.
 RAG_TEXT = {"green": "white", "amber": INK, "red": "white", None: INK}
 SERIES = (PRIMARY, SECONDARY, "#E76F51", "#8E6C8A", "#E9C46A", "#264653", "#B5838D")
@@ -68,7 +72,7 @@ def _shade_week_in_progress(fig: go.Figure, starts: list[pd.Timestamp]) -> None:
         return
     fig.add_vrect(x0=starts[-1] - HALF_WEEK, x1=starts[-1] + HALF_WEEK, fillcolor=NEUTRAL, opacity=0.3, line_width=0,
                   layer="below", annotation_text="so far", annotation_position="top",
-                  annotation_font=dict(size=11, color=MUTED))
+                  annotation_font=dict(size=12, color=INK))
 
 
 def _week_axis(fig: go.Figure, weeks, *, shade: bool = True) -> None:
@@ -89,7 +93,7 @@ def _week_axis(fig: go.Figure, weeks, *, shade: bool = True) -> None:
 def compliance_trend(weekly: pd.DataFrame, target: float, title: str, subtitle: str) -> go.Figure:
     """Weekly compliance (rows of standards_weekly for one standard) against the target line; each
     point coloured by its RAG status and carrying its week (customdata) for drill-through."""
-    colours = [RAG_COLOURS[rag_status(c, target)] for c in weekly["compliance"]]
+    statuses = [rag_status(c, target) for c in weekly["compliance"]]
     weekly = weekly.assign(week_label=weekly["week"].map(fmt.week),
                            week_iso=weekly["week"].map(lambda w: pd.Timestamp(w).date().isoformat()))
     fig = go.Figure()
@@ -98,12 +102,19 @@ def compliance_trend(weekly: pd.DataFrame, target: float, title: str, subtitle: 
     fig.add_trace(go.Scatter(
         x=weekly["week"], y=weekly["compliance"], mode="lines+markers", name="Compliance",
         line=dict(color=PRIMARY, width=2.5),
-        marker=dict(size=11, color=colours, line=dict(color="white", width=1.5)),
+        marker=dict(size=11, color=[RAG_COLOURS[s] for s in statuses], symbol=[RAG_SYMBOLS[s] for s in statuses],
+                    line=dict(color="white", width=1.5)), showlegend=False,
         customdata=weekly[["week_label", "met", "missed", "pending", "week_iso"]].to_numpy(),
         hovertemplate="%{customdata[0]}<br><b>%{y:.1%}</b> met the promise<br>"
                       "%{customdata[1]:,} met · %{customdata[2]:,} missed · %{customdata[3]:,} pending"
                       "<br><i>click to list the breaches</i><extra></extra>",
     ))
+    # the legend names the line and each point shape (the series' own entry would show its first shape)
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name="Compliance", line=dict(color=PRIMARY, width=2.5)))
+    for status, name in (("green", "On target"), ("amber", "Within 5 points"), ("red", "Below")):
+        if status in statuses:
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, marker=dict(
+                size=10, color=RAG_COLOURS[status], symbol=RAG_SYMBOLS[status])))
     ends = [pd.Timestamp(weekly["week"].min()) - HALF_WEEK, pd.Timestamp(weekly["week"].max()) + HALF_WEEK]
     fig.add_trace(go.Scatter(x=ends, y=[target, target], mode="lines",   # a line even over one week
                              name=f"Target {fmt.target(target)}", line=dict(color=TARGET, dash="dash", width=1.5),
@@ -123,9 +134,10 @@ def compliance_by_value(breakdown: pd.DataFrame, target: float, title: str, subt
     shown = breakdown[(breakdown["met"] + breakdown["missed"]) > 0].sort_values("compliance")
     # The value goes beside the name on the axis, not beside the dot, where the target line crossed it.
     values = [rag_text(c, target) for c in shown["compliance"]]
+    statuses = [rag_status(c, target) for c in shown["compliance"]]
     fig = go.Figure(go.Scatter(
         x=shown["compliance"], y=shown["value"], mode="markers", cliponaxis=False,
-        marker=dict(size=15, color=[RAG_COLOURS[rag_status(c, target)] for c in shown["compliance"]],
+        marker=dict(size=15, color=[RAG_COLOURS[s] for s in statuses], symbol=[RAG_SYMBOLS[s] for s in statuses],
                     line=dict(color="white", width=1.5)),
         customdata=shown[["met", "missed", "pending"]].to_numpy(),
         hovertemplate="%{y}: <b>%{x:.1%}</b><br>%{customdata[0]:,} met · %{customdata[1]:,} missed · "
@@ -147,7 +159,8 @@ def rag_grid(cells: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     level = {"red": 0, "amber": 1, "green": 2}
     rows = list(dict.fromkeys(cells["label"]))
     weeks = sorted(cells["week"].unique())
-    cells = cells.assign(level=cells["status"].map(level))
+    cells = cells.assign(level=cells["status"].map(level),
+                         text=[RAG_MARKS.get(status, "") + text for status, text in zip(cells["status"], cells["text"])])
     z = cells.pivot_table(index="label", columns="week", values="level", aggfunc="first", dropna=False).reindex(index=rows, columns=weeks)
     text = cells.pivot_table(index="label", columns="week", values="text", aggfunc="first").reindex(index=rows, columns=weeks)
     scale = [[0, RAG_COLOURS["red"]], [0.333, RAG_COLOURS["red"]], [0.333, RAG_COLOURS["amber"]],
@@ -157,7 +170,7 @@ def rag_grid(cells: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
         z=z.to_numpy(dtype=float), x=weeks, y=rows, text=text.fillna("-").to_numpy(),
         texttemplate="" if len(weeks) > LONG_SPAN_WEEKS else "%{text}",
         # no text colour: Plotly picks white or ink per cell, for contrast on each RAG colour
-        textfont=dict(size=11), colorscale=scale, zmin=0, zmax=2, showscale=False, xgap=2, ygap=2,
+        textfont=dict(size=12), colorscale=scale, zmin=0, zmax=2, showscale=False, xgap=2, ygap=2,
         hovertemplate="%{y}<br>w/c %{x|%-d %b %Y}: <b>%{text}</b><extra></extra>",
     ))
     _style(fig, title, subtitle, height=110 + 46 * len(rows))

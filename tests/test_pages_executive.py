@@ -683,6 +683,7 @@ def test_the_week_by_week_grid_keeps_its_fixed_rag_scale():
     grid = charts.rag_grid(cells, "t", "s").data[0]
     assert (grid.zmin, grid.zmax, grid.showscale, grid.xgap, grid.ygap) == (0, 2, False, 2, 2)
     assert list(grid.z[0]) == [1.0, 2.0]
+    assert list(grid.text[0]) == ["! 93%", "97%"]   # a missed week says so without its colour (colour-blind readers)
     axis = charts.rag_grid(cells, "t", "s").layout.xaxis
     assert list(axis.ticktext) == ["2 Feb", "9 Feb"] and grid.texttemplate == "%{text}"
     two_years = pd.DataFrame({"label": "Replies", "week": pd.date_range("2025-01-06", periods=100, freq="7D"),
@@ -717,3 +718,21 @@ def test_the_weekly_grid_keeps_to_the_period_its_caption_names(company):
               if "week by week" in chart.proto.spec and '"heatmap"' in chart.proto.spec]
     assert [week[:10] for week in grid["data"][0]["x"]] == ["2026-02-02"]
     assert "follow-ups by week of resolution" in json.dumps(grid["layout"]["title"])
+
+
+def test_a_point_shows_its_status_by_its_shape_too():
+    """Red and green points look alike to a colour-blind reader: on target a circle, within 5 points
+    a diamond, below an x, and the legend names each shape shown."""
+    import pandas as pd
+
+    from components import charts
+
+    weekly = pd.DataFrame({"week": pd.to_datetime(["2026-02-02", "2026-02-09", "2026-02-16"]),
+                           "compliance": [0.96, 0.92, 0.80], "met": [96, 92, 80], "missed": [4, 8, 20], "pending": 0})
+    figure = charts.compliance_trend(weekly, 0.95, "t", "s")
+    assert list(figure.data[0].marker.symbol) == ["circle", "diamond", "x"]
+    assert [trace.name for trace in figure.data if trace.showlegend is not False] == [
+        "Compliance", "On target", "Within 5 points", "Below", "Target 95%"]
+    breakdown = pd.DataFrame({"value": ["A", "B"], "compliance": [0.80, 0.99], "met": [8, 99], "missed": [2, 1], "pending": 0})
+    dots = charts.compliance_by_value(breakdown, 0.95, "t", "s").data[0]
+    assert list(dots.marker.symbol) == ["x", "circle"]   # worst first
