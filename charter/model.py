@@ -171,10 +171,18 @@ def parse_charter(text: str, *, check_holidays: bool = True) -> Charter:
 
 
 def _parse_document(document: dict, check_holidays: bool) -> Charter:
+    if not document:
+        raise CharterError("The charter is empty. Nothing was changed: start from data/charter.toml, with the "
+                           "[schedule] and one [[standard]] per promise.")
     _refuse_misspelt_keys(document, TOP_KEYS, "The charter")
-    raw_schedule = document.get("schedule", {})
+    raw_schedule = document.get("schedule")
     if not isinstance(raw_schedule, dict):
-        raise CharterError("Write the opening hours as a [schedule] table.")
+        # every deadline is counted in these hours: never assumed
+        raise CharterError("Write the opening hours as a [schedule] table (timezone, working_days, opens, closes, "
+                           "holidays), as in data/charter.toml: every working-hours deadline is counted in them.")
+    if "timezone" not in raw_schedule:
+        raise CharterError('[schedule] needs the timezone the contact centre works in, e.g. timezone = "Europe/London": '
+                           "times without an offset are read in it, and the working hours are its.")
     schedule = _parse_schedule(raw_schedule, check_holidays)
     raw_standards = document.get("standard", [])
     if not isinstance(raw_standards, list) or not all(isinstance(raw, dict) for raw in raw_standards):

@@ -127,8 +127,8 @@ def edit_schedule(table: Table, current: Schedule, key: str) -> None:
     if timezone and timezone != current.timezone:
         # a stored instant is not re-read: whether the old files meant the old zone is only the manager's to know
         left.caption(f"Working hours, holidays and weeks will follow {timezone}. Contacts already loaded keep the "
-                     f"times they were read with ({current.timezone} where a file gave no offset): load those "
-                     "exports again if they were written in the new zone.")
+                     "times they were read with (a time without an offset was read in the charter's zone of the day "
+                     "it was loaded): load those exports again if they were written in the new zone.")
     days = right.multiselect("Working days", list(WEEKDAYS), default=[WEEKDAYS[i] for i in current.working_days],
                              key=f"{key}_days")
     chosen = tuple(sorted(WEEKDAYS.index(d) for d in days))

@@ -4,6 +4,7 @@ recomputed facts and an audit entry, refusing invalid charters, and the manager 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -337,5 +338,30 @@ def test_changing_the_time_zone_says_that_loaded_times_are_not_read_again(monkey
     [zone] = [s for s in at.selectbox if s.key and s.key.endswith("_timezone")]
     assert not any("load those exports again" in c for c in values(at.caption))
     zone.set_value("Europe/Paris").run()
-    assert any("follow Europe/Paris" in c and "read with (UTC where a file gave no offset)" in c
+    assert any("follow Europe/Paris" in c and "read in the charter's zone of the day it was loaded" in c
                for c in values(at.caption))
+
+
+@pytest.mark.parametrize("text, says", [
+    ("", "The charter is empty. Nothing was changed"),
+    ("\n\n# only a comment\n", "The charter is empty. Nothing was changed"),
+    (TINY_CHARTER[TINY_CHARTER.index("# Replies within a day."):], "Write the opening hours as a [schedule] table"),
+    (TINY_CHARTER.replace('timezone = "UTC"\n', ""), "[schedule] needs the timezone"),
+])
+def test_an_empty_charter_or_one_without_its_hours_is_refused_not_filled_with_defaults(monkeypatch, charter_file,
+                                                                                        text, says):
+    """Clearing the text once removed every promise and saved an empty file; without [schedule] every
+    deadline was silently counted in assumed London hours."""
+    from charter.model import CharterError, parse_charter
+
+    with pytest.raises(CharterError, match=re.escape(says)):
+        parse_charter(text, check_holidays=False)
+    at = manager_on_charter_page(monkeypatch)
+    raw = [t for t in at.text_area if t.key and "_raw_" in t.key][0]
+    raw.input(text).run()
+    button(at, "Apply this text").click().run()
+    assert not at.exception
+    assert any(says in e for e in values(at.error))
+    if "Save the charter" in labels(at):   # whatever the form still holds, the refused text is not saved
+        button(at, "Save the charter").click().run()
+    assert charter_file.read_text(encoding="utf-8") == TINY_CHARTER
