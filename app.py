@@ -41,7 +41,7 @@ context.start_run()
 sidebar_filters()
 if charter_problem is not None and page.url_path not in ("charter", "data"):
     # Figures would silently use the last good charter: say so and send people to the fix instead.
-    st.error(f"The charter file cannot be used: {charter_problem}", icon=":material/error:")
+    st.error(f"The charter file cannot be used: {context.public_charter_problem(charter_problem)}", icon=":material/error:")
     st.page_link(MANAGER_PAGES[1], label="Repair it on the Charter page", icon=":material/edit_note:")
     st.stop()
 page.run()

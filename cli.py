@@ -11,7 +11,7 @@ import getpass
 import json
 import os
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -96,16 +96,23 @@ def command_undo(args) -> int:
 
 
 def command_kpis(args) -> int:
+    from charter.model import load_charter
     from queries import Filters
     from queries.kpis import kpi_report
 
     if args.date_from and args.date_to and args.date_from > args.date_to:
         print(f"refused: --from {args.date_from} is after --to {args.date_to}", file=sys.stderr)
         return EXIT_REFUSED
-    con, charter = _open(create=False)
     at = args.as_of
     if at is not None and at.tzinfo is None:   # spec section 2: a time without an offset is charter-local
-        at = at.replace(tzinfo=ZoneInfo(charter.schedule.timezone))
+        zone = load_charter().schedule.timezone   # before _open, which may recompute the facts
+        at = at.replace(tzinfo=ZoneInfo(zone))
+        try:
+            at.astimezone(timezone.utc)
+        except OverflowError:   # 0001-01-01 00:00 in Tokyo is before the first representable instant
+            print(f"refused: --as-of {args.as_of.isoformat()} in {zone} is out of range", file=sys.stderr)
+            return EXIT_REFUSED
+    con, charter = _open(create=False)
     report = kpi_report(con, charter, Filters(date_from=args.date_from, date_to=args.date_to), at=at)
     print(json.dumps(report, indent=2 if not args.json else None))
     return EXIT_OK
@@ -214,8 +221,8 @@ def _day(text: str) -> date:
 def _instant(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
-        # 9999-12-31T23:59-01:00 is past the last representable instant (a day's margin for a local time)
-        (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc) + timedelta(days=1)).astimezone(timezone.utc)
+        if moment.tzinfo:   # 9999-12-31T23:59-01:00 is past the last representable instant
+            moment.astimezone(timezone.utc)   # (a local time is checked in its zone, by command_kpis)
     except (ValueError, OverflowError):
         raise argparse.ArgumentTypeError(f"{text!r} is not a date and time like 2026-03-31T17:00") from None
     return moment

@@ -59,8 +59,8 @@ def scope_words(standard: Standard) -> str:
     for key, values in standard.scope.items():
         if key == "kind":
             parts.append(" or ".join(f"{v}s" for v in values) + " only")
-        else:
-            parts.append(f"{key.replace('_', ' ')}: {', '.join(values)}")
+        else:   # as the charter spells them
+            parts.append(f"{key.replace('_', ' ')}: {', '.join(standard.scope_as_written.get(key, values))}")
     return "; ".join(parts)
 
 
@@ -167,7 +167,8 @@ def edit_schedule(table: Table, current: Schedule, key: str) -> None:
 
 def _scope_picker(column, field: str, current: Standard, options: dict[str, list[str]], key: str) -> list[str]:
     chosen = list(current.scope_as_written.get(field, current.scope.get(field, ())))
-    offered = list(dict.fromkeys(SCOPE_SUGGESTIONS.get(field, []) + options.get(field, []) + chosen))
+    # the charter's own spelling first: "sf partner desk" from the data is not offered beside "SF Partner Desk"
+    offered = list(distinct_ignoring_case(chosen + SCOPE_SUGGESTIONS.get(field, []) + options.get(field, [])))
     return column.multiselect(field.replace("_", " ").capitalize(), offered, default=chosen, key=f"{key}_scope_{field}",
                               accept_new_options=True, placeholder="any")
 
@@ -207,7 +208,7 @@ def edit_standard(table: Table, current: Standard, key: str, options: dict[str, 
     _write_scope(table, scope, current)
 
 
-def _distinct_ignoring_case(values) -> tuple[str, ...]:
+def distinct_ignoring_case(values) -> tuple[str, ...]:
     """Values as picked ("SF Partner Desk", as the data spells it, for labels), the first spelling of
     each: matching ignores case, so "sf partner desk" after it adds nothing."""
     kept: dict[str, str] = {}
@@ -219,7 +220,7 @@ def _distinct_ignoring_case(values) -> tuple[str, ...]:
 
 
 def _write_scope(table: Table, chosen: dict[str, list[str]], current: Standard) -> None:
-    cleaned = {k: _distinct_ignoring_case(values) for k, values in chosen.items()}
+    cleaned = {k: distinct_ignoring_case(values) for k, values in chosen.items()}
     cleaned = {k: v for k, v in cleaned.items() if v}
     if cleaned == {k: current.scope_as_written.get(k, v) for k, v in current.scope.items()}:
         return

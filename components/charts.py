@@ -95,7 +95,8 @@ def compliance_trend(weekly: pd.DataFrame, target: float, title: str, subtitle: 
     point coloured by its RAG status and carrying its week (customdata) for drill-through."""
     statuses = [rag_status(c, target) for c in weekly["compliance"]]
     weekly = weekly.assign(week_label=weekly["week"].map(fmt.week),
-                           week_iso=weekly["week"].map(lambda w: pd.Timestamp(w).date().isoformat()))
+                           week_iso=weekly["week"].map(lambda w: pd.Timestamp(w).date().isoformat()),
+                           shown=[rag_text(c, target) for c in weekly["compliance"]])
     fig = go.Figure()
     low = min([target - 0.10] + [v for v in weekly["compliance"].dropna()])
     fig.add_hrect(y0=target - 0.05, y1=target, fillcolor=RAG_COLOURS["amber"], opacity=0.08, line_width=0)
@@ -103,14 +104,15 @@ def compliance_trend(weekly: pd.DataFrame, target: float, title: str, subtitle: 
         x=weekly["week"], y=weekly["compliance"], mode="lines+markers", name="Compliance",
         line=dict(color=PRIMARY, width=2.5),
         marker=dict(size=11, color=[RAG_COLOURS[s] for s in statuses], symbol=[RAG_SYMBOLS[s] for s in statuses],
-                    line=dict(color="white", width=1.5)), showlegend=False,
-        customdata=weekly[["week_label", "met", "missed", "pending", "week_iso"]].to_numpy(),
-        hovertemplate="%{customdata[0]}<br><b>%{y:.1%}</b> met the promise<br>"
+                    line=dict(color="white", width=1.5)), showlegend=False, legendgroup="compliance",
+        customdata=weekly[["week_label", "met", "missed", "pending", "week_iso", "shown"]].to_numpy(),
+        hovertemplate="%{customdata[0]}<br><b>%{customdata[5]}</b> met the promise<br>"
                       "%{customdata[1]:,} met · %{customdata[2]:,} missed · %{customdata[3]:,} pending"
                       "<br><i>click to list the breaches</i><extra></extra>",
     ))
     # the legend names the line and each point shape (the series' own entry would show its first shape)
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name="Compliance", line=dict(color=PRIMARY, width=2.5)))
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name="Compliance", legendgroup="compliance",
+                             line=dict(color=PRIMARY, width=2.5)))
     for status, name in (("green", "On target"), ("amber", "Within 5 points"), ("red", "Below")):
         if status in statuses:
             fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, marker=dict(
@@ -139,8 +141,8 @@ def compliance_by_value(breakdown: pd.DataFrame, target: float, title: str, subt
         x=shown["compliance"], y=shown["value"], mode="markers", cliponaxis=False,
         marker=dict(size=15, color=[RAG_COLOURS[s] for s in statuses], symbol=[RAG_SYMBOLS[s] for s in statuses],
                     line=dict(color="white", width=1.5)),
-        customdata=shown[["met", "missed", "pending"]].to_numpy(),
-        hovertemplate="%{y}: <b>%{x:.1%}</b><br>%{customdata[0]:,} met · %{customdata[1]:,} missed · "
+        customdata=shown.assign(shown=values)[["met", "missed", "pending", "shown"]].to_numpy(),
+        hovertemplate="%{y}: <b>%{customdata[3]}</b><br>%{customdata[0]:,} met · %{customdata[1]:,} missed · "
                       "%{customdata[2]:,} pending<br><i>click to list the breaches</i><extra></extra>"))
     _style(fig, title, subtitle, height=max(260, 110 + 34 * len(shown)))
     low = max(0.0, math.floor((min([target - 0.10] + list(shown["compliance"].dropna())) - 0.03) * 20) / 20)

@@ -5,6 +5,7 @@ changes with each upload, undo or charter edit, so nobody ever sees stale figure
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import datetime
 from typing import Callable
 
@@ -172,5 +173,13 @@ def public_reason(error: Exception) -> str:
                 "details in the server's log (a damaged file is mended by restoring the last backup).")
     return str(error)   # a malformed DASHBOARD_* setting names only the setting and its value
 
+
+def public_charter_problem(error: CharterError) -> str:
+    """What is wrong with the charter, for whoever holds a link: the file by its name, not its folder
+    on the server (the whole message goes to the server's log)."""
+    logging.getLogger("charterdesk").error("the charter cannot be used: %s", error)
+    path = charter_path()
+    return str(error).replace(str(path), f"'{path.name}'")
+
 __all__ = ["CharterError", "DatabaseBusy", "DatabaseUnusable", "SettingError", "as_of", "charter", "connection", "data_version", "ensure_facts_current",
-           "has_bills", "has_contacts", "kpis", "public_reason", "query", "rows_on_demand", "start_run", "whatif"]
+           "has_bills", "has_contacts", "kpis", "public_charter_problem", "public_reason", "query", "rows_on_demand", "start_run", "whatif"]

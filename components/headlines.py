@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from components import formatting as fmt
+from components.tiles import rag_text
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ def headline_pct(share: float, against: float | None = None) -> str:
     """Whole percentages read best, but 94.6% must not print as the 95% it falls short of, nor
     95.4% as a bare 95% (a close call above it)."""
     if against is not None and share < against - 1e-9:
-        return fmt.pct_against(share, against, 0)
+        return rag_text(share, against, 0)   # nor a red figure as the amber line it falls short of
     whole = fmt.pct(share, 0)
     if against is not None and whole == fmt.pct(against, 0) and abs(share - against) > 1e-9:
         return fmt.pct(share, 1)

@@ -141,6 +141,6 @@ def show_tiles(tiles: list[Tile], per_row: int = 4) -> None:
     for start in range(0, len(tiles), per_row):
         row = tiles[start:start + per_row]
         key = zlib.crc32("|".join(tile.label for tile in row).encode())
-        with st.container(horizontal=True, gap="small", key=f"kpi-tiles-{start}-{key}"):
+        with st.container(horizontal=True, gap="small", key=f"kpi-tiles-n{min(per_row, 6)}-{start}-{key}"):
             for tile in row:
                 show_tile(tile)

@@ -118,6 +118,13 @@ def test_wrong_arguments_and_settings_are_plain_refusals(tmp_path):
     plain(run_cli("kpis", "--as-of", "9999-12-31T23:59-01:00", db_path=path), 2,
           "'9999-12-31T23:59-01:00' is not a date and time like 2026-03-31T17:00")
     plain(run_cli("kpis", "--from", "2026-13-01", db_path=path), 2, "'2026-13-01' is not a date like 2026-03-31")
+    # a time without an offset is the charter's: midnight on 1 January of year 1 in Tokyo is in year 0 in UTC
+    tokyo = tmp_path / "tokyo.toml"
+    tokyo.write_text(write_charter(tmp_path).read_text(encoding="utf-8").replace(
+        'timezone = "Europe/London"', 'timezone = "Asia/Tokyo"'), encoding="utf-8")
+    assert 'timezone = "Asia/Tokyo"' in tokyo.read_text(encoding="utf-8")
+    plain(run_cli("kpis", "--as-of", "0001-01-01T00:00", db_path=path, env={"DASHBOARD_CHARTER": str(tokyo)}), 2,
+          "--as-of 0001-01-01T00:00:00 in Asia/Tokyo is out of range")
     for setting in ("abc", "0", "-5"):
         plain(run_cli("batches", db_path=path, env={"DASHBOARD_MAX_UPLOAD_MB": setting}), 1,
               f"DASHBOARD_MAX_UPLOAD_MB must be a number of megabytes above 0 (e.g. 200), not '{setting}'")

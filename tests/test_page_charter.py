@@ -322,9 +322,15 @@ def test_the_editor_writes_scope_values_as_spelled_and_the_tiles_label_them_so(m
     # the editor lower-cased every scope value it wrote: tiles read "(team: sf partner desk)"
     charter_file.write_text(TINY_CHARTER.replace('unit = "hours"', 'unit = "hours"\nscope = { team = "SF Partner Desk" }', 1),
                             encoding="utf-8")
+    load_directly("contacts", contacts_csv(["T9,2026-03-02 09:00,SF Partner Desk", "T8,2026-03-02 09:00,Back Office"],
+                                           header="ticket_id,opened_at,team"), "teams.csv")
     at = manager_on_charter_page(monkeypatch)
+    view = at.dataframe[0].value.set_index("standard")
+    assert view.loc["We reply within 24 hours", "applies to"] == "team: SF Partner Desk"
     [picker] = [m for m in at.multiselect if m.key and m.key.endswith("_scope_team") and m.value]
     assert picker.value == ["SF Partner Desk"]
+    # the data's values are offered as the data spells them, each once whatever its case
+    assert [o for o in picker.options if "desk" in o.lower() or "office" in o.lower()] == ["SF Partner Desk", "Back Office"]
     picker.set_value(["SF Partner Desk", "North Office", "sf partner desk"]).run()
     button(at, "Save the charter").click().run()
     assert not at.exception
@@ -365,3 +371,16 @@ def test_an_empty_charter_or_one_without_its_hours_is_refused_not_filled_with_de
     if "Save the charter" in labels(at):   # whatever the form still holds, the refused text is not saved
         button(at, "Save the charter").click().run()
     assert charter_file.read_text(encoding="utf-8") == TINY_CHARTER
+
+
+def test_a_missing_charter_file_is_named_to_viewers_without_its_folder(monkeypatch, charter_file, caplog):
+    import logging
+
+    charter_file.unlink()
+    with caplog.at_level(logging.ERROR, logger="charterdesk"):
+        for page in ("views/overview.py", CHARTER):
+            at = open_page(app(monkeypatch), page)
+            [shown] = [e for e in values(at.error) if "charter file cannot be used" in e]
+            assert f"No charter file at '{charter_file.name}'" in shown
+            assert str(charter_file.parent) not in shown
+    assert any(str(charter_file) in record.getMessage() for record in caplog.records)   # the administrator's copy

@@ -13,7 +13,7 @@ from charter.model import Charter, CharterError, charter_path, parse_charter, sa
 from components import auth, context, formatting as fmt
 from components.charter_editor import (
     add_standard, comparison_frame, compliance_under, describe_changes, edit_schedule, edit_standard,
-    remove_standard, schedule_words, standards_table,
+    distinct_ignoring_case, remove_standard, schedule_words, standards_table,
 )
 from components.filters import current_filters
 from store import db
@@ -56,8 +56,8 @@ def _scope_options() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for row in options.itertuples():
         if row.dimension != "partner" or row.value != "In-house":
-            found.setdefault(row.dimension, []).append(str(row.value).strip().lower())
-    return {k: list(dict.fromkeys(v)) for k, v in found.items()}
+            found.setdefault(row.dimension, []).append(str(row.value).strip())
+    return {k: list(distinct_ignoring_case(v)) for k, v in found.items()}
 
 
 # ----------------------------------------------------------------------------- read-only view
@@ -216,7 +216,7 @@ for message in st.session_state.pop(FLASH, []):
 try:
     saved_charter = context.charter()
 except CharterError as problem:
-    st.error(f"The charter file cannot be used: {problem}")
+    st.error(f"The charter file cannot be used: {context.public_charter_problem(problem)}")
     saved_charter = None
 if saved_charter is not None:
     _view(saved_charter)

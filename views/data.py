@@ -208,8 +208,9 @@ def _show_result(result: UploadResult) -> None:
                                                  ("Rejected", result.rows_rejected)]):
         column.metric(label, f"{value:,}")
     if result.rows_repeated:
-        st.caption(f"{result.rows_repeated:,} row(s) {result.repeated_words} (the later updated_at wins, else the "
-                   "row further down): they count in none of these.")
+        rule = "the later updated_at wins, else the row further down" if result.table == "contacts" else \
+            "the row further down wins"
+        st.caption(f"{result.rows_repeated:,} row(s) {result.repeated_words} ({rule}): they count in none of these.")
     for note in result.notes:
         st.info(fmt.literal(note), icon=":material/info:")
     if result.rows_rejected:
