@@ -701,6 +701,16 @@ def test_a_compliance_is_never_printed_rounded_up_across_the_line_that_coloured_
     assert rag_text(0.9492, 0.95, 0) == "94.9%"     # amber: not the 95% it falls short of
     assert rag_text(0.50, 0.95, 0) == "50%" and rag_text(0.97, 0.95, 0) == "97%"
     assert rag_text(0.8496, 0.90) == "84.96%"       # one decimal shown: one more where 85.0% would mislead
+    # the same in the Overview's sentences and the charts' hover labels
+    import pandas as pd
+
+    from components import charts
+    from components.headlines import headline_pct
+    assert headline_pct(0.8996, 0.95) == "89.9%" and headline_pct(0.946, 0.95) == "94.6%"
+    weekly = pd.DataFrame({"week": pd.to_datetime(["2026-02-02"]), "compliance": [0.89996], "met": [1], "missed": [0],
+                           "pending": [0]})
+    trend = charts.compliance_trend(weekly, 0.95, "t", "s").data[0]
+    assert trend.customdata[0][5] == "89.99%" and "%{customdata[5]}" in trend.hovertemplate
 
 
 def test_the_weekly_grid_keeps_to_the_period_its_caption_names(company):
