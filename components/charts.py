@@ -26,7 +26,7 @@ TARGET = "#3E4C59"
 RAG_COLOURS = {"green": "#2E7D32", "amber": "#E8A317", "red": "#C62828", None: "#B0B8C1"}
 # Red and green look alike to a colour-blind reader: a grid cell that missed says so in its text,
 # a point by its shape.
-RAG_MARKS = {"red": "✕ ", "amber": "! "}
+RAG_MARKS = {"red": "✕"}   # amber stays apart from both for colour-blind readers
 RAG_SYMBOLS = {"green": "circle", "amber": "diamond", "red": "x", None: "circle-open"}
 # Text on a RAG colour: white on amber or grey is 2.2:1, too faint on a projector; dark ink is 8:1.
 RAG_TEXT = {"green": "white", "amber": INK, "red": "white", None: INK}
@@ -113,10 +113,7 @@ def compliance_trend(weekly: pd.DataFrame, target: float, title: str, subtitle: 
     # the legend names the line and each point shape (the series' own entry would show its first shape)
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name="Compliance", legendgroup="compliance",
                              line=dict(color=PRIMARY, width=2.5)))
-    for status, name in (("green", "On target"), ("amber", "Within 5 points"), ("red", "Below")):
-        if status in statuses:
-            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, marker=dict(
-                size=10, color=RAG_COLOURS[status], symbol=RAG_SYMBOLS[status])))
+    _status_legend(fig, statuses)
     ends = [pd.Timestamp(weekly["week"].min()) - HALF_WEEK, pd.Timestamp(weekly["week"].max()) + HALF_WEEK]
     fig.add_trace(go.Scatter(x=ends, y=[target, target], mode="lines",   # a line even over one week
                              name=f"Target {fmt.target(target)}", line=dict(color=TARGET, dash="dash", width=1.5),
@@ -125,6 +122,14 @@ def compliance_trend(weekly: pd.DataFrame, target: float, title: str, subtitle: 
     fig.update_yaxes(range=[max(0, low - 0.03), 1.01])
     _week_axis(fig, weekly["week"])
     return fig
+
+
+def _status_legend(fig: go.Figure, statuses: list[str | None]) -> None:
+    """Legend entries naming each point shape drawn (circle on target, diamond within 5 points, x below)."""
+    for status, name in (("green", "On target"), ("amber", "Within 5 points"), ("red", "Below")):
+        if status in statuses:
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, hoverinfo="skip", marker=dict(
+                size=10, color=RAG_COLOURS[status], symbol=RAG_SYMBOLS[status])))
 
 
 def compliance_by_value(breakdown: pd.DataFrame, target: float, title: str, subtitle: str) -> go.Figure:
@@ -147,12 +152,15 @@ def compliance_by_value(breakdown: pd.DataFrame, target: float, title: str, subt
     _style(fig, title, subtitle, height=max(260, 110 + 34 * len(shown)))
     low = max(0.0, math.floor((min([target - 0.10] + list(shown["compliance"].dropna())) - 0.03) * 20) / 20)
     ticks = [round(low + 0.05 * step, 2) for step in range(int(round((1 - low) / 0.05)) + 1)]
-    fig.update_xaxes(title="% met (of met + missed)", tickformat=".0%", showgrid=True, gridcolor=GRID,
+    # no axis title: the subtitle says what the axis is, and the shapes' legend sits under the ticks
+    fig.update_xaxes(tickformat=".0%", showgrid=True, gridcolor=GRID,
                      range=[low, 1.02], tickvals=ticks)
     fig.update_yaxes(autorange="reversed", type="category", showgrid=True, gridcolor=GRID, tickmode="array",
                      tickvals=list(shown["value"]),
                      ticktext=[f"{tick_label(c)}  <b>{v}</b>" for c, v in zip(shown["value"], values)])
     _target_line(fig, target, horizontal=True)
+    _status_legend(fig, statuses)
+    fig.data[0].showlegend = False
     return fig
 
 
@@ -161,19 +169,26 @@ def rag_grid(cells: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     level = {"red": 0, "amber": 1, "green": 2}
     rows = list(dict.fromkeys(cells["label"]))
     weeks = sorted(cells["week"].unique())
-    cells = cells.assign(level=cells["status"].map(level),
-                         text=[RAG_MARKS.get(status, "") + text for status, text in zip(cells["status"], cells["text"])])
-    z = cells.pivot_table(index="label", columns="week", values="level", aggfunc="first", dropna=False).reindex(index=rows, columns=weeks)
-    text = cells.pivot_table(index="label", columns="week", values="text", aggfunc="first").reindex(index=rows, columns=weeks)
+    marks = [RAG_MARKS.get(status, "") for status in cells["status"]]
+    cells = cells.assign(level=cells["status"].map(level), mark=marks,   # a thin space after the mark, to fit narrow cells
+                         text=[mark + "\u2009" + text if mark else text for mark, text in zip(marks, cells["text"])])
+
+    def grid(column: str) -> pd.DataFrame:
+        return cells.pivot_table(index="label", columns="week", values=column, aggfunc="first",
+                                 dropna=column != "level").reindex(index=rows, columns=weeks)
+    z, text, mark = grid("level"), grid("text").fillna("-").to_numpy(), grid("mark").fillna("").to_numpy()
+    long_span = len(weeks) > LONG_SPAN_WEEKS
+    # in the cell without its % sign (the subtitle says what the numbers are): 13 weeks fit at 1024 px
+    in_cell = mark if long_span else pd.DataFrame(text).replace("%", "", regex=True).to_numpy()
     scale = [[0, RAG_COLOURS["red"]], [0.333, RAG_COLOURS["red"]], [0.333, RAG_COLOURS["amber"]],
              [0.667, RAG_COLOURS["amber"]], [0.667, RAG_COLOURS["green"]], [1, RAG_COLOURS["green"]]]
     fig = go.Figure(go.Heatmap(
-        # over more than half a year the cells are too narrow for their text: colour only (and the hover)
-        z=z.to_numpy(dtype=float), x=weeks, y=rows, text=text.fillna("-").to_numpy(),
-        texttemplate="" if len(weeks) > LONG_SPAN_WEEKS else "%{text}",
+        # over more than half a year the cells are too narrow for a percentage: only the marks (and the hover)
+        z=z.to_numpy(dtype=float), x=weeks, y=rows, text=in_cell, customdata=text,
+        texttemplate="%{text}",
         # no text colour: Plotly picks white or ink per cell, for contrast on each RAG colour
-        textfont=dict(size=12), colorscale=scale, zmin=0, zmax=2, showscale=False, xgap=2, ygap=2,
-        hovertemplate="%{y}<br>w/c %{x|%-d %b %Y}: <b>%{text}</b><extra></extra>",
+        textfont=dict(size=10 if long_span else 11), colorscale=scale, zmin=0, zmax=2, showscale=False, xgap=2, ygap=2,
+        hovertemplate="%{y}<br>w/c %{x|%-d %b %Y}: <b>%{customdata}</b><extra></extra>",
     ))
     _style(fig, title, subtitle, height=110 + 46 * len(rows))
     fig.update_yaxes(autorange="reversed", gridcolor="white", tickfont=dict(size=12.5))

@@ -114,7 +114,7 @@ def _compliance_grid(filters: Filters, charter: Charter) -> Figure:
     order = {label: n for n, label in enumerate(labels.values())}
     weekly = weekly.sort_values(["label", "week"], key=lambda c: c.map(order) if c.name == "label" else c)
     figure = charts.rag_grid(weekly, "Charter promises kept, week by week",
-                             f"% of contacts meeting each promise · green at/above target, amber (!) within 5 points, red (✕) below · weeks of {period_text(filters)}"
+                             f"% of contacts meeting each promise · green at/above target, amber within 5 points, red (✕) below · weeks of {period_text(filters)}"
                              + (" · follow-ups by week of resolution" if any(s.measure == "follow_up" for s in charter.standards) else ""))
     data = weekly[["standard_id", "label", "week", "met", "missed", "pending", "compliance", "status"]]
     return Figure("compliance-grid", figure, data)

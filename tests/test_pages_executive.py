@@ -683,12 +683,16 @@ def test_the_week_by_week_grid_keeps_its_fixed_rag_scale():
     grid = charts.rag_grid(cells, "t", "s").data[0]
     assert (grid.zmin, grid.zmax, grid.showscale, grid.xgap, grid.ygap) == (0, 2, False, 2, 2)
     assert list(grid.z[0]) == [1.0, 2.0]
-    assert list(grid.text[0]) == ["! 93%", "97%"]   # a missed week says so without its colour (colour-blind readers)
+    assert list(grid.text[0]) == ["93", "97"] and list(grid.customdata[0]) == ["93%", "97%"]   # % in the hover
+    missed = charts.rag_grid(cells.assign(status=["red", "green"], text=["81%", "97%"]), "t", "s").data[0]
+    assert list(missed.text[0]) == ["✕\u200981", "97"]   # a missed week says so without its colour (colour-blind readers)
     axis = charts.rag_grid(cells, "t", "s").layout.xaxis
     assert list(axis.ticktext) == ["2 Feb", "9 Feb"] and grid.texttemplate == "%{text}"
     two_years = pd.DataFrame({"label": "Replies", "week": pd.date_range("2025-01-06", periods=100, freq="7D"),
-                              "status": "green", "text": "97%"})
-    assert charts.rag_grid(two_years, "t", "s").data[0].texttemplate == ""   # too narrow for text: colour only
+                              "status": ["red"] + ["green"] * 99, "text": "97%"})
+    long_grid = charts.rag_grid(two_years, "t", "s").data[0]
+    assert list(long_grid.text[0][:2]) == ["✕", ""]                      # too narrow for a percentage: marks only
+    assert list(long_grid.customdata[0][:2]) == ["✕\u200997%", "97%"]   # the hover keeps the figure
 
 
 def test_a_compliance_is_never_printed_rounded_up_across_the_line_that_coloured_it():
@@ -744,5 +748,6 @@ def test_a_point_shows_its_status_by_its_shape_too():
     assert [trace.name for trace in figure.data if trace.showlegend is not False] == [
         "Compliance", "On target", "Within 5 points", "Below", "Target 95%"]
     breakdown = pd.DataFrame({"value": ["A", "B"], "compliance": [0.80, 0.99], "met": [8, 99], "missed": [2, 1], "pending": 0})
-    dots = charts.compliance_by_value(breakdown, 0.95, "t", "s").data[0]
-    assert list(dots.marker.symbol) == ["x", "circle"]   # worst first
+    dots = charts.compliance_by_value(breakdown, 0.95, "t", "s")
+    assert list(dots.data[0].marker.symbol) == ["x", "circle"]   # worst first
+    assert [trace.name for trace in dots.data if trace.showlegend is not False] == ["On target", "Below"]
