@@ -70,7 +70,8 @@ def _shade_week_in_progress(fig: go.Figure, starts: list[pd.Timestamp]) -> None:
     week = st.session_state.get(WEEK_IN_PROGRESS)
     if week is None or not starts or starts[-1].date() != week:
         return
-    fig.add_vrect(x0=starts[-1] - HALF_WEEK, x1=starts[-1] + HALF_WEEK, fillcolor=NEUTRAL, opacity=0.3, line_width=0,
+    # a pale blue-grey, not the grey of the volume bars: the part-week's own bar stays visible on it
+    fig.add_vrect(x0=starts[-1] - HALF_WEEK, x1=starts[-1] + HALF_WEEK, fillcolor="#D9E2EC", opacity=0.6, line_width=0,
                   layer="below", annotation_text="so far", annotation_position="top",
                   annotation_font=dict(size=12, color=INK))
 
