@@ -113,11 +113,7 @@ class UploadResult:
     @property
     def repeated_words(self) -> str:
         """What happened to the repeated rows: 'superseded by another row of the same ticket in the file'."""
-        return f"superseded by another row of the same {SAME_KEY[self.table]} in the file"
-
-
-# each table's upsert key (store.tables) in words
-SAME_KEY = {"contacts": "ticket", "customers": "customer", "prices": "customer, product and period"}
+        return f"superseded by another row of the same {TABLES[self.table].key_in_words} in the file"
 
 
 def _quiet(_: float, __: str) -> None:

@@ -21,6 +21,7 @@ class CanonicalTable:
     # skips row groups by their min/max: dates for the dashboard's period filters, which for
     # contacts also keeps ticket ids (issued in time order by helpdesks) close for the upsert.
     cluster_by: str
+    key_in_words: str             # one row's key as people say it: "a row of the same ticket"
 
     @property
     def column_names(self) -> list[str]:
@@ -60,6 +61,7 @@ CONTACTS = CanonicalTable(
         Column("updated_at", "timestamp"),
     ),
     cluster_by="opened_at, ticket_id",
+    key_in_words="ticket",
 )
 
 CUSTOMERS = CanonicalTable(
@@ -73,6 +75,7 @@ CUSTOMERS = CanonicalTable(
         Column("region", "text"),
     ),
     cluster_by="customer_id",
+    key_in_words="customer",
 )
 
 # The key starts with period: an upsert tests a range on the first key column to skip row groups,
@@ -88,6 +91,7 @@ PRICES = CanonicalTable(
         Column("channel", "lower_text"),
     ),
     cluster_by="period, customer_id, product",
+    key_in_words="customer, product and period",
 )
 
 TABLES = {t.name: t for t in (CONTACTS, CUSTOMERS, PRICES)}

@@ -27,6 +27,7 @@ from store.ingest import (
     prepare_upload,
 )
 from store.presets import delete_preset, find_preset, presets_for, save_preset, saved_presets
+from store.tables import TABLES
 from store.validation import DATE_FORMAT_LABELS
 
 AUTO = "auto"
@@ -208,7 +209,7 @@ def _show_result(result: UploadResult) -> None:
                                                  ("Rejected", result.rows_rejected)]):
         column.metric(label, f"{value:,}")
     if result.rows_repeated:
-        rule = "the later updated_at wins, else the row further down" if result.table == "contacts" else \
+        rule = "the later updated_at wins, else the row further down" if TABLES[result.table].has_updated_at else \
             "the row further down wins"
         st.caption(f"{result.rows_repeated:,} row(s) {result.repeated_words} ({rule}): they count in none of these.")
     for note in result.notes:
