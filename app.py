@@ -1,7 +1,6 @@
 """Charter Desk: the router and the shared chrome (page config, navigation, sidebar filters)."""
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import streamlit as st
@@ -32,9 +31,7 @@ try:
 except context.CharterError as error:
     charter_problem = error
 except (context.DatabaseBusy, context.DatabaseUnusable, context.SettingError) as error:
-    # Nothing can be shown without the database. Anyone with the link reads this page, so the file's
-    # path and the holding process go to the server's log, where the administrator acts on them.
-    logging.getLogger("charterdesk").error("cannot open the database: %s", error)
+    # Nothing can be shown without the database: say why, in words for anyone with the link.
     st.error(f"Charter Desk cannot open its database: {context.public_reason(error)}", icon=":material/error:")
     st.stop()
 context.start_run()

@@ -26,14 +26,15 @@ def _user() -> str:
         return "cli"
 
 
-def _open(create: bool = True):
-    """The database with its per-contact facts current for the charter (recomputed when it changed).
-    create=False for reports: a mistyped DASHBOARD_DB must not answer from a new, empty database."""
+def _open(create: bool = True, charter=None):
+    """The database with its per-contact facts current for the charter (recomputed when it changed;
+    the saved charter unless one already read is given). create=False for reports: a mistyped
+    DASHBOARD_DB must not answer from a new, empty database."""
     from charter.engine import facts_are_current, refresh
     from charter.model import load_charter
     from store import db
 
-    charter = load_charter()
+    charter = charter or load_charter()
     con = db.connect(create=create)
     with db.write_transaction(con) as cursor:
         if not facts_are_current(cursor, charter):
@@ -103,16 +104,16 @@ def command_kpis(args) -> int:
     if args.date_from and args.date_to and args.date_from > args.date_to:
         print(f"refused: --from {args.date_from} is after --to {args.date_to}", file=sys.stderr)
         return EXIT_REFUSED
-    at = args.as_of
+    charter, at = load_charter(), args.as_of
     if at is not None and at.tzinfo is None:   # spec section 2: a time without an offset is charter-local
-        zone = load_charter().schedule.timezone   # before _open, which may recompute the facts
+        zone = charter.schedule.timezone   # checked before _open, which may recompute the facts
         at = at.replace(tzinfo=ZoneInfo(zone))
         try:
             at.astimezone(timezone.utc)
         except OverflowError:   # 0001-01-01 00:00 in Tokyo is before the first representable instant
             print(f"refused: --as-of {args.as_of.isoformat()} in {zone} is out of range", file=sys.stderr)
             return EXIT_REFUSED
-    con, charter = _open(create=False)
+    con, charter = _open(create=False, charter=charter)
     report = kpi_report(con, charter, Filters(date_from=args.date_from, date_to=args.date_to), at=at)
     print(json.dumps(report, indent=2 if not args.json else None))
     return EXIT_OK

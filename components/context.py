@@ -164,7 +164,9 @@ DatabaseBusy, DatabaseUnusable, SettingError = db.DatabaseBusy, db.DatabaseUnusa
 
 def public_reason(error: Exception) -> str:
     """Why the database cannot be opened, in words for whoever holds a link to the dashboard: the
-    file's path and the process holding it are for the administrator (the server's log)."""
+    file's path and the process holding it are for the administrator (the whole message goes to the
+    server's log)."""
+    logging.getLogger("charterdesk").error("cannot open the database: %s", error)
     if isinstance(error, DatabaseBusy):
         return ("another program (a command-line load, restore or demo build) is using it. Reload this "
                 "page in a minute; if it persists, the administrator will find which program in the server's log.")
