@@ -170,21 +170,21 @@ def rag_grid(cells: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     level = {"red": 0, "amber": 1, "green": 2}
     rows = list(dict.fromkeys(cells["label"]))
     weeks = sorted(cells["week"].unique())
+    long_span = len(weeks) > LONG_SPAN_WEEKS
     marks = [RAG_MARKS.get(status, "") for status in cells["status"]]
-    cells = cells.assign(level=cells["status"].map(level), mark=marks,   # a thin space after the mark, to fit narrow cells
-                         text=[mark + "\u2009" + text if mark else text for mark, text in zip(marks, cells["text"])])
+    texts = [mark + "\u2009" + text if mark else text for mark, text in zip(marks, cells["text"])]   # thin space
+    # In the cell: the number without its % sign (the subtitle says what the numbers are), so 13 weeks
+    # fit at 1024 px; over half a year only the mark. The hover keeps the whole text.
+    cells = cells.assign(level=cells["status"].map(level), text=texts,
+                         cell=marks if long_span else [text.replace("%", "") for text in texts])
 
     def grid(column: str) -> pd.DataFrame:
         return cells.pivot_table(index="label", columns="week", values=column, aggfunc="first",
-                                 dropna=column != "level").reindex(index=rows, columns=weeks)
-    z, text, mark = grid("level"), grid("text").fillna("-").to_numpy(), grid("mark").fillna("").to_numpy()
-    long_span = len(weeks) > LONG_SPAN_WEEKS
-    # in the cell without its % sign (the subtitle says what the numbers are): 13 weeks fit at 1024 px
-    in_cell = mark if long_span else pd.DataFrame(text).replace("%", "", regex=True).to_numpy()
+                                 dropna=False).reindex(index=rows, columns=weeks)
+    z, text, in_cell = grid("level"), grid("text").fillna("-").to_numpy(), grid("cell").fillna("" if long_span else "-").to_numpy()
     scale = [[0, RAG_COLOURS["red"]], [0.333, RAG_COLOURS["red"]], [0.333, RAG_COLOURS["amber"]],
              [0.667, RAG_COLOURS["amber"]], [0.667, RAG_COLOURS["green"]], [1, RAG_COLOURS["green"]]]
     fig = go.Figure(go.Heatmap(
-        # over more than half a year the cells are too narrow for a percentage: only the marks (and the hover)
         z=z.to_numpy(dtype=float), x=weeks, y=rows, text=in_cell, customdata=text,
         texttemplate="%{text}",
         # no text colour: Plotly picks white or ink per cell, for contrast on each RAG colour

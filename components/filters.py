@@ -32,15 +32,15 @@ def sidebar_filters() -> Filters:
         if span:   # no contacts yet -> no period
             first_day, last_day = span
             outside = _linked_period_outside(first_day, last_day)
+            default = default_period(first_day, last_day)
             period = st.date_input(
-                "Period (contacts opened)", value=default_period(first_day, last_day),
+                "Period (contacts opened)", value=default,
                 min_value=first_day, max_value=last_day, format="YYYY-MM-DD", key="period", bind="query-params",
             )
             if outside:
-                start, end = default_period(first_day, last_day)
                 st.caption(f":material/link_off: The link's period runs outside the data ({first_day:%-d %b %Y} "
-                           f"to {last_day:%-d %b %Y}), so the latest weeks, {start:%-d %b} to {end:%-d %b %Y}, are "
-                           "shown instead.")
+                           f"to {last_day:%-d %b %Y}), so the latest weeks, {default[0]:%-d %b} to {default[1]:%-d %b %Y}, "
+                           "are shown instead.")
         # A link may name a value that is not (or no longer) in the data: Streamlit drops it, so say so.
         missing = {key: [value for value in st.query_params.get_all(key) if value and value not in _options(options, key)]
                    for key in ("channel", "team", "partner", "product")}
