@@ -42,7 +42,8 @@ def _badge(status: str | None) -> str:
 def _tile(tile: Tile) -> str:
     change = ""
     if tile.change:
-        change = f'<div class="change" style="color:{VERDICT_COLOURS[tile.verdict]}">{escape(tile.change)}</div>'
+        words = f" ({tile.verdict_words})" if tile.verdict_words else ""
+        change = f'<div class="change" style="color:{VERDICT_COLOURS[tile.verdict]}">{escape(tile.change)}{words}</div>'
 
     badge = f"<div>{_badge(tile.status)}</div>" if tile.rated else ""
     note = f'<div class="note">{escape(tile.note)}</div>' if tile.note else ""

@@ -110,6 +110,11 @@ class Tile:
             return "same"
         return "better" if (difference > 0) == (self.better == "higher") else "worse"
 
+    @property
+    def verdict_words(self) -> str | None:
+        """The verdict in words beside the change, so good and bad do not rest on green and red alone."""
+        return self.verdict if self.verdict in ("better", "worse") else None
+
 
 def _delta_colour(tile: Tile) -> str:
     if tile.verdict == "same":
@@ -125,7 +130,7 @@ def show_tile(tile: Tile) -> None:
         label, help_text = ((fmt.literal(tile.label), tile.help and fmt.literal(tile.help)) if tile.literal_text
                             else (tile.label, tile.help))
         st.metric(label, tile.text, delta=tile.change, delta_color=_delta_colour(tile), help=help_text,
-                  delta_arrow="off" if tile.verdict == "same" else "auto")
+                  delta_arrow="off" if tile.verdict == "same" else "auto", delta_description=tile.verdict_words)
         if tile.rated:
             st.badge(RAG_LABELS[tile.status], color=RAG_BADGE_COLOURS[tile.status],
                      icon=":material/circle:")

@@ -655,6 +655,12 @@ def test_no_change_against_a_previous_period_before_the_data(company):
     at = open_page(new_app({"period": ["2026-02-09", "2026-02-15"]}), RESPONSIVENESS)
     assert "changes vs 2 Feb - 8 Feb 2026 (7 days)" in texts(at)
     assert any(m.delta for m in at.metric)
+    # good and bad said in words too, the same way the colour says it (red-green colour blindness)
+    from streamlit.proto.Metric_pb2 import Metric
+    words_of_colour = {Metric.MetricColor.GREEN: "better", Metric.MetricColor.RED: "worse", Metric.MetricColor.GRAY: ""}
+    judged = [(m.proto.color, m.proto.delta_description) for m in at.metric if m.delta]
+    assert {colour for colour, _ in judged} >= {Metric.MetricColor.GREEN, Metric.MetricColor.RED}
+    assert all(words == words_of_colour[colour] for colour, words in judged)
     at = open_page(new_app({"period": ["2026-02-05", "2026-02-11"]}), RESPONSIVENESS)
     assert "changes vs" not in texts(at) and not any(m.delta for m in at.metric)
 
