@@ -11,6 +11,7 @@ from components import context, formatting as fmt
 from queries import Filters
 
 DEFAULT_WEEKS = 13  # a quarter: the span a Monday meeting usually looks back over
+FOLLOWED_DEFAULT = "_period_default"   # the latest weeks as the period picker last offered them
 
 
 def default_period(first_day: date, last_day: date) -> tuple[date, date]:
@@ -30,9 +31,15 @@ def sidebar_filters() -> Filters:
         st.markdown("**Filters** · apply to every dashboard page")
         period = None
         if span:   # no contacts yet -> no period
-            first_day, last_day = span
+            default = default_period(*span)
+            first_day, last_day = picker_bounds(span)
             outside = _linked_period_outside(first_day, last_day)
-            default = default_period(first_day, last_day)
+            if st.session_state.get(FOLLOWED_DEFAULT, default) != default and \
+                    tuple(st.session_state.get("period", ())) == st.session_state[FOLLOWED_DEFAULT]:
+                # an upload moved the data on: a period left at the latest weeks moves with it, or
+                # the week just loaded would stay out of view until the page is opened anew
+                st.session_state["period"] = default
+            st.session_state[FOLLOWED_DEFAULT] = default
             period = st.date_input(
                 "Period (contacts opened)", value=default,
                 min_value=first_day, max_value=last_day, format="YYYY-MM-DD", key="period", bind="query-params",
@@ -100,9 +107,20 @@ def previous_period(filters: Filters) -> Filters | None:
 
 def data_span() -> tuple[date, date] | None:
     """The first and last day with a contact opened, or None when there is none."""
+    return _days("first_day", "last_day")
+
+
+def picker_bounds(span: tuple[date, date]) -> tuple[date, date]:
+    """The days the period picker reaches: the contacts' and the bills' (prices dated before the
+    first contact are still priced on the Pricing page)."""
+    bills = _days("first_bill_day", "last_bill_day")
+    return (min(span[0], bills[0]), max(span[1], bills[1])) if bills else span
+
+
+def _days(first: str, last: str) -> tuple[date, date] | None:
     span = context.query("data_span")
-    first_day, last_day = span["first_day"].iloc[0], span["last_day"].iloc[0]
-    if first_day is None or first_day != first_day:   # None or NaT: no contacts
+    first_day, last_day = span[first].iloc[0], span[last].iloc[0]
+    if first_day is None or first_day != first_day:   # None or NaT: no such rows
         return None
     return tuple(day.date() if hasattr(day, "date") else day for day in (first_day, last_day))
 

@@ -521,6 +521,30 @@ def test_a_period_without_bills_says_so_on_pricing_and_overview(company):
     assert "No bill is dated in this period" in texts(at) and "load prices" not in texts(at)
 
 
+def test_bills_dated_before_the_first_contact_can_be_put_in_view(company, tmp_path):
+    """The helpdesk's export starts on 2 Feb, the billing history earlier: a bill of 5 Jan (C1 paid
+    130 against a new customer's 100) is reachable by the period picker and by a link, not reset to
+    the default period with an 'outside the data' note."""
+    from charter.model import load_charter
+    from page_helpers import PRICE_COLUMNS, write_csv
+    from store import db
+    from store.ingest import load_path
+
+    con = db.connect()
+    try:
+        january = write_csv(tmp_path / "january.csv", PRICE_COLUMNS, [dict(
+            customer_id="C1", period="2026-01-05", price_paid="130", product="Energy", new_customer_price="100")])
+        load_path(con, "prices", january, "test", load_charter(Path(os.environ["DASHBOARD_CHARTER"])),
+                  preset_name="canonical")
+    finally:
+        con.close()
+    at = open_page(new_app({"period": ["2026-01-05", "2026-01-31"]}), PRICING)
+    assert at.date_input(key="period").value == (date(2026, 1, 5), date(2026, 1, 31))
+    assert at.date_input(key="period").min == date(2026, 1, 5)
+    assert "outside the data" not in texts(at)
+    assert metrics(at)["Loyalty penalty"] == "GBP 30"
+
+
 def test_numbers_are_formatted_for_people():
     from components import formatting as fmt
     from components.headlines import headline_pct
