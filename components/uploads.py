@@ -6,7 +6,7 @@ Nothing here writes to the database; the page does that after checking the manag
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -16,7 +16,7 @@ import streamlit as st
 from components import formatting as fmt
 from store.csvfile import UploadRefused, decode_upload
 from store.ingest import PreparedUpload
-from store.presets import KindRule, Preset, canonical_preset, custom_preset, detect, resolve
+from store.presets import KindRule, Preset, canonical_preset, custom_preset, detect, normalise_header, resolve
 from store.tables import TABLES
 
 TABLE_LABELS = {
@@ -87,6 +87,10 @@ def mapping_frame(prepared: PreparedUpload) -> pd.DataFrame:
             rule = mapping.preset.kind_rule
             how = f"complaint when '{headers[mapping.kind_column]}' is {' / '.join(rule.complaint)}"
             source = source or headers[mapping.kind_column]
+        translations = mapping.preset.values.get(column.name, {})
+        if translations and column.name in mapping.columns:
+            shown = [f"{source_value} → {value}" for source_value, value in list(translations.items())[:3]]
+            how = "reads " + ", ".join(shown) + (f" and {len(translations) - 3} more" if len(translations) > 3 else "")
         rows.append({"column": column.name + (" *" if column.required else ""),
                      "from file column": source or "—", "note": how})
     return pd.DataFrame(rows)
@@ -133,33 +137,39 @@ def show_rejected(rejected: pd.DataFrame, file_stem: str, headline: str, key: st
 
 @dataclass(frozen=True)
 class MappingChoice:
-    """What the manager chose in the editor: canonical column -> file header, and a complaint rule."""
+    """What the manager chose in the editor: canonical column -> file header, and a complaint rule,
+    on top of the preset it started from (whose value translations and date order it keeps)."""
     columns: dict[str, str]
     kind_rule: KindRule | None
     missing_required: list[str]
+    start_from: Preset | None = None
 
     def preset(self, table: str, name: str = "unsaved mapping") -> Preset:
-        return custom_preset(name, table, self.columns, self.kind_rule)
+        mapped = custom_preset(name, table, self.columns, self.kind_rule)
+        if self.start_from is None:
+            return mapped
+        # a vendor's Portal is our web, its Medium our normal priority: renaming one column in the
+        # export must not lose what the preset knows about the values in the others
+        return replace(mapped, values=self.start_from.values, durations=self.start_from.durations,
+                       date_format=self.start_from.date_format)
 
     def signature(self) -> tuple:
-        return tuple(sorted(self.columns.items())), self.kind_rule
-
-
-def _guess(table: str, headers: list[str], start_from: Preset | None) -> dict[str, int]:
-    """Preselect what an existing preset (or Charter Desk's own names) already finds."""
-    return resolve(start_from or canonical_preset(table), headers).columns
+        return tuple(sorted(self.columns.items())), self.kind_rule, self.start_from and self.start_from.name
 
 
 def mapping_editor(table: str, headers: list[str], start_from: Preset | None, key: str) -> MappingChoice:
-    """A selectbox per canonical column listing the file's headers; required columns marked."""
-    guessed = _guess(table, headers, start_from)
+    """A selectbox per canonical column listing the file's headers, preselected with what the
+    starting preset (or Charter Desk's own names) finds; required columns marked."""
+    start = start_from or canonical_preset(table)
+    found = resolve(start, headers)
+    key = f"{key}_{start.name}"   # another starting preset starts the editor afresh, not from the old picks
     options = [NOT_IN_FILE] + headers
     chosen: dict[str, str] = {}
     canonical = TABLES[table]
     grid = st.columns(3)
     for number, column in enumerate(canonical.columns):
         label = f"{column.name} *" if column.required else column.name
-        default = guessed.get(column.name)
+        default = found.columns.get(column.name)
         value = grid[number % 3].selectbox(
             label, options, index=0 if default is None else default + 1, key=f"{key}_{column.name}",
             help="Required" if column.required else "Optional: leave it out if the file has no such column",
@@ -170,17 +180,23 @@ def mapping_editor(table: str, headers: list[str], start_from: Preset | None, ke
     if table == "contacts":
         st.markdown("**Complaints** (optional): which file column marks a contact as a complaint?")
         left, right = st.columns(2)
-        kind_column = left.selectbox("Column", options, key=f"{key}_kind_column")
+        rule = start.kind_rule if found.kind_column is not None else None
+        kind_column = left.selectbox("Column", options, index=0 if rule is None else found.kind_column + 1,
+                                     key=f"{key}_kind_column")
         words = right.text_input("Values that mean complaint (comma separated)", key=f"{key}_kind_values",
+                                 value=", ".join(rule.complaint) if rule else "",
                                  placeholder="Complaint, formal complaint")
         values = tuple(v.strip().casefold() for v in words.split(",") if v.strip())
         if kind_column != NOT_IN_FILE and values:
-            kind_rule = KindRule(kind_column, values)
+            # the preset's way of matching (whole cell or any tag) stays while its column and words do
+            same_rule = (rule is not None and normalise_header(kind_column) == normalise_header(rule.column)
+                         and values == rule.complaint)
+            kind_rule = KindRule(kind_column, values, rule.match if same_rule else "value")
             chosen.pop("kind", None)  # the rule decides kind; an enquiry is anything else
         elif kind_column != NOT_IN_FILE:
             st.caption("Type the values that mean complaint to use this column.")
     missing = [c for c in canonical.required if c not in chosen]
-    return MappingChoice(chosen, kind_rule, missing)
+    return MappingChoice(chosen, kind_rule, missing, start_from)
 
 
 # ----------------------------------------------------------------------------- history and audit
@@ -204,6 +220,7 @@ def history_frame(batches: pd.DataFrame, timezone: str) -> pd.DataFrame:
         "into": batches["table_name"],
         "loaded": local_times(batches["loaded_at"], timezone),
         "by": batches["loaded_by"],
+        "status": status,   # before the counts: an undone batch must show without scrolling sideways
         "preset": batches["preset"],
         "rows in file": batches["rows_in_file"],
         "new": batches["rows_new"],
@@ -211,7 +228,6 @@ def history_frame(batches: pd.DataFrame, timezone: str) -> pd.DataFrame:
         "unchanged": batches["rows_unchanged"],
         "rejected": batches["rows_rejected"],
         "checksum": batches["checksum"].str.slice(0, 12),
-        "status": status,
     })
 
 
@@ -220,7 +236,7 @@ HISTORY_COLUMNS = {name: st.column_config.NumberColumn(name, format="localized")
 
 
 def batch_label(batches: pd.DataFrame) -> Callable[[int], str]:
-    names = {row.batch_id: f"Batch {row.batch_id} · {row.file_name} ({row.table_name}, {row.rows_loaded:,} rows)"
+    names = {row.batch_id: f"Batch {row.batch_id} · {row.file_name} ({row.table_name}, {row.rows_loaded:,} rows loaded)"
              for row in batches.itertuples()}
     return lambda batch_id: names.get(batch_id, f"Batch {batch_id}")
 

@@ -502,8 +502,9 @@ def _write_batch(cursor, prepared: PreparedUpload, user: str, charter: Charter |
     if unchanged:
         older = _older_than_stored(cursor, table, batch_id)
         if older:
-            notes.append(f"{older:,} of the {unchanged:,} unchanged rows are older versions of rows already stored "
-                         "(the later updated_at wins), so they changed nothing.")
+            notes.append(f"{older:,} of the {unchanged:,} unchanged rows "
+                         f"{'is an older version of a row' if older == 1 else 'are older versions of rows'} already "
+                         "stored (the later updated_at wins), so they changed nothing.")
     cursor.execute(
         """INSERT INTO batches (batch_id, table_name, file_name, loaded_at, loaded_by, checksum, preset, encoding,
                                 rows_in_file, rows_loaded, rows_new, rows_updated, rows_unchanged, rows_rejected)

@@ -145,6 +145,15 @@ def detect(con, table: str, headers: list[str]) -> Preset | None:
     return best
 
 
+def closest_preset(con, table: str, headers: list[str]) -> Preset:
+    """The preset that finds most of the file's columns, to start a mapping from when none
+    recognises the file (a vendor renamed one column). Charter Desk's own names on a tie, or when no
+    preset finds three columns (a header or two like "Priority" say nothing of the layout)."""
+    found = {preset.name: len(resolve(preset, headers).columns) for preset in presets_for(con, table)}
+    best = max(presets_for(con, table), key=lambda preset: found[preset.name])
+    return best if found[best.name] >= 3 else canonical_preset(table)
+
+
 def delete_preset(cursor, name: str) -> str | None:
     """Forget a saved mapping (batches loaded with it keep its name); the table it was for, or None
     when there was no such saved mapping."""

@@ -147,7 +147,7 @@ def test_older_rows_counted_unchanged_are_named_as_older(tmp_path):
     assert (older.rows_new, older.rows_updated, older.rows_unchanged) == (1, 0, 2)
     assert contact(con, "O1")["agent"] == "Zoë"
     assert [n for n in older.notes if "older" in n] == [
-        "1 of the 2 unchanged rows are older versions of rows already stored (the later updated_at wins), "
+        "1 of the 2 unchanged rows is an older version of a row already stored (the later updated_at wins), "
         "so they changed nothing."]
 
 

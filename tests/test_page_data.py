@@ -13,6 +13,7 @@ from components.uploads import neutralise, rejected_csv
 from manager_helpers import (
     app, button, contacts_csv, database_state, labels, load_directly, open_page, rows, scalar, sign_in, values,
 )
+from page_helpers import as_read
 
 DATA = "views/data.py"
 
@@ -153,6 +154,29 @@ def test_rejected_rows_download_is_safe_to_open_in_a_spreadsheet():
         ["'+1", "'-2", "'@a", "'\tx", "'\ry", "ok", 5]
 
 
+def test_a_period_left_at_the_latest_weeks_follows_an_upload_and_a_chosen_one_stays(monkeypatch):
+    """Week 1 (2 Mar) is loaded; the picker offers 2-2 Mar. After week 2 (3 Mar) loads in the same
+    session, a period nobody touched shows 2-3 Mar, or the week just loaded would be out of view.
+    A period the manager chose (2 Mar to 2 Mar after 3 Mar was in) stays where it was put."""
+    from datetime import date
+
+    at = upload(manager_on_data_page(monkeypatch), WEEK_1, "week1.csv")
+    button(at, "Load 5 rows into contacts").click().run()
+    at.run()
+    assert at.date_input(key="period").value == (date(2026, 3, 2), date(2026, 3, 2))
+    at = upload(at, week_2(), "week2.csv")
+    button(at, "Load 21 rows into contacts").click().run()
+    at.run()
+    assert at.date_input(key="period").value == (date(2026, 3, 2), date(2026, 3, 3))
+
+    at.date_input(key="period").set_value((date(2026, 3, 2), date(2026, 3, 2))).run()
+    later = contacts_csv(["T30,2026-03-04 09:00,email,2026-03-04 09:30,2026-03-04 10:00"])
+    at = upload(at, later, "week3.csv")
+    button(at, "Load 1 rows into contacts").click().run()
+    at.run()
+    assert at.date_input(key="period").value == (date(2026, 3, 2), date(2026, 3, 2))
+
+
 # ----------------------------------------------------------------------------- unknown layouts
 
 def test_unknown_layout_gets_the_mapping_editor_and_a_saved_preset_loads_the_file(monkeypatch):
@@ -229,6 +253,46 @@ def test_a_one_off_file_loads_with_its_mapping_without_keeping_a_preset(monkeypa
     assert rows("SELECT ticket_id, channel FROM contacts ORDER BY ticket_id") == [("B-1", "email"), ("B-2", "phone")]
     assert rows("SELECT name FROM saved_presets") == []
     assert scalar("SELECT preset FROM batches") == "unsaved mapping"
+
+
+def test_a_vendor_export_with_a_renamed_column_is_mapped_from_its_preset_and_keeps_its_value_translations(monkeypatch):
+    """Freshdesk's export with 'Created time' renamed: no preset recognises it, so the editor starts
+    from Freshdesk's (the closest layout) and the manager only points opened_at at the new name. The
+    preset's translations (Portal -> web, Medium -> normal, Awesome -> 5) and its complaint rule
+    (Type = Complaint) must come along, or the portal ticket leaves the web channel's promise and
+    the rating is refused."""
+    data = ("Ticket ID,Subject,Status,Priority,Source,Type,Agent,Group,Date created,Resolved time,Survey results\n"
+            "F-1,Bill,Resolved,Medium,Portal,Complaint,Ann,Billing,2026-03-02 09:15:00,2026-03-02 11:00:00,Awesome\n"
+            "F-2,Meter,Open,High,Email,Question,Bob,Metering,2026-03-02 09:45:00,,\n").encode()
+    at = upload(manager_on_data_page(monkeypatch), data, "freshdesk-renamed.csv")
+    assert any("do not match a known export" in w for w in values(at.warning))
+    assert ("Started from the Freshdesk layout, the closest to this file, which does not find opened_at (the "
+            "layout's 'Created time'): its translations") in " ".join(as_read(c) for c in values(at.caption))
+    key = [s.key for s in at.selectbox if s.key and s.key.startswith("map_")][0].rsplit("_ticket_id", 1)[0]
+    assert at.selectbox(key=f"{key}_ticket_id").value == "Ticket ID"       # what Freshdesk's preset finds
+    assert at.selectbox(key=f"{key}_channel").value == "Source"
+    assert at.selectbox(key=f"{key}_team").value == "Group"
+    assert at.selectbox(key=f"{key}_opened_at").value == "— not in the file —"
+    assert at.selectbox(key=f"{key}_kind_column").value == "Type"
+    assert at.text_input(key=f"{key}_kind_values").value == "complaint"
+    at.selectbox(key=f"{key}_opened_at").set_value("Date created").run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Rows that will load"] == "2"
+    mapping = at.dataframe[0].value.set_index("column")
+    assert mapping.loc["channel", "note"].startswith("reads portal → web, feedback widget → web")
+    button(at, "Load 2 rows once, without saving the mapping").click().run()
+    assert not at.exception
+    assert rows("SELECT ticket_id, kind, channel, priority, team, csat FROM contacts ORDER BY ticket_id") == [
+        ("F-1", "complaint", "web", "normal", "Billing", 5), ("F-2", "enquiry", "email", "high", "Metering", None)]
+
+
+def test_the_closest_preset_is_the_one_that_finds_most_columns_and_only_when_it_finds_three():
+    from store.presets import closest_preset
+
+    renamed_freshdesk = ["Ticket ID", "Source", "Priority", "Group", "Date created"]
+    assert closest_preset(None, "contacts", renamed_freshdesk).name == "freshdesk"
+    assert closest_preset(None, "contacts", ["Ref", "Received", "Priority", "Agent"]).name == "canonical"
+    assert closest_preset(None, "contacts", ["ticket_id", "channel", "team", "when"]).name == "canonical"
 
 
 def test_a_saved_mapping_can_be_forgotten(monkeypatch):

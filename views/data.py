@@ -26,7 +26,7 @@ from store.ingest import (
     LISTED_BAD_ROWS, DateFormatNeeded, PreparedUpload, TooManyBadRows, UploadResult, already_loaded, commit_upload,
     prepare_upload,
 )
-from store.presets import delete_preset, find_preset, presets_for, save_preset, saved_presets
+from store.presets import closest_preset, delete_preset, find_preset, presets_for, resolve, save_preset, saved_presets
 from store.tables import TABLES
 from store.validation import DATE_FORMAT_LABELS
 
@@ -224,7 +224,16 @@ def _mapping_section(con, table: str, uploaded, headers: list[str], preset, date
     st.markdown("#### Map the file's columns")
     st.caption("Pick the file column that feeds each Charter Desk column. Save the mapping as a preset and "
                "the next export in the same layout is recognised by itself.")
-    choice = mapping_editor(table, headers, preset, key=f"map_{uploaded.file_id}_{table}")
+    start = preset or closest_preset(con, table, headers)
+    if start.name != "canonical":
+        lost = [f"{column} (the layout's '{start.columns[column][0]}')"
+                for column in resolve(start, headers).missing_required if start.columns.get(column)]
+        st.caption(fmt.literal(
+            f"Started from the {preset_label(start)} layout{'' if preset else ', the closest to this file'}"
+            + (f", which does not find {', '.join(lost)}" if lost else "")
+            + ": its translations of values (such as channel and priority names) and its complaint rule come "
+              "with the mapping."))
+    choice = mapping_editor(table, headers, start, key=f"map_{uploaded.file_id}_{table}")
     if choice.missing_required:
         st.info("Choose the file column for the required column(s): " + ", ".join(choice.missing_required) + ".")
         return

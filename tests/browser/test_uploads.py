@@ -88,7 +88,7 @@ def test_manager_uploads_then_undoes(app):
 
     go_to(page, "data")
     page.get_by_text("Signed in as manager").wait_for()  # the sign-in survives moving between pages
-    choose(page, "stSelectbox", "Undo an upload", f"Batch {batch} · contacts_upload.csv (contacts, 40 rows)")
+    choose(page, "stSelectbox", "Undo an upload", f"Batch {batch} · contacts_upload.csv (contacts, 40 rows loaded)")
     page.get_by_role("button", name="Undo this batch…").click()
     wait_idle(page)
     page.get_by_role("button", name=f"Yes, undo batch {batch}").click()

@@ -66,7 +66,7 @@ def test_viewer_browses_while_manager_uploads_and_undoes(app):
     batch = int(re.search(r"Batch (\d+):", loaded.inner_text()).group(1))
 
     # Now the other way round: the manager undoes while the viewer keeps going.
-    choose(manager, "stSelectbox", "Undo an upload", f"Batch {batch} · contacts_concurrent.csv (contacts, {ROWS} rows)")
+    choose(manager, "stSelectbox", "Undo an upload", f"Batch {batch} · contacts_concurrent.csv (contacts, {ROWS} rows loaded)")
     manager.get_by_role("button", name="Undo this batch…").click()
     wait_idle(manager)
     manager.get_by_role("button", name=f"Yes, undo batch {batch}").click()
