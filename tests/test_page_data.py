@@ -220,7 +220,7 @@ def test_the_date_order_chosen_while_mapping_is_kept_with_the_preset_for_next_mo
     at.selectbox(key=f"{key}_opened_at").set_value("Received").run()
     assert any("day-first or month-first" in w for w in values(at.warning))
     at.radio(key=[r.key for r in at.radio if r.key.startswith("date_order_")][0]).set_value("dayfirst").run()
-    assert any("also keeps the date order you chose, day first" in c for c in values(at.caption))
+    assert any("also keeps the date order this file is read in, day first" in c for c in values(at.caption))
     at.text_input(key=[t.key for t in at.text_input if t.key.startswith("preset_name_")][0]).input("monthly")
     button(at, "Save preset and use it").click().run()
     button(at, "Load 2 rows into contacts").click().run()
@@ -237,6 +237,27 @@ def test_the_date_order_chosen_while_mapping_is_kept_with_the_preset_for_next_mo
     # 1 April 2026 08:30 in London (BST, UTC+1) = 07:30 UTC; month-first would be 4 January (GMT)
     assert rows("SELECT ticket_id, strftime(opened_at, '%Y-%m-%d %H:%M') FROM contacts ORDER BY ticket_id") == [
         ("A-1", "2026-04-01 07:30"), ("M-1", "2026-03-02 09:15"), ("M-2", "2026-03-02 09:45")]
+
+
+def test_a_date_order_the_mapped_file_settled_is_kept_with_the_preset_too(monkeypatch):
+    # 23/03 can only be day-first: the layout is day-first, and next week's 01/04 is read so
+    march = "Ref,Received\nM-1,23/03/2026 09:15\n".encode()
+    at = upload(manager_on_data_page(monkeypatch), march, "march.csv")
+    key = [s for s in at.selectbox if s.key and s.key.startswith("map_")][0].key.rsplit("_ticket_id", 1)[0]
+    at.selectbox(key=f"{key}_ticket_id").set_value("Ref")
+    at.selectbox(key=f"{key}_opened_at").set_value("Received").run()
+    assert not [r for r in at.radio if r.key and r.key.startswith("date_order_")]   # the file settled it
+    at.text_input(key=[t.key for t in at.text_input if t.key.startswith("preset_name_")][0]).input("weekly")
+    button(at, "Save preset and use it").click().run()
+    button(at, "Load 1 rows into contacts").click().run()
+    assert not at.exception
+    at = upload(at, "Ref,Received\nA-1,01/04/2026 08:30\n".encode(), "april.csv")
+    assert not [r for r in at.radio if r.key and r.key.startswith("date_order_")]
+    button(at, "Load 1 rows into contacts").click().run()
+    assert not at.exception
+    # 1 April 2026 08:30 in London (BST) = 07:30 UTC
+    assert scalar("SELECT strftime(opened_at, '%Y-%m-%d %H:%M') FROM contacts WHERE ticket_id = 'A-1'") == \
+        "2026-04-01 07:30"
 
 
 def test_a_one_off_file_loads_with_its_mapping_without_keeping_a_preset(monkeypatch):

@@ -249,11 +249,11 @@ def _mapping_section(con, table: str, uploaded, headers: list[str], preset, date
     show_prepared(prepared)
     name = st.text_input("Preset name", key=f"preset_name_{uploaded.file_id}", max_chars=60,
                          placeholder="e.g. helpdesk weekly export")
-    if date_format:
-        st.caption(f"The preset also keeps the date order you chose, {DATE_FORMAT_LABELS[date_format]}, for files "
-                   "whose dates do not settle it themselves.")
+    if prepared.date_format:   # chosen above, settled by this file's dates, or the starting preset's
+        st.caption(f"The preset also keeps the date order this file is read in, "
+                   f"{DATE_FORMAT_LABELS[prepared.date_format]}, for files whose dates do not settle it themselves.")
     if st.button("Save preset and use it", type="primary", icon=":material/save:", key="save_preset"):
-        _save_preset(con, table, choice, name, date_format)
+        _save_preset(con, table, choice, name, prepared.date_format)
     st.caption("Or, for a one-off file, load it with this mapping without keeping a preset:")
     _offer_load(con, table, prepared, f"Load {prepared.rows_good:,} rows once, without saving the mapping",
                 key="load_once", primary=False)
