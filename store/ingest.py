@@ -486,6 +486,7 @@ def _write_batch(cursor, prepared: PreparedUpload, user: str, charter: Charter |
                               SELECT {keys}, {_row_fingerprint(table)} AS fingerprint
                               FROM {table.name} WHERE {in_affected_keys(table, table.name)}""")
     db.run_script(cursor, f"CREATE OR REPLACE TEMP TABLE affected_before AS SELECT {table.key[0]} AS ticket_id FROM before")
+    channels_before = _channels(cursor) if table.name == "contacts" else set()
     progress(0.65, "Applying updates and charter clocks")
     refresh_after_change(cursor, table, charter, batch_id)
     new, updated, unchanged = cursor.execute(
@@ -499,12 +500,14 @@ def _write_batch(cursor, prepared: PreparedUpload, user: str, charter: Charter |
                        FROM {table.name} WHERE {in_affected_keys(table, table.name, "before")}) a ON {same_key(table, 'a', 'k')}"""
     ).fetchall()[0]
     notes = list(prepared.notes)
+    if channels_before:
+        notes += _new_channels_note(cursor, channels_before, charter)
     if unchanged:
         older = _older_than_stored(cursor, table, batch_id)
         if older:
             notes.append(f"{older:,} of the {unchanged:,} unchanged rows "
                          f"{'is an older version of a row' if older == 1 else 'are older versions of rows'} already "
-                         "stored (the later updated_at wins), so they changed nothing.")
+                         f"stored (the later updated_at wins), so {'it' if older == 1 else 'they'} changed nothing.")
     cursor.execute(
         """INSERT INTO batches (batch_id, table_name, file_name, loaded_at, loaded_by, checksum, preset, encoding,
                                 rows_in_file, rows_loaded, rows_new, rows_updated, rows_unchanged, rows_rejected)
@@ -520,6 +523,28 @@ def _write_batch(cursor, prepared: PreparedUpload, user: str, charter: Charter |
     return UploadResult(batch_id, table.name, prepared.file_name, prepared.preset.name, prepared.decoded.encoding,
                         prepared.rows_in_file, prepared.rows_good, new, updated, unchanged, prepared.rows_rejected,
                         prepared.rejected(), tuple(notes))
+
+
+def _channels(cursor) -> set[str]:
+    return {value for (value,) in cursor.execute(
+        "SELECT value FROM contact_filter_values WHERE dimension = 'channel'").fetchall()}
+
+
+def _new_channels_note(cursor, known: set[str], charter: Charter | None) -> list[str]:
+    """Channels are an open list, so a new one loads; but 'WhatsApp' may be a new channel or another
+    name for chat, and a promise kept to named channels leaves it out: say so once, as it arrives."""
+    arrived = cursor.execute(
+        "SELECT channel, count(*) FROM validated WHERE len(reasons) = 0 AND channel IS NOT NULL "
+        "AND NOT list_contains($known, channel) GROUP BY ALL ORDER BY 2 DESC, 1",
+        {"known": sorted(known)}).fetchall()
+    if not arrived:
+        return []
+    named = ", ".join(f"{value} ({count:,} row{'s' if count != 1 else ''})" for value, count in arrived)
+    scoped = sum("channel" in standard.scope for standard in (charter.standards if charter else ()))
+    return [f"New channel{'s' if len(arrived) > 1 else ''} in this upload: {named}. If {'one' if len(arrived) > 1 else 'it'} is another name for a "
+            "channel already in the data, correct it in the export"
+            + (f"; the charter's {scoped} promise{'s' if scoped > 1 else ''} kept to named channels "
+               f"{'do' if scoped > 1 else 'does'} not cover a new one" if scoped else "") + "."]
 
 
 def _older_than_stored(cursor, table: CanonicalTable, batch_id: int) -> int:

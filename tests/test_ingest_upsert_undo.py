@@ -148,7 +148,43 @@ def test_older_rows_counted_unchanged_are_named_as_older(tmp_path):
     assert contact(con, "O1")["agent"] == "Zoë"
     assert [n for n in older.notes if "older" in n] == [
         "1 of the 2 unchanged rows is an older version of a row already stored (the later updated_at wins), "
-        "so they changed nothing."]
+        "so it changed nothing."]
+
+
+def test_a_channel_new_to_the_data_is_named_once_as_it_arrives(tmp_path):
+    """Channels are an open list: 'whatsapp' loads, but the manager hears of it (it may be another
+    name for chat). The first upload names nothing (every channel is new then), nor does a later one
+    of known channels. Under the bundled charter, whose reply promises are kept to named channels,
+    the note says a new channel is outside them."""
+    from pathlib import Path
+
+    from charter.model import load_charter
+    from store.ingest import load_file
+
+    con = open_db(tmp_path)
+    first = load(con, "contacts", csv_text(CONTACT_HEADER, contact_row("N1", "2026-02-02 09:00", channel="email")))
+    assert not [n for n in first.notes if "channel" in n]
+    week = load(con, "contacts", csv_text(
+        CONTACT_HEADER,
+        contact_row("N2", "2026-02-03 09:00", channel="WhatsApp"),
+        contact_row("N3", "2026-02-03 09:10", channel="whatsapp"),
+        contact_row("N4", "2026-02-03 09:20", channel="fax"),
+        contact_row("N5", "2026-02-03 09:30", channel="email")), "week2.csv")
+    assert [n for n in week.notes if "channel" in n] == [
+        "New channels in this upload: whatsapp (2 rows), fax (1 row). If one is another name for a channel "
+        "already in the data, correct it in the export."]
+    again = load(con, "contacts", csv_text(CONTACT_HEADER, contact_row("N6", "2026-02-04 09:00", channel="fax")),
+                 "week3.csv")
+    assert not [n for n in again.notes if "channel" in n]
+
+    bundled = load_charter(Path(__file__).resolve().parents[1] / "data" / "charter.toml")
+    scoped = sum("channel" in standard.scope for standard in bundled.standards)
+    assert scoped == 2   # replies to phone and chat; replies to email, letter and web
+    sms = load_file(con, "contacts", csv_text(CONTACT_HEADER, contact_row("N7", "2026-02-05 09:00", channel="sms"))
+                    .encode(), "week4.csv", "tester", bundled)
+    assert [n for n in sms.notes if "channel" in n] == [
+        "New channel in this upload: sms (1 row). If it is another name for a channel already in the data, "
+        "correct it in the export; the charter's 2 promises kept to named channels do not cover a new one."]
 
 
 # ------------------------------------------------------------------------------------------- undo
