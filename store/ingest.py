@@ -502,6 +502,8 @@ def _write_batch(cursor, prepared: PreparedUpload, user: str, charter: Charter |
     notes = list(prepared.notes)
     if channels_before:
         notes += _new_channels_note(cursor, channels_before, charter)
+    if table.name == "contacts":
+        notes += _backwards_times_note(cursor)
     if unchanged:
         older = _older_than_stored(cursor, table, batch_id)
         if older:
@@ -545,6 +547,22 @@ def _new_channels_note(cursor, known: set[str], charter: Charter | None) -> list
             "channel already in the data, correct it in the export"
             + (f"; the charter's {scoped} promise{'s' if scoped > 1 else ''} kept to named channels "
                f"{'do' if scoped > 1 else 'does'} not cover a new one" if scoped else "") + "."]
+
+
+def _backwards_times_note(cursor) -> list[str]:
+    """Rows whose clock stops before it starts load as they are (the export says so), but count as
+    invalid, never as met or missed (spec section 3): the manager hears of them with their rows."""
+    count, first_rows = cursor.execute(
+        """SELECT count(*), list(row_number ORDER BY row_number)[1:3] FROM validated
+           WHERE len(reasons) = 0 AND (acknowledged_at < opened_at OR first_response_at < opened_at
+                                       OR resolved_at < opened_at OR follow_up_at < resolved_at)""").fetchall()[0]
+    if not count:
+        return []
+    where = ", ".join(f"{number:,}" for number in first_rows) + (" ..." if count > len(first_rows) else "")
+    return [f"{count:,} row{'s' if count != 1 else ''} (row{'s' if count != 1 else ''} {where}) "
+            f"{'have' if count != 1 else 'has'} a time before the one it follows, such as resolved before opened: "
+            "loaded as written, and counted as invalid (beside the charter's figures, never as met or missed) "
+            "until a later export corrects them."]
 
 
 def _older_than_stored(cursor, table: CanonicalTable, batch_id: int) -> int:
