@@ -2,7 +2,7 @@
 page and in the meeting pack. Both therefore show exactly the same numbers, words and charts."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -138,17 +138,32 @@ def _complaint_rate(filters: Filters) -> Figure:
     return Figure("complaint-rate", figure, weekly[["week", "contacts", "complaints", "per_1000_contacts"]])
 
 
+# Bills and churn belong to customers, not contacts: a partner or team filter cannot narrow them.
+CUSTOMERS_NOT_FILTERED = ("Prices and churn cover every customer: the channel, team and partner filters apply "
+                          "to contacts only.")
+
+
+def _customer_figures_unfiltered(filters: Filters) -> bool:
+    return bool(filters.channels or filters.teams or filters.partners)
+
+
+def _every_customer(filters: Filters) -> str:
+    return " · every customer, whatever the channel, team or partner filter" if _customer_figures_unfiltered(filters) else ""
+
+
 def _price_gap(pricing: pd.DataFrame, filters: Filters) -> Figure:
     shown = pricing.dropna(subset=["median_gap"])
     figure = charts.spread(shown, "band", "median_gap", "gap_p25", "gap_p75", "What loyal customers pay over the new-customer price",
-                           f"Median price gap by tenure, with the middle half of customers (p25-p75) · price periods in {period_text(filters)}",
+                           f"Median price gap by tenure, with the middle half of customers (p25-p75) · price periods in {period_text(filters)}"
+                           + _every_customer(filters),
                            "Price paid vs new-customer price")
     return Figure("price-gap", figure, pricing[["band", "rows", "customers", "median_gap", "gap_p25", "gap_p75", "share_above", "penalty"]])
 
 
 def _churn_by_gap(by_gap: pd.DataFrame, filters: Filters) -> Figure:
     figure = charts.bars(by_gap, "band", "annualised_churn", "Do customers who pay more leave more?",
-                         f"Annualised churn by how far the customer's price is above the new-customer price · {period_text(filters)}",
+                         f"Annualised churn by how far the customer's price is above the new-customer price · {period_text(filters)}"
+                         + _every_customer(filters),
                          "Annualised churn", horizontal=False, percent_axis=True, value_format=".1%",
                          colours=charts.SECONDARY, text=[fmt.pct(v) for v in by_gap["annualised_churn"]])
     return Figure("churn-by-gap", figure, by_gap)
@@ -224,6 +239,10 @@ def gather(filters: Filters) -> OverviewContent:
                                      any_bills=bills_in_period > 0 or context.has_bills())),
         ("Churn", churn_line),
     ]
+    if _customer_figures_unfiltered(filters):
+        # said where the figures are, or a partner's view quotes the company's loyalty penalty as the partner's
+        headlines[-2] = (headlines[-2][0], f"{headlines[-2][1]} {CUSTOMERS_NOT_FILTERED}")
+        tiles[-2:] = [replace(tile, note=f"{tile.note} · all customers") for tile in tiles[-2:]]
     content = OverviewContent(
         period=period_text(filters), comparison=comparison_text(filters), as_of=fmt.moment(as_of),
         filters=describe(filters), contacts=int(reply.get("contacts") or 0), scorecard=scorecard,

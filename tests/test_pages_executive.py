@@ -87,7 +87,15 @@ def test_overview_numbers_follow_the_sidebar_filters(company):
     # email replies: 1 2 24 26 28 h -> median 24.0 h; 1 complaint of 6 email contacts
     assert shown["Median time to first reply"] == "24.0 h"
     assert shown["Complaints per 1,000 contacts"] == "166.7"
+    # prices and churn are every customer's: said on the headline, the tiles and the charts
+    assert shown["Monthly churn"] == "25.0%"
+    assert "Prices and churn cover every customer: the channel, team and partner filters apply to contacts only." \
+        in texts(at)
+    notes = [c.value for c in at.caption if c.value.endswith("· all customers")]
+    assert len(notes) == 2
     rerun_with(at, "channel", [])
+    assert "Prices and churn cover every customer" not in texts(at)
+    assert not [c.value for c in at.caption if c.value.endswith("· all customers")]
     rerun_with(at, "product", ["Broadband"])
     shown = metrics(at)
     assert shown["Monthly churn"] == "0.0%"                        # C4 stays
