@@ -12,7 +12,7 @@ import streamlit as st
 
 from components import formatting as fmt
 from components.tables import download
-from components.tiles import rag_status, rag_text
+from components.tiles import provisional, rag_status, rag_text
 
 FONT = "'Source Sans Pro', 'Source Sans 3', 'Segoe UI', 'Helvetica Neue', Arial, sans-serif"
 INK = "#1F2933"
@@ -24,6 +24,8 @@ LIGHT = "#5B9BD5"       # the p90 / spread of the main series (3:1 on white, as 
 NEUTRAL = "#9AA5B1"     # volumes behind a measure
 TARGET = "#3E4C59"
 RAG_COLOURS = {"green": "#2E7D32", "amber": "#E8A317", "red": "#C62828", None: "#B0B8C1"}
+# A provisional week (deadlines still to pass, reading 25) in the grid: the same hue, paler.
+RAG_PALE = {"green": "#A5CDA7", "amber": "#F5D79A", "red": "#E8A3A3"}
 # Red and green look alike to a colour-blind reader: a grid cell that missed says so in its text,
 # a point by its shape.
 RAG_MARKS = {"red": "✕"}   # amber stays apart from both for colour-blind readers
@@ -95,26 +97,37 @@ def compliance_trend(weekly: pd.DataFrame, target: float, title: str, subtitle: 
     """Weekly compliance (rows of standards_weekly for one standard) against the target line; each
     point coloured by its RAG status and carrying its week (customdata) for drill-through."""
     statuses = [rag_status(c, target) for c in weekly["compliance"]]
+    unsettled = [provisional(*counts) for counts in zip(weekly["met"], weekly["missed"], weekly["pending"])]
     weekly = weekly.assign(week_label=weekly["week"].map(fmt.week),
                            week_iso=weekly["week"].map(lambda w: pd.Timestamp(w).date().isoformat()),
-                           shown=[rag_text(c, target) for c in weekly["compliance"]])
+                           shown=[rag_text(c, target) for c in weekly["compliance"]],
+                           caveat=["<br><i>provisional: deadlines still to pass, it can still fall</i>" if u else ""
+                                   for u in unsettled])
     fig = go.Figure()
     low = min([target - 0.10] + [v for v in weekly["compliance"].dropna()])
     fig.add_hrect(y0=target - 0.05, y1=target, fillcolor=RAG_COLOURS["amber"], opacity=0.08, line_width=0)
     fig.add_trace(go.Scatter(
         x=weekly["week"], y=weekly["compliance"], mode="lines+markers", name="Compliance",
         line=dict(color=PRIMARY, width=2.5),
-        marker=dict(size=11, color=[RAG_COLOURS[s] for s in statuses], symbol=[RAG_SYMBOLS[s] for s in statuses],
-                    line=dict(color="white", width=1.5)), showlegend=False, legendgroup="compliance",
-        customdata=weekly[["week_label", "met", "missed", "pending", "week_iso", "shown"]].to_numpy(),
+        # a provisional week's point is hollow: its share can still fall as its pending contacts come due
+        marker=dict(size=11, color=["white" if u else RAG_COLOURS[s] for s, u in zip(statuses, unsettled)],
+                    symbol=[RAG_SYMBOLS[s] for s in statuses],
+                    line=dict(color=[RAG_COLOURS[s] if u else "white" for s, u in zip(statuses, unsettled)],
+                              width=[2.5 if u else 1.5 for u in unsettled])),
+        showlegend=False, legendgroup="compliance",
+        customdata=weekly[["week_label", "met", "missed", "pending", "week_iso", "shown", "caveat"]].to_numpy(),
         hovertemplate="%{customdata[0]}<br><b>%{customdata[5]}</b> met the promise<br>"
-                      "%{customdata[1]:,} met · %{customdata[2]:,} missed · %{customdata[3]:,} pending"
+                      "%{customdata[1]:,} met · %{customdata[2]:,} missed · %{customdata[3]:,} pending%{customdata[6]}"
                       "<br><i>click to list the breaches</i><extra></extra>",
     ))
     # the legend names the line and each point shape (the series' own entry would show its first shape)
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name="Compliance", legendgroup="compliance",
                              line=dict(color=PRIMARY, width=2.5)))
     _status_legend(fig, statuses)
+    if any(unsettled):
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="Hollow: provisional", hoverinfo="skip",
+                                 marker=dict(size=10, color="white", symbol="circle",
+                                             line=dict(color=MUTED, width=2.5))))
     ends = [pd.Timestamp(weekly["week"].min()) - HALF_WEEK, pd.Timestamp(weekly["week"].max()) + HALF_WEEK]
     fig.add_trace(go.Scatter(x=ends, y=[target, target], mode="lines",   # a line even over one week
                              name=f"Target {fmt.target(target)}", line=dict(color=TARGET, dash="dash", width=1.5),
@@ -171,24 +184,28 @@ def rag_grid(cells: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     rows = list(dict.fromkeys(cells["label"]))
     weeks = sorted(cells["week"].unique())
     long_span = len(weeks) > LONG_SPAN_WEEKS
+    unsettled = cells["provisional"] if "provisional" in cells else pd.Series(False, index=cells.index)
     marks = [RAG_MARKS.get(status, "") for status in cells["status"]]
     texts = [mark + "\u2009" + text if mark else text for mark, text in zip(marks, cells["text"])]   # thin space
+    hovers = [text + (" · provisional: deadlines still to pass" if u else "") for text, u in zip(texts, unsettled)]
     # In the cell: the number without its % sign (the subtitle says what the numbers are), so 13 weeks
     # fit at 1024 px; over half a year only the mark. The hover keeps the whole text.
-    cells = cells.assign(level=cells["status"].map(level), text=texts,
+    # a provisional week is the same hue, paler (levels 3-5)
+    cells = cells.assign(level=cells["status"].map(level) + 3 * unsettled.astype(int), text=hovers,
                          cell=marks if long_span else [text.replace("%", "") for text in texts])
 
     def grid(column: str) -> pd.DataFrame:
         return cells.pivot_table(index="label", columns="week", values=column, aggfunc="first",
                                  dropna=False).reindex(index=rows, columns=weeks)
     z, text, in_cell = grid("level"), grid("text").fillna("-").to_numpy(), grid("cell").fillna("" if long_span else "-").to_numpy()
-    scale = [[0, RAG_COLOURS["red"]], [0.333, RAG_COLOURS["red"]], [0.333, RAG_COLOURS["amber"]],
-             [0.667, RAG_COLOURS["amber"]], [0.667, RAG_COLOURS["green"]], [1, RAG_COLOURS["green"]]]
+    bands = [RAG_COLOURS["red"], RAG_COLOURS["amber"], RAG_COLOURS["green"],
+             RAG_PALE["red"], RAG_PALE["amber"], RAG_PALE["green"]]
+    scale = [[min(1.0, (n + edge) / len(bands)), colour] for n, colour in enumerate(bands) for edge in (0, 1)]
     fig = go.Figure(go.Heatmap(
         z=z.to_numpy(dtype=float), x=weeks, y=rows, text=in_cell, customdata=text,
         texttemplate="%{text}",
         # no text colour: Plotly picks white or ink per cell, for contrast on each RAG colour
-        textfont=dict(size=10 if long_span else 11), colorscale=scale, zmin=0, zmax=2, showscale=False, xgap=2, ygap=2,
+        textfont=dict(size=10 if long_span else 11), colorscale=scale, zmin=-0.5, zmax=5.5, showscale=False, xgap=2, ygap=2,
         hovertemplate="%{y}<br>w/c %{x|%-d %b %Y}: <b>%{customdata}</b><extra></extra>",
     ))
     _style(fig, title, subtitle, height=110 + 46 * len(rows))

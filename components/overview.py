@@ -16,7 +16,7 @@ from components.headlines import (
 )
 from components.labels import promise_phrase, standard_label
 from components.layout import comparison_text, period_text
-from components.tiles import Tile, rag_status, rag_text
+from components.tiles import PROVISIONAL_NOTE, Tile, provisional, rag_status, rag_text
 from queries import Filters
 from queries.pooled import LONG_TENURE_YEARS, LOYALTY_COLUMNS, loyalty_penalty, period_churn, share_above_new_price
 
@@ -65,12 +65,15 @@ def _standards(filters: Filters, previous: Filters | None, charter: Charter):
         compliance = fmt.plain(row["compliance"])
         status = rag_status(compliance, standard.target)
         label = standard_label(standard)
+        unsettled = provisional(row["met"], row["missed"], row["pending"])
         tiles.append(Tile(
             label, compliance, "share",
             previous=fmt.plain(before.loc[standard.id, "compliance"]) if before is not None else None,
-            help=standard.name, rated=True, status=status, target=standard.target, literal_text=True,
+            help=standard.name + (f" ({PROVISIONAL_NOTE}.)" if unsettled else ""), rated=True, status=status,
+            target=standard.target, literal_text=True,
             note=f"Target {fmt.target(standard.target)} · {standard.promise} · "
-                 f"{fmt.count(row['missed'])} missed · {fmt.count(row['pending'])} pending",
+                 f"{fmt.count(row['missed'])} missed · {fmt.count(row['pending'])} pending"
+                 + (" · provisional" if unsettled else ""),
         ))
         results.append(StandardResult(label, promise_phrase(standard), standard.target, compliance,
                                       int(row["met"] + row["missed"])))
@@ -111,12 +114,15 @@ def _compliance_grid(filters: Filters, charter: Charter) -> Figure:
     weekly["label"] = weekly["standard_id"].map(labels)
     weekly["status"] = [rag_status(c, targets[s]) for c, s in zip(weekly["compliance"], weekly["standard_id"])]
     weekly["text"] = [rag_text(c, targets[s], 0) for c, s in zip(weekly["compliance"], weekly["standard_id"])]
+    weekly["provisional"] = [provisional(*counts) for counts in zip(weekly["met"], weekly["missed"], weekly["pending"])]
     order = {label: n for n, label in enumerate(labels.values())}
     weekly = weekly.sort_values(["label", "week"], key=lambda c: c.map(order) if c.name == "label" else c)
     figure = charts.rag_grid(weekly, "Charter promises kept, week by week",
-                             f"% of contacts meeting each promise · green at/above target, amber within 5 points, red (✕) below · weeks of {period_text(filters)}"
+                             f"% of contacts meeting each promise · green at/above target, amber within 5 points, red (✕) below"
+                             + (" · pale: provisional, deadlines still to pass" if weekly["provisional"].any() else "")
+                             + f" · weeks of {period_text(filters)}"
                              + (" · follow-ups by week of resolution" if any(s.measure == "follow_up" for s in charter.standards) else ""))
-    data = weekly[["standard_id", "label", "week", "met", "missed", "pending", "compliance", "status"]]
+    data = weekly[["standard_id", "label", "week", "met", "missed", "pending", "compliance", "status", "provisional"]]
     return Figure("compliance-grid", figure, data)
 
 

@@ -40,6 +40,18 @@ def rag_status(compliance, target: float) -> str | None:
     return "amber" if shortfall <= AMBER_POINTS else "red"
 
 
+PROVISIONAL_SHARE = 0.05   # of a week's (or period's) in-scope contacts still pending
+PROVISIONAL_NOTE = "provisional: some deadlines have not passed, so it can still fall"
+
+
+def provisional(met, missed, pending) -> bool:
+    """A compliance whose deadlines have not all passed: with 5% or more of its contacts pending, the
+    share can still fall as they come due (a 56-day promise is 100% for weeks in which no complaint
+    could have missed yet). Reading 25."""
+    judged = float(met) + float(missed) + float(pending)
+    return judged > 0 and float(pending) / judged >= PROVISIONAL_SHARE
+
+
 def rag_text(compliance, target: float, digits: int = 1) -> str:
     """A compliance as printed beside its RAG colour: never rounded up across the line it fell short
     of, the target (amber) or, for a red one, the amber line 5 points below it (89.9% in red, not a

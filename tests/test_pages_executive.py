@@ -710,8 +710,9 @@ def test_the_week_the_data_ends_in_is_shaded_as_in_progress(company):
 
 
 def test_the_week_by_week_grid_keeps_its_fixed_rag_scale():
-    """Red, amber and green are levels 0, 1 and 2 on a fixed scale (a grid with only amber and green
-    cells must not draw amber as red), without a colour bar, cells apart; weeks labelled by Monday."""
+    """Red, amber and green are levels 0, 1 and 2 (3, 4 and 5 paler when provisional) on a fixed scale
+    (a grid with only amber and green cells must not draw amber as red), without a colour bar, cells
+    apart; weeks labelled by Monday."""
     import pandas as pd
 
     from components import charts
@@ -719,8 +720,18 @@ def test_the_week_by_week_grid_keeps_its_fixed_rag_scale():
     cells = pd.DataFrame({"label": ["Replies", "Replies"], "week": pd.to_datetime(["2026-02-02", "2026-02-09"]),
                           "status": ["amber", "green"], "text": ["93%", "97%"]})
     grid = charts.rag_grid(cells, "t", "s").data[0]
-    assert (grid.zmin, grid.zmax, grid.showscale, grid.xgap, grid.ygap) == (0, 2, False, 2, 2)
+    assert (grid.zmin, grid.zmax, grid.showscale, grid.xgap, grid.ygap) == (-0.5, 5.5, False, 2, 2)
     assert list(grid.z[0]) == [1.0, 2.0]
+    # each level's colour, read off the scale at the level's place on it
+    def colour(level: float) -> str:
+        place = (level - grid.zmin) / (grid.zmax - grid.zmin)
+        return [c for edge, c in grid.colorscale if edge <= place][-1]
+    assert [colour(level) for level in range(6)] == [
+        charts.RAG_COLOURS["red"], charts.RAG_COLOURS["amber"], charts.RAG_COLOURS["green"],
+        charts.RAG_PALE["red"], charts.RAG_PALE["amber"], charts.RAG_PALE["green"]]
+    unsettled = charts.rag_grid(cells.assign(provisional=[False, True]), "t", "s").data[0]
+    assert list(unsettled.z[0]) == [1.0, 5.0] and list(unsettled.text[0]) == ["93", "97"]
+    assert list(unsettled.customdata[0]) == ["93%", "97% · provisional: deadlines still to pass"]
     assert list(grid.text[0]) == ["93", "97"] and list(grid.customdata[0]) == ["93%", "97%"]   # % in the hover
     missed = charts.rag_grid(cells.assign(status=["red", "green"], text=["81%", "97%"]), "t", "s").data[0]
     assert list(missed.text[0]) == ["✕\u200981", "97"]   # a missed week says so without its colour (colour-blind readers)
@@ -753,6 +764,30 @@ def test_a_compliance_is_never_printed_rounded_up_across_the_line_that_coloured_
                            "pending": [0]})
     trend = charts.compliance_trend(weekly, 0.95, "t", "s").data[0]
     assert trend.customdata[0][5] == "89.99%" and "%{customdata[5]}" in trend.hovertemplate
+
+
+def test_a_compliance_whose_deadlines_have_not_all_passed_is_marked_provisional(company):
+    """Reading 25: 5% or more of the in-scope contacts pending. The small company's resolution
+    promise has T05 met, T04 missed and T09 pending (1 of 3): provisional on the scorecard tile and the
+    Compliance page; a hand-made week with 1 pending of 20 (5%) is, 1 of 21 (4.8%) is not."""
+    import pandas as pd
+
+    from components import charts
+    from components.tiles import provisional
+
+    assert provisional(19, 0, 1) and not provisional(20, 0, 1) and not provisional(0, 0, 0)
+    at = open_page(new_app())
+    notes = [c.value for c in at.caption if "Target 95%" in c.value]
+    assert notes and all(note.endswith("· provisional") for note in notes)
+    at = open_page(new_app({"standard": "Complaint resolutions"}), COMPLIANCE)
+    assert "Target 95% · provisional" in [c.value for c in at.caption]
+    weekly = pd.DataFrame({"week": pd.to_datetime(["2026-02-02", "2026-02-09"]), "compliance": [1.0, 1.0],
+                           "met": [20, 19], "missed": [0, 0], "pending": [1, 1]})
+    trend = charts.compliance_trend(weekly, 0.95, "t", "s")
+    points = trend.data[0]
+    assert list(points.marker.color) == [charts.RAG_COLOURS["green"], "white"]     # the provisional one hollow
+    assert "provisional" not in points.customdata[0][6] and "provisional" in points.customdata[1][6]
+    assert "Hollow: provisional" in [t.name for t in trend.data]
 
 
 def test_the_weekly_grid_keeps_to_the_period_its_caption_names(company):
