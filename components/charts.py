@@ -34,18 +34,26 @@ RAG_SYMBOLS = {"green": "circle", "amber": "diamond", "red": "x", None: "circle-
 RAG_TEXT = {"green": "white", "amber": INK, "red": "white", None: INK}
 SERIES = (PRIMARY, SECONDARY, "#E76F51", "#8E6C8A", "#E9C46A", "#264653", "#B5838D")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-SUBTITLE_WIDTH = 95  # characters per subtitle line: half-width charts must not cut it off
+# Characters per line of a title and a subtitle. A half-width chart on a 1280 px screen with the
+# sidebar open (or 1920 px at 150%, as on a meeting-room projector) is about 400 px wide, and Plotly
+# cuts a line that does not fit instead of wrapping it; a full-width chart has room for more.
+TITLE_WIDTH, SUBTITLE_WIDTH = 44, 62
+FULL_WIDTH_TITLE, FULL_WIDTH_SUBTITLE = 90, 125
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
 
 
 def _style(fig: go.Figure, title: str, subtitle: str, y_title: str | None = None, x_title: str | None = None,
-           *, y_format: str | None = None, height: int = 380) -> go.Figure:
-    lines_ = textwrap.wrap(subtitle, SUBTITLE_WIDTH) or [""]
+           *, y_format: str | None = None, height: int = 380, full_width: bool = False) -> go.Figure:
+    def wrap(text: str, width: int) -> list[str]:   # at spaces only: "new-customer" and "p25-p75" stay whole
+        return textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False) or [""]
+    title_lines = wrap(title, FULL_WIDTH_TITLE if full_width else TITLE_WIDTH)
+    lines_ = wrap(subtitle, FULL_WIDTH_SUBTITLE if full_width else SUBTITLE_WIDTH)
+    extra = 16 * (len(lines_) - 1) + 21 * (len(title_lines) - 1)
     fig.update_layout(
-        template="plotly_white", height=height + 16 * (len(lines_) - 1), font=dict(family=FONT, color=INK, size=13),
-        title=dict(text=title, x=0.01, xanchor="left", font=dict(size=17, color=INK),
+        template="plotly_white", height=height + extra, font=dict(family=FONT, color=INK, size=13),
+        title=dict(text="<br>".join(title_lines), x=0.01, xanchor="left", font=dict(size=17, color=INK),
                    subtitle=dict(text="<br>".join(lines_), font=dict(size=12.5, color=MUTED))),
-        margin=dict(l=10, r=20, t=78 + 16 * (len(lines_) - 1), b=10), hoverlabel=dict(font_family=FONT, bgcolor="white"),
+        margin=dict(l=10, r=20, t=78 + extra, b=10), hoverlabel=dict(font_family=FONT, bgcolor="white"),
         # below the axis title when there is one, so the two never overlap
         legend=dict(orientation="h", yanchor="top", y=-0.26 if x_title else -0.14, xanchor="left", x=0,
                     font=dict(size=12)),
@@ -208,7 +216,7 @@ def rag_grid(cells: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
         textfont=dict(size=10 if long_span else 11), colorscale=scale, zmin=-0.5, zmax=5.5, showscale=False, xgap=2, ygap=2,
         hovertemplate="%{y}<br>w/c %{x|%-d %b %Y}: <b>%{customdata}</b><extra></extra>",
     ))
-    _style(fig, title, subtitle, height=110 + 46 * len(rows))
+    _style(fig, title, subtitle, height=110 + 46 * len(rows), full_width=True)   # drawn across the page
     fig.update_yaxes(autorange="reversed", gridcolor="white", tickfont=dict(size=12.5))
     _week_axis(fig, weeks, shade=False)   # the cells would hide the shading
     fig.update_xaxes(side="top", title=None)

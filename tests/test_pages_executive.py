@@ -744,6 +744,28 @@ def test_the_week_by_week_grid_keeps_its_fixed_rag_scale():
     assert list(long_grid.customdata[0][:2]) == ["✕\u200997%", "97%"]   # the hover keeps the figure
 
 
+def test_chart_titles_wrap_to_fit_a_half_width_chart_on_a_projector():
+    """Plotly cuts a title line that does not fit ('...over the new-customer pric'): titles and
+    subtitles are wrapped, narrow for the half-width charts, wider for the full-width grid."""
+    import pandas as pd
+
+    from components import charts
+
+    frame = pd.DataFrame({"band": ["<1y", "5y+"], "value": [0.1, 0.2]})
+    title = "What loyal customers pay over the new-customer price"
+    subtitle = "Median price gap by tenure, with the middle half of customers (p25-p75) · price periods in 24 Aug - 20 Nov 2026 (89 days)"
+    fig = charts.bars(frame, "band", "value", title, subtitle, "share")
+    title_lines, subtitle_lines = fig.layout.title.text.split("<br>"), fig.layout.title.subtitle.text.split("<br>")
+    assert " ".join(title_lines) == title and len(title_lines) == 2
+    assert all(len(line) <= charts.TITLE_WIDTH for line in title_lines)
+    assert " ".join(subtitle_lines) == subtitle and all(len(line) <= charts.SUBTITLE_WIDTH for line in subtitle_lines)
+    one_line = charts.bars(frame, "band", "value", "Churn by tenure", "short", "share")
+    assert fig.layout.margin.t > one_line.layout.margin.t and fig.layout.height > one_line.layout.height
+    cells = pd.DataFrame({"label": ["Replies"], "week": pd.to_datetime(["2026-02-02"]), "status": ["green"],
+                          "text": ["97%"]})
+    assert "<br>" not in charts.rag_grid(cells, title, "short").layout.title.text   # full width: one line
+
+
 def test_a_compliance_is_never_printed_rounded_up_across_the_line_that_coloured_it():
     from components.tiles import rag_text
 
