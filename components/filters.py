@@ -10,8 +10,11 @@ import streamlit as st
 from components import context, formatting as fmt
 from queries import Filters
 
+FILTER_KEYS = ("channel", "team", "partner", "product")
 DEFAULT_WEEKS = 13  # a quarter: the span a Monday meeting usually looks back over
 FOLLOWED_DEFAULT = "_period_default"   # the latest weeks as the period picker last offered them
+LINK_CHECKED = "_link_checked"   # the address a session opened with was read (and put right)
+LINK_NOTES = "_link_notes"   # {widget key: (value shown, what the sidebar says of the link's value)}
 
 
 def default_period(first_day: date, last_day: date) -> tuple[date, date]:
@@ -27,13 +30,13 @@ def sidebar_filters() -> Filters:
     """Render the filters once (from app.py) and remember them for the page that runs next."""
     span = data_span()
     options = context.query("filter_options")
+    _put_link_right(span, options)
     with st.sidebar:
         st.markdown("**Filters** · apply to every dashboard page")
         period = None
         if span:   # no contacts yet -> no period
             default = default_period(*span)
             first_day, last_day = picker_bounds(span)
-            outside = _linked_period_outside(first_day, last_day)
             if st.session_state.get(FOLLOWED_DEFAULT, default) != default and \
                     tuple(st.session_state.get("period", ())) == st.session_state[FOLLOWED_DEFAULT]:
                 # an upload moved the data on: a period left at the latest weeks moves with it, or
@@ -44,46 +47,113 @@ def sidebar_filters() -> Filters:
                 "Period (contacts opened)", value=default,
                 min_value=first_day, max_value=last_day, format="YYYY-MM-DD", key="period", bind="query-params",
             )
-            if outside:
-                st.caption(f":material/link_off: The link's period runs outside the data ({first_day:%-d %b %Y} "
-                           f"to {last_day:%-d %b %Y}), so the latest weeks, {default[0]:%-d %b} to {default[1]:%-d %b %Y}, "
-                           "are shown instead.")
-        # A link may name a value that is not (or no longer) in the data: Streamlit drops it, so say so.
-        missing = {key: [value for value in st.query_params.get_all(key) if value and value not in _options(options, key)]
-                   for key in ("channel", "team", "partner", "product")}
-        channels = st.multiselect("Channel", _options(options, "channel"), key="channel", bind="query-params",
-                                  placeholder="All channels")
-        teams = st.multiselect("Team", _options(options, "team"), key="team", bind="query-params",
-                               placeholder="All teams")
-        partners = st.multiselect("Partner", _options(options, "partner"), key="partner", bind="query-params",
-                                  placeholder="In-house and all partners")
-        products = st.multiselect("Product", _options(options, "product"), key="product", bind="query-params",
-                                  placeholder="All products")
-        for key, values in missing.items():
-            if values:
-                # the values come from the address bar: shown as text, never as markdown
-                st.caption(f":material/link_off: The link's {key} {fmt.literal(', '.join(values))} is not in the "
-                           "data, so it is left out.")
+            _link_note("period", tuple(period))
+        chosen = {
+            "channel": st.multiselect("Channel", _options(options, "channel"), key="channel", bind="query-params",
+                                      placeholder="All channels"),
+            "team": st.multiselect("Team", _options(options, "team"), key="team", bind="query-params",
+                                   placeholder="All teams"),
+            "partner": st.multiselect("Partner", _options(options, "partner"), key="partner", bind="query-params",
+                                      placeholder="In-house and all partners"),
+            "product": st.multiselect("Product", _options(options, "product"), key="product", bind="query-params",
+                                      placeholder="All products"),
+        }
+        for key, values in chosen.items():
+            _link_note(key, values)
     date_from = date_to = None
-    if period:
-        date_from = period[0]
-        date_to = period[1] if len(period) > 1 else period[0]
-        if date_to < date_from:  # a hand-edited link (?period=2026-10-31&period=2026-09-01)
-            date_from, date_to = date_to, date_from
-    filters = Filters(date_from, date_to, tuple(channels), tuple(teams), tuple(partners), tuple(products))
+    if period:   # one day while the reader is still picking the second
+        date_from, date_to = min(period), max(period)
+    filters = Filters(date_from, date_to, tuple(chosen["channel"]), tuple(chosen["team"]), tuple(chosen["partner"]),
+                      tuple(chosen["product"]))
     st.session_state["_filters"] = filters
     return filters
 
 
-def _linked_period_outside(first_day: date, last_day: date) -> bool:
-    """The link names a period beyond the data, which the date picker drops for its default: say so."""
-    if "period" in st.session_state:   # only as the link opens: later the widget holds the period
-        return False
+def _put_link_right(span: tuple[date, date] | None, options) -> None:
+    """As a link opens, before any widget reads it, rewrite the address to what can be shown of it
+    (the widgets would drop what they cannot take without a word, or show a half-empty period), keep
+    a note of what was changed, and run again on the new address."""
+    if LINK_CHECKED in st.session_state:
+        return
+    st.session_state[LINK_CHECKED] = True
+    wanted: dict[str, list[str]] = {}
+    if span:
+        period = _period_from_link(*picker_bounds(span), default_period(*span))
+        if period is not None:
+            # one day is one date in the address: the picker cannot be given a one-day range from it
+            # (it shows the second date empty, and the period is that day)
+            wanted["period"] = [] if period == default_period(*span) else \
+                list(dict.fromkeys(day.isoformat() for day in period))
+    for key in FILTER_KEYS:
+        found = _linked_values(key, _options(options, key))
+        if found is not None:
+            wanted[key] = found
+    changed = {key: values for key, values in wanted.items() if values != st.query_params.get_all(key)}
+    for key, values in changed.items():
+        if values:
+            st.query_params[key] = values
+        else:
+            del st.query_params[key]
+    if changed:
+        st.rerun()   # on the address as it now reads, which the widgets take as they are created
+
+
+def _link_note(key: str, shown: object) -> None:
+    """What the sidebar says of a link's value, for as long as the widget shows what the link got."""
+    notes = st.session_state.get(LINK_NOTES, {})
+    if key in notes and notes[key][0] == shown:
+        st.caption(f":material/link_off: {notes[key][1]}")
+    elif key in notes:   # the reader picked another value: the note is done with
+        del notes[key]
+
+
+def _keep_note(key: str, shown: object, note: str) -> None:
+    st.session_state.setdefault(LINK_NOTES, {})[key] = (shown, note)
+
+
+def _linked_values(key: str, offered: list[str]) -> list[str] | None:
+    """As a link opens, the values of a filter it names that the data has, found whatever their case
+    (?team=billing is the data's 'Billing', as the charter's scopes match); the others are named."""
+    linked = [value for value in st.query_params.get_all(key) if value]
+    if not linked:
+        return None
+    spelled = {value.casefold(): value for value in offered}
+    found = list(dict.fromkeys(spelled[value.casefold()] for value in linked if value.casefold() in spelled))
+    unknown = [value for value in linked if value.casefold() not in spelled]
+    if unknown:
+        # the values come from the address bar: shown as text, never as markdown
+        _keep_note(key, found, f"The link's {key} {fmt.literal(', '.join(unknown))} is not in the data, so it is left out.")
+    return found
+
+
+def _period_from_link(first_day: date, last_day: date, default: tuple[date, date]) -> tuple[date, date] | None:
+    """As a link opens, the period to show for the one it names, which the picker would otherwise
+    drop for its default without a word, or show half-empty: a single day becomes that day to that
+    day, a period running past the data is cut to it, one outside it or unreadable gives the latest
+    weeks. What the sidebar should say of it is kept for _link_note."""
+    texts = st.query_params.get_all("period")
+    if not texts:
+        return None
+    latest = f"so the latest weeks, {default[0]:%-d %b} to {default[1]:%-d %b %Y}, are shown instead."
     try:
-        days = [date.fromisoformat(text) for text in st.query_params.get_all("period")]
+        days = sorted(date.fromisoformat(text) for text in texts[:2])
     except ValueError:
-        return False
-    return any(day < first_day or day > last_day for day in days)
+        return _period_shown(default, f"The link's period {fmt.literal(' to '.join(texts[:2]))} is not a date "
+                                      f"(write 2026-09-01), {latest}")
+    start, end = days[0], days[-1]
+    if end < first_day or start > last_day:
+        return _period_shown(default, f"The link's period runs outside the data ({first_day:%-d %b %Y} to "
+                                      f"{last_day:%-d %b %Y}), {latest}")
+    shown = (max(start, first_day), min(end, last_day))
+    if shown == (start, end):
+        return shown
+    return _period_shown(shown, f"The link's period, {start:%-d %b %Y} to {end:%-d %b %Y}, runs past the data, so "
+                                f"it is cut to {shown[0]:%-d %b %Y} to {shown[1]:%-d %b %Y}.")
+
+
+def _period_shown(days: tuple[date, date], note: str) -> tuple[date, date]:
+    _keep_note("period", days, note)
+    return days
 
 
 def current_filters() -> Filters:

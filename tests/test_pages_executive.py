@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from page_helpers import (
-    build_small_company, metrics, new_app, open_page, rerun_with, texts,
+    as_read, build_small_company, metrics, new_app, open_page, rerun_with, texts,
 )
 
 OVERVIEW = "views/overview.py"
@@ -673,12 +673,47 @@ def test_a_link_naming_what_is_not_in_the_data_says_so(company):
     shown = texts(at)
     assert "The link's partner Ghost Partner is not in the data, so it is left out." in shown
     assert "The link's channel [fax](http://e.com) is not in the data, so it is left out." in shown
-    # the same days the header then shows (the data's two weeks, all of it inside 13 weeks)
-    assert ("The link's period runs outside the data (2 Feb 2026 to 15 Feb 2026), so the latest weeks, 2 Feb to "
-            "15 Feb 2026, are shown instead.") in shown
+    # a period running past the data is cut to it (the data's two weeks), not replaced
+    assert ("The link's period, 4 Jan 1999 to 15 Feb 2026, runs past the data, so it is cut to 2 Feb 2026 to "
+            "15 Feb 2026.") in shown
+    assert at.date_input(key="period").value == (date(2026, 2, 2), date(2026, 2, 15))
     assert "partner: FixRight Repairs" in shown   # what the link named and the data has still applies
     at = open_page(new_app({"partner": "FixRight Repairs"}))
     assert "not in the data" not in texts(at) and "outside the data" not in texts(at)
+
+
+@pytest.mark.parametrize("period, shown, note", [
+    # wholly outside the data: the latest weeks (all of the small company's two), said so
+    (["2027-01-04", "2027-01-10"], (date(2026, 2, 2), date(2026, 2, 15)),
+     "The link's period runs outside the data (2 Feb 2026 to 15 Feb 2026), so the latest weeks, 2 Feb to "
+     "15 Feb 2026, are shown instead."),
+    # not a date: the same, naming what the link said
+    (["2026-02-30", "2026-03-31"], (date(2026, 2, 2), date(2026, 2, 15)),
+     "The link's period 2026-02-30 to 2026-03-31 is not a date (write 2026-09-01), so the latest weeks"),
+    # one day: that day (the picker leaves the second date empty: a one-day range has one date in a link)
+    (["2026-02-09"], (date(2026, 2, 9),), None),
+    # ends first: put in order
+    (["2026-02-13", "2026-02-09"], (date(2026, 2, 9), date(2026, 2, 13)), None),
+])
+def test_a_linked_period_is_shown_as_near_to_what_it_says_as_the_data_allows(company, period, shown, note):
+    at = open_page(new_app({"period": period}))
+    assert at.date_input(key="period").value == shown
+    assert (note in as_read(texts(at))) if note else ("link_off" not in texts(at))
+    assert at.session_state["_filters"].date_from == shown[0] and at.session_state["_filters"].date_to == shown[-1]
+
+
+def test_a_linked_filter_value_matches_whatever_its_case(company):
+    """?channel=EMAIL&team=billing&partner=in-house: the values the data spells Email, Billing and
+    In-house, as the charter's scopes match them; a value the data lacks is still named."""
+    at = open_page(new_app({"channel": ["EMAIL", "pigeon"], "team": "billing", "partner": "in-house"}))
+    assert at.multiselect(key="channel").value == ["email"]
+    assert at.multiselect(key="team").value == ["Billing"]
+    assert at.multiselect(key="partner").value == ["In-house"]
+    assert "The link's channel pigeon is not in the data, so it is left out." in texts(at)
+    assert "EMAIL" not in texts(at) and "billing" not in texts(at)
+    # the address says what is shown, so the link copied from it again opens the same view
+    assert (at.query_params["channel"], at.query_params["team"], at.query_params["partner"]) == \
+        ("email", "Billing", "In-house")
 
 
 def test_no_change_against_a_previous_period_before_the_data(company):
