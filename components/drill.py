@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from charter.model import Charter
-from components import formatting as fmt
+from components import formatting as fmt, links
 from components.charts import RAG_COLOURS, RAG_TEXT, selected_points
 from components.labels import DIMENSIONS, standard_label
 from components.tables import show_table
@@ -120,9 +120,11 @@ def shown(week: date | None, value: str | None, weeks, values) -> tuple[date | N
     heading that says there are none, rather than show everything. Dropped from the URL too."""
     if week is not None and week not in {pd.Timestamp(w).date() for w in weeks}:
         st.query_params.pop("week", None)
+        links.note_dropped_drill("week", f"{week:%-d %b %Y}")
         week = None
     if value is not None and value not in set(values):
         st.query_params.pop("bar", None)
+        links.note_dropped_drill("choice", value)
         value = None
     return week, value
 

@@ -1,7 +1,7 @@
 """Charter compliance: are we keeping each promise, where do we break it, and which contacts?"""
 import streamlit as st
 
-from components import charts, context, drill, empty, formatting as fmt
+from components import charts, context, drill, empty, formatting as fmt, links
 from components.filters import current_filters, previous_period
 from components.labels import DIMENSIONS, standard_label
 from components.layout import header, period_text
@@ -34,6 +34,7 @@ st.divider()
 # The URL carries the label shown (?standard=Complaint+resolutions), so labels must be unique.
 labels = {s.id: standard_label(s) for s in charter.standards}
 labels = {i: label if list(labels.values()).count(label) == 1 else f"{label} ({i})" for i, label in labels.items()}
+links.note_unknown_choice("standard", "promise", labels.values(), labels[ids[0]])
 chosen = st.columns(2)[0].selectbox("Promise to look into", ids, format_func=labels.get, key="standard",
                                     bind="query-params")
 standard = charter.standard(chosen)
@@ -71,6 +72,7 @@ with left:
                                 f"{'resolution' if standard.measure == 'follow_up' else 'arrival'} · {period_text(filters)}"),
         weekly, f"trend-{chosen}-{reset}", f"compliance-weekly-{chosen}", selectable=True)
 with right:
+    links.note_unknown_choice("by", "breakdown", DIMENSIONS.values(), DIMENSIONS["partner"])
     dimension = st.segmented_control("Break down by", list(DIMENSIONS), format_func=DIMENSIONS.get, default="partner",
                                      key="by", bind="query-params", required=True) or "partner"  # ?by= empty
     breakdown = context.query("standards_breakdown", filters, dimension=dimension, as_of=as_of, standard_id=chosen)

@@ -1,7 +1,7 @@
 """Responsiveness: how quickly do we acknowledge and answer, and is work piling up?"""
 import streamlit as st
 
-from components import charts, context, empty, formatting as fmt
+from components import charts, context, empty, formatting as fmt, links
 from components.filters import current_filters, previous_period
 from components.layout import header, period_text
 from components.tiles import Tile, show_tiles
@@ -12,6 +12,7 @@ filters = current_filters()
 empty.require_contacts()
 header("Responsiveness", "How quickly do we acknowledge and answer customers, and is work piling up?", filters)
 
+links.note_unknown_choice("hours", "hours", BASES.values(), BASES["working"])
 basis = st.segmented_control("Measure waiting time in", list(BASES), format_func=BASES.get, default="working",
                              key="hours", bind="query-params", required=True,
                              help="Working hours count only the charter's opening hours (what the promises use); "

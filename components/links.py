@@ -1,0 +1,24 @@
+"""What a shared link names that a page cannot show. Streamlit gives a widget bound to the address
+its default when the link's value is not one of its choices, without a word: the reader would take
+the default for what the sender saw. (The sidebar's filters are put right in components/filters.py.)"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import streamlit as st
+
+from components import formatting as fmt
+
+
+def note_unknown_choice(key: str, what: str, labels: Iterable[str], shown_instead: str) -> None:
+    """Call before the page's widget bound to `key`, whose choices read `labels`."""
+    given = st.query_params.get(key)
+    if given and key not in st.session_state and given not in set(labels):
+        st.caption(f":material/link_off: The link's {what} {fmt.literal(given)} is not one of the choices here, "
+                   f"so {fmt.literal(shown_instead)} is shown.")
+
+
+def note_dropped_drill(what: str, given: str) -> None:
+    """A drill-through the link names that the chart does not have (a Wednesday, a partner not in view)."""
+    st.caption(f":material/link_off: The link's {what} {fmt.literal(given)} is not on the chart, so every breach "
+               "is listed.")
