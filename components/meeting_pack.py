@@ -53,12 +53,14 @@ def _tile(tile: Tile) -> str:
 
 def _scorecard_table(content: OverviewContent) -> str:
     head = ("<tr><th>Promise</th><th class='num'>Target</th><th class='num'>Achieved</th><th>Status</th>"
-            "<th class='num'>Met</th><th class='num'>Missed</th><th class='num'>Pending</th></tr>")
+            "<th class='num'>Met</th><th class='num'>Missed</th><th class='num'>Pending</th>"
+            "<th class='num'>Invalid</th></tr>")
     body = "".join(
         f"<tr><td>{escape(str(r.standard))}</td><td class='num'>{fmt.target(r.target)}</td>"
         f"<td class='num'>{rag_text(r.compliance, r.target)}</td>"
         f"<td>{_badge(None if r.status == 'no data' else r.status)}</td><td class='num'>{fmt.count(r.met)}</td>"
-        f"<td class='num'>{fmt.count(r.missed)}</td><td class='num'>{fmt.count(r.pending)}</td></tr>"
+        f"<td class='num'>{fmt.count(r.missed)}</td><td class='num'>{fmt.count(r.pending)}</td>"
+        f"<td class='num'>{fmt.count(r.invalid)}</td></tr>"
         for r in content.scorecard_table.itertuples())
     return f"<table>{head}{body}</table>"
 

@@ -359,6 +359,7 @@ def test_undo_from_the_history_restores_the_earlier_state(monkeypatch):
         (f"T{i:02d}", "email") for i in range(1, 6)]                 # T02 is back to email
     history = at.dataframe[0].value
     assert history.loc[history["batch"] == 2, "status"].item().startswith("undone by Ann Manager (password)")
+    assert "Times here and in the audit log are Europe/London time, the charter's time zone." in values(at.caption)
     audit = at.dataframe[-1].value
     assert audit["action"].tolist()[0] == "undo" and audit["who"].tolist()[0] == "Ann Manager (password)"
 

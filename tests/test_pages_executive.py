@@ -141,6 +141,10 @@ def test_meeting_pack_is_one_self_contained_html_file(company):
     assert "66.7%" in html and "300.0" in html and "GBP 40" in html
     assert "Complaint resolutions met the 7-day promise 50% of the time" in html
     assert "2 Feb - 15 Feb 2026 (2 weeks)" in html
+    # the scorecard table has the invalid contacts its footnote speaks of; the tiles' better/worse words
+    assert "<th class='num'>Invalid</th>" in html and html.count("<td class='num'>0</td></tr>") >= 1
+    second_week = meeting_pack.build_html(overview.gather(Filters(date(2026, 2, 9), date(2026, 2, 15))))
+    assert "(better)</div>" in second_week and "(worse)</div>" in second_week   # against 2-8 Feb
     assert html.count('class="plotly-graph-div"') == len(content.figures) >= 4
     assert "<script src=" not in html and "Plotly.newPlot" in html   # plotly.js is embedded: works offline
     assert len(html) > 1_000_000

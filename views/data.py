@@ -328,6 +328,7 @@ def _history_section(con, manager: str | None) -> None:
     if batches.empty:
         st.caption("No uploads yet.")
         return
+    st.caption(f"Times here and in the audit log are {_timezone()} time, the charter's time zone.")
     st.dataframe(history_frame(batches, _timezone()), hide_index=True, width="stretch", column_config=HISTORY_COLUMNS,
                  placeholder=fmt.EMPTY)
     label = batch_label(batches)
