@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from components import formatting as fmt
-from components.tiles import rag_text
+from components.tiles import change_text, rag_text
 
 
 @dataclass(frozen=True)
@@ -73,25 +73,31 @@ def charter_headline(results: list[StandardResult], weakest: Weakest | None) -> 
     return f"{text}. {count_text[0].upper()}{count_text[1:]}."
 
 
-def responsiveness_headline(contacts, median_hours, p90_hours, previous_median=None, previous_p90=None) -> str:
+def responsiveness_headline(contacts, median_hours, p90_hours, previous_median=None, previous_p90=None, *,
+                            working: bool = False) -> str:
+    """The hours are calendar time, or with `working` the charter's working hours (never as days)."""
     if not contacts:
         return "No contacts were received in this period."
     if fmt.is_empty(median_hours):
         return f"{fmt.count(contacts)} contacts received; none has had a first full reply yet."
+    shown = fmt.working_hours if working else fmt.duration
     text = (f"{fmt.count(contacts)} contacts received; half had a first full reply within "
-            f"{fmt.duration(median_hours)} and nine in ten within {fmt.duration(p90_hours)} (calendar time)")
+            f"{shown(median_hours)} and nine in ten within {shown(p90_hours)} "
+            f"({'working' if working else 'calendar'} time)")
     movement = _movement(median_hours, previous_median, threshold=0.05)
     if movement == "steady":
         text += ", the median about the same as in the previous period"
     elif movement:
         word = "slower" if movement == "up" else "faster"
-        text += f", the median {fmt.duration(abs(float(median_hours) - float(previous_median)))} {word} than the previous period"
+        # worded as the tile beside it words the change ("0.4 h", not "26 min" beside "-0.4 h")
+        amount = change_text(median_hours, previous_median, "working_hours" if working else "duration").lstrip("+-")
+        text += f", the median {amount} {word} than the previous period"
     # The slowest tenth can move while the median holds: say so when it moved the other way or alone
     # (by more than a tenth of its previous value), so "about the same" never hides it.
     tail = _movement(p90_hours, previous_p90, threshold=0.1 * abs(float(previous_p90)) if not fmt.is_empty(previous_p90) else 0)
     if movement and tail not in (None, "steady", movement):
         word = "longer" if tail == "up" else "less"
-        text += f"; but the slowest tenth waited {word} ({fmt.duration(p90_hours)} against {fmt.duration(previous_p90)})"
+        text += f"; but the slowest tenth waited {word} ({shown(p90_hours)} against {shown(previous_p90)})"
     return text + "."
 
 

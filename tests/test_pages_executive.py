@@ -352,6 +352,13 @@ def test_responsiveness_page_in_working_and_calendar_hours(company):
     shown = metrics(at)
     assert shown["Reply, median"] == "4.0 h"
     assert shown["Reply, p90"] == "26.6 h"
+    # the page's answer in one sentence, in the basis shown (the two weeks have no previous period)
+    assert ("10 contacts received; half had a first full reply within 4.0 h and nine in ten within 26.6 h "
+            "(calendar time).") in texts(at)
+    at.button_group(key="hours").set_value("working").run()
+    assert f"within {metrics(at)['Reply, median']} and nine in ten within {metrics(at)['Reply, p90']} (working time)." \
+        in texts(at)
+    at.button_group(key="hours").set_value("calendar").run()
     rerun_with(at, "channel", ["email"])
     shown = metrics(at)
     assert (shown["Contacts received"], shown["Reply, median"], shown["Reply, p90"]) == ("6", "24.0 h", "27.2 h")
@@ -617,6 +624,10 @@ def test_changes_and_words_agree_with_the_printed_figures():
     assert "but the slowest tenth waited longer (10.1 h against 36 min)" in text
     assert "slowest tenth" not in responsiveness_headline(500, 3.4 / 60, 10.1, 4.0 / 60, 10.0)
     assert "slowest tenth" not in responsiveness_headline(500, 2.0, 12.0, 1.0, 6.0)   # both slower: said once
+    # in working time, the change worded as its tile words it: 1.6 h after 2.03 h is "-0.4 h" on the tile
+    assert "(working time), the median 0.4 h faster than" in responsiveness_headline(500, 1.6, 24.7, 2.03, 31.1,
+                                                                                      working=True)
+    assert change_text(1.6, 2.03, "working_hours") == "-0.4 h"
     # the penalty of all customers and of the long-standing ones, each named
     assert pricing_headline(0.95, 0.29, 654_186.5, 591_202.53).endswith(
         "the loyalty penalty across all customers came to GBP 654.2k in the period, GBP 591.2k of it from customers of 3+ years.")
