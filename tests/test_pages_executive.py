@@ -437,6 +437,9 @@ def test_complaints_page_kpis_and_filters(company):
     assert shown["CSAT (mean, 1-5)"] == "3.50"
     assert shown["Satisfied (CSAT 4-5)"] == "50.0%"
     assert "1 still open" in texts(at)
+    # the page's answer in one sentence, the Overview's (3 complaints of 10 contacts, T04 9 days and T05 2)
+    assert ("3 complaints (300.0 per 1,000 contacts); half were resolved within 5.5 days; 50% of resolved complaints "
+            "were reopened; satisfaction averaged 3.5 out of 5.") in texts(at)
     rerun_with(at, "channel", ["phone"])
     shown = metrics(at)
     assert (shown["Complaints"], shown["Per 1,000 contacts"], shown["Resolved within (median)"]) == ("1", "500.0", "9.0 days")
@@ -485,6 +488,9 @@ def test_pricing_page_kpis_and_product_filter(company):
     # the tiles' notes: C1's and C3's bills are the 3y+ ones; C1's +20% is the only 5y+ gap
     assert "of 2 bills with a benchmark" in texts(at)
     assert "middle half +20.0% to +20.0%" in texts(at)
+    # the page's answer in one sentence, the Overview's: C1 and C3 (3y+) both above; penalty 20 + 10 + 10
+    assert "Customers of 3+ years paid more than a new customer on 100% of their bills" in as_read(texts(at))
+    assert "GBP 40 in the period" in as_read(texts(at))
     rerun_with(at, "product", ["Energy"])
     shown = metrics(at)
     assert shown["Loyalty penalty"] == "GBP 30"        # C4's Broadband bill drops out
