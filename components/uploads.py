@@ -220,8 +220,8 @@ def history_frame(batches: pd.DataFrame, timezone: str) -> pd.DataFrame:
         "into": batches["table_name"],
         "loaded": local_times(batches["loaded_at"], timezone),
         "by": batches["loaded_by"],
-        "status": status,   # before the counts: an undone batch must show without scrolling sideways
         "preset": batches["preset"],
+        "status": status,   # before the counts: an undone batch must show without scrolling sideways
         "rows in file": batches["rows_in_file"],
         "new": batches["rows_new"],
         "updated": batches["rows_updated"],
@@ -232,7 +232,9 @@ def history_frame(batches: pd.DataFrame, timezone: str) -> pd.DataFrame:
 
 
 COUNT_COLUMNS = ("rows in file", "new", "updated", "unchanged", "rejected")
-HISTORY_COLUMNS = {name: st.column_config.NumberColumn(name, format="localized") for name in COUNT_COLUMNS}
+HISTORY_COLUMNS = {name: st.column_config.NumberColumn(name, format="localized") for name in COUNT_COLUMNS} | {
+    # "undone by ... on ..." in full would push the counts off a laptop's screen; the cell shows it on hover
+    "status": st.column_config.TextColumn("status", width="medium")}
 
 
 def batch_label(batches: pd.DataFrame) -> Callable[[int], str]:
