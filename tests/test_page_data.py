@@ -39,6 +39,15 @@ def upload(at, data: bytes, name: str = "week.csv", table: str = "contacts"):
     return at
 
 
+def map_columns(at, **headers):
+    """Point each Charter Desk column at a file header in the mapping editor; the editor's key prefix."""
+    key = [s for s in at.selectbox if s.key and s.key.startswith("map_")][0].key.rsplit("_ticket_id", 1)[0]
+    for column, header in headers.items():
+        at.selectbox(key=f"{key}_{column}").set_value(header)
+    at.run()
+    return key
+
+
 def manager_on_data_page(monkeypatch):
     at = open_page(app(monkeypatch), DATA)
     return sign_in(at)
@@ -215,9 +224,7 @@ def test_the_date_order_chosen_while_mapping_is_kept_with_the_preset_for_next_mo
     # 02/03 and 01/04: nothing in either file says which number is the day
     march = "Ref,Received\nM-1,02/03/2026 09:15\nM-2,02/03/2026 09:45\n".encode()
     at = upload(manager_on_data_page(monkeypatch), march, "march.csv")
-    key = [s for s in at.selectbox if s.key and s.key.startswith("map_")][0].key.rsplit("_ticket_id", 1)[0]
-    at.selectbox(key=f"{key}_ticket_id").set_value("Ref")
-    at.selectbox(key=f"{key}_opened_at").set_value("Received").run()
+    map_columns(at, ticket_id="Ref", opened_at="Received")
     assert any("day-first or month-first" in w for w in values(at.warning))
     at.radio(key=[r.key for r in at.radio if r.key.startswith("date_order_")][0]).set_value("dayfirst").run()
     assert any("also keeps the date order this file is read in, day first" in c for c in values(at.caption))
@@ -243,9 +250,7 @@ def test_a_date_order_the_mapped_file_settled_is_kept_with_the_preset_too(monkey
     # 23/03 can only be day-first: the layout is day-first, and next week's 01/04 is read so
     march = "Ref,Received\nM-1,23/03/2026 09:15\n".encode()
     at = upload(manager_on_data_page(monkeypatch), march, "march.csv")
-    key = [s for s in at.selectbox if s.key and s.key.startswith("map_")][0].key.rsplit("_ticket_id", 1)[0]
-    at.selectbox(key=f"{key}_ticket_id").set_value("Ref")
-    at.selectbox(key=f"{key}_opened_at").set_value("Received").run()
+    map_columns(at, ticket_id="Ref", opened_at="Received")
     assert not [r for r in at.radio if r.key and r.key.startswith("date_order_")]   # the file settled it
     at.text_input(key=[t.key for t in at.text_input if t.key.startswith("preset_name_")][0]).input("weekly")
     button(at, "Save preset and use it").click().run()
@@ -265,10 +270,7 @@ def test_a_one_off_file_loads_with_its_mapping_without_keeping_a_preset(monkeypa
             "B-1,2026-03-02 09:15,Email\n"
             "B-2,2026-03-02 09:45,Phone\n").encode()
     at = upload(manager_on_data_page(monkeypatch), data, "one-off.csv")
-    key = [s for s in at.selectbox if s.key and s.key.startswith("map_")][0].key.rsplit("_ticket_id", 1)[0]
-    at.selectbox(key=f"{key}_ticket_id").set_value("Ref")
-    at.selectbox(key=f"{key}_opened_at").set_value("Received")
-    at.selectbox(key=f"{key}_channel").set_value("Medium").run()
+    map_columns(at, ticket_id="Ref", opened_at="Received", channel="Medium")
     button(at, "Load 2 rows once, without saving the mapping").click().run()
     assert not at.exception
     assert rows("SELECT ticket_id, channel FROM contacts ORDER BY ticket_id") == [("B-1", "email"), ("B-2", "phone")]
