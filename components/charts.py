@@ -195,7 +195,11 @@ def rag_grid(cells: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     unsettled = cells["provisional"] if "provisional" in cells else pd.Series(False, index=cells.index)
     marks = [RAG_MARKS.get(status, "") for status in cells["status"]]
     texts = [mark + "\u2009" + text if mark else text for mark, text in zip(marks, cells["text"])]   # thin space
-    hovers = [text + (" · provisional: deadlines still to pass" if u else "") for text, u in zip(texts, unsettled)]
+    # the hover says how many contacts a week's share rests on: "✕ 0%" of one contact is not a trend
+    counts = ([f" ({met:,} of {met + missed:,} met)" for met, missed in zip(cells["met"], cells["missed"])]
+              if {"met", "missed"} <= set(cells.columns) else [""] * len(cells))
+    hovers = [text + count + (" · provisional: deadlines still to pass" if u else "")
+              for text, count, u in zip(texts, counts, unsettled)]
     # In the cell: the number without its % sign (the subtitle says what the numbers are), so 13 weeks
     # fit at 1024 px; over half a year only the mark. The hover keeps the whole text.
     # a provisional week is the same hue, paler (levels 3-5)

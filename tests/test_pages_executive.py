@@ -350,18 +350,18 @@ def test_responsiveness_page_in_working_and_calendar_hours(company):
     at.button_group(key="hours").set_value("calendar").run()
     assert not at.exception
     shown = metrics(at)
-    assert shown["Reply, median"] == "4.0 h"
-    assert shown["Reply, p90"] == "26.6 h"
+    assert shown["Replied within (median)"] == "4.0 h"
+    assert shown["Replied within (p90)"] == "26.6 h"
     # the page's answer in one sentence, in the basis shown (the two weeks have no previous period)
     assert ("10 contacts received; half had a first full reply within 4.0 h and nine in ten within 26.6 h "
             "(calendar time).") in texts(at)
     at.button_group(key="hours").set_value("working").run()
-    assert f"within {metrics(at)['Reply, median']} and nine in ten within {metrics(at)['Reply, p90']} (working time)." \
+    assert f"within {metrics(at)['Replied within (median)']} and nine in ten within {metrics(at)['Replied within (p90)']} (working time)." \
         in texts(at)
     at.button_group(key="hours").set_value("calendar").run()
     rerun_with(at, "channel", ["email"])
     shown = metrics(at)
-    assert (shown["Contacts received"], shown["Reply, median"], shown["Reply, p90"]) == ("6", "24.0 h", "27.2 h")
+    assert (shown["Contacts received"], shown["Replied within (median)"], shown["Replied within (p90)"]) == ("6", "24.0 h", "27.2 h")
 
 
 def test_open_backlog_at_each_week_end_carries_over(company):
@@ -419,7 +419,7 @@ def test_responsiveness_query_string(company):
     assert metrics(at)["Contacts received"] == "2"
     at = open_page(new_app({"channel": "email", "hours": "Calendar hours"}), RESPONSIVENESS)
     assert at.button_group(key="hours").value == "calendar"
-    assert metrics(at)["Reply, median"] == "24.0 h"
+    assert metrics(at)["Replied within (median)"] == "24.0 h"
 
 
 # ----------------------------------------------------------------------------- Complaints
@@ -804,6 +804,9 @@ def test_the_week_by_week_grid_keeps_its_fixed_rag_scale():
     unsettled = charts.rag_grid(cells.assign(provisional=[False, True]), "t", "s").data[0]
     assert list(unsettled.z[0]) == [1.0, 5.0] and list(unsettled.text[0]) == ["93", "97"]
     assert list(unsettled.customdata[0]) == ["93%", "97% · provisional: deadlines still to pass"]
+    counted = charts.rag_grid(cells.assign(status=["red", "green"], text=["0%", "97%"], met=[0, 97], missed=[1, 3]),
+                              "t", "s").data[0]
+    assert list(counted.customdata[0]) == ["✕\u20090% (0 of 1 met)", "97% (97 of 100 met)"]   # what a share rests on
     assert list(grid.text[0]) == ["93", "97"] and list(grid.customdata[0]) == ["93%", "97%"]   # % in the hover
     missed = charts.rag_grid(cells.assign(status=["red", "green"], text=["81%", "97%"]), "t", "s").data[0]
     assert list(missed.text[0]) == ["✕\u200981", "97"]   # a missed week says so without its colour (colour-blind readers)

@@ -42,10 +42,10 @@ st.caption(f"Times are {BASES[basis].lower()} from arrival; median = half of con
 show_tiles([
     tile("Contacts received", "contacts", "Contacts opened in the period.", better=None, tile_kind="count"),
     tile("Acknowledged", "acknowledged_share", "Share of contacts acknowledged (or answered) so far.", "higher", "share"),
-    tile("Ack, median", f"ack_median_{column}", "Half of the contacts were acknowledged within this time."),
-    tile("Ack, p90", f"ack_p90_{column}", "Nine in ten contacts were acknowledged within this time."),
-    tile("Reply, median", f"first_response_median_{column}", "Half of the contacts had a full reply within this time."),
-    tile("Reply, p90", f"first_response_p90_{column}", "Nine in ten contacts had a full reply within this time."),
+    tile("Acknowledged within (median)", f"ack_median_{column}", "Half of the contacts were acknowledged within this time."),
+    tile("Acknowledged within (p90)", f"ack_p90_{column}", "Nine in ten contacts were acknowledged within this time."),
+    tile("Replied within (median)", f"first_response_median_{column}", "Half of the contacts had a full reply within this time."),
+    tile("Replied within (p90)", f"first_response_p90_{column}", "Nine in ten contacts had a full reply within this time."),
 ], per_row=6)
 
 weekly = context.query("responsiveness_weekly", filters)
