@@ -13,7 +13,7 @@ from components import formatting as fmt, links
 from components.charts import RAG_COLOURS, RAG_TEXT, selected_points
 from components.labels import DIMENSIONS, standard_label
 from components.tables import show_table
-from components.tiles import RAG_LABELS, rag_status, rag_text
+from components.tiles import RAG_LABELS, provisional, rag_status, rag_text
 
 _RESET = "_drill_reset"
 # The drill-through lives in the URL too (?week=2026-09-14&bar=FixRight+Repairs, with the page's
@@ -25,6 +25,7 @@ SCORECARD_COLUMNS = {
     "Compliance": st.column_config.NumberColumn(help="met / (met + missed)"),
     "Met": st.column_config.NumberColumn(format="localized"),
     "Missed": st.column_config.NumberColumn(format="localized"),
+    "Provisional": st.column_config.TextColumn(help="5% or more of the contacts still pending: the share can still fall"),
     "Pending": st.column_config.NumberColumn(format="localized", help="Not yet due; not counted in compliance"),
     "Invalid": st.column_config.NumberColumn(format="localized", help="Stop before start; excluded"),
 }
@@ -52,6 +53,7 @@ def scorecard(summary: pd.DataFrame, charter: Charter) -> pd.DataFrame:
         records.append({
             "Promise": standard_label(standard), "Within": standard.promise,
             "Target": standard.target, "Compliance": fmt.plain(row["compliance"]), "Status": RAG_LABELS[status],
+            "Provisional": "yes" if provisional(row["met"], row["missed"], row["pending"]) else "",
             "Met": int(row["met"]), "Missed": int(row["missed"]), "Pending": int(row["pending"]),
             "Invalid": int(row["invalid"]),
         })
@@ -114,7 +116,7 @@ def linked(week: date | None, value: str | None, dimension: str) -> tuple[date |
     return _linked_week(st.query_params.get("week")), st.query_params.get("bar") or None
 
 
-def shown(week: date | None, value: str | None, weeks, values) -> tuple[date | None, str | None]:
+def shown(week: date | None, value: str | None, weeks, values, dimension: str) -> tuple[date | None, str | None]:
     """The drill-through kept only where it names a week on the trend and a dot on the breakdown: a
     hand-edited link (a Wednesday, 1900, a partner not in view) would list no breaches under a
     heading that says there are none, rather than show everything. Dropped from the URL too."""
@@ -124,7 +126,7 @@ def shown(week: date | None, value: str | None, weeks, values) -> tuple[date | N
         week = None
     if value is not None and value not in set(values):
         st.query_params.pop("bar", None)
-        links.note_dropped_drill("choice", value)
+        links.note_dropped_drill(DIMENSIONS.get(dimension, dimension).lower(), value)
         value = None
     return week, value
 

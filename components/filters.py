@@ -47,7 +47,8 @@ def sidebar_filters() -> Filters:
                 "Period (contacts opened)", value=default,
                 min_value=first_day, max_value=last_day, format="YYYY-MM-DD", key="period", bind="query-params",
             )
-            _link_note("period", tuple(period))
+            # a one-day period reads (day,) in the picker, as a link writes it: compared as (first, last)
+            _link_note("period", (min(period), max(period)) if period else ())
         chosen = {
             "channel": st.multiselect("Channel", _options(options, "channel"), key="channel", bind="query-params",
                                       placeholder="All channels"),
@@ -117,9 +118,14 @@ def _linked_values(key: str, offered: list[str]) -> list[str] | None:
     linked = [value for value in st.query_params.get_all(key) if value]
     if not linked:
         return None
-    spelled = {value.casefold(): value for value in offered}
-    found = list(dict.fromkeys(spelled[value.casefold()] for value in linked if value.casefold() in spelled))
-    unknown = [value for value in linked if value.casefold() not in spelled]
+    spelled: dict[str, str] = {}
+    for value in offered:   # "Billing" and "billing" may both be in the data: an exact match wins
+        spelled.setdefault(value.casefold(), value)
+
+    def match(value: str) -> str | None:
+        return value if value in offered else spelled.get(value.casefold())
+    found = list(dict.fromkeys(match(value) for value in linked if match(value) is not None))
+    unknown = [value for value in linked if match(value) is None]
     if unknown:
         # the values come from the address bar: shown as text, never as markdown
         _keep_note(key, found, f"The link's {key} {fmt.literal(', '.join(unknown))} is not in the data, so it is left out.")
@@ -131,8 +137,8 @@ def _period_from_link(first_day: date, last_day: date, default: tuple[date, date
     drop for its default without a word, or show half-empty: a single day becomes that day to that
     day, a period running past the data is cut to it, one outside it or unreadable gives the latest
     weeks. What the sidebar should say of it is kept for _link_note."""
-    texts = st.query_params.get_all("period")
-    if not texts:
+    texts = [text for text in st.query_params.get_all("period") if text]
+    if not texts:   # none, or an empty ?period=: the latest weeks, as on a fresh visit
         return None
     latest = f"so the latest weeks, {default[0]:%-d %b} to {default[1]:%-d %b %Y}, are shown instead."
     try:

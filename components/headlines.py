@@ -85,12 +85,15 @@ def responsiveness_headline(contacts, median_hours, p90_hours, previous_median=N
             f"{shown(median_hours)} and nine in ten within {shown(p90_hours)} "
             f"({'working' if working else 'calendar'} time)")
     movement = _movement(median_hours, previous_median, threshold=0.05)
+    # worded as the tile beside it words the change ("0.4 h", not "26 min" beside "-0.4 h"); a change
+    # that reads as nothing there ("0.0 days" between two medians of two days) is about the same
+    amount = (change_text(median_hours, previous_median, "working_hours" if working else "duration") or "").lstrip("+-")
+    if movement and not any(digit in amount for digit in "123456789"):
+        movement = "steady"
     if movement == "steady":
         text += ", the median about the same as in the previous period"
     elif movement:
         word = "slower" if movement == "up" else "faster"
-        # worded as the tile beside it words the change ("0.4 h", not "26 min" beside "-0.4 h")
-        amount = change_text(median_hours, previous_median, "working_hours" if working else "duration").lstrip("+-")
         text += f", the median {amount} {word} than the previous period"
     # The slowest tenth can move while the median holds: say so when it moved the other way or alone
     # (by more than a tenth of its previous value), so "about the same" never hides it.

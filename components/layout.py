@@ -44,3 +44,10 @@ def header(title: str, question: str, filters: Filters, note: str | None = None)
     st.caption(" · ".join(parts))
     if note:
         st.caption(note)
+
+
+def answer(sentence: str) -> None:
+    """A page's answer to its question in one sentence, boxed under the header as on the Overview.
+    The sentence names partners and values from uploads: shown as text, never as markdown."""
+    with st.container(border=True):
+        st.markdown(fmt.literal(sentence))

@@ -58,7 +58,8 @@ def _scorecard_table(content: OverviewContent) -> str:
     body = "".join(
         f"<tr><td>{escape(str(r.standard))}</td><td class='num'>{fmt.target(r.target)}</td>"
         f"<td class='num'>{rag_text(r.compliance, r.target)}</td>"
-        f"<td>{_badge(None if r.status == 'no data' else r.status)}</td><td class='num'>{fmt.count(r.met)}</td>"
+        f"<td>{_badge(None if r.status == 'no data' else r.status)}{' provisional' if r.provisional else ''}</td>"
+        f"<td class='num'>{fmt.count(r.met)}</td>"
         f"<td class='num'>{fmt.count(r.missed)}</td><td class='num'>{fmt.count(r.pending)}</td>"
         f"<td class='num'>{fmt.count(r.invalid)}</td></tr>"
         for r in content.scorecard_table.itertuples())

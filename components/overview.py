@@ -78,7 +78,8 @@ def _standards(filters: Filters, previous: Filters | None, charter: Charter):
         results.append(StandardResult(label, promise_phrase(standard), standard.target, compliance,
                                       int(row["met"] + row["missed"])))
         rows.append({"standard": standard.name, "promise": standard.promise, "target": standard.target,
-                     "compliance": compliance, "status": status or "no data", "met": int(row["met"]),
+                     "compliance": compliance, "status": status or "no data", "provisional": unsettled,
+                     "met": int(row["met"]),
                      "missed": int(row["missed"]), "pending": int(row["pending"]), "invalid": int(row["invalid"])})
     return tiles, results, pd.DataFrame(rows)
 
@@ -145,16 +146,17 @@ def _complaint_rate(filters: Filters) -> Figure:
 
 
 # Bills and churn belong to customers, not contacts: a partner or team filter cannot narrow them.
+CUSTOMER_TILES = (f"{LONG_TENURE_YEARS}y+ customers paying above new price", "Monthly churn")
 CUSTOMERS_NOT_FILTERED = ("Prices and churn cover every customer: the channel, team and partner filters apply "
                           "to contacts only.")
 
 
-def _customer_figures_unfiltered(filters: Filters) -> bool:
+def _contact_filters_on(filters: Filters) -> bool:
     return bool(filters.channels or filters.teams or filters.partners)
 
 
 def _every_customer(filters: Filters) -> str:
-    return " · every customer, whatever the channel, team or partner filter" if _customer_figures_unfiltered(filters) else ""
+    return " · every customer, whatever the channel, team or partner filter" if _contact_filters_on(filters) else ""
 
 
 def _price_gap(pricing: pd.DataFrame, filters: Filters) -> Figure:
@@ -245,10 +247,12 @@ def gather(filters: Filters) -> OverviewContent:
                                      any_bills=bills_in_period > 0 or context.has_bills())),
         ("Churn", churn_line),
     ]
-    if _customer_figures_unfiltered(filters):
+    if _contact_filters_on(filters):
         # said where the figures are, or a partner's view quotes the company's loyalty penalty as the partner's
-        headlines[-2] = (headlines[-2][0], f"{headlines[-2][1]} {CUSTOMERS_NOT_FILTERED}")
-        tiles[-2:] = [replace(tile, note=f"{tile.note} · all customers") for tile in tiles[-2:]]
+        headlines = [(area, f"{text} {CUSTOMERS_NOT_FILTERED}" if area == "Pricing" else text)
+                     for area, text in headlines]
+        tiles = [replace(tile, note=f"{tile.note} · all customers") if tile.label in CUSTOMER_TILES else tile
+                 for tile in tiles]
     content = OverviewContent(
         period=period_text(filters), comparison=comparison_text(filters), as_of=fmt.moment(as_of),
         filters=describe(filters), contacts=int(reply.get("contacts") or 0), scorecard=scorecard,

@@ -89,7 +89,7 @@ def mapping_frame(prepared: PreparedUpload) -> pd.DataFrame:
             source = source or headers[mapping.kind_column]
         translations = mapping.preset.values.get(column.name, {})
         if translations and column.name in mapping.columns:
-            shown = [f"{source_value} → {value}" for source_value, value in list(translations.items())[:3]]
+            shown = [f"{source_value} → {value or '(blank)'}" for source_value, value in list(translations.items())[:3]]
             how = "reads " + ", ".join(shown) + (f" and {len(translations) - 3} more" if len(translations) > 3 else "")
         rows.append({"column": column.name + (" *" if column.required else ""),
                      "from file column": source or "—", "note": how})

@@ -290,6 +290,11 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
         mapping = _resolve_mapping(con, table, decoded.headers, preset_name, preset)
         if table.name == "contacts" and charter:
             notes.extend(unmeasurable_promises(mapping, charter))
+        rule = mapping.preset.kind_rule
+        if rule and mapping.kind_column is None and "kind" not in mapping.columns:
+            notes.append(f"This layout marks complaints in its '{rule.column}' column, which the file does not "
+                         "have: every contact loads as an enquiry. Export that column, or map the file's complaint "
+                         "column on the Data page.")
         progress(0.15, "Reading rows")
         _stage(cursor, decoded)
         rows_in_file = cursor.execute("SELECT count(*) FROM staged").fetchall()[0][0]
@@ -559,10 +564,10 @@ def _backwards_times_note(cursor) -> list[str]:
     if not count:
         return []
     where = ", ".join(f"{number:,}" for number in first_rows) + (" ..." if count > len(first_rows) else "")
-    return [f"{count:,} row{'s' if count != 1 else ''} (row{'s' if count != 1 else ''} {where}) "
-            f"{'have' if count != 1 else 'has'} a time before the one it follows, such as resolved before opened: "
-            "loaded as written, and counted as invalid (beside the charter's figures, never as met or missed) "
-            "until a later export corrects them."]
+    rows = f"{count:,} row{'s' if count != 1 else ''} (row{'s' if count != 1 else ''} {where})"
+    return [f"{rows} {'have times' if count != 1 else 'has a time'} earlier than the time {'they follow' if count != 1 else 'it follows'}, "
+            "such as resolved before opened: loaded as written, and counted as invalid (beside the figures, never "
+            "as met or missed) by any promise that uses that time, until a later export corrects them."]
 
 
 def _older_than_stored(cursor, table: CanonicalTable, batch_id: int) -> int:

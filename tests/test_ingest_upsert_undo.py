@@ -198,12 +198,12 @@ def test_rows_whose_times_run_backwards_load_and_are_named_with_their_row_number
         contact_row("B3", "2026-02-02 09:00", first_response_at="2026-02-02 09:30"),
         contact_row("B4", "2026-02-02 09:00", first_response_at="2026-02-02 08:59")))
     assert result.rows_loaded == 4
-    assert [n for n in result.notes if "time before" in n] == [
-        "2 rows (rows 3, 5) have a time before the one it follows, such as resolved before opened: loaded as "
-        "written, and counted as invalid (beside the charter's figures, never as met or missed) until a later "
-        "export corrects them."]
+    assert [n for n in result.notes if "earlier than" in n] == [
+        "2 rows (rows 3, 5) have times earlier than the time they follow, such as resolved before opened: loaded "
+        "as written, and counted as invalid (beside the figures, never as met or missed) by any promise that uses "
+        "that time, until a later export corrects them."]
     clean = load(con, "contacts", csv_text(CONTACT_HEADER, contact_row("B5", "2026-02-03 09:00")), "clean.csv")
-    assert not [n for n in clean.notes if "time before" in n]
+    assert not [n for n in clean.notes if "earlier than" in n]
 
 
 # ------------------------------------------------------------------------------------------- undo

@@ -290,7 +290,8 @@ def test_a_vendor_export_with_a_renamed_column_is_mapped_from_its_preset_and_kee
     at = upload(manager_on_data_page(monkeypatch), data, "freshdesk-renamed.csv")
     assert any("do not match a known export" in w for w in values(at.warning))
     assert ("Started from the Freshdesk layout, the closest to this file, which does not find opened_at (the "
-            "layout's 'Created time'): its translations") in " ".join(as_read(c) for c in values(at.caption))
+            "layout's 'Created time'): its translations of values (such as channel and priority names) and its "
+            "complaint rule come with the mapping.") in " ".join(as_read(c) for c in values(at.caption))
     key = [s.key for s in at.selectbox if s.key and s.key.startswith("map_")][0].rsplit("_ticket_id", 1)[0]
     assert at.selectbox(key=f"{key}_ticket_id").value == "Ticket ID"       # what Freshdesk's preset finds
     assert at.selectbox(key=f"{key}_channel").value == "Source"
@@ -307,6 +308,23 @@ def test_a_vendor_export_with_a_renamed_column_is_mapped_from_its_preset_and_kee
     assert not at.exception
     assert rows("SELECT ticket_id, kind, channel, priority, team, csat FROM contacts ORDER BY ticket_id") == [
         ("F-1", "complaint", "web", "normal", "Billing", 5), ("F-2", "enquiry", "email", "high", "Metering", None)]
+
+
+def test_a_renamed_complaint_column_is_named_rather_than_claimed(monkeypatch):
+    """Freshdesk's 'Type' renamed 'Ticket type': the editor cannot start with the complaint rule, so it
+    says which column it did not find instead of saying the rule comes with the mapping."""
+    data = ("Ticket ID,Source,Priority,Group,Date created,Ticket type\n"
+            "F-1,Portal,Medium,Billing,2026-03-02 09:15:00,Complaint\n").encode()
+    at = upload(manager_on_data_page(monkeypatch), data, "freshdesk-renamed-twice.csv")
+    caption = " ".join(as_read(c) for c in values(at.caption))
+    assert ("which does not find opened_at (the layout's 'Created time'); its complaint column 'Type' (choose it "
+            "below, or every contact loads as an enquiry): its translations of values (such as channel and "
+            "priority names) come with the mapping.") in caption
+    # recognised as Freshdesk's (its 'Created time' there) but without 'Type': the upload says what follows
+    data = data.replace(b"Date created", b"Created time")
+    at = upload(at, data, "freshdesk-type-renamed.csv")
+    assert any("This layout marks complaints in its 'Type' column, which the file does not have: every contact "
+               "loads as an enquiry." in as_read(i) for i in values(at.info))
 
 
 def test_the_closest_preset_is_the_one_that_finds_most_columns_and_only_when_it_finds_three():

@@ -4,7 +4,7 @@ import streamlit as st
 from components import charts, context, empty, formatting as fmt
 from components.filters import current_filters, previous_period
 from components.headlines import complaints_headline
-from components.layout import header, period_text
+from components.layout import answer, header, period_text
 from components.tables import show_table
 from components.tiles import Tile, show_tiles
 
@@ -24,10 +24,9 @@ def tile(label: str, measure: str, kind: str, better: str | None, help_text: str
                 better=better, help=help_text, note=note)
 
 
-with st.container(border=True):   # the page's answer in one sentence, as on the Overview
-    st.markdown(complaints_headline(summary["count"], summary["per_1000_contacts"], summary["resolution_median_hours"],
-                                    summary["reopen_rate"], summary["csat_mean"],
-                                    before["per_1000_contacts"] if before is not None else None))
+answer(complaints_headline(summary["count"], summary["per_1000_contacts"], summary["resolution_median_hours"],
+                           summary["reopen_rate"], summary["csat_mean"],
+                           before["per_1000_contacts"] if before is not None else None))
 st.caption("A complaint is a contact of kind 'complaint'. Resolution time is calendar time from opened to resolved. "
            "Reopen and follow-up rates are over resolved complaints; CSAT over every rated complaint (1-5).")
 show_tiles([

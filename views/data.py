@@ -226,13 +226,20 @@ def _mapping_section(con, table: str, uploaded, headers: list[str], preset, date
                "the next export in the same layout is recognised by itself.")
     start = preset or closest_preset(con, table, headers)
     if start.name != "canonical":
+        found = resolve(start, headers)
         lost = [f"{column} (the layout's '{start.columns[column][0]}')"
-                for column in resolve(start, headers).missing_required if start.columns.get(column)]
+                for column in found.missing_required if start.columns.get(column)]
+        kept = ["its translations of values (such as channel and priority names)"]
+        if start.kind_rule and found.kind_column is None:
+            # without it every contact would load as an enquiry: name it, as a required column is named
+            lost.append(f"its complaint column '{start.kind_rule.column}' (choose it below, or every contact "
+                        "loads as an enquiry)")
+        elif start.kind_rule:
+            kept.append("its complaint rule")
         st.caption(fmt.literal(
             f"Started from the {preset_label(start)} layout{'' if preset else ', the closest to this file'}"
-            + (f", which does not find {', '.join(lost)}" if lost else "")
-            + ": its translations of values (such as channel and priority names) and its complaint rule come "
-              "with the mapping."))
+            + (f", which does not find {'; '.join(lost)}" if lost else "")
+            + f": {' and '.join(kept)} come with the mapping."))
     choice = mapping_editor(table, headers, start, key=f"map_{uploaded.file_id}_{table}")
     if choice.missing_required:
         st.info("Choose the file column for the required column(s): " + ", ".join(choice.missing_required) + ".")

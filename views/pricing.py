@@ -5,7 +5,7 @@ from components import charts, context, empty, formatting as fmt
 from components.filters import current_filters, previous_period
 from components.headlines import pricing_headline
 from components.labels import standard_label
-from components.layout import header, period_text
+from components.layout import answer, header, period_text
 from components.tables import show_table
 from components.tiles import Tile, show_tiles
 from queries import Filters
@@ -45,10 +45,9 @@ def oldest_gap(frame, column: str = "median_gap"):
     return fmt.plain(frame.loc[frame["band"] == "5y+", column].iloc[0]) if frame is not None else None
 
 
-with st.container(border=True):   # the page's answer in one sentence, as on the Overview
-    st.markdown(fmt.literal(pricing_headline(
-        share_above_new_price(walk), oldest_gap(pricing), loyalty_penalty(walk),
-        loyalty_penalty(walk, LONG_TENURE_YEARS), LONG_TENURE_YEARS, bills_in_period=int(pricing["rows"].sum()))))
+answer(pricing_headline(
+    share_above_new_price(walk), oldest_gap(pricing), loyalty_penalty(walk),
+    loyalty_penalty(walk, LONG_TENURE_YEARS), LONG_TENURE_YEARS, bills_in_period=int(pricing["rows"].sum())))
 show_tiles([
     Tile(f"{LONG_TENURE_YEARS}y+ paying above new price", share_above_new_price(walk), "share",
          share_above_new_price(walk_before) if walk_before is not None else None, better="lower",

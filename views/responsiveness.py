@@ -4,7 +4,7 @@ import streamlit as st
 from components import charts, context, empty, formatting as fmt, links
 from components.filters import current_filters, previous_period
 from components.headlines import responsiveness_headline
-from components.layout import header, period_text
+from components.layout import answer, header, period_text
 from components.tiles import Tile, show_tiles
 
 BASES = {"working": "Working hours", "calendar": "Calendar hours"}
@@ -13,7 +13,7 @@ filters = current_filters()
 empty.require_contacts()
 header("Responsiveness", "How quickly do we acknowledge and answer customers, and is work piling up?", filters)
 
-links.note_unknown_choice("hours", "hours", BASES.values(), BASES["working"])
+links.note_unknown_choice("hours", "waiting-time basis", BASES.values(), BASES["working"])
 basis = st.segmented_control("Measure waiting time in", list(BASES), format_func=BASES.get, default="working",
                              key="hours", bind="query-params", required=True,
                              help="Working hours count only the charter's opening hours (what the promises use); "
@@ -31,11 +31,10 @@ def tile(label: str, measure: str, help_text: str, better="lower", tile_kind: st
                 fmt.plain(before[measure]) if before is not None else None, better=better, help=help_text)
 
 
-with st.container(border=True):   # the page's answer in one sentence, as on the Overview
-    st.markdown(responsiveness_headline(
-        summary["contacts"], summary[f"first_response_median_{column}"], summary[f"first_response_p90_{column}"],
-        before[f"first_response_median_{column}"] if before is not None else None,
-        before[f"first_response_p90_{column}"] if before is not None else None, working=basis == "working"))
+answer(responsiveness_headline(
+    summary["contacts"], summary[f"first_response_median_{column}"], summary[f"first_response_p90_{column}"],
+    before[f"first_response_median_{column}"] if before is not None else None,
+    before[f"first_response_p90_{column}"] if before is not None else None, working=basis == "working"))
 st.caption(f"Times are {BASES[basis].lower()} from arrival; median = half of contacts waited less, p90 = the slowest "
            "10% waited longer. A reply also counts as an acknowledgement. Stops recorded before the start are left out; "
            "contacts not answered yet are not in the times, so the latest week looks faster until they are.")

@@ -12,7 +12,8 @@ from browser_helpers import METRIC, assert_no_errors, metrics, open_url
 
 pytestmark = pytest.mark.browser
 
-SCORECARD_HEADER = ["standard", "promise", "target", "compliance", "status", "met", "missed", "pending", "invalid"]
+SCORECARD_HEADER = ["standard", "promise", "target", "compliance", "status", "provisional", "met", "missed", "pending",
+                    "invalid"]
 RAG_BADGES = {"green": "On target", "amber": "Just below target", "red": "Below target", "no data": "No data"}
 
 
@@ -29,7 +30,7 @@ def scorecard_tiles(page) -> list[dict]:
     """The Charter scorecard tiles as drawn: label, value, badge and the note's counts."""
     tiles = []
     section = page.locator('[data-testid="stMain"] [data-testid="stHorizontalBlock"]').filter(
-        has=page.get_by_text(re.compile(r"· [\d,]+ missed · [\d,]+ pending$")))
+        has=page.get_by_text(re.compile(r"· [\d,]+ missed · [\d,]+ pending( · provisional)?$")))
     for metric in section.first.locator(METRIC).all():
         tile = metric.locator("xpath=ancestor::*[@data-testid='stVerticalBlock'][1]").inner_text()
         note = re.search(r"Target (\d+)% · .* · ([\d,]+) missed · ([\d,]+) pending", tile)
@@ -41,6 +42,7 @@ def scorecard_tiles(page) -> list[dict]:
             "target": int(note.group(1)),
             "missed": int(note.group(2).replace(",", "")),
             "pending": int(note.group(3).replace(",", "")),
+            "provisional": tile.rstrip().endswith("· provisional"),
         })
     return tiles
 
@@ -67,6 +69,7 @@ def test_scorecard_csv_matches_the_tiles(app, overview):
         assert round(100 * float(row["target"])) == tile["target"]
         assert int(row["missed"]) == tile["missed"] and int(row["pending"]) == tile["pending"]
         assert RAG_BADGES[row["status"]] == tile["badge"], (row, tile)
+        assert (row["provisional"] == "True") == tile["provisional"], (row, tile)
         # compliance = met / (met + missed), by hand from the file's own counts
         met, missed = int(row["met"]), int(row["missed"])
         assert float(row["compliance"]) == pytest.approx(met / (met + missed))
