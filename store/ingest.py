@@ -509,6 +509,8 @@ def _write_batch(cursor, prepared: PreparedUpload, user: str, charter: Charter |
         notes += _new_channels_note(cursor, channels_before, charter)
     if table.name == "contacts":
         notes += _backwards_times_note(cursor)
+    if table.name == "prices":
+        notes += _unknown_customers_note(cursor)
     if unchanged:
         older = _older_than_stored(cursor, table, batch_id)
         if older:
@@ -568,6 +570,21 @@ def _backwards_times_note(cursor) -> list[str]:
     return [f"{rows} {'have times' if count != 1 else 'has a time'} earlier than the time {'they follow' if count != 1 else 'it follows'}, "
             "such as resolved before opened: loaded as written, and counted as invalid (beside the figures, never "
             "as met or missed) by any promise that uses that time, until a later export corrects them."]
+
+
+def _unknown_customers_note(cursor) -> list[str]:
+    """Bills are priced by their customer's tenure: a bill whose customer has no row yet is left out
+    of the pricing figures until a customers file names the customer. Say so, or it goes unseen."""
+    rows, customers, examples = cursor.execute(
+        """SELECT count(*), count(DISTINCT v.customer_id), list(DISTINCT v.customer_id ORDER BY v.customer_id)[1:3]
+           FROM validated v WHERE len(v.reasons) = 0
+             AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.customer_id = v.customer_id)""").fetchall()[0]
+    if not rows:
+        return []
+    named = ", ".join(examples) + (" ..." if customers > len(examples) else "")
+    return [f"{rows:,} price row{'s' if rows != 1 else ''} name{'' if rows != 1 else 's'} "
+            f"{customers:,} customer{'s' if customers != 1 else ''} with no customer row ({named}): left out of the "
+            "pricing figures (tenure is unknown) until a customers file names them."]
 
 
 def _older_than_stored(cursor, table: CanonicalTable, batch_id: int) -> int:
