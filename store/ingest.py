@@ -561,8 +561,8 @@ def _backwards_times_note(cursor) -> list[str]:
     invalid, never as met or missed (spec section 3): the manager hears of them with their rows."""
     count, first_rows = cursor.execute(
         """SELECT count(*), list(row_number ORDER BY row_number)[1:3] FROM validated
-           WHERE len(reasons) = 0 AND (acknowledged_at < opened_at OR first_response_at < opened_at
-                                       OR resolved_at < opened_at OR follow_up_at < resolved_at)""").fetchall()[0]
+           WHERE len(reasons) = 0 AND has_backwards_time(opened_at, least(acknowledged_at, first_response_at),
+                                                         first_response_at, resolved_at, follow_up_at)""").fetchall()[0]
     if not count:
         return []
     where = ", ".join(f"{number:,}" for number in first_rows) + (" ..." if count > len(first_rows) else "")

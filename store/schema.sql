@@ -272,6 +272,12 @@ CREATE TABLE IF NOT EXISTS saved_presets (
     saved_at    TIMESTAMPTZ NOT NULL
 );
 
+-- A contact with a clock (of the four) whose stop is before its start (spec section 6, reading 9):
+-- the data-quality count, and the rows an upload names as it loads them.
+CREATE OR REPLACE MACRO has_backwards_time(opened_at, ack_stop_at, first_response_at, resolved_at, follow_up_at) AS (
+    ack_stop_at < opened_at OR first_response_at < opened_at OR resolved_at < opened_at OR follow_up_at < resolved_at
+);
+
 -- A superset of "opened between date_from and date_to" (local dates, any time zone) on the stored
 -- instant alone. Redundant next to the exact test on the local date, but it is a plain range on a
 -- column of the scanned table, so DuckDB skips every row group outside it by its min/max: a
