@@ -149,9 +149,10 @@ def closest_preset(con, table: str, headers: list[str]) -> Preset:
     """The preset that finds most of the file's columns, to start a mapping from when none
     recognises the file (a vendor renamed one column). Charter Desk's own names on a tie, or when no
     preset finds three columns (a header or two like "Priority" say nothing of the layout)."""
-    found = {preset.name: len(resolve(preset, headers).columns) for preset in presets_for(con, table)}
-    best = max(presets_for(con, table), key=lambda preset: found[preset.name])
-    return best if found[best.name] >= 3 else canonical_preset(table)
+    candidates = presets_for(con, table)   # once: it reads the saved mappings from the database
+    found = [len(resolve(preset, headers).columns) for preset in candidates]
+    most = max(found)
+    return candidates[found.index(most)] if most >= 3 else canonical_preset(table)   # the first listed on a tie
 
 
 def delete_preset(cursor, name: str) -> str | None:
