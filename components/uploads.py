@@ -157,6 +157,24 @@ class MappingChoice:
         return tuple(sorted(self.columns.items())), self.kind_rule, self.start_from and self.start_from.name
 
 
+def starting_layout_note(start: Preset, headers: list[str], *, picked: bool) -> str:
+    """What the mapping editor starts from (a vendor's layout the manager picked, or the closest to
+    the file), what of it the file lacks, and what of it the mapping keeps."""
+    found = resolve(start, headers)
+    lost = [f"{column} (the layout's '{start.columns[column][0]}')"
+            for column in found.missing_required if start.columns.get(column)]
+    kept = ["its translations of values (such as channel and priority names)"]
+    if start.kind_rule and found.kind_column is None:
+        # without it every contact would load as an enquiry: name it, as a required column is named
+        lost.append(f"its complaint column '{start.kind_rule.column}' (choose it below, or every contact "
+                    "loads as an enquiry)")
+    elif start.kind_rule:
+        kept.append("its complaint rule")
+    return (f"Started from the {preset_label(start)} layout{'' if picked else ', the closest to this file'}"
+            + (f", which does not find {'; '.join(lost)}" if lost else "")
+            + f": {' and '.join(kept)} come with the mapping.")
+
+
 def mapping_editor(table: str, headers: list[str], start_from: Preset | None, key: str) -> MappingChoice:
     """A selectbox per canonical column listing the file's headers, preselected with what the
     starting preset (or Charter Desk's own names) finds; required columns marked."""

@@ -17,7 +17,7 @@ from charter.model import CharterError
 from components import auth, context, formatting as fmt
 from components.uploads import (
     HISTORY_COLUMNS, TABLE_LABELS, audit_frame, batch_label, file_headers, history_frame,
-    mapping_editor, mapping_problem, preset_label, rejected_csv, show_prepared, show_rejected,
+    mapping_editor, mapping_problem, preset_label, rejected_csv, show_prepared, show_rejected, starting_layout_note,
 )
 from store import db
 from store.batches import UnknownBatch, list_batches, rejected_rows, undo_batch
@@ -26,7 +26,7 @@ from store.ingest import (
     LISTED_BAD_ROWS, DateFormatNeeded, PreparedUpload, TooManyBadRows, UploadResult, already_loaded, commit_upload,
     prepare_upload,
 )
-from store.presets import closest_preset, delete_preset, find_preset, presets_for, resolve, save_preset, saved_presets
+from store.presets import closest_preset, delete_preset, find_preset, presets_for, save_preset, saved_presets
 from store.tables import TABLES
 from store.validation import DATE_FORMAT_LABELS
 
@@ -226,20 +226,7 @@ def _mapping_section(con, table: str, uploaded, headers: list[str], preset, date
                "the next export in the same layout is recognised by itself.")
     start = preset or closest_preset(con, table, headers)
     if start.name != "canonical":
-        found = resolve(start, headers)
-        lost = [f"{column} (the layout's '{start.columns[column][0]}')"
-                for column in found.missing_required if start.columns.get(column)]
-        kept = ["its translations of values (such as channel and priority names)"]
-        if start.kind_rule and found.kind_column is None:
-            # without it every contact would load as an enquiry: name it, as a required column is named
-            lost.append(f"its complaint column '{start.kind_rule.column}' (choose it below, or every contact "
-                        "loads as an enquiry)")
-        elif start.kind_rule:
-            kept.append("its complaint rule")
-        st.caption(fmt.literal(
-            f"Started from the {preset_label(start)} layout{'' if preset else ', the closest to this file'}"
-            + (f", which does not find {'; '.join(lost)}" if lost else "")
-            + f": {' and '.join(kept)} come with the mapping."))
+        st.caption(fmt.literal(starting_layout_note(start, headers, picked=preset is not None)))
     choice = mapping_editor(table, headers, start, key=f"map_{uploaded.file_id}_{table}")
     if choice.missing_required:
         st.info("Choose the file column for the required column(s): " + ", ".join(choice.missing_required) + ".")
