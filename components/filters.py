@@ -30,13 +30,13 @@ def sidebar_filters() -> Filters:
     """Render the filters once (from app.py) and remember them for the page that runs next."""
     span = data_span()
     options = context.query("filter_options")
-    _put_link_right(span, options)
+    default, bounds = (default_period(*span), picker_bounds(span)) if span else (None, None)
+    _put_link_right(default, bounds, options)
     with st.sidebar:
         st.markdown("**Filters** · apply to every dashboard page")
         period = None
         if span:   # no contacts yet -> no period
-            default = default_period(*span)
-            first_day, last_day = picker_bounds(span)
+            first_day, last_day = bounds
             if st.session_state.get(FOLLOWED_DEFAULT, default) != default and \
                     tuple(st.session_state.get("period", ())) == st.session_state[FOLLOWED_DEFAULT]:
                 # an upload moved the data on: a period left at the latest weeks moves with it, or
@@ -70,7 +70,7 @@ def sidebar_filters() -> Filters:
     return filters
 
 
-def _put_link_right(span: tuple[date, date] | None, options) -> None:
+def _put_link_right(default: tuple[date, date] | None, bounds: tuple[date, date] | None, options) -> None:
     """As a link opens, before any widget reads it, rewrite the address to what can be shown of it
     (the widgets would drop what they cannot take without a word, or show a half-empty period), keep
     a note of what was changed, and run again on the new address."""
@@ -78,13 +78,12 @@ def _put_link_right(span: tuple[date, date] | None, options) -> None:
         return
     st.session_state[LINK_CHECKED] = True
     wanted: dict[str, list[str]] = {}
-    if span:
-        period = _period_from_link(*picker_bounds(span), default_period(*span))
+    if default:   # there are contacts, hence a period picker
+        period = _period_from_link(*bounds, default)
         if period is not None:
             # one day is one date in the address: the picker cannot be given a one-day range from it
             # (it shows the second date empty, and the period is that day)
-            wanted["period"] = [] if period == default_period(*span) else \
-                list(dict.fromkeys(day.isoformat() for day in period))
+            wanted["period"] = [] if period == default else list(dict.fromkeys(day.isoformat() for day in period))
     for key in FILTER_KEYS:
         found = _linked_values(key, _options(options, key))
         if found is not None:
