@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from components import context
+from components import context, presentation
 from components.filters import sidebar_filters
 
 # a local file: a material icon as the favicon is fetched from fonts.gstatic.com, absent on an offline network
@@ -36,6 +36,7 @@ except (context.DatabaseBusy, context.DatabaseUnusable, context.SettingError) as
     st.stop()
 context.start_run()
 sidebar_filters()
+presentation.projector_switch()
 if charter_problem is not None and page.url_path not in ("charter", "data"):
     # Figures would silently use the last good charter: say so and send people to the fix instead.
     st.error(f"The charter file cannot be used: {context.public_charter_problem(charter_problem)}", icon=":material/error:")

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import formatting as fmt
+from components import formatting as fmt, presentation
 from components.tables import download
 from components.tiles import provisional, rag_status, rag_text
 
@@ -39,29 +39,78 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # cuts a line that does not fit instead of wrapping it; a full-width chart has room for more.
 TITLE_WIDTH, SUBTITLE_WIDTH = 44, 62
 FULL_WIDTH_TITLE, FULL_WIDTH_SUBTITLE = 90, 125
+PLOT_GROWTH = 1.15   # a chart's plot area with large text: room for larger ticks, not a page of scrolling
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
+
+
+def _heading(title: str, subtitle: str, full_width: bool, scale: float = 1.0) -> tuple[list[str], list[str]]:
+    """The lines of a title and its subtitle, wrapped at spaces for the chart's width and the text's size."""
+    def wrap(text: str, width: int) -> list[str]:   # at spaces only: "new-customer" and "p25-p75" stay whole
+        return textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False) or [""]
+    widths = (FULL_WIDTH_TITLE, FULL_WIDTH_SUBTITLE) if full_width else (TITLE_WIDTH, SUBTITLE_WIDTH)
+    return wrap(title, int(widths[0] / scale)), wrap(subtitle, int(widths[1] / scale))
 
 
 def _style(fig: go.Figure, title: str, subtitle: str, y_title: str | None = None, x_title: str | None = None,
            *, y_format: str | None = None, height: int = 380, full_width: bool = False) -> go.Figure:
-    def wrap(text: str, width: int) -> list[str]:   # at spaces only: "new-customer" and "p25-p75" stay whole
-        return textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False) or [""]
-    title_lines = wrap(title, FULL_WIDTH_TITLE if full_width else TITLE_WIDTH)
-    lines_ = wrap(subtitle, FULL_WIDTH_SUBTITLE if full_width else SUBTITLE_WIDTH)
-    extra = 16 * (len(lines_) - 1) + 21 * (len(title_lines) - 1)
+    title_lines, subtitle_lines = _heading(title, subtitle, full_width)
+    extra = 16 * (len(subtitle_lines) - 1) + 21 * (len(title_lines) - 1)
     fig.update_layout(
         template="plotly_white", height=height + extra, font=dict(family=FONT, color=INK, size=13),
         title=dict(text="<br>".join(title_lines), x=0.01, xanchor="left", font=dict(size=17, color=INK),
-                   subtitle=dict(text="<br>".join(lines_), font=dict(size=12.5, color=MUTED))),
+                   subtitle=dict(text="<br>".join(subtitle_lines), font=dict(size=12.5, color=MUTED))),
         margin=dict(l=10, r=20, t=78 + extra, b=10), hoverlabel=dict(font_family=FONT, bgcolor="white"),
         # below the axis title when there is one, so the two never overlap
         legend=dict(orientation="h", yanchor="top", y=-0.26 if x_title else -0.14, xanchor="left", x=0,
                     font=dict(size=12)),
         bargap=0.25, plot_bgcolor="white",
+        meta=dict(title=title, subtitle=subtitle, full_width=full_width),   # for enlarged()
     )
     fig.update_yaxes(title=y_title, gridcolor=GRID, zeroline=False, tickformat=y_format, title_font=dict(color=MUTED))
     fig.update_xaxes(title=x_title, showgrid=False, linecolor=GRID, title_font=dict(color=MUTED))
     return fig
+
+
+def enlarged(fig: go.Figure, scale: float) -> go.Figure:
+    """A copy of a chart with every text `scale` times larger (a projector, components/presentation):
+    the title and subtitle wrapped again for the larger text and hung from the top of the chart,
+    the plot area a little taller."""
+    spec = fig.to_dict()
+    layout = spec.setdefault("layout", {})
+
+    def grow(node) -> None:   # every font size Plotly holds: layout, title, legend, axes, notes, trace text
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key.endswith("font") and isinstance(value, dict) and isinstance(value.get("size"), (int, float)):
+                    value["size"] = round(value["size"] * scale, 1)
+                grow(value)
+        elif isinstance(node, list):
+            for item in node:
+                grow(item)
+    grow(spec)
+    for trace in spec.get("data", []):
+        if trace.get("type") == "bar":   # Plotly would shrink a larger figure above a narrow bar back to its width
+            trace["constraintext"] = "inside"
+    meta = layout.get("meta") or {}
+    if "title" not in meta:   # not drawn by _style
+        return go.Figure(spec)
+    title = layout["title"]
+    title_lines, subtitle_lines = _heading(meta["title"], meta["subtitle"], meta["full_width"], scale)
+    title["text"], title["subtitle"]["text"] = "<br>".join(title_lines), "<br>".join(subtitle_lines)
+    # _style's margins are fitted to 13 px text, with the title centred in the top margin; a larger
+    # title block is hung from the top instead and the margin made to fit it line by line
+    # (Plotly hangs a title of several lines short of the top by part of a line: padded for it)
+    title_line, subtitle_line = title["font"]["size"] * 1.3, title["subtitle"]["font"]["size"] * 1.3
+    pad = round(12 + 0.5 * title_line * (len(title_lines) - 1))
+    title.update(yref="container", y=1, yanchor="top", pad=dict(t=pad))
+    block = round(pad + len(title_lines) * title_line + len(subtitle_lines) * subtitle_line + 6)
+    margin = layout["margin"]
+    first_lines, first_sub = _heading(meta["title"], meta["subtitle"], meta["full_width"])
+    above_plot = margin["t"] - (78 + 16 * (len(first_sub) - 1) + 21 * (len(first_lines) - 1))  # e.g. week labels on top
+    plot = layout["height"] - margin["t"] - margin.get("b", 0)
+    margin["t"] = block + round(above_plot * scale)
+    layout["height"] = margin["t"] + round(plot * PLOT_GROWTH) + margin.get("b", 0)
+    return go.Figure(spec)
 
 
 MOST_WEEK_LABELS = 6      # a half-width chart on a 1024 px screen fits six labels without turning them
@@ -87,13 +136,14 @@ def _shade_week_in_progress(fig: go.Figure, starts: list[pd.Timestamp]) -> None:
 
 
 def _week_axis(fig: go.Figure, weeks, *, shade: bool = True) -> None:
-    """Label the weeks by their own Mondays, at most six of them (day and month; month and year over
+    """Label the weeks by their own Mondays, at most six of them, four with large text (day and month; month and year over
     more than half a year), on a range of exactly the weeks shown. Plotly's automatic weekly ticks
     fall on Sundays (a week of 24 Aug labelled '23 Aug') and on a short period repeat a day."""
     starts = [pd.Timestamp(week) for week in sorted(pd.to_datetime(pd.Series(list(weeks))).dropna().unique())]
     if not starts:
         return
-    shown = starts[::max(1, math.ceil(len(starts) / MOST_WEEK_LABELS))]
+    most = int(MOST_WEEK_LABELS / presentation.text_scale())   # larger labels (a projector): fewer fit
+    shown = starts[::max(1, math.ceil(len(starts) / most))]
     label = "%b %Y" if len(starts) > LONG_SPAN_WEEKS else "%-d %b"
     fig.update_xaxes(tickmode="array", tickvals=shown, ticktext=[f"{week:{label}}" for week in shown],
                      hoverformat="w/c %-d %b %Y", range=[starts[0] - HALF_WEEK, starts[-1] + HALF_WEEK])
@@ -410,7 +460,11 @@ def spread(frame: pd.DataFrame, category: str, median: str, low: str, high: str,
 
 def show(fig: go.Figure, data: pd.DataFrame, key: str, file_name: str, *, selectable: bool = False):
     """Draw a chart and offer the numbers behind it as CSV. With selectable=True a click on a point
-    or bar reruns the page and the selection is returned (drill-through)."""
+    or bar reruns the page and the selection is returned (drill-through). With large text on (a
+    projector) the chart is drawn larger; its CSV is the same."""
+    scale = presentation.text_scale()
+    if scale != 1.0:
+        fig = enlarged(fig, scale)
     if selectable:
         state = st.plotly_chart(fig, theme=None, key=f"chart-{key}", config=CONFIG, on_select="rerun",
                                 selection_mode="points")

@@ -876,6 +876,75 @@ def test_chart_titles_wrap_to_fit_a_half_width_chart_on_a_projector():
     assert "<br>" not in charts.rag_grid(cells, title, "short").layout.title.text   # full width: one line
 
 
+def test_large_text_draws_every_chart_text_larger_and_wraps_its_title_for_it():
+    """On a projector (components/presentation) a chart's every font size is 1.3 times larger, its
+    title and subtitle are wrapped for the larger text and given room, and its plot area grows; the
+    chart drawn as usual is left as it was (the meeting pack and the CSV use it)."""
+    import pandas as pd
+
+    from components import charts
+
+    frame = pd.DataFrame({"band": ["<1y", "5y+"], "value": [0.1, 0.2]})
+    title = "What loyal customers pay over the new-customer price"
+    subtitle = "Median price gap by tenure, with the middle half of customers (p25-p75) · price periods in 24 Aug - 20 Nov 2026 (89 days)"
+    usual = charts.bars(frame, "band", "value", title, subtitle, "share", target=0.15, text=["10%", "20%"])
+    before = usual.to_json()
+    large = charts.enlarged(usual, 1.3)
+    assert usual.to_json() == before                                        # a copy: the usual chart is unchanged
+    assert large.layout.font.size == 16.9 and large.layout.title.font.size == 22.1    # 13 and 17 px x 1.3
+    assert large.layout.title.subtitle.font.size == 16.2 and large.layout.legend.font.size == 15.6
+    assert [note.font.size for note in large.layout.annotations] == [15.6]   # the target line's label, 12 px
+    title_lines, subtitle_lines = large.layout.title.text.split("<br>"), large.layout.title.subtitle.text.split("<br>")
+    assert " ".join(title_lines) == title and " ".join(subtitle_lines) == subtitle   # the same words
+    assert all(len(line) <= int(charts.TITLE_WIDTH / 1.3) for line in title_lines)    # 33 characters a line
+    assert all(len(line) <= int(charts.SUBTITLE_WIDTH / 1.3) for line in subtitle_lines)
+    assert len(subtitle_lines) > len(usual.layout.title.subtitle.text.split("<br>"))
+    assert large.layout.margin.t > usual.layout.margin.t                    # room for the taller heading
+    usual_plot = usual.layout.height - usual.layout.margin.t - usual.layout.margin.b
+    large_plot = large.layout.height - large.layout.margin.t - large.layout.margin.b
+    assert large_plot == round(usual_plot * charts.PLOT_GROWTH)
+    # a bar's figure above it is not shrunk to the bar's width ("13.9%" over a narrow bar)
+    assert usual.data[0].constraintext is None and large.data[0].constraintext == "inside"
+    cells = pd.DataFrame({"label": ["Replies"], "week": pd.to_datetime(["2026-02-02"]), "status": ["green"],
+                          "text": ["97%"], "met": [97], "missed": [3]})
+    grid = charts.rag_grid(cells, "t", "s")
+    big_grid = charts.enlarged(grid, 1.3)
+    assert big_grid.data[0].textfont.size == round(grid.data[0].textfont.size * 1.3, 1)   # the cells' figures
+    assert big_grid.layout.yaxis.tickfont.size == round(12.5 * 1.3, 1)                     # the promises' names
+    # the week labels above the grid keep their room, larger, under a heading as tall as any chart's
+    # with one line of title and one of subtitle (78 px as usual)
+    one_line_heading = charts.enlarged(charts.bars(frame, "band", "value", "t", "s", "share"), 1.3).layout.margin.t
+    assert big_grid.layout.margin.t == one_line_heading + round((grid.layout.margin.t - 78) * 1.3)
+    assert grid.layout.margin.t > 78
+
+
+def test_large_text_for_a_projector_is_one_switch_that_travels_in_the_link(company):
+    """The sidebar's switch: off, charts are drawn at 13 px and no projector style is on the page; a
+    link with ?projector=true opens with it on, every chart at 1.3 x 13 px and the page's root text
+    larger; switched off again, all is as usual."""
+    import json
+
+    from components.presentation import PROJECTOR_STYLE
+
+    def chart_font_sizes(at) -> set[float]:
+        return {json.loads(chart.proto.spec)["layout"]["font"]["size"] for chart in at.get("plotly_chart")}
+
+    def projector_style_on(at) -> bool:
+        return any("font-size: 130%" in element.proto.body for element in at.get("html"))
+
+    at = open_page(new_app())
+    assert chart_font_sizes(at) == {13} and not projector_style_on(at)
+    assert at.toggle(key="projector").value is False
+    at = open_page(new_app({"projector": "true"}))
+    assert at.toggle(key="projector").value is True
+    assert chart_font_sizes(at) == {16.9} and projector_style_on(at)
+    assert "font-size: 130%" in PROJECTOR_STYLE.read_text()
+    at.toggle(key="projector").set_value(False).run()
+    assert chart_font_sizes(at) == {13} and not projector_style_on(at)
+    at = open_page(new_app({"projector": "true"}), COMPLIANCE)   # every page, not only the Overview
+    assert chart_font_sizes(at) == {16.9}
+
+
 def test_a_compliance_is_never_printed_rounded_up_across_the_line_that_coloured_it():
     from components.tiles import rag_text
 

@@ -130,3 +130,25 @@ def test_switching_promise_drops_a_what_if_that_is_the_new_promise_itself(app):
     assert "promise" not in parse_qs(urlparse(page.url).query)
     assert any(label == "If we promised 24 hours" for label, _ in metrics(page))
     assert_no_errors(page, "compliance")
+
+
+def test_large_text_for_a_projector_opens_from_a_link_and_stays_on_across_pages(app):
+    """The meeting room's bookmark (?projector=true) opens with large text: the page's root text
+    is 1.3 x 16 px and the charts' titles 1.3 x 17 px. It stays on from page to page, and switched
+    off everything is as usual and the address stops naming it."""
+    def sizes(page) -> tuple[str, str]:
+        root = page.evaluate("getComputedStyle(document.documentElement).fontSize")
+        chart_title = page.locator('[data-testid="stPlotlyChart"] .gtitle').first
+        chart_title.wait_for(state="attached")
+        return root, chart_title.evaluate("title => getComputedStyle(title).fontSize")
+
+    page = app.new_page("/compliance?projector=true")
+    assert sizes(page) == ("20.8px", "22.1px")
+    go_to(page, "responsiveness")
+    assert parse_qs(urlparse(page.url).query).get("projector") == ["true"]
+    assert sizes(page) == ("20.8px", "22.1px")
+    page.locator('[data-testid="stSidebar"]').get_by_text("Large text for a projector", exact=True).click()
+    wait_idle(page)
+    assert "projector" not in parse_qs(urlparse(page.url).query)
+    assert sizes(page) == ("16px", "17px")
+    assert_no_errors(page, "responsiveness")

@@ -1,0 +1,27 @@
+"""Large text for a meeting-room screen: one switch in the sidebar, kept in the link (?projector=true)
+so the room's bookmark opens large. Tiles, headings and captions grow with the page's root font size
+(components/assets/projector.css); charts are drawn larger by `charts.show`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+PROJECTOR = "projector"
+TEXT_SCALE = 1.3   # 13 px chart text becomes 17 px, the size read from the back of a meeting room
+PROJECTOR_STYLE = Path(__file__).with_name("assets") / "projector.css"
+
+
+def text_scale() -> float:
+    """How much larger than usual text is drawn in this session: TEXT_SCALE with the switch on, else 1."""
+    return TEXT_SCALE if st.session_state.get(PROJECTOR) else 1.0
+
+
+def projector_switch() -> None:
+    """The sidebar's switch (app.py renders it once, under the filters, for every page)."""
+    with st.sidebar:
+        st.toggle("Large text for a projector", key=PROJECTOR, bind="query-params",
+                  help="Bigger numbers, captions and chart text, for a screen read from across a room. "
+                       "A link copied with it on opens with it on.")
+    if text_scale() != 1.0:
+        st.html(PROJECTOR_STYLE)  # style only: Streamlit puts it outside the page flow
