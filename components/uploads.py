@@ -111,6 +111,15 @@ def show_prepared(prepared: PreparedUpload) -> None:
     columns[0].metric("Rows in the file", f"{prepared.rows_in_file:,}")
     columns[1].metric("Rows that will load", f"{good:,}")
     columns[2].metric("Rows rejected", f"{rejected:,}")
+    if good:
+        stored, word = prepared.rows_for_stored_keys, prepared.table.key_in_words
+        if stored == good:
+            st.info(f"Every row that will load is for a {word} already stored: this file adds no new {word}, it "
+                    f"updates stored ones where it differs from them. Is it the file you meant to load?",
+                    icon=":material/content_copy:")
+        else:
+            st.caption(f"Of these rows, {good - stored:,} {'is' if good - stored == 1 else 'are'} for a {word} not "
+                       f"stored yet and {stored:,} for a {word} already stored (updated where the file differs).")
     for note in prepared.notes:   # notes quote the file and the charter: text, not markdown
         st.info(fmt.literal(note), icon=":material/info:")
     st.markdown("**Column mapping** — * marks a required column")

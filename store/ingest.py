@@ -9,6 +9,7 @@ import mmap
 import os
 import shutil
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
@@ -75,6 +76,16 @@ class PreparedUpload:
             f"SELECT row_number AS row, {columns} FROM validated WHERE len(reasons) = 0 ORDER BY row_number LIMIT ?",
             [limit],
         ).df()
+
+    @cached_property
+    def rows_for_stored_keys(self) -> int:
+        """Good rows whose key (ticket, customer, ...) is already stored, so that they update a stored
+        row or change nothing, for the preview: a file of last week's tickets is seen before it is
+        loaded. The load itself counts new, updated and unchanged exactly."""
+        return self.cursor.execute(
+            f"SELECT count(*) FROM validated v WHERE len(reasons) = 0 "
+            f"AND EXISTS (SELECT 1 FROM {self.table.name} s WHERE {same_key(self.table, 's', 'v')})"
+        ).fetchall()[0][0]
 
     def rejected(self, limit: int | None = None) -> pd.DataFrame:
         return self.cursor.execute(

@@ -93,6 +93,9 @@ def test_manager_uploads_contacts_and_sees_the_summary(monkeypatch):
     assert "opened_at" in rejected["reason"].item()
     assert {m.label: m.value for m in at.metric} == {"Rows in the file": "22", "Rows that will load": "21",
                                                     "Rows rejected": "1"}
+    # T01 and T02 are stored from week 1, T06..T24 are not: known before loading
+    assert "Of these rows, 19 are for a ticket not stored yet and 2 for a ticket already stored " \
+           "(updated where the file differs)." in values(at.caption)
     assert database_state()[0] == 5  # the preview wrote nothing
 
     button(at, "Load 21 rows into contacts").click().run()
@@ -114,6 +117,21 @@ def test_the_same_file_twice_is_reported_as_already_loaded(monkeypatch):
     assert any(f"already loaded as batch {batch}" in i for i in values(at.info))
     assert not any(label.startswith("Load ") for label in labels(at))
     assert database_state() == before
+
+
+def test_a_file_of_tickets_all_stored_already_is_pointed_out_before_it_loads(monkeypatch):
+    """Last week's export again, re-exported (so not the same bytes): every ticket is stored; the
+    preview says the file adds none before the manager loads it, and it still loads (it may be meant:
+    corrections), as 1 updated and 4 unchanged."""
+    load_directly("contacts", WEEK_1, "week1.csv")
+    again = WEEK_1.replace(b"T01,2026-03-02 10:01,email", b"T01,2026-03-02 10:01,phone")
+    at = upload(manager_on_data_page(monkeypatch), again, "week1 corrected.csv")
+    assert any(i.startswith("Every row that will load is for a ticket already stored: this file adds no new ticket")
+               for i in values(at.info))
+    assert not any(c.startswith("Of these rows") for c in values(at.caption))
+    button(at, "Load 5 rows into contacts").click().run()
+    assert {m.label: m.value for m in at.metric} == {"New rows": "0", "Updated": "1", "Unchanged": "4",
+                                                    "Rejected": "0"}
 
 
 @pytest.mark.parametrize("data, reason", [
