@@ -12,7 +12,7 @@ import streamlit as st
 
 from components import formatting as fmt, presentation
 from components.tables import download
-from components.tiles import provisional, rag_status, rag_text
+from components.tiles import FEW_JUDGED, few_judged, provisional, rag_status, rag_text
 
 FONT = "'Source Sans Pro', 'Source Sans 3', 'Segoe UI', 'Helvetica Neue', Arial, sans-serif"
 INK = "#1F2933"
@@ -214,22 +214,32 @@ def compliance_by_value(breakdown: pd.DataFrame, target: float, title: str, subt
     # The value goes beside the name on the axis, not beside the dot, where the target line crossed it.
     values = [rag_text(c, target) for c in shown["compliance"]]
     statuses = [rag_status(c, target) for c in shown["compliance"]]
+    # a value judged on a handful of contacts often sits at the top (worst) by chance: paler, and says so
+    few = [few_judged(met, missed) for met, missed in zip(shown["met"], shown["missed"])]
     fig = go.Figure(go.Scatter(
         x=shown["compliance"], y=shown["value"], mode="markers", cliponaxis=False,
         marker=dict(size=15, color=[RAG_COLOURS[s] for s in statuses], symbol=[RAG_SYMBOLS[s] for s in statuses],
-                    line=dict(color="white", width=1.5)),
+                    line=dict(color="white", width=1.5), opacity=[0.45 if f else 1.0 for f in few]),
         customdata=shown.assign(shown=values)[["met", "missed", "pending", "shown"]].to_numpy(),
         hovertemplate="%{y}: <b>%{customdata[3]}</b><br>%{customdata[0]:,} met · %{customdata[1]:,} missed · "
                       "%{customdata[2]:,} pending<br><i>click to list the breaches</i><extra></extra>"))
+    if any(few):
+        subtitle += f" · pale: based on fewer than {FEW_JUDGED} contacts"
     _style(fig, title, subtitle, height=max(260, 110 + 34 * len(shown)))
-    low = max(0.0, math.floor((min([target - 0.10] + list(shown["compliance"].dropna())) - 0.03) * 20) / 20)
-    ticks = [round(low + 0.05 * step, 2) for step in range(int(round((1 - low) / 0.05)) + 1)]
-    # no axis title: the subtitle says what the axis is, and the shapes' legend sits under the ticks
+    lowest = max(0.0, min([target - 0.10] + list(shown["compliance"].dropna())) - 0.03)
+    # a tick every 5 points down to 65%, wider below: 21 ticks from 0% to 100% overlap on a half-width chart
+    step = 0.05 if lowest >= 0.65 else 0.1 if lowest >= 0.3 else 0.2
+    low = math.floor(round(lowest / step, 6)) * step
+    ticks = [round(low + step * number, 2) for number in range(int(round((1 - low) / step)) + 1)]
+    # no axis title: the subtitle says what the axis is, and the shapes' legend sits under the ticks;
+    # the range starts a little before the lowest tick, so a dot at 0% does not sit on the names
     fig.update_xaxes(tickformat=".0%", showgrid=True, gridcolor=GRID,
-                     range=[low, 1.02], tickvals=ticks)
+                     range=[low - 0.05 * (1.02 - low), 1.02], tickvals=ticks)
     fig.update_yaxes(autorange="reversed", type="category", showgrid=True, gridcolor=GRID, tickmode="array",
                      tickvals=list(shown["value"]),
-                     ticktext=[f"{tick_label(c)}  <b>{v}</b>" for c, v in zip(shown["value"], values)])
+                     ticktext=[f"{tick_label(c)}  <b>{v}</b>" + (f"<span style='color:{MUTED}'> · only {met + missed:,.0f}</span>"
+                                                                  if f else "")
+                               for c, v, f, met, missed in zip(shown["value"], values, few, shown["met"], shown["missed"])])
     _target_line(fig, target, horizontal=True)
     _status_legend(fig, statuses)
     fig.data[0].showlegend = False

@@ -16,7 +16,7 @@ from components.headlines import (
 )
 from components.labels import promise_phrase, standard_label
 from components.layout import comparison_text, period_text
-from components.tiles import PROVISIONAL_NOTE, Tile, provisional, rag_status, rag_text
+from components.tiles import PROVISIONAL_NOTE, Tile, judged_note, provisional, rag_status, rag_text
 from queries import Filters
 from queries.pooled import LONG_TENURE_YEARS, LOYALTY_COLUMNS, loyalty_penalty, period_churn, share_above_new_price
 
@@ -73,7 +73,7 @@ def _standards(filters: Filters, previous: Filters | None, charter: Charter):
             target=standard.target, literal_text=True,
             note=f"Target {fmt.target(standard.target)} · {standard.promise} · "
                  f"{fmt.count(row['missed'])} missed · {fmt.count(row['pending'])} pending"
-                 + (" · provisional" if unsettled else ""),
+                 + judged_note(row["met"], row["missed"]) + (" · provisional" if unsettled else ""),
         ))
         results.append(StandardResult(label, promise_phrase(standard), standard.target, compliance,
                                       int(row["met"] + row["missed"])))

@@ -52,6 +52,21 @@ def provisional(met, missed, pending) -> bool:
     return judged > 0 and float(pending) / judged >= PROVISIONAL_SHARE
 
 
+FEW_JUDGED = 30   # met + missed below this: a share a handful of contacts can swing (reading 27)
+
+
+def few_judged(met, missed) -> bool:
+    """A compliance resting on fewer than FEW_JUDGED met or missed contacts (and more than none):
+    one contact more or less moves it by several points, so it is marked, not hidden."""
+    judged = float(met) + float(missed)
+    return 0 < judged < FEW_JUDGED
+
+
+def judged_note(met, missed) -> str:
+    """' · based on only 12 contacts' for a compliance that few_judged, else ''."""
+    return f" · based on only {int(float(met) + float(missed))} contacts" if few_judged(met, missed) else ""
+
+
 def rag_text(compliance, target: float, digits: int = 1) -> str:
     """A compliance as printed beside its RAG colour: never rounded up across the line it fell short
     of, the target (amber) or, for a red one, the amber line 5 points below it (89.9% in red, not a

@@ -981,7 +981,7 @@ def test_a_compliance_whose_deadlines_have_not_all_passed_is_marked_provisional(
     notes = [c.value for c in at.caption if "Target 95%" in c.value]
     assert notes and all(note.endswith("· provisional") for note in notes)
     at = open_page(new_app({"standard": "Complaint resolutions"}), COMPLIANCE)
-    assert "Target 95% · provisional" in [c.value for c in at.caption]
+    assert "Target 95% · based on only 2 contacts · provisional" in [c.value for c in at.caption]
     weekly = pd.DataFrame({"week": pd.to_datetime(["2026-02-02", "2026-02-09"]), "compliance": [1.0, 1.0],
                            "met": [20, 19], "missed": [0, 0], "pending": [1, 1]})
     trend = charts.compliance_trend(weekly, 0.95, "t", "s")
@@ -1006,6 +1006,39 @@ def test_the_weekly_grid_keeps_to_the_period_its_caption_names(company):
               if "week by week" in chart.proto.spec and '"heatmap"' in chart.proto.spec]
     assert [week[:10] for week in grid["data"][0]["x"]] == ["2026-02-02"]
     assert "follow-ups by week of resolution" in json.dumps(grid["layout"]["title"])
+
+
+def test_a_compliance_on_few_contacts_says_so_and_its_dot_is_pale(company):
+    """Reading 27: fewer than 30 met or missed contacts. The small company's reply promise rests on
+    6 met + 3 missed = 9 contacts, its resolution promise on 1 + 1 = 2: both tiles say so. In a
+    breakdown, a partner on 10 contacts is pale and named 'only 10'; one on 100 is not, and with no
+    such value the subtitle does not explain pale dots."""
+    import pandas as pd
+
+    from components import charts
+    from components.tiles import few_judged
+
+    assert few_judged(29, 0) and not few_judged(30, 0) and not few_judged(0, 0)   # none judged: no share at all
+    at = open_page(new_app())
+    notes = [c.value for c in at.caption if c.value.startswith("Target ")]
+    assert any("· 3 missed · 1 pending · based on only 9 contacts" in note for note in notes)
+    assert any("· 1 missed · 1 pending · based on only 2 contacts · provisional" in note for note in notes)
+    breakdown = pd.DataFrame({"value": ["Small", "Large"], "compliance": [0.80, 0.99], "met": [8, 99],
+                              "missed": [2, 1], "pending": 0})
+    dots = charts.compliance_by_value(breakdown, 0.95, "t", "% meeting the promise")
+    assert list(dots.data[0].marker.opacity) == [0.45, 1.0]                  # worst first: Small, then Large
+    small, large = dots.layout.yaxis.ticktext
+    assert "only 10" in small and "only" not in large
+    assert dots.layout.title.subtitle.text.endswith("pale: based on fewer than 30 contacts")
+    settled = charts.compliance_by_value(breakdown.assign(met=[80, 99]), 0.95, "t", "% meeting the promise")
+    assert list(settled.data[0].marker.opacity) == [1.0, 1.0]
+    assert settled.layout.title.subtitle.text == "% meeting the promise"
+    # the axis: every 5 points down to the lowest dot (80%) less 3 points; every 20 from 0%, where 21
+    # ticks overlapped, and a dot at 0% clear of the names
+    assert list(settled.layout.xaxis.tickvals) == [0.75, 0.8, 0.85, 0.9, 0.95, 1.0]
+    nothing_met = charts.compliance_by_value(breakdown.assign(compliance=[0.0, 0.99]), 0.95, "t", "s")
+    assert list(nothing_met.layout.xaxis.tickvals) == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    assert nothing_met.layout.xaxis.range[0] < 0
 
 
 def test_a_point_shows_its_status_by_its_shape_too():

@@ -6,7 +6,7 @@ from components.filters import current_filters, previous_period
 from components.labels import DIMENSIONS, standard_label
 from components.layout import header, period_text
 from components.tables import show_table
-from components.tiles import PROVISIONAL_NOTE, Tile, provisional, rag_status, show_tiles
+from components.tiles import PROVISIONAL_NOTE, Tile, judged_note, provisional, rag_status, show_tiles
 from components import expectation_gap
 
 # Contacts listed on screen per list: the latest quarter at 10 million contacts has some 100,000
@@ -51,7 +51,8 @@ unsettled = provisional(row["met"], row["missed"], row["pending"])
 show_tiles([
     Tile("Compliance", compliance, "share", fmt.plain(before["compliance"]) if before is not None else None,
          rated=True, status=rag_status(compliance, standard.target), target=standard.target,
-         note=f"Target {fmt.target(standard.target)}" + (" · provisional" if unsettled else ""),
+         note=f"Target {fmt.target(standard.target)}" + judged_note(row["met"], row["missed"])
+              + (" · provisional" if unsettled else ""),
          help=f"{PROVISIONAL_NOTE.capitalize()}." if unsettled else None),
     Tile("Met the promise", row["met"], "count", before["met"] if before is not None else None, better=None),
     Tile("Missed (breaches)", row["missed"], "count", before["missed"] if before is not None else None, better="lower"),
