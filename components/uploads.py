@@ -6,7 +6,7 @@ Nothing here writes to the database; the page does that after checking the manag
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -117,6 +117,8 @@ def show_prepared(prepared: PreparedUpload) -> None:
             st.info(f"Every row that will load is for a {word} already stored: this file adds no new {word}, it "
                     f"updates stored ones where it differs from them. Is it the file you meant to load?",
                     icon=":material/content_copy:")
+        elif stored == 0:
+            st.caption(f"Every row that will load is for a {word} not stored yet.")
         else:
             st.caption(f"Of these rows, {good - stored:,} {'is' if good - stored == 1 else 'are'} for a {word} not "
                        f"stored yet and {stored:,} for a {word} already stored (updated where the file differs).")
@@ -146,24 +148,52 @@ def show_rejected(rejected: pd.DataFrame, file_stem: str, headline: str, key: st
 
 @dataclass(frozen=True)
 class MappingChoice:
-    """What the manager chose in the editor: canonical column -> file header, and a complaint rule,
-    on top of the preset it started from (whose value translations and date order it keeps)."""
+    """What the manager chose in the editor: canonical column -> file header, a complaint rule and
+    the value translations, on top of the preset it started from (whose date order it keeps)."""
     columns: dict[str, str]
     kind_rule: KindRule | None
     missing_required: list[str]
     start_from: Preset | None = None
+    values: dict[str, dict[str, str]] = field(default_factory=dict)   # column -> {value in the file: stored as}
 
     def preset(self, table: str, name: str = "unsaved mapping") -> Preset:
-        mapped = custom_preset(name, table, self.columns, self.kind_rule)
+        mapped = replace(custom_preset(name, table, self.columns, self.kind_rule), values=self.values)
         if self.start_from is None:
             return mapped
-        # a vendor's Portal is our web, its Medium our normal priority: renaming one column in the
-        # export must not lose what the preset knows about the values in the others
-        return replace(mapped, values=self.start_from.values, durations=self.start_from.durations,
-                       date_format=self.start_from.date_format)
+        return replace(mapped, durations=self.start_from.durations, date_format=self.start_from.date_format)
 
     def signature(self) -> tuple:
-        return tuple(sorted(self.columns.items())), self.kind_rule, self.start_from and self.start_from.name
+        translations = tuple((column, tuple(sorted(pairs.items()))) for column, pairs in sorted(self.values.items()))
+        return (tuple(sorted(self.columns.items())), self.kind_rule, self.start_from and self.start_from.name,
+                translations)
+
+
+TRANSLATION_COLUMNS = ("column", "in the file", "stored as")
+
+
+def translatable_columns(table: str) -> list[str]:
+    """The columns whose values a mapping may translate: names and categories, not ids, times or amounts."""
+    return [c.name for c in TABLES[table].columns if c.kind in ("text", "lower_text", "kind", "csat")
+            and not c.name.endswith("_id")]
+
+
+def translations_frame(values: dict[str, dict[str, str]]) -> pd.DataFrame:
+    """A preset's value translations as the editor's rows."""
+    rows = [(column, source, target) for column, pairs in values.items() for source, target in pairs.items()]
+    return pd.DataFrame(rows, columns=list(TRANSLATION_COLUMNS), dtype="object")
+
+
+def translations_from(rows: pd.DataFrame, table: str) -> dict[str, dict[str, str]]:
+    """The editor's rows as a preset's translations: a row without a column or a value in the file is
+    left out (still being typed); the file's value is matched whatever its case, as presets match;
+    a blank 'stored as' stores the cell empty (an export's 'not offered' rating)."""
+    allowed = set(translatable_columns(table))
+    values: dict[str, dict[str, str]] = {}
+    for column, source, target in rows[list(TRANSLATION_COLUMNS)].itertuples(index=False):
+        if column not in allowed or not isinstance(source, str) or not source.strip():
+            continue
+        values.setdefault(column, {})[source.strip().casefold()] = target.strip() if isinstance(target, str) else ""
+    return values
 
 
 def starting_layout_note(start: Preset, headers: list[str], *, picked: bool) -> str:
@@ -172,7 +202,7 @@ def starting_layout_note(start: Preset, headers: list[str], *, picked: bool) -> 
     found = resolve(start, headers)
     lost = [f"{column} (the layout's '{start.columns[column][0]}')"
             for column in found.missing_required if start.columns.get(column)]
-    kept = ["its translations of values (such as channel and priority names)"]
+    kept = ["its translations of values (such as channel and priority names, listed below)"]
     if start.kind_rule and found.kind_column is None:
         # without it every contact would load as an enquiry: name it, as a required column is named
         lost.append(f"its complaint column '{start.kind_rule.column}' (choose it below, or every contact "
@@ -222,8 +252,19 @@ def mapping_editor(table: str, headers: list[str], start_from: Preset | None, ke
             chosen.pop("kind", None)  # the rule decides kind; an enquiry is anything else
         elif kind_column != NOT_IN_FILE:
             st.caption("Type the values that mean complaint to use this column.")
+    st.markdown("**Value translations** (optional): a value of the file stored under another name, such as "
+                "the export's 'Web Widget' as the channel 'web', so that one channel, team or partner is not "
+                "counted as two. Type into the empty last row to add one. Matched whatever its case; a blank "
+                "'stored as' leaves the cell empty.")
+    edited = st.data_editor(
+        translations_frame(start.values), key=f"{key}_values", num_rows="dynamic", hide_index=True, width="stretch",
+        column_config={
+            "column": st.column_config.SelectboxColumn("column", options=translatable_columns(table), required=True),
+            "in the file": st.column_config.TextColumn("in the file", required=True),
+            "stored as": st.column_config.TextColumn("stored as"),
+        })
     missing = [c for c in canonical.required if c not in chosen]
-    return MappingChoice(chosen, kind_rule, missing, start_from)
+    return MappingChoice(chosen, kind_rule, missing, start_from, translations_from(edited, table))
 
 
 # ----------------------------------------------------------------------------- history and audit

@@ -308,7 +308,8 @@ def test_a_vendor_export_with_a_renamed_column_is_mapped_from_its_preset_and_kee
     at = upload(manager_on_data_page(monkeypatch), data, "freshdesk-renamed.csv")
     assert any("do not match a known export" in w for w in values(at.warning))
     assert ("Started from the Freshdesk layout, the closest to this file, which does not find opened_at (the "
-            "layout's 'Created time'): its translations of values (such as channel and priority names) and its "
+            "layout's 'Created time'): its translations of values (such as channel and priority names, listed "
+            "below) and its "
             "complaint rule come with the mapping.") in " ".join(as_read(c) for c in values(at.caption))
     key = [s.key for s in at.selectbox if s.key and s.key.startswith("map_")][0].rsplit("_ticket_id", 1)[0]
     assert at.selectbox(key=f"{key}_ticket_id").value == "Ticket ID"       # what Freshdesk's preset finds
@@ -320,12 +321,63 @@ def test_a_vendor_export_with_a_renamed_column_is_mapped_from_its_preset_and_kee
     at.selectbox(key=f"{key}_opened_at").set_value("Date created").run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["Rows that will load"] == "2"
-    mapping = at.dataframe[0].value.set_index("column")
+    translations = at.dataframe[0].value   # the editor's, listed for the manager to change
+    assert ("channel", "portal", "web") in set(translations.itertuples(index=False, name=None))
+    mapping = next(frame.value for frame in at.dataframe if "note" in frame.value.columns).set_index("column")
     assert mapping.loc["channel", "note"].startswith("reads portal → web, feedback widget → web")
     button(at, "Load 2 rows once, without saving the mapping").click().run()
     assert not at.exception
     assert rows("SELECT ticket_id, kind, channel, priority, team, csat FROM contacts ORDER BY ticket_id") == [
         ("F-1", "complaint", "web", "normal", "Billing", 5), ("F-2", "enquiry", "email", "high", "Metering", None)]
+
+
+def test_value_translations_are_edited_in_the_mapping_and_kept_with_the_preset(monkeypatch):
+    """A recognised file (Charter Desk's own columns) whose export writes the channel 'E-Mail': loaded
+    as it is, 'e-mail' would be a channel of its own, outside the email promise. The manager switches
+    on 'Adjust the mapping', adds E-Mail -> email (matched whatever its case), and the preview shows
+    'email'; saved as a preset, the translation is kept, audited, and the load stores 'email'."""
+    import json
+
+    data = contacts_csv(["T1,2026-03-02 10:00,E-Mail,,", "T2,2026-03-02 11:00,email,,", "T3,2026-03-02 12:00,E-MAIL,,"])
+    at = upload(manager_on_data_page(monkeypatch), data, "week.csv")
+    [adjust] = [toggle for toggle in at.toggle if toggle.label.startswith("Adjust the mapping")]
+    adjust.set_value(True).run()
+    assert not at.exception
+    key = [s.key for s in at.selectbox if s.key and s.key.startswith("map_")][0].rsplit("_ticket_id", 1)[0]
+    assert at.selectbox(key=f"{key}_channel").value == "channel"            # started from the recognised layout
+    assert at.dataframe[0].value.empty                                       # Charter Desk's own: no translation
+    at.session_state[f"{key}_values"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
+        {"column": "channel", "in the file": " E-Mail ", "stored as": "email"},
+        {"column": "partner", "in the file": "", "stored as": "FixRight"}]}    # still being typed: left out
+    at.run()
+    assert not at.exception
+    preview = next(frame.value for frame in at.dataframe if "ticket_id" in frame.value.columns)
+    assert preview["channel"].tolist() == ["email", "email", "email"]
+    assert "Every row that will load is for a ticket not stored yet." in values(at.caption)
+    at.text_input(key=[t.key for t in at.text_input if t.label == "Preset name"][0]).set_value("mail fix").run()
+    button(at, "Save preset and use it").click().run()
+    assert not at.exception
+    saved = json.loads(scalar("SELECT definition FROM saved_presets WHERE name = 'mail fix'"))
+    assert saved["values"] == {"channel": {"e-mail": "email"}}
+    assert scalar("SELECT detail FROM audit_log WHERE action = 'save preset'").endswith("; 1 value translation")
+    button(at, "Load 3 rows into contacts").click().run()
+    assert rows("SELECT ticket_id, channel FROM contacts ORDER BY ticket_id") == [
+        ("T1", "email"), ("T2", "email"), ("T3", "email")]
+
+
+def test_translations_from_the_editor_rows():
+    import pandas as pd
+
+    from components.uploads import translatable_columns, translations_frame, translations_from
+
+    assert translatable_columns("contacts") == ["kind", "channel", "priority", "team", "agent", "partner", "category",
+                                                "csat"]
+    rows = pd.DataFrame([("channel", "Web Widget", " web "), ("csat", "not offered", None), ("channel", None, "x"),
+                         (None, "a", "b"), ("opened_at", "today", "x"), ("channel", "WEB WIDGET", "portal")],
+                        columns=["column", "in the file", "stored as"])
+    # the later row for the same value wins; an id, a time or a row without its value is left out
+    assert translations_from(rows, "contacts") == {"channel": {"web widget": "portal"}, "csat": {"not offered": ""}}
+    assert translations_from(translations_frame({"team": {"bill": "Billing"}}), "contacts") == {"team": {"bill": "Billing"}}
 
 
 def test_a_renamed_complaint_column_is_named_rather_than_claimed(monkeypatch):
@@ -337,7 +389,7 @@ def test_a_renamed_complaint_column_is_named_rather_than_claimed(monkeypatch):
     caption = " ".join(as_read(c) for c in values(at.caption))
     assert ("which does not find opened_at (the layout's 'Created time'); its complaint column 'Type' (choose it "
             "below, or every contact loads as an enquiry): its translations of values (such as channel and "
-            "priority names) come with the mapping.") in caption
+            "priority names, listed below) come with the mapping.") in caption
     # recognised as Freshdesk's (its 'Created time' there) but without 'Type': the upload says what follows
     data = data.replace(b"Date created", b"Created time")
     at = upload(at, data, "freshdesk-type-renamed.csv")

@@ -26,7 +26,7 @@ from store.ingest import (
     LISTED_BAD_ROWS, DateFormatNeeded, PreparedUpload, TooManyBadRows, UploadResult, already_loaded, commit_upload,
     prepare_upload,
 )
-from store.presets import closest_preset, delete_preset, find_preset, presets_for, save_preset, saved_presets
+from store.presets import closest_preset, delete_preset, detect, find_preset, presets_for, save_preset, saved_presets
 from store.tables import TABLES
 from store.validation import DATE_FORMAT_LABELS
 
@@ -163,6 +163,8 @@ def _save_preset(con, table: str, choice, name: str, date_format: str | None) ->
     rule = f"; complaint when '{preset.kind_rule.column}' is {'/'.join(preset.kind_rule.complaint)}" \
         if preset.kind_rule else ""
     rule += f"; ambiguous dates read {DATE_FORMAT_LABELS[date_format]}" if date_format else ""
+    translated = sum(len(pairs) for pairs in preset.values.values())
+    rule += f"; {translated} value translation{'' if translated == 1 else 's'}" if translated else ""
     try:
         with db.write_transaction(con) as cursor:
             replaced = save_preset(cursor, preset, who)
@@ -271,10 +273,18 @@ def _upload_section(con) -> None:
     pending = st.session_state.pop(PENDING_PRESET, None)
     if pending in names:
         st.session_state[f"upload_preset_{table}"] = pending
+        st.session_state[f"adjust_{uploaded.file_id}"] = False   # the mapping just saved is the file's layout now
     labels = {p.name: preset_label(p) for p in presets_for(con, table)} | {AUTO: "Detect from the column headers"}
     choice = st.selectbox("Column layout (preset)", names, format_func=labels.get, key=f"upload_preset_{table}")
     preset = None if choice == AUTO else find_preset(con, table, choice)
     date_format = _date_order(uploaded.file_id)
+    if st.toggle("Adjust the mapping (columns, complaint rule, value translations)", key=f"adjust_{uploaded.file_id}",
+                 help="Start from this layout and change what it reads, for instance store the export's "
+                      "'Web Widget' as the channel 'web'; save it as a preset for the next exports."):
+        headers = file_headers(uploaded.getvalue())
+        if headers:   # no header row: the file is refused below, with its reason
+            _mapping_section(con, table, uploaded, headers, preset or detect(con, table, headers), date_format)
+            return
     try:
         prepared = _prepare(con, table, uploaded, preset_name=None if choice == AUTO else choice,
                             date_format=date_format)
