@@ -11,9 +11,20 @@ from components import formatting as fmt
 
 
 def note_unknown_choice(key: str, what: str, labels: Iterable[str], shown_instead: str) -> None:
-    """Call before the page's widget bound to `key`, whose choices read `labels`."""
+    """Call before the page's widget bound to `key`, whose choices read `labels`. A link's value in
+    another case is that choice (?by=team is 'Team', as the sidebar's filters match whatever their
+    case): the address is put right and the page run again on it, which the widget then takes."""
     given = st.query_params.get(key)
-    if given and key not in st.session_state and given not in set(labels):
+    if not given or key in st.session_state:
+        return
+    labels = list(labels)
+    if given in labels:
+        return
+    same = [label for label in labels if label.casefold() == given.casefold()]
+    if same:
+        st.query_params[key] = same[0]
+        st.rerun()
+    else:
         st.caption(f":material/link_off: The link's {what} {fmt.literal(given)} is not one of the choices here, "
                    f"so {fmt.literal(shown_instead)} is shown.")
 

@@ -228,6 +228,21 @@ def test_compliance_filters_and_query_string(company):
     assert metrics(at)["Compliance"] == "0.0%"          # the phone complaint T04 took 9 days
 
 
+def test_a_page_control_in_a_link_matches_whatever_its_case(company):
+    """?by=team and ?standard=complaint resolutions, typed by hand or lower-cased by a chat tool, are
+    the choices 'Team' and 'Complaint resolutions', as the sidebar's ?team=billing is 'Billing'; the
+    address is put right so that a link copied again names them as shown."""
+    at = open_page(new_app({"standard": "complaint resolutions", "by": "team", "hours": "calendar hours"}), COMPLIANCE)
+    assert at.selectbox(key="standard").value == "resolve" and at.button_group(key="by").value == "team"
+    assert not [c for c in at.caption if "link_off" in c.value]
+    assert at.query_params["by"] == "Team" and at.query_params["standard"] == "Complaint resolutions"
+    assert metrics(at)["Compliance"] == "50.0%"
+    at = open_page(new_app({"hours": "calendar hours"}), RESPONSIVENESS)
+    assert at.query_params["hours"] == "Calendar hours"
+    unknown = open_page(new_app({"by": "region"}), COMPLIANCE)
+    assert any("breakdown region is not one of the choices" in c.value for c in unknown.caption)
+
+
 def test_expectation_gap_uses_the_charter_deadline_definition(company):
     """1 hour: only T03 (exactly 1 h), T06 and T07 meet it; T10's deadline equals as_of -> pending."""
     from charter.engine import DEADLINES
