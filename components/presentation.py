@@ -1,5 +1,5 @@
 """Large text for a meeting-room screen: one switch in the sidebar, kept in the link (?projector=true)
-so the room's bookmark opens large. Tiles, headings and captions grow with the page's root font size
+so the room's bookmark opens large, with the sidebar folded away. Tiles, headings and captions grow with the page's root font size
 (components/assets/projector.css); charts are drawn larger by `charts.show`."""
 from __future__ import annotations
 
@@ -15,6 +15,12 @@ PROJECTOR_STYLE = Path(__file__).with_name("assets") / "projector.css"
 def text_scale() -> float:
     """How much larger than usual text is drawn in this session: TEXT_SCALE with the switch on, else 1."""
     return TEXT_SCALE if st.session_state.get(PROJECTOR) else 1.0
+
+
+def initial_sidebar_state() -> str:
+    """A link opened with large text (the meeting room's bookmark) opens with the sidebar folded away:
+    the charts get the screen's width, and the filters are one click away."""
+    return "collapsed" if st.query_params.get(PROJECTOR) == "true" else "auto"
 
 
 def projector_switch() -> None:

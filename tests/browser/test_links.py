@@ -133,8 +133,8 @@ def test_switching_promise_drops_a_what_if_that_is_the_new_promise_itself(app):
 
 
 def test_large_text_for_a_projector_opens_from_a_link_and_stays_on_across_pages(app):
-    """The meeting room's bookmark (?projector=true) opens with large text: the page's root text
-    is 1.3 x 16 px and the charts' titles 1.3 x 17 px. It stays on from page to page, and switched
+    """The meeting room's bookmark (?projector=true) opens with large text and the sidebar folded: the
+    page's root text is 1.3 x 16 px and the charts' titles 1.3 x 17 px. It stays on from page to page, and switched
     off everything is as usual and the address stops naming it."""
     def sizes(page) -> tuple[str, str]:
         root = page.evaluate("getComputedStyle(document.documentElement).fontSize")
@@ -144,6 +144,10 @@ def test_large_text_for_a_projector_opens_from_a_link_and_stays_on_across_pages(
 
     page = app.new_page("/compliance?projector=true")
     assert sizes(page) == ("20.8px", "22.1px")
+    # the room's bookmark opens with the sidebar folded away, the charts across the whole screen
+    assert page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == "true"
+    page.locator('[data-testid="stExpandSidebarButton"]').click()
+    page.locator('[data-testid="stSidebar"][data-collapsed="false"]').wait_for()
     go_to(page, "responsiveness")
     assert parse_qs(urlparse(page.url).query).get("projector") == ["true"]
     assert sizes(page) == ("20.8px", "22.1px")
