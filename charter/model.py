@@ -10,6 +10,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import tomllib
 from dataclasses import asdict, dataclass, field
 from datetime import date, time
@@ -94,6 +95,43 @@ class Standard:
         if self.within == 1:
             label = label[:-1]
         return f"{amount} {label}"
+
+
+# A deadline written in a standard's name ("within 1 working hour", "within eight weeks"): the first one.
+NAMED_DEADLINE = re.compile(
+    r"\b(\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|"
+    r"twenty-four|thirty|forty-eight)\s+(working\s+|business\s+)?(minute|hour|day|week)s?\b", re.IGNORECASE)
+NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "twenty-four": 24,
+                "thirty": 30, "forty-eight": 48}
+
+
+def _comparable(amount: float, unit: str) -> tuple[str, float]:
+    """A deadline as (calendar or working, length): calendar hours and days compare in hours, as do
+    minutes; working hours and working days do not (a working day's length is the schedule's)."""
+    if unit in ("hours", "days"):
+        return "calendar", amount * (24 if unit == "days" else 1)
+    return unit, amount
+
+
+def name_contradicts_deadline(standard: Standard) -> str | None:
+    """What a standard's name promises when it names another deadline than the one it is measured
+    against ('within 1 working hour' over a 2-working-hour deadline): the pages print the name beside
+    figures measured against the deadline, so a reader would take one for the other."""
+    found = NAMED_DEADLINE.search(standard.name)
+    if found is None:
+        return None
+    amount_text, working, word = found.group(1).casefold(), bool(found.group(2)), found.group(3).casefold()
+    amount = NUMBER_WORDS.get(amount_text) or float(amount_text)
+    if word == "week":
+        amount, word = amount * (5 if working else 7), "day"
+    if word == "minute":
+        amount, word = amount / 60, "hour"
+    named = ("business_" if working else "") + word + "s"
+    if _comparable(amount, named) == _comparable(standard.within, standard.unit):
+        return None
+    return (f"'{standard.name}' says {found.group(0)}, but its deadline is {standard.promise}: every figure "
+            f"is measured against the deadline.")
 
 
 @dataclass(frozen=True)

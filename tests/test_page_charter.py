@@ -106,8 +106,13 @@ def test_edit_within_preview_then_save_keeps_comments_recomputes_and_audits(monk
     facts_before = rows("SELECT * FROM contact_facts ORDER BY standard_id, ticket_id")
     within = [n for n in at.number_input if n.label == "Within"]
     assert [n.value for n in within] == [24, 2]
+    assert not values(at.warning)                 # every name agrees with its deadline
     within[0].set_value(36).run()
     assert any("reply: within 24 hours → 36 hours" in m for m in values(at.markdown))
+    # the name still promises 24 hours: said before saving, as the pages would print one beside the other
+    assert values(at.warning) == ["As edited: 'We reply within 24 hours' says 24 hours, but its deadline is 36 hours: "
+                                  "every figure is measured against the deadline. Change the name or the deadline "
+                                  "so that they agree."]
 
     button(at, "Preview the effect on compliance").click().run()
     assert not at.exception
@@ -136,8 +141,35 @@ def test_edit_within_preview_then_save_keeps_comments_recomputes_and_audits(monk
     view = at.dataframe[0].value.set_index("standard")
     assert view.loc["We reply within 24 hours", "compliance now"] == "75.0%"
     assert view.loc["We reply within 24 hours", "promise"] == "First full reply within 36 hours"
+    assert any(w.startswith("'We reply within 24 hours' says 24 hours, but its deadline is 36 hours") for w in values(at.warning))
     at.switch_page("views/overview.py").run()
     assert not at.exception
+
+
+def test_a_name_is_checked_against_its_deadline():
+    """Reading 28: the first deadline a name writes ('within 1 working hour', 'within eight weeks')
+    against the one measured; calendar hours, days and weeks compare as lengths, working hours and
+    working days only with their own kind."""
+    from dataclasses import replace
+
+    from charter.model import load_charter, name_contradicts_deadline
+
+    shipped = load_charter(Path(__file__).resolve().parents[1] / "data" / "charter.toml")
+    assert [name_contradicts_deadline(s) for s in shipped.standards] == [None] * len(shipped.standards)
+    standard = shipped.standards[0]
+
+    def says(name: str, within: float, unit: str) -> str | None:
+        return name_contradicts_deadline(replace(standard, name=name, within=within, unit=unit))
+    assert says("We reply within 24 hours", 1, "days") is None                 # the same length
+    assert says("We resolve within eight weeks", 56, "days") is None
+    assert says("We call within 30 minutes", 0.5, "hours") is None
+    assert says("We answer within 2 working weeks", 10, "business_days") is None
+    assert says("We answer quickly", 3, "business_days") is None               # no deadline in the name
+    assert says("We reply within 3 days", 3, "business_days") == (
+        "'We reply within 3 days' says 3 days, but its deadline is 3 working days: every figure is measured "
+        "against the deadline.")                                               # a customer reads calendar days
+    assert says("within one working day", 8, "business_hours").startswith("'within one working day' says one working day")
+    assert says("within 1 working hour", 2, "business_hours") is not None
 
 
 def test_an_invalid_toml_edit_shows_the_charter_error_and_writes_nothing(monkeypatch, charter_file):

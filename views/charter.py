@@ -9,7 +9,9 @@ import streamlit as st
 import tomlkit
 
 from charter import engine
-from charter.model import Charter, CharterError, charter_path, parse_charter, save_charter_text
+from charter.model import (
+    Charter, CharterError, charter_path, name_contradicts_deadline, parse_charter, save_charter_text,
+)
 from components import auth, context, formatting as fmt
 from components.charter_editor import (
     add_standard, comparison_frame, compliance_under, describe_changes, edit_schedule, edit_standard,
@@ -62,8 +64,16 @@ def _scope_options() -> dict[str, list[str]]:
 
 # ----------------------------------------------------------------------------- read-only view
 
+def _wording_warnings(charter: Charter, opening: str = "") -> None:
+    """A promise whose name names another deadline than its own ('within 1 working hour' over 2)."""
+    for problem in filter(None, (name_contradicts_deadline(standard) for standard in charter.standards)):
+        st.warning(opening + fmt.literal(problem) + " Change the name or the deadline so that they agree.",
+                   icon=":material/warning:")
+
+
 def _view(current: Charter) -> None:
     st.subheader("Our promises")
+    _wording_warnings(current)
     st.dataframe(standards_table(current, _summary(current)), hide_index=True, width="stretch")
     st.caption("Compliance = met / (met + missed) for the period and filters in the sidebar; contacts still "
                "within their deadline are not counted yet.")
@@ -197,6 +207,7 @@ def _editor(current: Charter | None) -> None:
         changes = (describe_changes(current, edited) if current else ["charter file repaired"]) \
             or ["comments or layout only"]
         st.markdown("**What changes**\n" + "\n".join(f"- {fmt.literal(line)}" for line in changes))
+        _wording_warnings(edited, "As edited: ")
         if current is not None:
             _preview(current, edited)
     save, discard, _ = st.columns([2, 2, 4])
