@@ -92,6 +92,9 @@ def enlarged(fig: go.Figure, scale: float) -> go.Figure:
         if trace.get("type") == "bar":   # Plotly would shrink a larger figure above a narrow bar back to its width
             trace["constraintext"] = "inside"
     meta = layout.get("meta") or {}
+    if "weeks" in meta:   # larger labels: fewer of them fit
+        shown, text = _week_ticks([pd.Timestamp(week) for week in meta["weeks"]], scale)
+        layout["xaxis"].update(tickvals=[week.isoformat() for week in shown], ticktext=text)
     if "title" not in meta:   # not drawn by _style
         return go.Figure(spec)
     title = layout["title"]
@@ -135,18 +138,25 @@ def _shade_week_in_progress(fig: go.Figure, starts: list[pd.Timestamp]) -> None:
                   annotation_font=dict(size=12, color=INK))
 
 
+def _week_ticks(starts: list[pd.Timestamp], scale: float = 1.0) -> tuple[list[pd.Timestamp], list[str]]:
+    """At most six week labels, fewer for larger text; day and month, or month and year over more
+    than half a year."""
+    shown = starts[::max(1, math.ceil(len(starts) / int(MOST_WEEK_LABELS / scale)))]
+    label = "%b %Y" if len(starts) > LONG_SPAN_WEEKS else "%-d %b"
+    return shown, [f"{week:{label}}" for week in shown]
+
+
 def _week_axis(fig: go.Figure, weeks, *, shade: bool = True) -> None:
-    """Label the weeks by their own Mondays, at most six of them, four with large text (day and month; month and year over
-    more than half a year), on a range of exactly the weeks shown. Plotly's automatic weekly ticks
-    fall on Sundays (a week of 24 Aug labelled '23 Aug') and on a short period repeat a day."""
+    """Label the weeks by their own Mondays (_week_ticks), on a range of exactly the weeks shown.
+    Plotly's automatic weekly ticks fall on Sundays (a week of 24 Aug labelled '23 Aug') and on a
+    short period repeat a day. The weeks are kept in the chart's meta for enlarged()."""
     starts = [pd.Timestamp(week) for week in sorted(pd.to_datetime(pd.Series(list(weeks))).dropna().unique())]
     if not starts:
         return
-    most = int(MOST_WEEK_LABELS / presentation.text_scale())   # larger labels (a projector): fewer fit
-    shown = starts[::max(1, math.ceil(len(starts) / most))]
-    label = "%b %Y" if len(starts) > LONG_SPAN_WEEKS else "%-d %b"
-    fig.update_xaxes(tickmode="array", tickvals=shown, ticktext=[f"{week:{label}}" for week in shown],
+    shown, text = _week_ticks(starts)
+    fig.update_xaxes(tickmode="array", tickvals=shown, ticktext=text,
                      hoverformat="w/c %-d %b %Y", range=[starts[0] - HALF_WEEK, starts[-1] + HALF_WEEK])
+    fig.update_layout(meta={**(fig.layout.meta or {}), "weeks": [week.isoformat() for week in starts]})
     if shade:
         _shade_week_in_progress(fig, starts)
 

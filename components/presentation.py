@@ -17,10 +17,18 @@ def text_scale() -> float:
     return TEXT_SCALE if st.session_state.get(PROJECTOR) else 1.0
 
 
+OPENED_LARGE = "_opened_with_large_text"
+
+
 def initial_sidebar_state() -> str:
-    """A link opened with large text (the meeting room's bookmark) opens with the sidebar folded away:
-    the charts get the screen's width, and the filters are one click away."""
-    return "collapsed" if st.query_params.get(PROJECTOR) == "true" else "auto"
+    """A session opened from a link with large text (the meeting room's bookmark) starts with the
+    sidebar folded away: the charts get the screen's width, the filters are one click away. Decided
+    once per session: Streamlit folds the sidebar again whenever this value changes, which would
+    shut it under the hand of whoever turns the switch on. (A browser where someone opened or closed
+    the sidebar keeps it so: Streamlit remembers that choice, and it wins.)"""
+    if OPENED_LARGE not in st.session_state:
+        st.session_state[OPENED_LARGE] = st.query_params.get(PROJECTOR) == "true"
+    return "collapsed" if st.session_state[OPENED_LARGE] else "auto"
 
 
 def projector_switch() -> None:

@@ -64,7 +64,7 @@ def few_judged(met, missed) -> bool:
 
 def judged_note(met, missed) -> str:
     """' · based on only 12 contacts' for a compliance that few_judged, else ''."""
-    return f" · based on only {int(float(met) + float(missed))} contacts" if few_judged(met, missed) else ""
+    return f" · based on only {fmt.plural(float(met) + float(missed), 'contact', 'contacts')}" if few_judged(met, missed) else ""
 
 
 def rag_text(compliance, target: float, digits: int = 1) -> str:

@@ -15,7 +15,7 @@ import streamlit as st
 
 from components import formatting as fmt
 from store.csvfile import UploadRefused, decode_upload
-from store.ingest import PreparedUpload
+from store.ingest import PreparedUpload, already_loaded
 from store.presets import KindRule, Preset, canonical_preset, custom_preset, detect, normalise_header, resolve
 from store.tables import TABLES
 
@@ -111,11 +111,11 @@ def show_prepared(prepared: PreparedUpload) -> None:
     columns[0].metric("Rows in the file", f"{prepared.rows_in_file:,}")
     columns[1].metric("Rows that will load", f"{good:,}")
     columns[2].metric("Rows rejected", f"{rejected:,}")
-    if good:
-        stored, word = prepared.rows_for_stored_keys, prepared.table.key_in_words
+    if good and already_loaded(prepared.cursor, prepared.table.name, prepared.decoded.checksum) is None:
+        stored, word = prepared.rows_for_stored_keys(), prepared.table.key_in_words
         if stored == good:
-            st.info(f"Every row that will load is for a {word} already stored: this file adds no new {word}, it "
-                    f"updates stored ones where it differs from them. Is it the file you meant to load?",
+            st.info(f"Every row that will load is for a {word} already stored, so this file adds nothing new: it "
+                    f"may update stored rows where it differs from them. Is it the file you meant to load?",
                     icon=":material/content_copy:")
         elif stored == 0:
             st.caption(f"Every row that will load is for a {word} not stored yet.")
@@ -192,8 +192,15 @@ def translations_from(rows: pd.DataFrame, table: str) -> dict[str, dict[str, str
     for column, source, target in rows[list(TRANSLATION_COLUMNS)].itertuples(index=False):
         if column not in allowed or not isinstance(source, str) or not source.strip():
             continue
-        values.setdefault(column, {})[source.strip().casefold()] = target.strip() if isinstance(target, str) else ""
+        # lower(), not casefold(): the upload compares DuckDB's lower() of the cell ('Straße' stays 'straße')
+        values.setdefault(column, {})[source.strip().lower()] = target.strip() if isinstance(target, str) else ""
     return values
+
+
+def emptied_values(values: dict[str, dict[str, str]]) -> list[str]:
+    """The translations that store a value empty ("channel 'n/a'"), named under the editor: a row whose
+    'stored as' is not typed yet blanks that value in the preview and in the load."""
+    return [f"{column} '{source}'" for column, pairs in values.items() for source, target in pairs.items() if not target]
 
 
 def starting_layout_note(start: Preset, headers: list[str], *, picked: bool) -> str:
@@ -255,7 +262,7 @@ def mapping_editor(table: str, headers: list[str], start_from: Preset | None, ke
     st.markdown("**Value translations** (optional): a value of the file stored under another name, such as "
                 "the export's 'Web Widget' as the channel 'web', so that one channel, team or partner is not "
                 "counted as two. Type into the empty last row to add one. Matched whatever its case; a blank "
-                "'stored as' leaves the cell empty.")
+                "'stored as' leaves the cell empty; a value listed twice takes its lower row.")
     edited = st.data_editor(
         translations_frame(start.values), key=f"{key}_values", num_rows="dynamic", hide_index=True, width="stretch",
         column_config={
@@ -263,8 +270,12 @@ def mapping_editor(table: str, headers: list[str], start_from: Preset | None, ke
             "in the file": st.column_config.TextColumn("in the file", required=True),
             "stored as": st.column_config.TextColumn("stored as"),
         })
+    translations = translations_from(edited, table)
+    emptied = emptied_values(translations)
+    if emptied:
+        st.caption("Stored empty: " + fmt.literal(", ".join(emptied)) + ". Type a 'stored as' to keep the value.")
     missing = [c for c in canonical.required if c not in chosen]
-    return MappingChoice(chosen, kind_rule, missing, start_from, translations_from(edited, table))
+    return MappingChoice(chosen, kind_rule, missing, start_from, translations)
 
 
 # ----------------------------------------------------------------------------- history and audit

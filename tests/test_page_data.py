@@ -115,6 +115,7 @@ def test_the_same_file_twice_is_reported_as_already_loaded(monkeypatch):
     before = database_state()
     at = upload(manager_on_data_page(monkeypatch), WEEK_1, "week1 again.csv")
     assert any(f"already loaded as batch {batch}" in i for i in values(at.info))
+    assert not any(i.startswith("Every row that will load") for i in values(at.info))   # one message, not two
     assert not any(label.startswith("Load ") for label in labels(at))
     assert database_state() == before
 
@@ -126,7 +127,7 @@ def test_a_file_of_tickets_all_stored_already_is_pointed_out_before_it_loads(mon
     load_directly("contacts", WEEK_1, "week1.csv")
     again = WEEK_1.replace(b"T01,2026-03-02 10:01,email", b"T01,2026-03-02 10:01,phone")
     at = upload(manager_on_data_page(monkeypatch), again, "week1 corrected.csv")
-    assert any(i.startswith("Every row that will load is for a ticket already stored: this file adds no new ticket")
+    assert any(i.startswith("Every row that will load is for a ticket already stored, so this file adds nothing new")
                for i in values(at.info))
     assert not any(c.startswith("Of these rows") for c in values(at.caption))
     button(at, "Load 5 rows into contacts").click().run()
@@ -288,6 +289,8 @@ def test_a_one_off_file_loads_with_its_mapping_without_keeping_a_preset(monkeypa
             "B-1,2026-03-02 09:15,Email\n"
             "B-2,2026-03-02 09:45,Phone\n").encode()
     at = upload(manager_on_data_page(monkeypatch), data, "one-off.csv")
+    # an unknown layout gets the editor by itself: no switch to open it
+    assert not [t for t in at.toggle if t.label.startswith("Adjust the mapping")]
     map_columns(at, ticket_id="Ref", opened_at="Received", channel="Medium")
     button(at, "Load 2 rows once, without saving the mapping").click().run()
     assert not at.exception
@@ -342,15 +345,18 @@ def test_value_translations_are_edited_in_the_mapping_and_kept_with_the_preset(m
     at = upload(manager_on_data_page(monkeypatch), data, "week.csv")
     [adjust] = [toggle for toggle in at.toggle if toggle.label.startswith("Adjust the mapping")]
     adjust.set_value(True).run()
+    assert [t.value for t in at.toggle if t.label.startswith("Adjust the mapping")] == [True]   # to switch it off
     assert not at.exception
     key = [s.key for s in at.selectbox if s.key and s.key.startswith("map_")][0].rsplit("_ticket_id", 1)[0]
     assert at.selectbox(key=f"{key}_channel").value == "channel"            # started from the recognised layout
     assert at.dataframe[0].value.empty                                       # Charter Desk's own: no translation
     at.session_state[f"{key}_values"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
         {"column": "channel", "in the file": " E-Mail ", "stored as": "email"},
-        {"column": "partner", "in the file": "", "stored as": "FixRight"}]}    # still being typed: left out
+        {"column": "partner", "in the file": "", "stored as": "FixRight"},    # still being typed: left out
+        {"column": "team", "in the file": "n/a", "stored as": None}]}        # no team
     at.run()
     assert not at.exception
+    assert "Stored empty: team 'n/a'. Type a 'stored as' to keep the value." in [as_read(c) for c in values(at.caption)]
     preview = next(frame.value for frame in at.dataframe if "ticket_id" in frame.value.columns)
     assert preview["channel"].tolist() == ["email", "email", "email"]
     assert "Every row that will load is for a ticket not stored yet." in values(at.caption)
@@ -358,8 +364,8 @@ def test_value_translations_are_edited_in_the_mapping_and_kept_with_the_preset(m
     button(at, "Save preset and use it").click().run()
     assert not at.exception
     saved = json.loads(scalar("SELECT definition FROM saved_presets WHERE name = 'mail fix'"))
-    assert saved["values"] == {"channel": {"e-mail": "email"}}
-    assert scalar("SELECT detail FROM audit_log WHERE action = 'save preset'").endswith("; 1 value translation")
+    assert saved["values"] == {"channel": {"e-mail": "email"}, "team": {"n/a": ""}}
+    assert scalar("SELECT detail FROM audit_log WHERE action = 'save preset'").endswith("; 2 value translations")
     button(at, "Load 3 rows into contacts").click().run()
     assert rows("SELECT ticket_id, channel FROM contacts ORDER BY ticket_id") == [
         ("T1", "email"), ("T2", "email"), ("T3", "email")]
@@ -377,6 +383,9 @@ def test_translations_from_the_editor_rows():
                         columns=["column", "in the file", "stored as"])
     # the later row for the same value wins; an id, a time or a row without its value is left out
     assert translations_from(rows, "contacts") == {"channel": {"web widget": "portal"}, "csat": {"not offered": ""}}
+    # matched as the upload matches the cell, by DuckDB's lower(): 'Straße' is not 'strasse'
+    assert translations_from(pd.DataFrame([("partner", "Straße Repairs", "SR")], columns=list(rows.columns)),
+                             "contacts") == {"partner": {"straße repairs": "SR"}}
     assert translations_from(translations_frame({"team": {"bill": "Billing"}}), "contacts") == {"team": {"bill": "Billing"}}
 
 

@@ -926,6 +926,12 @@ def test_large_text_draws_every_chart_text_larger_and_wraps_its_title_for_it():
     big_grid = charts.enlarged(grid, 1.3)
     assert big_grid.data[0].textfont.size == round(grid.data[0].textfont.size * 1.3, 1)   # the cells' figures
     assert big_grid.layout.yaxis.tickfont.size == round(12.5 * 1.3, 1)                     # the promises' names
+    # fewer, larger week labels: four of thirteen weeks, where the usual chart has six (a pack drawn while
+    # large text is on keeps its six: the thinning is the large copy's own)
+    weeks = pd.DataFrame({"week": pd.date_range("2026-08-24", periods=13, freq="7D"), "n": range(13)})
+    trend = charts.weekly_bars(weeks, "week", "n", "Contacts", "t", "s", "contacts")
+    assert list(trend.layout.xaxis.ticktext) == ["24 Aug", "14 Sep", "5 Oct", "26 Oct", "16 Nov"]
+    assert list(charts.enlarged(trend, 1.3).layout.xaxis.ticktext) == ["24 Aug", "21 Sep", "19 Oct", "16 Nov"]
     # the week labels above the grid keep their room, larger, under a heading as tall as any chart's
     # with one line of title and one of subtitle (78 px as usual)
     one_line_heading = charts.enlarged(charts.bars(frame, "band", "value", "t", "s", "share"), 1.3).layout.margin.t
@@ -1033,7 +1039,10 @@ def test_a_compliance_on_few_contacts_says_so_and_its_dot_is_pale(company):
     from components import charts
     from components.tiles import few_judged
 
+    from components.tiles import judged_note
+
     assert few_judged(29, 0) and not few_judged(30, 0) and not few_judged(0, 0)   # none judged: no share at all
+    assert judged_note(1, 0) == " · based on only 1 contact" and judged_note(40, 2) == ""
     at = open_page(new_app())
     notes = [c.value for c in at.caption if c.value.startswith("Target ")]
     assert any("· 3 missed · 1 pending · based on only 9 contacts" in note for note in notes)

@@ -278,11 +278,11 @@ def _upload_section(con) -> None:
     choice = st.selectbox("Column layout (preset)", names, format_func=labels.get, key=f"upload_preset_{table}")
     preset = None if choice == AUTO else find_preset(con, table, choice)
     date_format = _date_order(uploaded.file_id)
-    if st.toggle("Adjust the mapping (columns, complaint rule, value translations)", key=f"adjust_{uploaded.file_id}",
-                 help="Start from this layout and change what it reads, for instance store the export's "
-                      "'Web Widget' as the channel 'web'; save it as a preset for the next exports."):
+    adjusting = f"adjust_{uploaded.file_id}"
+    if st.session_state.get(adjusting):   # switched on under a recognised file's layout (below)
         headers = file_headers(uploaded.getvalue())
-        if headers:   # no header row: the file is refused below, with its reason
+        if headers:
+            _adjust_switch(adjusting)
             _mapping_section(con, table, uploaded, headers, preset or detect(con, table, headers), date_format)
             return
     try:
@@ -308,8 +308,17 @@ def _upload_section(con) -> None:
 
     detected = "Detected layout" if choice == AUTO else "Layout"
     st.success(f"{detected}: **{preset_label(prepared.preset)}**", icon=":material/table_view:")
+    _adjust_switch(adjusting)
     show_prepared(prepared)
     _offer_load(con, table, prepared, f"Load {prepared.rows_good:,} rows into {table}", key="load_upload")
+
+
+def _adjust_switch(key: str) -> None:
+    """Under a recognised layout (an unrecognised one gets the mapping editor by itself): the same
+    editor, started from that layout."""
+    st.toggle("Adjust the mapping (columns, complaint rule, value translations)", key=key,
+              help="Start from this layout and change what it reads, for instance store the export's "
+                   "'Web Widget' as the channel 'web'; save it as a preset for the next exports.")
 
 
 def _offer_load(con, table: str, prepared: PreparedUpload, label: str, *, key: str, primary: bool = True) -> None:

@@ -142,8 +142,13 @@ def test_large_text_for_a_projector_opens_from_a_link_and_stays_on_across_pages(
         chart_title.wait_for(state="attached")
         return root, chart_title.evaluate("title => getComputedStyle(title).fontSize")
 
+    def tile_number(page) -> float:   # tiles.css sizes it by the window's width: the root alone would not do
+        value = page.locator('[data-testid="stMain"] [data-testid="stMetricValue"]').first
+        return float(value.evaluate("v => getComputedStyle(v).fontSize").removesuffix("px"))
+
     page = app.new_page("/compliance?projector=true")
     assert sizes(page) == ("20.8px", "22.1px")
+    large_number = tile_number(page)
     # the room's bookmark opens with the sidebar folded away, the charts across the whole screen
     assert page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == "true"
     page.locator('[data-testid="stExpandSidebarButton"]').click()
@@ -155,4 +160,10 @@ def test_large_text_for_a_projector_opens_from_a_link_and_stays_on_across_pages(
     wait_idle(page)
     assert "projector" not in parse_qs(urlparse(page.url).query)
     assert sizes(page) == ("16px", "17px")
+    assert large_number >= 1.25 * tile_number(page)
+    # switched on from the sidebar, large text leaves the sidebar open under the reader's hand
+    page.locator('[data-testid="stSidebar"]').get_by_text("Large text for a projector", exact=True).click()
+    wait_idle(page)
+    assert sizes(page) == ("20.8px", "22.1px")
+    assert page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == "false"
     assert_no_errors(page, "responsiveness")
