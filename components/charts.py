@@ -111,6 +111,11 @@ def enlarged(fig: go.Figure, scale: float) -> go.Figure:
     first_lines, first_sub = _heading(meta["title"], meta["subtitle"], meta["full_width"])
     above_plot = margin["t"] - (78 + 16 * (len(first_sub) - 1) + 21 * (len(first_lines) - 1))  # e.g. week labels on top
     plot = layout["height"] - margin["t"] - margin.get("b", 0)
+    legend = layout.get("legend") or {}
+    if isinstance(legend.get("y"), (int, float)) and legend["y"] < 0:
+        # a legend under the plot sits a share of the plot's height below it: the larger ticks (and
+        # axis title) need that share to grow with the text, not with the plot
+        legend["y"] = round(legend["y"] * scale * scale / PLOT_GROWTH, 3)
     margin["t"] = block + round(above_plot * scale)
     layout["height"] = margin["t"] + round(plot * PLOT_GROWTH) + margin.get("b", 0)
     return go.Figure(spec)

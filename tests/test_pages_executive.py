@@ -918,6 +918,8 @@ def test_large_text_draws_every_chart_text_larger_and_wraps_its_title_for_it():
     usual_plot = usual.layout.height - usual.layout.margin.t - usual.layout.margin.b
     large_plot = large.layout.height - large.layout.margin.t - large.layout.margin.b
     assert large_plot == round(usual_plot * charts.PLOT_GROWTH)
+    # the legend under the plot moves down with the larger tick labels above it
+    assert usual.layout.legend.y == -0.14 and large.layout.legend.y == round(-0.14 * 1.3 * 1.3 / charts.PLOT_GROWTH, 3)
     # a bar's figure above it is not shrunk to the bar's width ("13.9%" over a narrow bar)
     assert usual.data[0].constraintext is None and large.data[0].constraintext == "inside"
     cells = pd.DataFrame({"label": ["Replies"], "week": pd.to_datetime(["2026-02-02"]), "status": ["green"],
