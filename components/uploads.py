@@ -250,7 +250,7 @@ def mapping_editor(table: str, headers: list[str], start_from: Preset | None, ke
         words = right.text_input("Values that mean complaint (comma separated)", key=f"{key}_kind_values",
                                  value=", ".join(rule.complaint) if rule else "",
                                  placeholder="Complaint, formal complaint")
-        values = tuple(v.strip().casefold() for v in words.split(",") if v.strip())
+        values = tuple(v.strip().lower() for v in words.split(",") if v.strip())   # as the upload lower()s the cell
         if kind_column != NOT_IN_FILE and values:
             # the preset's way of matching (whole cell or any tag) stays while its column and words do
             same_rule = (rule is not None and normalise_header(kind_column) == normalise_header(rule.column)

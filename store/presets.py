@@ -59,8 +59,8 @@ def _preset_from_dict(raw: dict) -> Preset:
     kind = raw.get("kind") or raw.get("kind_rule")
     kind_rule = None
     if kind:
-        kind_rule = KindRule(kind["column"], tuple(str(x).casefold() for x in kind["complaint"]), kind.get("match", "value"))
-    # lower(), as the upload lower()s the cell it compares (casefold would make 'Straße' 'strasse')
+        kind_rule = KindRule(kind["column"], tuple(str(x).lower() for x in kind["complaint"]), kind.get("match", "value"))
+    # lower(), as the upload lower()s the cells it compares (casefold would make 'Straße' 'strasse')
     values = {k: {str(a).lower(): str(b) for a, b in v.items()} for k, v in raw.get("values", {}).items()}
     return Preset(raw["name"], raw["table"], columns, tuple(raw.get("detect", ())), durations, kind_rule, values,
                   raw.get("description", ""), raw.get("date_format"))

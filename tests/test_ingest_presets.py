@@ -285,6 +285,25 @@ def test_saved_custom_preset_is_detected_and_derives_kind(tmp_path):
     assert contact(con, "L-2")["kind"] == "enquiry"
 
 
+def test_a_saved_mapping_matches_words_with_letters_that_casefold_changes(tmp_path):
+    """The upload compares DuckDB's lower() of a cell, which keeps 'ß': a saved complaint word or value
+    translation read back with casefold() ('strasse') would never match 'Straße' again."""
+    from dataclasses import replace
+
+    con = open_db(tmp_path)
+    preset = replace(custom_preset("Amt", "contacts", {"ticket_id": "Ref", "opened_at": "Received", "partner": "Firma"},
+                                   kind_rule=KindRule("Art", ("beschwerde straße",))),
+                     values={"partner": {"straßenbau gmbh": "Strassenbau"}})
+    with db.write_transaction(con) as cursor:
+        save_preset(cursor, preset, "tester")
+    data = ("Ref,Received,Firma,Art\n"
+            "A-1,2026-07-13 10:00,Straßenbau GmbH,Beschwerde Straße\n"
+            "A-2,2026-07-13 11:00,Other,Anfrage\n")
+    assert load(con, "contacts", data).preset == "Amt"
+    assert (contact(con, "A-1")["kind"], contact(con, "A-1")["partner"]) == ("complaint", "Strassenbau")
+    assert contact(con, "A-2")["kind"] == "enquiry"
+
+
 def test_a_saved_mapping_is_not_recognised_in_a_file_without_a_column_it_reads(tmp_path):
     # without its kind column every contact would silently load as an enquiry under this mapping
     con = open_db(tmp_path)
