@@ -51,15 +51,20 @@ def _heading(title: str, subtitle: str, full_width: bool, scale: float = 1.0) ->
     return wrap(title, int(widths[0] / scale)), wrap(subtitle, int(widths[1] / scale))
 
 
+def _heading_margin(title_lines: list[str], subtitle_lines: list[str]) -> int:
+    """The top margin _style gives a heading of these lines at the usual size: 78 px for one of each."""
+    return 78 + 16 * (len(subtitle_lines) - 1) + 21 * (len(title_lines) - 1)
+
+
 def _style(fig: go.Figure, title: str, subtitle: str, y_title: str | None = None, x_title: str | None = None,
            *, y_format: str | None = None, height: int = 380, full_width: bool = False) -> go.Figure:
     title_lines, subtitle_lines = _heading(title, subtitle, full_width)
-    extra = 16 * (len(subtitle_lines) - 1) + 21 * (len(title_lines) - 1)
+    top = _heading_margin(title_lines, subtitle_lines)
     fig.update_layout(
-        template="plotly_white", height=height + extra, font=dict(family=FONT, color=INK, size=13),
+        template="plotly_white", height=height + top - 78, font=dict(family=FONT, color=INK, size=13),
         title=dict(text="<br>".join(title_lines), x=0.01, xanchor="left", font=dict(size=17, color=INK),
                    subtitle=dict(text="<br>".join(subtitle_lines), font=dict(size=12.5, color=MUTED))),
-        margin=dict(l=10, r=20, t=78 + extra, b=10), hoverlabel=dict(font_family=FONT, bgcolor="white"),
+        margin=dict(l=10, r=20, t=top, b=10), hoverlabel=dict(font_family=FONT, bgcolor="white"),
         # below the axis title when there is one, so the two never overlap
         legend=dict(orientation="h", yanchor="top", y=-0.26 if x_title else -0.14, xanchor="left", x=0,
                     font=dict(size=12)),
@@ -108,8 +113,7 @@ def enlarged(fig: go.Figure, scale: float) -> go.Figure:
     title.update(yref="container", y=1, yanchor="top", pad=dict(t=pad))
     block = round(pad + len(title_lines) * title_line + len(subtitle_lines) * subtitle_line + 6)
     margin = layout["margin"]
-    first_lines, first_sub = _heading(meta["title"], meta["subtitle"], meta["full_width"])
-    above_plot = margin["t"] - (78 + 16 * (len(first_sub) - 1) + 21 * (len(first_lines) - 1))  # e.g. week labels on top
+    above_plot = margin["t"] - _heading_margin(*_heading(meta["title"], meta["subtitle"], meta["full_width"]))  # week labels
     plot = layout["height"] - margin["t"] - margin.get("b", 0)
     legend = layout.get("legend") or {}
     if isinstance(legend.get("y"), (int, float)) and legend["y"] < 0:

@@ -1,6 +1,7 @@
 """Large text for a meeting-room screen: one switch in the sidebar, kept in the link (?projector=true)
-so the room's bookmark opens large, with the sidebar folded away. Tiles, headings and captions grow with the page's root font size
-(components/assets/projector.css); charts are drawn larger by `charts.show`."""
+so the room's bookmark opens large, with the sidebar folded away. Tiles, headings and captions grow
+with the page's root font size (components/assets/projector.css); charts are drawn larger by
+`charts.show`."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -15,7 +15,7 @@ import streamlit as st
 
 from components import formatting as fmt
 from store.csvfile import UploadRefused, decode_upload
-from store.ingest import PreparedUpload, already_loaded
+from store.ingest import PreparedUpload
 from store.presets import KindRule, Preset, canonical_preset, custom_preset, detect, normalise_header, resolve
 from store.tables import TABLES
 
@@ -104,14 +104,15 @@ def unused_headers(prepared: PreparedUpload) -> list[str]:
     return [h for i, h in enumerate(prepared.decoded.headers) if i not in used]
 
 
-def show_prepared(prepared: PreparedUpload) -> None:
-    """What this upload will do: counts, notes, the mapping, the first rows, the rejected rows."""
+def show_prepared(prepared: PreparedUpload, *, already_loaded_as: int | None) -> None:
+    """What this upload will do: counts, notes, the mapping, the first rows, the rejected rows.
+    `already_loaded_as`: the batch this exact file was loaded as (the page says so by the load button)."""
     good, rejected = prepared.rows_good, prepared.rows_rejected
     columns = st.columns(3)
     columns[0].metric("Rows in the file", f"{prepared.rows_in_file:,}")
     columns[1].metric("Rows that will load", f"{good:,}")
     columns[2].metric("Rows rejected", f"{rejected:,}")
-    if good and already_loaded(prepared.cursor, prepared.table.name, prepared.decoded.checksum) is None:
+    if good and already_loaded_as is None:
         stored, word = prepared.rows_for_stored_keys(), prepared.table.key_in_words
         if stored == good:
             st.info(f"Every row that will load is for a {word} already stored, so this file adds nothing new: it "

@@ -164,7 +164,7 @@ def _save_preset(con, table: str, choice, name: str, date_format: str | None) ->
         if preset.kind_rule else ""
     rule += f"; ambiguous dates read {DATE_FORMAT_LABELS[date_format]}" if date_format else ""
     translated = sum(len(pairs) for pairs in preset.values.values())
-    rule += f"; {translated} value translation{'' if translated == 1 else 's'}" if translated else ""
+    rule += f"; {fmt.plural(translated, 'value translation', 'value translations')}" if translated else ""
     try:
         with db.write_transaction(con) as cursor:
             replaced = save_preset(cursor, preset, who)
@@ -242,7 +242,8 @@ def _mapping_section(con, table: str, uploaded, headers: list[str], preset, date
     except UploadRefused as error:
         st.error(f"With this mapping the file is still refused: {error}")
         return
-    show_prepared(prepared)
+    previous = already_loaded(con, table, prepared.decoded.checksum)
+    show_prepared(prepared, already_loaded_as=previous)
     name = st.text_input("Preset name", key=f"preset_name_{uploaded.file_id}", max_chars=60,
                          placeholder="e.g. helpdesk weekly export")
     if prepared.date_format:   # chosen above, settled by this file's dates, or the starting preset's
@@ -251,7 +252,7 @@ def _mapping_section(con, table: str, uploaded, headers: list[str], preset, date
     if st.button("Save preset and use it", type="primary", icon=":material/save:", key="save_preset"):
         _save_preset(con, table, choice, name, prepared.date_format)
     st.caption("Or, for a one-off file, load it with this mapping without keeping a preset:")
-    _offer_load(con, table, prepared, f"Load {prepared.rows_good:,} rows once, without saving the mapping",
+    _offer_load(con, prepared, previous, f"Load {prepared.rows_good:,} rows once, without saving the mapping",
                 key="load_once", primary=False)
 
 
@@ -309,8 +310,9 @@ def _upload_section(con) -> None:
     detected = "Detected layout" if choice == AUTO else "Layout"
     st.success(f"{detected}: **{preset_label(prepared.preset)}**", icon=":material/table_view:")
     _adjust_switch(adjusting)
-    show_prepared(prepared)
-    _offer_load(con, table, prepared, f"Load {prepared.rows_good:,} rows into {table}", key="load_upload")
+    previous = already_loaded(con, table, prepared.decoded.checksum)
+    show_prepared(prepared, already_loaded_as=previous)
+    _offer_load(con, prepared, previous, f"Load {prepared.rows_good:,} rows into {table}", key="load_upload")
 
 
 def _adjust_switch(key: str) -> None:
@@ -321,9 +323,10 @@ def _adjust_switch(key: str) -> None:
                    "'Web Widget' as the channel 'web'; save it as a preset for the next exports.")
 
 
-def _offer_load(con, table: str, prepared: PreparedUpload, label: str, *, key: str, primary: bool = True) -> None:
-    """The load button, unless loading would change nothing (the same file again, no good row)."""
-    previous = already_loaded(con, table, prepared.decoded.checksum)
+def _offer_load(con, prepared: PreparedUpload, previous: int | None, label: str, *, key: str,
+                primary: bool = True) -> None:
+    """The load button, unless loading would change nothing (the same file again: `previous`, the
+    batch it was loaded as; no good row)."""
     if previous is not None:
         st.info(f"This exact file was already loaded as batch {previous}; loading it again would change nothing.",
                 icon=":material/content_copy:")
