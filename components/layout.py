@@ -3,6 +3,7 @@ so units and periods are always on screen."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -10,6 +11,8 @@ import streamlit as st
 from components import charts, context, formatting as fmt
 from components.filters import describe, previous_period
 from queries import Filters
+
+SIDE_BY_SIDE_STYLE = Path(__file__).with_name("assets") / "side_by_side.css"
 
 
 def period_text(filters: Filters) -> str:
@@ -51,3 +54,11 @@ def answer(sentence: str) -> None:
     The sentence names partners and values from uploads: shown as text, never as markdown."""
     with st.container(border=True):
         st.markdown(fmt.literal(sentence))
+
+
+def side_by_side(name: str):
+    """Two places for charts, side by side where the main area has room for two, one above the other
+    where it has not (components/assets/side_by_side.css). `name` keeps the pair apart from the page's others."""
+    st.html(SIDE_BY_SIDE_STYLE)  # style only: Streamlit puts it outside the page flow
+    with st.container(horizontal=True, gap="small", key=f"side-by-side-{name}"):
+        return st.container(), st.container()

@@ -4,7 +4,7 @@ import streamlit as st
 from components import charts, context, empty, formatting as fmt
 from components.filters import current_filters, previous_period
 from components.headlines import complaints_headline
-from components.layout import answer, header, period_text
+from components.layout import answer, header, period_text, side_by_side
 from components.tables import show_table
 from components.tiles import Tile, show_tiles
 
@@ -48,7 +48,7 @@ show_tiles([
 
 weekly = context.query("complaints_weekly", filters)
 days = context.query("complaint_resolution_days", filters)
-left, right = st.columns(2)
+left, right = side_by_side("volume-and-resolution")
 with left:
     charts.show(charts.volume_with_line(
         weekly, "week", "complaints", "Complaints", "per_1000_contacts", "Per 1,000 contacts",
@@ -64,7 +64,7 @@ with right:
                 days, "resolution-days", "complaint-resolution-days")
 
 ageing = context.query("complaints_ageing", filters, as_of=context.as_of())
-left, right = st.columns(2)
+left, right = side_by_side("ageing")
 with left:
     charts.show(charts.bars(ageing, "band", "open_complaints", "Open complaints by age",
                             f"Complaints still open at {fmt.moment(context.as_of())}, by days since opened "
@@ -87,7 +87,7 @@ with right:
 st.subheader("What complaints are about, and who handled them")
 categories = context.query("complaints_by", filters, dimension="category")
 partners = context.query("complaints_by", filters, dimension="partner")
-left, right = st.columns(2)
+left, right = side_by_side("causes")
 with left:
     top = categories.head(10)
     charts.show(charts.bars(top, "value", "complaints", "Top complaint categories",

@@ -4,7 +4,7 @@ import streamlit as st
 from components import charts, context, drill, empty, formatting as fmt, links
 from components.filters import current_filters, previous_period
 from components.labels import DIMENSIONS, standard_label
-from components.layout import header, period_text
+from components.layout import header, period_text, side_by_side
 from components.tables import show_table
 from components.tiles import PROVISIONAL_NOTE, Tile, judged_note, provisional, rag_status, show_tiles
 from components import expectation_gap
@@ -65,7 +65,7 @@ show_tiles([
 reset = drill.reset_counter()
 weekly = context.query("standards_weekly", filters, as_of=as_of)
 weekly = weekly[weekly["standard_id"] == chosen]
-left, right = st.columns(2)
+left, right = side_by_side("trend-and-breakdown")
 with left:
     trend_state = charts.show(
         charts.compliance_trend(weekly, standard.target, "Compliance week by week",

@@ -3,7 +3,7 @@ import streamlit as st
 
 from components import charts, empty, formatting as fmt, meeting_pack, overview
 from components.filters import current_filters
-from components.layout import header
+from components.layout import header, side_by_side
 from components.tables import download
 from components.tiles import show_tiles
 
@@ -41,6 +41,6 @@ first, *others = content.figures or [None]
 if first is not None:
     charts.show(first.figure, first.data, first.key, f"overview-{first.key}")
 for row in range(0, len(others), 2):
-    for column, figure in zip(st.columns(2), others[row:row + 2]):
+    for column, figure in zip(side_by_side(f"charts-{row}"), others[row:row + 2]):
         with column:
             charts.show(figure.figure, figure.data, figure.key, f"overview-{figure.key}")

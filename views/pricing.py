@@ -5,7 +5,7 @@ from components import charts, context, empty, formatting as fmt
 from components.filters import current_filters, previous_period
 from components.headlines import pricing_headline
 from components.labels import standard_label
-from components.layout import answer, header, period_text
+from components.layout import answer, header, period_text, side_by_side
 from components.tables import show_table
 from components.tiles import Tile, show_tiles
 from queries import Filters
@@ -64,7 +64,7 @@ show_tiles([
          note=f"{fmt.pct(annual)} a year"),
 ], per_row=4)
 
-left, right = st.columns(2)
+left, right = side_by_side("price-gap")
 with left:
     shown = pricing.dropna(subset=["median_gap"])
     charts.show(charts.spread(shown, "band", "median_gap", "gap_p25", "gap_p75", "Price gap by tenure",
@@ -91,7 +91,7 @@ st.subheader("Does it cost us customers?")
 by_tenure = context.query("churn_by_band", prices_in_view, grouping="tenure", **churn_until)
 by_gap = context.query("churn_by_band", prices_in_view, grouping="price_gap", **churn_until)
 by_gap = by_gap[by_gap["active_customer_months"] > 0]
-left, right = st.columns(2)
+left, right = side_by_side("churn")
 for container, frame, name, key in ((left, by_tenure, "tenure", "churn-by-tenure"), (right, by_gap, "price gap", "churn-by-price-gap")):
     with container:
         colours = charts.PRIMARY if name == "tenure" else charts.SECONDARY
@@ -116,7 +116,7 @@ else:
     labels = {s.id: standard_label(s) for s in context.charter().standards}
     service = service.assign(promise=service["standard_id"].map(labels))
     volumes = service.drop_duplicates("band")
-    left, right = st.columns(2)   # equal halves: the charts wrap subtitles for half width
+    left, right = side_by_side("service-by-tenure")   # equal halves: the charts wrap subtitles for half width
     with left:
         charts.show(charts.bars(volumes, "band", "complaints_per_1000", "Complaint rate by tenure",
                                 f"Complaints per 1,000 contacts from customers in each band · {period_text(filters)}",

@@ -4,7 +4,7 @@ import streamlit as st
 from components import charts, context, empty, formatting as fmt, links
 from components.filters import current_filters, previous_period
 from components.headlines import responsiveness_headline
-from components.layout import answer, header, period_text
+from components.layout import answer, header, period_text, side_by_side
 from components.tiles import Tile, show_tiles
 
 BASES = {"working": "Working hours", "calendar": "Calendar hours"}
@@ -49,7 +49,7 @@ show_tiles([
 
 weekly = context.query("responsiveness_weekly", filters)
 backlog = context.query("backlog_weekly", filters, tz=context.charter().schedule.timezone, as_of=context.as_of())
-left, right = st.columns(2)
+left, right = side_by_side("volume-and-backlog")
 with left:
     charts.show(charts.weekly_bars(weekly, "week", "contacts", "Contacts", "Contacts received each week",
                                    f"Contacts opened per week (Monday to Sunday, charter time) · {period_text(filters)}",
@@ -62,7 +62,7 @@ with right:
                              f"including older ones · {period_text(filters)}", "Open contacts", value_format=",.0f",
                              from_zero=True),
                 backlog, "backlog", "open-backlog-weekly")
-left, right = st.columns(2)
+left, right = side_by_side("response-times")
 for container, measure, title in ((left, "ack", "Time to acknowledge"), (right, "first_response", "Time to first full reply")):
     with container:
         series = [(f"{measure}_median_{column}", "Median", charts.PRIMARY, "solid"),

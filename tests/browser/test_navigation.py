@@ -79,3 +79,26 @@ def test_no_kpi_number_or_label_is_cut_on_a_projector(app, width, height):
         # a tile that wraps onto a row of its own keeps its neighbours' width (it stretched across the page)
         widths = page.evaluate(TILE_WIDTHS_PER_ROW)
         assert all(max(row) - min(row) <= 2 for row in widths), f"{url_path} at {width}x{height}: {widths}"
+
+
+# The width of every chart on the page and where its left edge is (the right one of a pair starts further right).
+CHART_BOXES = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stPlotlyChart"]')]
+  .map(chart => { const box = chart.getBoundingClientRect(); return [Math.round(box.width), Math.round(box.left)]; })"""
+
+
+@pytest.mark.parametrize("width, side_by_side", [(1024, False), (1600, True)])
+def test_charts_go_two_by_two_only_where_both_stay_readable(app, width, side_by_side):
+    """A laptop with the sidebar open: halves of the main area squeezed each chart to under 300 px,
+    its week labels running into each other; there the charts go one above the other, full width.
+    A wide screen keeps them two by two."""
+    page = app.new_page("/data")
+    page.set_viewport_size({"width": width, "height": 900})
+    for url_path in ["overview", "compliance", "responsiveness", "complaints", "pricing"]:
+        go_to(page, url_path)
+        page.locator('[data-testid="stMain"] [data-testid="stPlotlyChart"]').first.wait_for()
+        main_width = page.evaluate("""() => document.querySelector('[data-testid="stMainBlockContainer"]').clientWidth""")
+        boxes = page.evaluate(CHART_BOXES)
+        lefts = {left for _, left in boxes}
+        assert (len(lefts) > 1) == side_by_side, f"{url_path} at {width}px: charts at {boxes}"
+        if not side_by_side:
+            assert min(chart_width for chart_width, _ in boxes) > main_width * 0.7, f"{url_path}: {boxes} in {main_width}"
