@@ -1055,10 +1055,10 @@ def test_a_compliance_on_few_contacts_says_so_and_its_dot_is_pale(company):
     assert list(dots.data[0].marker.opacity) == [0.45, 1.0]                  # worst first: Small, then Large
     small, large = dots.layout.yaxis.ticktext
     assert "only 10" in small and "only" not in large
-    assert dots.layout.title.subtitle.text.endswith("pale: based on fewer than 30 contacts")
+    assert dots.layout.title.subtitle.text.replace("<br>", " ").endswith("pale: based on fewer than 30 contacts")
     settled = charts.compliance_by_value(breakdown.assign(met=[80, 99]), 0.95, "t", "% meeting the promise")
     assert list(settled.data[0].marker.opacity) == [1.0, 1.0]
-    assert settled.layout.title.subtitle.text == "% meeting the promise"
+    assert settled.layout.title.subtitle.text == "% meeting the promise · dashed line: target 95%"
     # the axis: every 5 points down to the lowest dot (80%) less 3 points; every 20 from 0%, where 21
     # ticks overlapped, and a dot at 0% clear of the names
     assert list(settled.layout.xaxis.tickvals) == [0.75, 0.8, 0.85, 0.9, 0.95, 1.0]
@@ -1084,3 +1084,7 @@ def test_a_point_shows_its_status_by_its_shape_too():
     dots = charts.compliance_by_value(breakdown, 0.95, "t", "s")
     assert list(dots.data[0].marker.symbol) == ["x", "circle"]   # worst first
     assert [trace.name for trace in dots.data if trace.showlegend is not False] == ["On target", "Below"]
+    # the subtitle names the target line: a label beside it was cut at the axis' end, 7 points past 95%
+    assert [(shape.x0, shape.line.dash) for shape in dots.layout.shapes] == [(0.95, "dash")]
+    assert not dots.layout.annotations
+    assert dots.layout.title.subtitle.text.startswith("s · dashed line: target 95%")

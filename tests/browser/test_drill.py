@@ -22,7 +22,7 @@ def chart(page, title: str):
 
 def chart_csv(page, title: str) -> list[dict]:
     """The rows of the "Download the data (CSV)" under the chart titled `title`."""
-    column = chart(page, title).locator("xpath=ancestor::*[@data-testid='stColumn'][1]")
+    column = chart(page, title).locator("xpath=ancestor::*[@data-testid='stVerticalBlock'][1]")   # its half of a pair
     with page.expect_download() as info:
         column.get_by_role("button", name="Download the data (CSV)").click()
     return list(csv.DictReader(io.StringIO(open(info.value.path(), "rb").read().decode("utf-8-sig"))))
