@@ -188,14 +188,32 @@ def translations_from(rows: pd.DataFrame, table: str) -> dict[str, dict[str, str
     """The editor's rows as a preset's translations: a row without a column or a value in the file is
     left out (still being typed); the file's value is matched whatever its case, as presets match;
     a blank 'stored as' stores the cell empty (an export's 'not offered' rating)."""
-    allowed = set(translatable_columns(table))
     values: dict[str, dict[str, str]] = {}
+    for column, source, target in _translation_rows(rows, table):
+        values.setdefault(column, {})[source] = target
+    return values
+
+
+def translation_conflicts(rows: pd.DataFrame, table: str) -> list[str]:
+    """The file's values the editor's rows translate twice, to different names ("channel 'web' as 'web'
+    and as 'portal'"): the lower row wins, which a manager who added a row at the foot may not mean."""
+    targets: dict[tuple[str, str], list[str]] = {}
+    for column, source, target in _translation_rows(rows, table):
+        named = targets.setdefault((column, source), [])
+        if target not in named:
+            named.append(target)
+    return [f"{column} '{source}' as " + " and as ".join(f"'{target}'" for target in named)
+            for (column, source), named in targets.items() if len(named) > 1]
+
+
+def _translation_rows(rows: pd.DataFrame, table: str):
+    """(column, the file's value as the upload matches it, the name stored) of each complete row."""
+    allowed = set(translatable_columns(table))
     for column, source, target in rows[list(TRANSLATION_COLUMNS)].itertuples(index=False):
         if column not in allowed or not isinstance(source, str) or not source.strip():
             continue
         # lower(), not casefold(): the upload compares DuckDB's lower() of the cell ('Straße' stays 'straße')
-        values.setdefault(column, {})[source.strip().lower()] = target.strip() if isinstance(target, str) else ""
-    return values
+        yield column, source.strip().lower(), target.strip() if isinstance(target, str) else ""
 
 
 def emptied_values(values: dict[str, dict[str, str]]) -> list[str]:
@@ -263,7 +281,7 @@ def mapping_editor(table: str, headers: list[str], start_from: Preset | None, ke
     st.markdown("**Value translations** (optional): a value of the file stored under another name, such as "
                 "the export's 'Web Widget' as the channel 'web', so that one channel, team or partner is not "
                 "counted as two. Type into the empty last row to add one. Matched whatever its case; a blank "
-                "'stored as' leaves the cell empty; a value listed twice takes its lower row.")
+                "'stored as' leaves the cell empty.")
     edited = st.data_editor(
         translations_frame(start.values), key=f"{key}_values", num_rows="dynamic", hide_index=True, width="stretch",
         column_config={
@@ -272,6 +290,10 @@ def mapping_editor(table: str, headers: list[str], start_from: Preset | None, ke
             "stored as": st.column_config.TextColumn("stored as"),
         })
     translations = translations_from(edited, table)
+    conflicts = translation_conflicts(edited, table)
+    if conflicts:
+        st.warning("Translated twice: " + fmt.literal("; ".join(conflicts)) + ". The lower row is used; delete "
+                   "the other to keep it.", icon=":material/warning:")
     emptied = emptied_values(translations)
     if emptied:
         st.caption("Stored empty: " + fmt.literal(", ".join(emptied)) + ". Type a 'stored as' to keep the value.")

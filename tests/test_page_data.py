@@ -389,6 +389,20 @@ def test_translations_from_the_editor_rows():
     assert translations_from(translations_frame({"team": {"bill": "Billing"}}), "contacts") == {"team": {"bill": "Billing"}}
 
 
+def test_a_value_translated_twice_to_different_names_is_pointed_out():
+    import pandas as pd
+
+    from components.uploads import translation_conflicts
+
+    rows = pd.DataFrame([("channel", "Web", "web"), ("team", "Web", "Online"), ("channel", "WEB ", "portal"),
+                         ("channel", "web", "portal"), ("csat", "n/a", None), ("csat", "N/A", ""),
+                         ("channel", "Phone", "phone"), ("opened_at", "web", "x")],
+                        columns=["column", "in the file", "stored as"])
+    # the same channel value (whatever its case) to two names; the same name twice, or another column, is fine
+    assert translation_conflicts(rows, "contacts") == ["channel 'web' as 'web' and as 'portal'"]
+    assert translation_conflicts(rows.iloc[[0, 1, 4, 5, 6]], "contacts") == []
+
+
 def test_a_renamed_complaint_column_is_named_rather_than_claimed(monkeypatch):
     """Freshdesk's 'Type' renamed 'Ticket type': the editor cannot start with the complaint rule, so it
     says which column it did not find instead of saying the rule comes with the mapping."""
