@@ -56,14 +56,23 @@ def _heading_margin(title_lines: list[str], subtitle_lines: list[str]) -> int:
     return 78 + 16 * (len(subtitle_lines) - 1) + 21 * (len(title_lines) - 1)
 
 
+def _title_pad(size: float, lines: int) -> int:
+    """Space above a title hung from the top of its chart (Plotly hangs one of several lines short of
+    the top by part of a line: padded for it)."""
+    return round(12 + 0.5 * size * 1.3 * (lines - 1))
+
+
 def _style(fig: go.Figure, title: str, subtitle: str, y_title: str | None = None, x_title: str | None = None,
            *, y_format: str | None = None, height: int = 380, full_width: bool = False) -> go.Figure:
     title_lines, subtitle_lines = _heading(title, subtitle, full_width)
     top = _heading_margin(title_lines, subtitle_lines)
     fig.update_layout(
         template="plotly_white", height=height + top - 78, font=dict(family=FONT, color=INK, size=13),
+        # hung from the top: centred in the top margin, two charts side by side with subtitles of two
+        # and three lines had their titles out of line
         title=dict(text="<br>".join(title_lines), x=0.01, xanchor="left", font=dict(size=17, color=INK),
-                   subtitle=dict(text="<br>".join(subtitle_lines), font=dict(size=12.5, color=MUTED))),
+                   subtitle=dict(text="<br>".join(subtitle_lines), font=dict(size=12.5, color=MUTED)),
+                   yref="container", y=1, yanchor="top", pad=dict(t=_title_pad(17, len(title_lines)))),
         margin=dict(l=10, r=20, t=top, b=10), hoverlabel=dict(font_family=FONT, bgcolor="white"),
         # below the axis title when there is one, so the two never overlap
         legend=dict(orientation="h", yanchor="top", y=-0.26 if x_title else -0.14, xanchor="left", x=0,
@@ -105,12 +114,10 @@ def enlarged(fig: go.Figure, scale: float) -> go.Figure:
     title = layout["title"]
     title_lines, subtitle_lines = _heading(meta["title"], meta["subtitle"], meta["full_width"], scale)
     title["text"], title["subtitle"]["text"] = "<br>".join(title_lines), "<br>".join(subtitle_lines)
-    # _style's margins are fitted to 13 px text, with the title centred in the top margin; a larger
-    # title block is hung from the top instead and the margin made to fit it line by line
-    # (Plotly hangs a title of several lines short of the top by part of a line: padded for it)
+    # _style's margins are fitted to 13 px text: the larger title block gets a margin made to fit it line by line
     title_line, subtitle_line = title["font"]["size"] * 1.3, title["subtitle"]["font"]["size"] * 1.3
-    pad = round(12 + 0.5 * title_line * (len(title_lines) - 1))
-    title.update(yref="container", y=1, yanchor="top", pad=dict(t=pad))
+    pad = _title_pad(title["font"]["size"], len(title_lines))
+    title.update(pad=dict(t=pad))
     block = round(pad + len(title_lines) * title_line + len(subtitle_lines) * subtitle_line + 6)
     margin = layout["margin"]
     above_plot = margin["t"] - _heading_margin(*_heading(meta["title"], meta["subtitle"], meta["full_width"]))  # week labels

@@ -86,6 +86,11 @@ CHART_BOXES = """() => [...document.querySelectorAll('[data-testid="stMain"] [da
   .map(chart => { const box = chart.getBoundingClientRect(); return [Math.round(box.width), Math.round(box.left)]; })"""
 
 
+# Each chart's title and where its first line's top is on the page.
+TITLE_TOPS = """() => Object.fromEntries([...document.querySelectorAll('[data-testid="stMain"] .gtitle')]
+  .map(title => [title.textContent, Math.round(title.getBoundingClientRect().top)]))"""
+
+
 @pytest.mark.parametrize("width, side_by_side", [(1024, False), (1600, True)])
 def test_charts_go_two_by_two_only_where_both_stay_readable(app, width, side_by_side):
     """A laptop with the sidebar open: halves of the main area squeezed each chart to under 300 px,
@@ -102,3 +107,8 @@ def test_charts_go_two_by_two_only_where_both_stay_readable(app, width, side_by_
         assert (len(lefts) > 1) == side_by_side, f"{url_path} at {width}px: charts at {boxes}"
         if not side_by_side:
             assert min(chart_width for chart_width, _ in boxes) > main_width * 0.7, f"{url_path}: {boxes} in {main_width}"
+        elif url_path == "responsiveness":
+            # titles hang from the top: beside a three-line subtitle a two-line one's title sat 7 px higher
+            tops = page.evaluate(TITLE_TOPS)
+            pair = [tops[title] for title in ("Contacts received each week", "Open backlog at each week's end")]
+            assert abs(pair[0] - pair[1]) <= 1, tops
