@@ -43,11 +43,21 @@ def _open(create: bool = True, charter=None):
 
 
 def command_load(args) -> int:
+    from store import db
     from store.ingest import load_path
 
+    made_for_this_load = not db.database_path().exists()
     con, charter = _open()
-    result = load_path(con, args.table, args.path, _user(), charter, preset_name=args.preset,
-                       date_format=args.date_format)
+    try:
+        result = load_path(con, args.table, args.path, _user(), charter, preset_name=args.preset,
+                           date_format=args.date_format)
+    except BaseException:
+        # refused, failed or interrupted: the first load into a new DASHBOARD_DB leaves no empty database
+        # behind, which a later `kpis` would read as "no data" instead of "no such database"
+        con.close()
+        if made_for_this_load:
+            db.remove_database_files(db.database_path())
+        raise
     if result.already_loaded:
         print(f"already loaded: this file is batch {result.batch_id}; nothing changed")
         return EXIT_OK

@@ -24,5 +24,6 @@ SELECT week,
        count(*) FILTER (WHERE alternative_outcome = 'pending') AS alternative_pending,
        alternative_met / nullif(alternative_met + alternative_missed, 0) AS alternative_compliance
 FROM judged
+WHERE charter_outcome IS NOT NULL
 GROUP BY GROUPING SETS ((week), ())
 ORDER BY week NULLS FIRST

@@ -23,5 +23,6 @@ SELECT standard_id,
        count(*) FILTER (WHERE outcome = 'invalid') AS invalid,
        met / nullif(met + missed, 0) AS compliance
 FROM outcomes
+WHERE outcome IS NOT NULL
 GROUP BY standard_id, value
 ORDER BY standard_id, value

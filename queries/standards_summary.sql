@@ -7,7 +7,7 @@ WITH outcomes AS (
            count(*) FILTER (WHERE outcome = 'missed') AS missed,
            count(*) FILTER (WHERE outcome = 'pending') AS pending,
            count(*) FILTER (WHERE outcome = 'invalid') AS invalid,
-           count(*) AS judged
+           count(outcome) AS judged
     FROM (SELECT f.standard_id, clock_outcome(f.start_at, f.stop_at, f.deadline_at, $as_of::TIMESTAMPTZ) AS outcome
           FROM facts_in_view($date_from::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[]) f)
     GROUP BY standard_id

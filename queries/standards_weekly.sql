@@ -9,5 +9,6 @@ SELECT f.standard_id,
        met / nullif(met + missed, 0) AS compliance
 FROM (SELECT f.*, clock_outcome(f.start_at, f.stop_at, f.deadline_at, $as_of::TIMESTAMPTZ) AS outcome
       FROM facts_in_view($date_from::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[]) f) f
+WHERE outcome IS NOT NULL
 GROUP BY f.standard_id, f.week
 ORDER BY f.standard_id, f.week

@@ -334,9 +334,12 @@ WHERE len(products) > 0
   AND customer_holds_any(f.customer_id, products);
 
 -- Outcome of one clock against its deadline at as_of (spec section 3); pending turns into missed
--- as time passes, so this is decided when asked, not stored.
+-- as time passes, so this is decided when asked, not stored. NULL (not judged, so out of scope) for a
+-- clock that starts after as_of, which only a user's earlier as_of has: a complaint resolved after it
+-- is not resolved then, so not yet owed a follow-up (docs/definitions.md, reading 6).
 CREATE OR REPLACE MACRO clock_outcome(start_at, stop_at, deadline_at, as_of) AS (
-    CASE WHEN stop_at IS NOT NULL AND stop_at < start_at THEN 'invalid'
+    CASE WHEN start_at > as_of THEN NULL
+         WHEN stop_at IS NOT NULL AND stop_at < start_at THEN 'invalid'
          -- a stop later than as_of (only when the user sets an earlier as_of) has not happened yet
          WHEN stop_at IS NOT NULL AND stop_at <= as_of AND stop_at <= deadline_at THEN 'met'
          WHEN stop_at IS NOT NULL AND stop_at <= as_of THEN 'missed'

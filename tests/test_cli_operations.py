@@ -110,6 +110,25 @@ def test_reports_do_not_create_a_database_for_a_mistyped_path(tmp_path):
     assert not missing.exists() and not (tmp_path / "b").exists()
 
 
+def test_a_refused_first_load_leaves_no_database_behind(tmp_path):
+    """A load into a new DASHBOARD_DB that is refused (no such file, bad rows) leaves no empty database,
+    which a later report would read as 'no data' rather than 'no such database'; a good one makes it."""
+    target = tmp_path / "new.duckdb"
+    plain(run_cli("load", "contacts", str(tmp_path / "nowhere.csv"), db_path=target), 2, "refused: Cannot read")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(csv_text(CONTACT_HEADER, *(contact_row(f"B-{i}", "not a date") for i in range(3))), encoding="utf-8")
+    plain(run_cli("load", "contacts", str(bad), db_path=target), 2, "refused:")
+    assert not target.exists() and not (tmp_path / "new.duckdb.wal").exists()
+    plain(run_cli("kpis", "--json", db_path=target), 1, "There is no database at")
+    good = tmp_path / "good.csv"
+    good.write_text(csv_text(CONTACT_HEADER, contact_row("G-1", "2026-03-02 10:00")), encoding="utf-8")
+    assert run_cli("load", "contacts", str(good), db_path=target).returncode == 0
+    # and a refused load into the database that now exists leaves it, as before
+    before = fingerprint(target)
+    plain(run_cli("load", "contacts", str(bad), db_path=target), 2, "refused:")
+    assert target.exists() and fingerprint(target) == before
+
+
 def test_wrong_arguments_and_settings_are_plain_refusals(tmp_path):
     path = seeded(tmp_path)
     before = fingerprint(path)

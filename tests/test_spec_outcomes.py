@@ -62,6 +62,36 @@ def test_an_as_of_without_an_offset_is_charter_local_time(desk, as_of, outcome, 
     assert standard(report)[outcome] == 1
 
 
+def test_a_clock_that_starts_after_a_users_as_of_is_not_judged(desk):
+    # --as-of Monday 26 Oct 2026 10:00 (London, GMT since the 25th). Reading 6: a stop later than
+    # as_of has not happened yet.
+    #   M1, a complaint resolved on the 27th: not resolved at as_of, so not yet owed a follow-up
+    #       (out of scope, not pending; and no standards_weekly row for the week of the 26th)
+    #   M2, opened on the 28th with an acknowledgement dated the 27th (stop before start): neither
+    #       has happened at as_of, so it is not judged, not invalid
+    #   M3, acknowledged at 10:10 on the 20th: met, as at the data's own as_of
+    desk.charter([std("follow_up", 2, "business_days", id="f", scope={"kind": "complaint"}),
+                  std("acknowledge", 1, "business_hours", id="a")])
+    desk.load("contacts", [
+        {"ticket_id": "M1", "opened_at": "2026-10-20 10:00", "kind": "complaint", "acknowledged_at": "2026-10-20 10:10",
+         "resolved_at": "2026-10-27 12:00"},
+        {"ticket_id": "M2", "opened_at": "2026-10-28 10:00", "acknowledged_at": "2026-10-27 10:00"},
+        {"ticket_id": "M3", "opened_at": "2026-10-20 10:00", "acknowledged_at": "2026-10-20 10:10"},
+    ])
+    proc = desk.run("kpis", "--json", "--as-of", "2026-10-26T10:00")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert counts(standard(report, "f")) == {"met": 0, "missed": 0, "pending": 0, "invalid": 0, "out_of_scope": 3}
+    assert weekly(report, "f") == {}
+    assert counts(standard(report, "a")) == {"met": 2, "missed": 0, "pending": 0, "invalid": 0, "out_of_scope": 1}
+    assert sorted(weekly(report, "a")) == ["2026-10-19"]
+    # at the data's own as_of (the 28th, 10:00) every clock has started: M1 is owed its follow-up by
+    # the 29th, 17:30 (pending), M2 is invalid
+    report = desk.kpis()
+    assert counts(standard(report, "f")) == {"met": 0, "missed": 0, "pending": 1, "invalid": 0, "out_of_scope": 2}
+    assert counts(standard(report, "a")) == {"met": 2, "missed": 0, "pending": 0, "invalid": 1, "out_of_scope": 0}
+
+
 def test_compliance_is_null_when_nothing_is_met_or_missed(desk):
     # one open contact; as_of = its opened_at; deadline 2 h later -> pending
     desk.charter([std("resolution", 2, "hours")])
