@@ -313,7 +313,7 @@ def rag_grid(cells: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     fig.update_yaxes(autorange="reversed", gridcolor="white", tickfont=dict(size=12.5))
     _week_axis(fig, weeks, shade=False)   # the cells would hide the shading
     fig.update_xaxes(side="top", title=None)
-    fig.update_layout(margin=dict(l=10, r=10, t=fig.layout.margin.t + 40, b=10))  # week labels sit on top
+    fig.update_layout(margin=dict(l=10, r=10, t=fig.layout.margin.t + 28, b=10))  # week labels sit on top
     return fig
 
 
