@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from charter import engine
-from charter.model import Charter, CharterError, charter_path, load_charter
+from charter.model import Charter, CharterError, charter_path, load_charter, parse_charter
 from queries import Filters, NO_FILTERS, run
 from queries.kpis import as_of as query_as_of, kpi_report
 from queries.whatif import expectation_gap
@@ -49,6 +49,7 @@ def ensure_facts_current() -> None:
     """The charter file may have been edited by hand, or the database written by an earlier
     version: recompute what is derived (engine.refresh) once if so."""
     con, current = connection(), charter()
+    note_charter_edits_outside_the_app(current)
     checked = (str(db.database_path()), db.data_version(con), current.fingerprint())
     if checked in _facts_found_current:
         return
@@ -64,6 +65,48 @@ def ensure_facts_current() -> None:
             if not engine.facts_are_current(writer, current):
                 engine.refresh(writer, current)
                 db.bump_data_version(writer)
+
+
+# The charter's text as the app last knew it is kept in the database (meta "charter_text"): a file
+# edited by hand changes every figure, and the audit log should say so as it says so of an edit made
+# on the Charter page. (database, charter file hash) already found noted in this process:
+_charter_texts_noted: set[tuple[str, str]] = set()
+CHARTER_TEXT = "charter_text"
+EDITED_OUTSIDE = "charter file edited outside Charter Desk"
+
+
+def note_charter_edits_outside_the_app(current: Charter) -> None:
+    """Write an audit entry when the charter file differs from the one the app last knew (an edit by
+    hand or by a deployment), naming what changed. The first charter a database meets is only noted."""
+    # as written, line ends included: the Charter page notes the text it saves, byte for byte
+    text = charter_path().read_bytes().decode("utf-8", errors="replace")
+    noted = (str(db.database_path()), hashlib.sha256(text.encode()).hexdigest())
+    if noted in _charter_texts_noted:
+        return
+    con = connection()
+    cursor = con.cursor()
+    try:
+        known = db.read_meta(cursor, CHARTER_TEXT)
+    finally:
+        cursor.close()
+    if known != text:
+        with db.write_transaction(con) as writer:
+            known = db.read_meta(writer, CHARTER_TEXT)   # another session may have noted it meanwhile
+            if known is not None and known != text:
+                db.record_audit(writer, "(not through Charter Desk)", EDITED_OUTSIDE,
+                                "; ".join(_changes_from(known, current))[:2000])
+            db.write_meta(writer, CHARTER_TEXT, text)
+    _charter_texts_noted.add(noted)
+
+
+def _changes_from(known_text: str, current: Charter) -> list[str]:
+    from components.charter_editor import describe_changes   # the Charter page's own words for an edit
+
+    try:
+        known = parse_charter(known_text, check_holidays=False)
+    except CharterError:   # the text it replaced could not be read either
+        return ["the file was replaced"]
+    return describe_changes(known, current) or ["the file's layout or comments changed; no figure changes"]
 
 
 def data_version() -> int:

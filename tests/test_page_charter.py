@@ -94,6 +94,25 @@ def test_the_charter_reads_in_words(monkeypatch, charter_file):
     assert any("Open Mon–Fri, 09:00–17:00 (UTC)" in m for m in values(at.markdown))
 
 
+def test_a_hand_edit_of_the_charter_file_is_written_in_the_audit_log(monkeypatch, charter_file):
+    """An edit made to the file by hand (or by a deployment) changes every figure as an edit on this
+    page does: the audit log names it, once, with what changed. The first charter a database meets
+    is only noted."""
+    at = open_page(app(monkeypatch), CHARTER)
+    edited_outside = "SELECT user_name, action, detail FROM audit_log WHERE action LIKE 'charter file%'"
+    assert rows(edited_outside) == []
+    charter_file.write_text(TINY_CHARTER.replace("target = 0.9\n", "target = 0.8\n")
+                            .replace("# Replies within a day.", "# Replies within a working day."), encoding="utf-8")
+    at.run()
+    at.run()
+    assert not at.exception
+    assert rows(edited_outside) == [("(not through Charter Desk)", "charter file edited outside Charter Desk",
+                                     "reply: target 90% → 80%")]
+    charter_file.write_text(TINY_CHARTER.replace("target = 0.9\n", "target = 0.8\n"), encoding="utf-8")
+    at.run()   # a comment alone: said, as the file did change
+    assert rows(edited_outside)[-1][2] == "the file's layout or comments changed; no figure changes"
+
+
 def test_viewer_cannot_edit_or_save(monkeypatch, charter_file):
     at = open_page(app(monkeypatch), CHARTER)
     assert "Save the charter" not in labels(at) and "Add a standard" not in labels(at)
@@ -137,6 +156,8 @@ def test_edit_within_preview_then_save_keeps_comments_recomputes_and_audits(monk
     assert scalar("SELECT value FROM meta WHERE key = 'data_version'") != version
     assert rows("SELECT user_name, action, detail FROM audit_log WHERE action = 'edit charter'") == [
         ("Ann Manager (password)", "edit charter", "reply: within 24 hours → 36 hours")]
+    at.run()   # the file the page saved is the one the app knows: not an edit outside it
+    assert rows("SELECT action FROM audit_log WHERE action LIKE 'charter file%'") == []
     # The page's own view (same cached queries as the Overview) shows the new number.
     view = at.dataframe[0].value.set_index("standard")
     assert view.loc["We reply within 24 hours", "compliance now"] == "75.0%"

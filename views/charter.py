@@ -163,6 +163,7 @@ def _save(edited_text: str, changes: list[str]) -> None:
             engine.refresh(cursor, edited)
             db.bump_data_version(cursor)
             db.record_audit(cursor, who, "edit charter", "; ".join(changes)[:2000])
+            db.write_meta(cursor, context.CHARTER_TEXT, edited_text)   # known: not an edit outside the app
             save_charter_text(edited_text)  # last: if the file cannot be written, the recompute rolls back
     except CharterError as error:
         st.error(f"The charter was not saved: {error}")
