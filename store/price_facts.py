@@ -21,7 +21,7 @@ from store import db
 
 # Bumped when price_facts or price_pools change shape or meaning: a database stored under another
 # layout rebuilds them once (engine.refresh, on the first page visit or command after the upgrade).
-LAYOUT = "7"
+LAYOUT = "8"   # 8: pool medians of the largest prices exact
 
 # A customer's bills in succession, over rows `b` with band and years: each is their latest at a
 # month's end from its period's month until the month of the next one (latest_until; the same
@@ -64,9 +64,12 @@ WHERE f.customer_id = n.customer_id AND f.period = n.period AND f.product IS NOT
        OR f.previous_in_year IS DISTINCT FROM n.previous_in_year)
 """
 
+# The median of an even pool is the midpoint of its two middle bills: interpolated in DECIMAL(38, 5)
+# it is exact (in DECIMAL(18, 5) DuckDB averaged them in DOUBLE, off past 10^11, and the midpoint of
+# the largest prices did not fit), and it always fits the pool's DECIMAL(18, 5).
 POOLS_SQL = """
 INSERT INTO price_pools
-SELECT product, period, quantile_cont(price_paid::DECIMAL(18, 5), 0.5)
+SELECT product, period, quantile_cont(price_paid::DECIMAL(38, 5), 0.5)
 FROM price_facts f
 WHERE band = '<1y' AND {pools}
 GROUP BY product, period

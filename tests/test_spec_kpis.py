@@ -334,6 +334,24 @@ def test_a_bill_equal_to_a_pooled_median_is_not_above_it(desk):
     assert b["penalty"] == pytest.approx(0.05, abs=1e-9)
 
 
+def test_a_pooled_median_of_the_largest_prices_is_exact(desk):
+    # Pool of 2026-04-01: N1 5,000,000,000,000.0001 and N2 ...0002 -> median ...00015, exactly (it was
+    # ...00000 once the two middle bills were averaged past a double's precision, so both new
+    # customers' bills and O1's ...0001 read as above it). The largest price a bill may carry, in a
+    # pool of two, gives a midpoint of 13 digits and 5 decimals (it failed the load when widened).
+    desk.load("customers", [{"customer_id": c, "joined_at": "2026-02-01"} for c in ("N1", "N2", "N3", "N4")]
+              + [{"customer_id": "O1", "joined_at": "2019-01-01"}])
+    bills = [("N1", "A", "5000000000000.0001"), ("N2", "A", "5000000000000.0002"), ("O1", "A", "5000000000000.0001"),
+             ("N3", "B", "9999999999999.9999"), ("N4", "B", "9999999999999.9998")]
+    desk.load("prices", [{"customer_id": c, "period": "2026-04-01", "product": p, "price_paid": v} for c, p, v in bills])
+    kp = desk.kpis()
+    new, loyal = band(kp, "<1y"), band(kp, "5y+")
+    # <1y: of four bills, N2 (A) and N3 (B) are 0.00005 above their pools' medians
+    assert (new["rows"], new["share_above"]) == (4, 0.5)
+    assert new["penalty"] == pytest.approx(0.0001, abs=1e-9)
+    assert (loyal["rows"], loyal["share_above"], loyal["penalty"]) == (1, 0.0, 0.0)
+
+
 # --------------------------------------------------------------------------- churn
 
 CHURN_CUSTOMERS = [
