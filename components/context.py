@@ -14,6 +14,7 @@ import streamlit as st
 
 from charter import engine
 from charter.model import Charter, CharterError, charter_path, load_charter, parse_charter
+from components.charter_editor import describe_changes
 from queries import Filters, NO_FILTERS, run
 from queries.kpis import as_of as query_as_of, kpi_report
 from queries.whatif import expectation_gap
@@ -100,8 +101,7 @@ def note_charter_edits_outside_the_app(current: Charter) -> None:
 
 
 def _changes_from(known_text: str, current: Charter) -> list[str]:
-    from components.charter_editor import describe_changes   # the Charter page's own words for an edit
-
+    """What changed, in the Charter page's own words for an edit."""
     try:
         known = parse_charter(known_text, check_holidays=False)
     except CharterError:   # the text it replaced could not be read either
