@@ -97,6 +97,15 @@ class PreparedUpload:
         shutil.rmtree(self.decoded.path.parent, ignore_errors=True)
 
 
+def _share_over_limit(share: float) -> str:
+    """A share above MAX_BAD_SHARE, never rounded down onto it ('1 of 19 rows (5%) ... more than the 5%')."""
+    for digits in range(4):
+        shown = f"{share:.{digits}%}"
+        if float(shown[:-1]) / 100 > MAX_BAD_SHARE:
+            return shown
+    return f"{share:.4%}"
+
+
 @dataclass(frozen=True)
 class UploadResult:
     batch_id: int
@@ -322,7 +331,7 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
             bad_rows = prepared.rejected(LISTED_BAD_ROWS)
             listed = "; ".join(f"row {r.row}: {r.reason}" for r in bad_rows.head(3).itertuples())
             raise TooManyBadRows(
-                f"{rejected:,} of {rows_in_file:,} rows ({rejected / rows_in_file:.0%}) are bad, more than the "
+                f"{rejected:,} of {rows_in_file:,} rows ({_share_over_limit(rejected / rows_in_file)}) are bad, more than the "
                 f"{MAX_BAD_SHARE:.0%} allowed, so nothing was loaded. First problems: {listed}. "
                 "Fix the export (or the column mapping / date order) and upload again.", bad_rows
             )

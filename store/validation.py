@@ -18,7 +18,10 @@ MAX_TEXT_LENGTH = 1000
 TIMESTAMP_YEARS = (1970, 2099)
 DATE_YEARS = (1900, 2099)
 
-ISO_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?\s*([Zz]|UTC|GMT|[+-]\d{2}(:?\d{2})?)$"
+# An offset as clocks use them, -14:00 to +14:00 (DuckDB's cast would take +99:00 and move the
+# time by four days: a bad value, rejected rather than misread)
+UTC_OFFSET = r"[+-]((0\d|1[0-3])(:?[0-5]\d)?|14(:?00)?)"
+ISO_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?\s*([Zz]|UTC|GMT|" + UTC_OFFSET + r")$"
 ISO_LOCAL = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?$"
 DAY_MONTH = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})([ T].*)?$"
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -180,7 +183,7 @@ def column_sql(column: Column, mapping: ResolvedMapping, date_format: str | None
     elif column.kind == "money":
         value = f"TRY_CAST({cell} AS DECIMAL(18, 4))"
         reasons.append(_reason(f"{cell} IS NOT NULL AND NOT regexp_full_match({cell}, '^-?[0-9]{{1,13}}(\\.[0-9]{{1,4}})?$')",
-                               f"{sql_text(name + ' must be a number such as 12.50, not ')} || {_quoted(cell)}"))
+                               f"{sql_text(name + ' must be a number with at most 4 decimals, such as 12.50, not ')} || {_quoted(cell)}"))
         reasons.append(_reason(f"TRY_CAST({cell} AS DECIMAL(18, 4)) < 0", sql_text(f"{name} is negative")))
     elif column.kind == "kind":
         value, kind_reasons = _kind_sql(cell, mapping)

@@ -92,8 +92,8 @@ EXPECTED = {
                                                  (33, "reopened_count must be a whole number of 0 or more, not '-3'"),
                                                  (64, "reopened_count must be a whole number of 0 or more"))),
     "prices_negative_and_huge.csv": Loaded(60, ((11, "price_paid is negative"),
-                                                (31, "price_paid must be a number such as 12.50, not '99999999999999999'"),
-                                                (61, "new_customer_price must be a number such as 12.50, not '1e308'")),
+                                                (31, "price_paid must be a number with at most 4 decimals, such as 12.50, not '99999999999999999'"),
+                                                (61, "new_customer_price must be a number with at most 4 decimals, such as 12.50, not '1e308'")),
                                            table="prices"),
     # payloads that stay text
     "formula_injection.csv": Loaded(5),

@@ -200,6 +200,21 @@ def test_well_formed_quoting_loads_every_value_as_written(seeded):
     assert stored == {"Q1": "multi\nline, with a comma", "Q2": 'say "hi"', "Q3": None, "Q4": '5" screen'}
 
 
+def test_an_offset_no_clock_uses_is_a_bad_value_not_a_shifted_time(seeded):
+    """+99:00 moved the time by four days; offsets run from -14:00 to +14:00."""
+    impossible = ["2026-03-02T10:00:00+99:00", "2026-03-02T10:00+10:75", "2026-03-02 10:00-30:00",
+                  "2026-03-02T10:00:00+25:00", "2026-03-02T10:00:00+14:30"]
+    lines = good_rows(95) + [contact_row(f"X-{n}", text) for n, text in enumerate(impossible)]
+    lines += [contact_row("K-east", "2026-03-02T10:00:00+14:00"), contact_row("K-west", "2026-03-02T10:00-12:00"),
+              contact_row("K-nepal", "2026-03-02T10:00:00+0545")]
+    result = load(seeded, "contacts", csv_text(CONTACT_HEADER, *lines), "week.csv")
+    assert list(result.rejected["reason"]) == [f"opened_at: cannot read '{text}' as a date and time" for text in impossible]
+    assert list(result.rejected["row"]) == [97, 98, 99, 100, 101]
+    assert contact(seeded, "K-east")["opened_at"] == utc("2026-03-01 20:00")
+    assert contact(seeded, "K-west")["opened_at"] == utc("2026-03-02 22:00")
+    assert contact(seeded, "K-nepal")["opened_at"] == utc("2026-03-02 04:15")
+
+
 def test_unknown_layout_is_refused(seeded):
     message = refused(seeded, "contacts", "Reference,When,Who\nX1,2026-03-02,Ann\n")
     assert "do not match a known export" in message and "Map them on the Data page" in message
@@ -237,6 +252,18 @@ def test_bad_rows_rejected_with_row_number_and_reason(seeded):
     assert rows(seeded, "SELECT count(*) FROM contacts WHERE ticket_id LIKE 'G%'")[0][0] == 190
     assert rows(seeded, "SELECT count(*) FROM contacts WHERE ticket_id LIKE 'X-%'")[0][0] == 0
     assert rejected_rows(seeded, result.batch_id).equals(result.rejected)
+
+
+@pytest.mark.parametrize("good, bad, share", [(18, 1, "5.3%"), (190, 11, "5.5%"), (8, 2, "20%"), (18999, 1001, "5.005%"),
+                                              (1990, 101, None)])   # 4.8%: loaded
+def test_a_refusal_never_rounds_the_bad_share_down_onto_the_limit(seeded, good, bad, share):
+    """'1 of 19 rows (5%) are bad, more than the 5% allowed' read as a contradiction."""
+    lines = good_rows(good) + [contact_row(f"X-{n}", "not a date") for n in range(bad)]
+    if share is None:
+        assert load(seeded, "contacts", csv_text(CONTACT_HEADER, *lines), "week.csv").rows_rejected == bad
+        return
+    message = refused(seeded, "contacts", csv_text(CONTACT_HEADER, *lines))
+    assert f"{bad:,} of {good + bad:,} rows ({share}) are bad, more than the 5% allowed" in message
 
 
 def test_bad_values_are_rejected_not_blanked_or_truncated(seeded):
