@@ -560,6 +560,10 @@ def test_a_period_without_bills_says_so_on_pricing_and_overview(company):
     query = {"period": ["2026-02-02", "2026-02-08"]}
     at = open_page(new_app(query), PRICING)
     assert "No bill is dated in this period" in texts(at) and "clear a filter" not in texts(at)
+    # churn counts customers, not bills: shown as the Overview shows it, with its charts
+    assert not at.exception
+    assert [m.label for m in at.metric] == ["Monthly churn"]
+    assert "Does it cost us customers?" in [h.value for h in at.subheader]
     at = open_page(new_app(query))
     assert "No bill is dated in this period" in texts(at) and "load prices" not in texts(at)
 

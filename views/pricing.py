@@ -27,13 +27,15 @@ prices_before = Filters(previous.date_from, previous.date_to, products=filters.p
 as_of = context.as_of()
 churn_until = dict(as_of=as_of, tz=context.charter().schedule.timezone)   # churn runs to the local month of as_of
 pricing = context.query("pricing_by_tenure", prices_in_view)
-if not pricing["rows"].sum():
+bills_in_view = bool(pricing["rows"].sum())
+if not bills_in_view:
     if not context.has_bills():
         empty.no_data_yet("prices and customers")
-    # only the period and the product filter apply to bills: name the one that emptied the view
-    empty.no_rows("price rows", advice=None if filters.products else (
+    # only the period and the product filter apply to bills: name the one that emptied the view; churn
+    # counts customers, not bills, so it is still shown (as the Overview shows it) below
+    empty.no_rows("price rows", stop=bool(filters.products), advice=None if filters.products else (
         "No bill is dated in this period (a bill carries the date its billing period starts). Widen the period "
-        "in the sidebar to see prices and churn."))
+        "in the sidebar to see prices; churn, which counts customers, is below."))
 walk = context.query("price_walk", prices_in_view)
 walk_before = context.query("price_walk", prices_before, columns=LOYALTY_COLUMNS) if previous else None
 pricing_before = context.query("pricing_by_tenure", prices_before) if previous else None
@@ -45,47 +47,51 @@ def oldest_gap(frame, column: str = "median_gap"):
     return fmt.plain(frame.loc[frame["band"] == "5y+", column].iloc[0]) if frame is not None else None
 
 
-answer(pricing_headline(
-    share_above_new_price(walk), oldest_gap(pricing), loyalty_penalty(walk),
-    loyalty_penalty(walk, LONG_TENURE_YEARS), LONG_TENURE_YEARS, bills_in_period=int(pricing["rows"].sum())))
-show_tiles([
-    Tile(f"{LONG_TENURE_YEARS}y+ paying above new price", share_above_new_price(walk), "share",
-         share_above_new_price(walk_before) if walk_before is not None else None, better="lower",
-         help=f"Share of the bills of customers with {LONG_TENURE_YEARS}+ completed years above the benchmark.",
-         note=f"of {fmt.plural(benchmarked_bills(walk), 'bill', 'bills')} with a benchmark"),
-    Tile("Median gap after 5+ years", oldest_gap(pricing), "gap", oldest_gap(pricing_before), better="lower",
-         help="Median of price paid / benchmark - 1 for customers of 5 years or more.",
-         note=f"middle half {fmt.signed_pct(oldest_gap(pricing, 'gap_p25'))} to {fmt.signed_pct(oldest_gap(pricing, 'gap_p75'))}"),
-    Tile("Loyalty penalty", loyalty_penalty(walk), "money", loyalty_penalty(walk_before) if walk_before is not None else None,
-         better="lower", help="Sum over bills of what customers paid above the benchmark (never below zero).",
-         note=f"{fmt.money(loyalty_penalty(walk, LONG_TENURE_YEARS))} from {LONG_TENURE_YEARS}y+ customers"),
-    Tile("Monthly churn", churn, "share", churn_before, better="lower",
-         help="Customers who left in a month / customers active at its start, over the months of the period.",
-         note=f"{fmt.pct(annual)} a year"),
-], per_row=4)
+churn_tile = Tile("Monthly churn", churn, "share", churn_before, better="lower",
+                  help="Customers who left in a month / customers active at its start, over the months of the period.",
+                  note=f"{fmt.pct(annual)} a year")
+if not bills_in_view:
+    show_tiles([churn_tile], per_row=4)
+else:
+    answer(pricing_headline(
+        share_above_new_price(walk), oldest_gap(pricing), loyalty_penalty(walk),
+        loyalty_penalty(walk, LONG_TENURE_YEARS), LONG_TENURE_YEARS, bills_in_period=int(pricing["rows"].sum())))
+    show_tiles([
+        Tile(f"{LONG_TENURE_YEARS}y+ paying above new price", share_above_new_price(walk), "share",
+             share_above_new_price(walk_before) if walk_before is not None else None, better="lower",
+             help=f"Share of the bills of customers with {LONG_TENURE_YEARS}+ completed years above the benchmark.",
+             note=f"of {fmt.plural(benchmarked_bills(walk), 'bill', 'bills')} with a benchmark"),
+        Tile("Median gap after 5+ years", oldest_gap(pricing), "gap", oldest_gap(pricing_before), better="lower",
+             help="Median of price paid / benchmark - 1 for customers of 5 years or more.",
+             note=f"middle half {fmt.signed_pct(oldest_gap(pricing, 'gap_p25'))} to {fmt.signed_pct(oldest_gap(pricing, 'gap_p75'))}"),
+        Tile("Loyalty penalty", loyalty_penalty(walk), "money", loyalty_penalty(walk_before) if walk_before is not None else None,
+             better="lower", help="Sum over bills of what customers paid above the benchmark (never below zero).",
+             note=f"{fmt.money(loyalty_penalty(walk, LONG_TENURE_YEARS))} from {LONG_TENURE_YEARS}y+ customers"),
+        churn_tile,
+    ], per_row=4)
 
-left, right = side_by_side("price-gap")
-with left:
-    shown = pricing.dropna(subset=["median_gap"])
-    charts.show(charts.spread(shown, "band", "median_gap", "gap_p25", "gap_p75", "Price gap by tenure",
-                              f"Price paid vs new-customer price: median and middle half (p25-p75) · bills in {period_text(filters)}",
-                              "Gap vs new-customer price", x_title="Tenure band"),
-                pricing, "gap-by-band", "price-gap-by-tenure-band")
-with right:
-    curve = walk.dropna(subset=["median_gap"])
-    charts.show(charts.spread(curve, "tenure_years", "median_gap", "gap_p25", "gap_p75", "Price walking",
-                              f"Median price gap by completed years as a customer (10 = 10 or more) · bills in {period_text(filters)}",
-                              "Gap vs new-customer price", as_line=True,
-                              x_title="Completed years as a customer"),
-                walk, "price-walk", "price-walking-curve")
+    left, right = side_by_side("price-gap")
+    with left:
+        shown = pricing.dropna(subset=["median_gap"])
+        charts.show(charts.spread(shown, "band", "median_gap", "gap_p25", "gap_p75", "Price gap by tenure",
+                                  f"Price paid vs new-customer price: median and middle half (p25-p75) · bills in {period_text(filters)}",
+                                  "Gap vs new-customer price", x_title="Tenure band"),
+                    pricing, "gap-by-band", "price-gap-by-tenure-band")
+    with right:
+        curve = walk.dropna(subset=["median_gap"])
+        charts.show(charts.spread(curve, "tenure_years", "median_gap", "gap_p25", "gap_p75", "Price walking",
+                                  f"Median price gap by completed years as a customer (10 = 10 or more) · bills in {period_text(filters)}",
+                                  "Gap vs new-customer price", as_line=True,
+                                  x_title="Completed years as a customer"),
+                    walk, "price-walk", "price-walking-curve")
 
-st.caption("By tenure band: customers, median gap, share of bills above the benchmark and the loyalty penalty in money.")
-show_table(pricing, "pricing-bands", "pricing-by-tenure",
-           formats={"rows": fmt.count, "customers": fmt.count, "median_gap": fmt.signed_pct, "gap_p25": fmt.signed_pct,
-                    "gap_p75": fmt.signed_pct, "share_above": fmt.pct, "penalty": fmt.money_whole},
-           column_config={"band": "Tenure", "rows": "Bills", "customers": "Customers", "median_gap": "Median gap",
-                          "gap_p25": "Gap p25", "gap_p75": "Gap p75", "share_above": "Paying above new price",
-                          "penalty": "Loyalty penalty"})
+    st.caption("By tenure band: customers, median gap, share of bills above the benchmark and the loyalty penalty in money.")
+    show_table(pricing, "pricing-bands", "pricing-by-tenure",
+               formats={"rows": fmt.count, "customers": fmt.count, "median_gap": fmt.signed_pct, "gap_p25": fmt.signed_pct,
+                        "gap_p75": fmt.signed_pct, "share_above": fmt.pct, "penalty": fmt.money_whole},
+               column_config={"band": "Tenure", "rows": "Bills", "customers": "Customers", "median_gap": "Median gap",
+                              "gap_p25": "Gap p25", "gap_p75": "Gap p75", "share_above": "Paying above new price",
+                              "penalty": "Loyalty penalty"})
 
 st.subheader("Does it cost us customers?")
 by_tenure = context.query("churn_by_band", prices_in_view, grouping="tenure", **churn_until)
