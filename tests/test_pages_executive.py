@@ -454,7 +454,7 @@ def test_complaints_page_kpis_and_filters(company):
     assert shown["Followed up at all"] == "50.0%"
     assert shown["CSAT (mean, 1-5)"] == "3.50"
     assert shown["Satisfied (CSAT 4-5)"] == "50.0%"
-    assert "1 still open" in texts(at)
+    assert "1 of them still open" in texts(at)
     # the page's answer in one sentence, the Overview's (3 complaints of 10 contacts, T04 9 days and T05 2)
     assert ("3 complaints (300.0 per 1,000 contacts); half were resolved within 5.5 days; 50% of resolved complaints "
             "were reopened; satisfaction averaged 3.5 out of 5.") in as_read(texts(at))

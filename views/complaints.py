@@ -31,7 +31,7 @@ st.caption("A complaint is a contact of kind 'complaint'. Resolution time is cal
            "Reopen and follow-up rates are over resolved complaints; CSAT over every rated complaint (1-5).")
 show_tiles([
     tile("Complaints", "count", "count", "lower", "Complaints opened in the period.",
-         note=f"{fmt.count(summary['open'])} still open"),
+         note=f"{fmt.count(summary['open'])} of them still open"),   # the ageing chart also counts older ones
     tile("Per 1,000 contacts", "per_1000_contacts", "rate", "lower", "1,000 x complaints / all contacts opened."),
     tile("Resolved within (median)", "resolution_median_hours", "duration", "lower",
          "Half of the resolved complaints were resolved within this time."),
