@@ -157,8 +157,11 @@ def _shade_week_in_progress(fig: go.Figure, starts: list[pd.Timestamp]) -> None:
 def _week_ticks(starts: list[pd.Timestamp], scale: float = 1.0) -> tuple[list[pd.Timestamp], list[str]]:
     """At most six week labels, fewer for larger text; day and month, or month and year over more
     than half a year."""
-    shown = starts[::max(1, math.ceil(len(starts) / int(MOST_WEEK_LABELS / scale)))]
-    label = "%b %Y" if len(starts) > LONG_SPAN_WEEKS else "%-d %b"
+    long_span = len(starts) > LONG_SPAN_WEEKS
+    # 'Nov 2025' is longer than '24 Aug': one label fewer, or Plotly turns them and they run into the legend
+    most = int(MOST_WEEK_LABELS / scale) - (1 if long_span else 0)
+    shown = starts[::max(1, math.ceil(len(starts) / most))]
+    label = "%b %Y" if long_span else "%-d %b"
     return shown, [f"{week:{label}}" for week in shown]
 
 
@@ -170,7 +173,7 @@ def _week_axis(fig: go.Figure, weeks, *, shade: bool = True) -> None:
     if not starts:
         return
     shown, text = _week_ticks(starts)
-    fig.update_xaxes(tickmode="array", tickvals=shown, ticktext=text,
+    fig.update_xaxes(tickmode="array", tickvals=shown, ticktext=text, tickangle=0,
                      hoverformat="w/c %-d %b %Y", range=[starts[0] - HALF_WEEK, starts[-1] + HALF_WEEK])
     fig.update_layout(meta={**(fig.layout.meta or {}), "weeks": [week.isoformat() for week in starts]})
     if shade:

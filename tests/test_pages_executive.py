@@ -938,6 +938,11 @@ def test_large_text_draws_every_chart_text_larger_and_wraps_its_title_for_it():
     trend = charts.weekly_bars(weeks, "week", "n", "Contacts", "t", "s", "contacts")
     assert list(trend.layout.xaxis.ticktext) == ["24 Aug", "14 Sep", "5 Oct", "26 Oct", "16 Nov"]
     assert list(charts.enlarged(trend, 1.3).layout.xaxis.ticktext) == ["24 Aug", "21 Sep", "19 Oct", "16 Nov"]
+    # two years of weeks: five month labels, never turned (turned, they ran into the legend as 'Nov 202')
+    years = pd.DataFrame({"week": pd.date_range("2024-11-25", periods=105, freq="7D"), "n": range(105)})
+    long_trend = charts.weekly_bars(years, "week", "n", "Contacts", "t", "s", "contacts")
+    assert list(long_trend.layout.xaxis.ticktext) == ["Nov 2024", "Apr 2025", "Sep 2025", "Feb 2026", "Jul 2026"]
+    assert long_trend.layout.xaxis.tickangle == 0
     # the week labels above the grid keep their room, larger, under a heading as tall as any chart's
     # with one line of title and one of subtitle (78 px as usual)
     one_line_heading = charts.enlarged(charts.bars(frame, "band", "value", "t", "s", "share"), 1.3).layout.margin.t
