@@ -19,6 +19,7 @@ churn (February): 4 customers active on 1 Feb, C3 leaves on 20 Feb -> 25.0%.
 """
 from __future__ import annotations
 
+import json
 import os
 from datetime import date
 from pathlib import Path
@@ -168,6 +169,11 @@ def test_compliance_page_shows_outcomes_breaches_and_the_what_if(company):
     # what-if: 48 hours instead of 24 -> T02 and T08 become met: 8 / 9
     assert shown["Under the charter (24 hours)"] == "66.7%"
     assert shown["If we promised 48 hours"] == "88.9%"
+    # its chart names the target line in the subtitle: a label at the line's end sat under the last points
+    [gap_chart] = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")
+                   if "vs 48 hours" in json.loads(chart.proto.spec)["layout"]["title"]["text"]]
+    assert "dotted line: target 90%" in gap_chart["layout"]["title"]["subtitle"]["text"].replace("<br>", " ")
+    assert [note["text"] for note in gap_chart["layout"].get("annotations", [])] == ["so far"]
     # In working time (Mon-Fri 09:00-17:00). 8 working hours: T02 (12 h of work), T08 (10 h), T09 (never
     # answered) and T05 (exactly 8 h: due at Wednesday's closing, answered Thursday 09:00) miss; T10,
     # opened on Sunday, is due Monday 17:00 -> 5 / 9. Two working days: every answer came in time;
