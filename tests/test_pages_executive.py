@@ -19,8 +19,10 @@ churn (February): 4 customers active on 1 Feb, C3 leaves on 20 Feb -> 25.0%.
 """
 from __future__ import annotations
 
+import base64
 import json
 import os
+import struct
 from datetime import date
 from pathlib import Path
 
@@ -386,6 +388,16 @@ def test_responsiveness_page_in_working_and_calendar_hours(company):
     rerun_with(at, "channel", ["email"])
     shown = metrics(at)
     assert (shown["Contacts received"], shown["Replied within (median)"], shown["Replied within (p90)"]) == ("6", "24.0 h", "27.2 h")
+    # waits all under an hour are drawn in minutes, as the tiles print them: chat's T07, answered in 30 minutes
+    rerun_with(at, "channel", ["chat"])
+    assert metrics(at)["Replied within (p90)"] == "30 min"
+    wait_charts = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")
+                   if "week by week" in json.loads(chart.proto.spec)["layout"]["title"]["text"]]
+    assert [spec["layout"]["yaxis"]["title"]["text"] for spec in wait_charts] == ["Calendar minutes", "Calendar minutes"]
+    assert wait_charts[1]["data"][1]["y"]["bdata"] == base64.b64encode(struct.pack("<d", 30.0)).decode()
+    rerun_with(at, "channel", ["email"])   # 24.0 h and more: in hours
+    assert {json.loads(chart.proto.spec)["layout"]["yaxis"]["title"]["text"] for chart in at.get("plotly_chart")
+            if "week by week" in json.loads(chart.proto.spec)["layout"]["title"]["text"]} == {"Calendar hours"}
 
 
 def test_open_backlog_at_each_week_end_carries_over(company):

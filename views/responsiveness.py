@@ -67,10 +67,15 @@ for container, measure, title in ((left, "ack", "Time to acknowledge"), (right, 
     with container:
         series = [(f"{measure}_median_{column}", "Median", charts.PRIMARY, "solid"),
                   (f"{measure}_p90_{column}", "p90 (slowest 10%)", charts.LIGHT, "dash")]
-        charts.show(charts.lines(weekly, "week", series, f"{title}, week by week",
-                                 f"{BASES[basis]} from arrival, median and p90, by week of arrival · {period_text(filters)}",
-                                 BASES[basis], suffix=f" {unit}", from_zero=True),
-                    weekly[["week"] + [s[0] for s in series]], f"{measure}-{basis}", f"{measure}-times-{basis}-weekly")
+        hours = weekly[["week"] + [s[0] for s in series]]
+        # waits all under an hour are drawn in minutes, as the tiles print them ('43 min', not 0.7 h)
+        in_minutes = bool(hours[series[1][0]].max() < 1)
+        drawn = hours.assign(**{name: hours[name] * 60 for name, *_ in series}) if in_minutes else hours
+        axis = BASES[basis].replace("hours", "minutes") if in_minutes else BASES[basis]
+        charts.show(charts.lines(drawn, "week", series, f"{title}, week by week",
+                                 f"{axis} from arrival, median and p90, by week of arrival · {period_text(filters)}",
+                                 axis, suffix=" min" if in_minutes else f" {unit}", from_zero=True),
+                    hours, f"{measure}-{basis}", f"{measure}-times-{basis}-weekly")
 
 arrivals = context.query("arrivals_heatmap", filters)
 charts.show(charts.hour_weekday_heatmap(arrivals, "per_week", "When customers contact us",
