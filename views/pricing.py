@@ -97,15 +97,18 @@ st.subheader("Does it cost us customers?")
 by_tenure = context.query("churn_by_band", prices_in_view, grouping="tenure", **churn_until)
 by_gap = context.query("churn_by_band", prices_in_view, grouping="price_gap", **churn_until)
 by_gap = by_gap[by_gap["active_customer_months"] > 0]
+# customers with no bill yet have no price gap: in the CSV, not a bar (as on the Overview)
+priced = by_gap[by_gap["band"] != "No price data"]
 left, right = side_by_side("churn")
-for container, frame, name, key in ((left, by_tenure, "tenure", "churn-by-tenure"), (right, by_gap, "price gap", "churn-by-price-gap")):
+for container, frame, drawn, name, key in ((left, by_tenure, by_tenure, "tenure", "churn-by-tenure"),
+                                           (right, by_gap, priced, "price gap", "churn-by-price-gap")):
     with container:
         colours = charts.PRIMARY if name == "tenure" else charts.SECONDARY
-        charts.show(charts.bars(frame, "band", "annualised_churn", f"Churn by {name}",
+        charts.show(charts.bars(drawn, "band", "annualised_churn", f"Churn by {name}",
                                 f"Annualised churn, 1 - (1 - average monthly churn)^12, by {name} band at each month's start · "
                                 f"{period_text(filters)}", "Annualised churn", horizontal=False, percent_axis=True,
                                 value_format=".1%", colours=colours,
-                                text=[fmt.pct(v) for v in frame["annualised_churn"]]),
+                                text=[fmt.pct(v) for v in drawn["annualised_churn"]]),
                     frame, key, key)
 
 st.subheader("Do long-standing customers get worse service?")
