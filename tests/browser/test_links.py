@@ -132,6 +132,15 @@ def test_switching_promise_drops_a_what_if_that_is_the_new_promise_itself(app):
     assert_no_errors(page, "compliance")
 
 
+# The sidebar's text inputs (the period picker) whose text is wider than the box.
+CUT_SIDEBAR_INPUTS = """() => [...document.querySelectorAll('[data-testid="stSidebar"] input')]
+  .filter(input => input.scrollWidth > input.clientWidth + 1).map(input => input.value)"""
+
+
+def sidebar_width(page) -> int:
+    return round(page.locator('[data-testid="stSidebar"]').evaluate("e => e.getBoundingClientRect().width"))
+
+
 def test_large_text_for_a_projector_opens_from_a_link_and_stays_on_across_pages(app):
     """The meeting room's bookmark (?projector=true) opens with large text and the sidebar folded: the
     page's root text is 1.3 x 16 px and the charts' titles 1.3 x 17 px. It stays on from page to page, and switched
@@ -156,10 +165,14 @@ def test_large_text_for_a_projector_opens_from_a_link_and_stays_on_across_pages(
     go_to(page, "responsiveness")
     assert parse_qs(urlparse(page.url).query).get("projector") == ["true"]
     assert sizes(page) == ("20.8px", "22.1px")
+    # the open sidebar grows with its text: the period picker shows both dates whole
+    assert sidebar_width(page) == 390
+    assert not page.evaluate(CUT_SIDEBAR_INPUTS)
     page.locator('[data-testid="stSidebar"]').get_by_text("Large text for a projector", exact=True).click()
     wait_idle(page)
     assert "projector" not in parse_qs(urlparse(page.url).query)
     assert sizes(page) == ("16px", "17px")
+    assert sidebar_width(page) == 300
     assert large_number >= 1.25 * tile_number(page)
     # switched on from the sidebar, large text leaves the sidebar open under the reader's hand
     page.locator('[data-testid="stSidebar"]').get_by_text("Large text for a projector", exact=True).click()
