@@ -272,7 +272,7 @@ def compliance_by_value(breakdown: pd.DataFrame, target: float, title: str, subt
                                for c, v, f, met, missed in zip(shown["value"], values, few, shown["met"], shown["missed"])])
     # the subtitle names the target line: a label beside it was cut at the axis' end (a 95% target on an
     # axis to 102%) or ran into the dots, and the legend under a plot narrowed by long names has no room
-    fig.add_vline(x=target, line=dict(color=TARGET, dash="dash", width=1.5))
+    _target_line(fig, target, horizontal=True, labelled=False)
     _status_legend(fig, statuses)
     fig.data[0].showlegend = False
     return fig
@@ -402,9 +402,11 @@ def bars(frame: pd.DataFrame, category: str, value: str, title: str, subtitle: s
     return fig
 
 
-def _target_line(fig: go.Figure, target: float, *, horizontal: bool) -> None:
+def _target_line(fig: go.Figure, target: float, *, horizontal: bool, labelled: bool = True) -> None:
     line = dict(color=TARGET, dash="dash", width=1.5)
-    if horizontal:
+    if horizontal and not labelled:
+        fig.add_vline(x=target, line=line)
+    elif horizontal:
         fig.add_vline(x=target, line=line, annotation_text=f"Target {fmt.target(target)}", annotation_position="bottom right",
                       annotation_font=dict(size=12, color=TARGET))
     else:

@@ -79,11 +79,11 @@ EDITED_OUTSIDE = "charter file edited outside Charter Desk"
 def note_charter_edits_outside_the_app(current: Charter) -> None:
     """Write an audit entry when the charter file differs from the one the app last knew (an edit by
     hand or by a deployment), naming what changed. The first charter a database meets is only noted."""
-    # as written, line ends included: the Charter page notes the text it saves, byte for byte
-    text = charter_path().read_bytes().decode("utf-8", errors="replace")
-    noted = (str(db.database_path()), hashlib.sha256(text.encode()).hexdigest())
+    noted = (str(db.database_path()), charter_file_signature())
     if noted in _charter_texts_noted:
         return
+    # as written, line ends included: the Charter page notes the text it saves, byte for byte
+    text = charter_path().read_bytes().decode("utf-8", errors="replace")
     con = connection()
     cursor = con.cursor()
     try:

@@ -18,7 +18,9 @@ from components.labels import promise_phrase, standard_label
 from components.layout import comparison_text, period_text
 from components.tiles import PROVISIONAL_NOTE, Tile, judged_note, provisional, rag_status, rag_text
 from queries import Filters
-from queries.pooled import LONG_TENURE_YEARS, LOYALTY_COLUMNS, loyalty_penalty, period_churn, share_above_new_price
+from queries.pooled import (
+    LONG_TENURE_YEARS, LOYALTY_COLUMNS, loyalty_penalty, period_churn, priced_bands, share_above_new_price,
+)
 
 MIN_JUDGED_FOR_WEAKEST = 20  # a partner with a handful of contacts is noise, not "the slowest partner"
 
@@ -227,7 +229,7 @@ def gather(filters: Filters) -> OverviewContent:
     ]
     oldest = pricing.loc[pricing["band"] == "5y+", "median_gap"]
     by_gap = churn_by_gap[churn_by_gap["active_customer_months"] > 0].dropna(subset=["annualised_churn"])
-    by_gap = by_gap[by_gap["band"] != "No price data"]
+    by_gap = priced_bands(by_gap)
     churn_line = churn_headline(
         churn, annual,
         by_gap.iloc[-1]["band"] if len(by_gap) > 1 else None, by_gap.iloc[-1]["annualised_churn"] if len(by_gap) > 1 else None,

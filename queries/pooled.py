@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 LONG_TENURE_YEARS = 3  # "long-tenure" customers: three completed years or more
+NO_PRICE_BAND = "No price data"   # churn_by_band's price-gap band of customers with no bill yet (store/schema.sql)
 
 
 # The price_walk columns share_above_new_price and loyalty_penalty read: a caller that shows only
@@ -43,3 +44,8 @@ def period_churn(churn_monthly: pd.DataFrame) -> tuple[float | None, float | Non
         return None, None
     monthly = float(churn_monthly["left"].sum() / active)
     return monthly, 1 - (1 - monthly) ** 12
+
+
+def priced_bands(churn_by_gap: pd.DataFrame) -> pd.DataFrame:
+    """churn_by_band's price-gap rows of customers with a bill, so with a price gap: what the charts draw."""
+    return churn_by_gap[churn_by_gap["band"] != NO_PRICE_BAND]

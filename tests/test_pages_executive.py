@@ -159,6 +159,12 @@ def test_meeting_pack_is_one_self_contained_html_file(company):
 
 # ----------------------------------------------------------------------------- Charter compliance
 
+def charts_titled(at, words: str) -> list[dict]:
+    """The Plotly specs of the page's charts whose title contains `words`, in page order."""
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return [spec for spec in specs if words in spec["layout"]["title"]["text"]]
+
+
 def test_compliance_page_shows_outcomes_breaches_and_the_what_if(company):
     at = open_page(new_app(), COMPLIANCE)
     assert title(at) == "Charter compliance"
@@ -172,8 +178,7 @@ def test_compliance_page_shows_outcomes_breaches_and_the_what_if(company):
     assert shown["Under the charter (24 hours)"] == "66.7%"
     assert shown["If we promised 48 hours"] == "88.9%"
     # its chart names the target line in the subtitle: a label at the line's end sat under the last points
-    [gap_chart] = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")
-                   if "vs 48 hours" in json.loads(chart.proto.spec)["layout"]["title"]["text"]]
+    [gap_chart] = charts_titled(at, "vs 48 hours")
     assert "dotted line: target 90%" in gap_chart["layout"]["title"]["subtitle"]["text"].replace("<br>", " ")
     assert [note["text"] for note in gap_chart["layout"].get("annotations", [])] == ["so far"]
     # In working time (Mon-Fri 09:00-17:00). 8 working hours: T02 (12 h of work), T08 (10 h), T09 (never
@@ -391,13 +396,11 @@ def test_responsiveness_page_in_working_and_calendar_hours(company):
     # waits all under an hour are drawn in minutes, as the tiles print them: chat's T07, answered in 30 minutes
     rerun_with(at, "channel", ["chat"])
     assert metrics(at)["Replied within (p90)"] == "30 min"
-    wait_charts = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")
-                   if "week by week" in json.loads(chart.proto.spec)["layout"]["title"]["text"]]
+    wait_charts = charts_titled(at, "week by week")
     assert [spec["layout"]["yaxis"]["title"]["text"] for spec in wait_charts] == ["Calendar minutes", "Calendar minutes"]
     assert wait_charts[1]["data"][1]["y"]["bdata"] == base64.b64encode(struct.pack("<d", 30.0)).decode()
     rerun_with(at, "channel", ["email"])   # 24.0 h and more: in hours
-    assert {json.loads(chart.proto.spec)["layout"]["yaxis"]["title"]["text"] for chart in at.get("plotly_chart")
-            if "week by week" in json.loads(chart.proto.spec)["layout"]["title"]["text"]} == {"Calendar hours"}
+    assert {spec["layout"]["yaxis"]["title"]["text"] for spec in charts_titled(at, "week by week")} == {"Calendar hours"}
 
 
 def test_open_backlog_at_each_week_end_carries_over(company):

@@ -10,7 +10,8 @@ from components.tables import show_table
 from components.tiles import Tile, show_tiles
 from queries import Filters
 from queries.pooled import (
-    LONG_TENURE_YEARS, LOYALTY_COLUMNS, benchmarked_bills, loyalty_penalty, period_churn, share_above_new_price,
+    LONG_TENURE_YEARS, LOYALTY_COLUMNS, benchmarked_bills, loyalty_penalty, period_churn, priced_bands,
+    share_above_new_price,
 )
 
 filters = current_filters()
@@ -98,7 +99,7 @@ by_tenure = context.query("churn_by_band", prices_in_view, grouping="tenure", **
 by_gap = context.query("churn_by_band", prices_in_view, grouping="price_gap", **churn_until)
 by_gap = by_gap[by_gap["active_customer_months"] > 0]
 # customers with no bill yet have no price gap: in the CSV, not a bar (as on the Overview)
-priced = by_gap[by_gap["band"] != "No price data"]
+priced = priced_bands(by_gap)
 left, right = side_by_side("churn")
 for container, frame, drawn, name, key in ((left, by_tenure, by_tenure, "tenure", "churn-by-tenure"),
                                            (right, by_gap, priced, "price gap", "churn-by-price-gap")):
