@@ -94,7 +94,6 @@ class PreparedUpload:
 
     def close(self) -> None:
         self.cursor.close()
-        shutil.rmtree(self.decoded.path.parent, ignore_errors=True)
 
 
 def _share_over_limit(share: float) -> str:
@@ -315,7 +314,12 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
                          "have: every contact loads as an enquiry. Export that column, or map the file's complaint "
                          "column on the Data page.")
         progress(0.15, "Reading rows")
-        _stage(cursor, decoded)
+        try:
+            _stage(cursor, decoded)
+        finally:
+            # From here the records live in the cursor's temp tables. A preview that is never loaded
+            # (a closed tab) must not leave a copy of customers' data in the server's temp folder.
+            _delete_file(decoded)
         rows_in_file = cursor.execute("SELECT count(*) FROM staged").fetchall()[0][0]
         if rows_in_file == 0:
             raise UploadRefused("The file has a header row but no data rows. Export it again with the week's data.")
@@ -338,8 +342,12 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
         return prepared
     except BaseException:
         cursor.close()
-        shutil.rmtree(decoded.path.parent, ignore_errors=True)
+        _delete_file(decoded)
         raise
+
+
+def _delete_file(decoded: DecodedFile) -> None:
+    shutil.rmtree(decoded.path.parent, ignore_errors=True)
 
 
 def same_key(table: CanonicalTable, left: str, right: str) -> str:

@@ -10,12 +10,12 @@ import zipfile
 import pytest
 
 from ingest_helpers import (
-    BAD, CONTACT_HEADER, contact, contact_row, csv_text, dump, load, open_db, rows, run_cli, utc,
+    BAD, CONTACT_HEADER, USER, charter, contact, contact_row, csv_text, dump, load, open_db, rows, run_cli, utc,
     write_charter,
 )
 from store.batches import rejected_rows
 from store.csvfile import UploadRefused
-from store.ingest import DateFormatNeeded
+from store.ingest import DateFormatNeeded, commit_upload, prepare_upload
 
 CUSTOMER_HEADER = "customer_id,joined_at,left_at,segment,product,region"
 PRICE_HEADER = "customer_id,period,price_paid,product,new_customer_price,channel"
@@ -416,3 +416,30 @@ def test_cli_refusals_exit_2_with_a_plain_message(tmp_path, monkeypatch, capsys)
     con = open_db(tmp_path, "cli.duckdb")
     assert contact(con, "AMB-1")["opened_at"] == utc("2026-03-02 14:05")
     assert contact(con, "AMB-3")["opened_at"] == utc("2026-04-11 07:30")  # 11/04/2026 08:30 BST
+
+
+# ------------------------------------------------------------------------- the upload's own copy
+
+def upload_copies(folder) -> list:
+    return sorted(folder.glob("charterdesk-upload-*"))
+
+
+def test_a_previewed_file_leaves_no_copy_on_the_server_whether_loaded_or_not(seeded, tmp_path, monkeypatch):
+    """A manager who previews a file and closes the tab never loads or discards it: the copy made
+    to read it must already be gone, or every abandoned preview would leave customers' data in the
+    server's temp folder."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(scratch))
+    data = csv_text(CONTACT_HEADER, *good_rows(3, "P")).encode()
+    prepared = prepare_upload(seeded, "contacts", data, "week.csv", charter=charter())
+    assert upload_copies(scratch) == []
+    assert not prepared.decoded.path.exists()
+    result = commit_upload(seeded, prepared, USER, charter())   # the preview still loads in full
+    assert (result.rows_new, rows(seeded, "SELECT count(*) FROM contacts WHERE ticket_id LIKE 'P%'")) == (3, [(3,)])
+
+    with pytest.raises(UploadRefused):
+        prepare_upload(seeded, "contacts", CONTACT_HEADER.encode() + b"\n", "header-only.csv", charter=charter())
+    with pytest.raises(UploadRefused):
+        prepare_upload(seeded, "contacts", b'ticket_id,opened_at\n"T1,2026-03-02\n', "quote.csv", charter=charter())
+    assert upload_copies(scratch) == []
