@@ -30,7 +30,8 @@ SCORECARD_COLUMNS = {
     "Invalid": st.column_config.NumberColumn(format="localized", help="Stop before start; excluded"),
 }
 CONTACT_COLUMNS = {
-    "ticket_id": st.column_config.TextColumn("Ticket"),
+    # pinned: a table wider than the page scrolls sideways, and each row must still say which ticket it is
+    "ticket_id": st.column_config.TextColumn("Ticket", pinned=True),
     "kind": "Kind", "channel": "Channel", "team": "Team", "partner": "Partner", "priority": "Priority",
     "category": "Category", "agent": "Agent",
     "opened": st.column_config.DatetimeColumn("Opened", format="D MMM YYYY, HH:mm"),
@@ -38,9 +39,11 @@ CONTACT_COLUMNS = {
     "deadline": st.column_config.DatetimeColumn("Deadline", format="D MMM YYYY, HH:mm"),
     "clock_stopped": st.column_config.DatetimeColumn("Clock stopped", format="D MMM YYYY, HH:mm",
                                                      help="-: still open at the as-of time"),
-    "hours_late": st.column_config.NumberColumn("Hours late", format="%.1f h"),
-    "hours_left": st.column_config.NumberColumn("Hours left", format="%.1f h"),
+    "hours_late": st.column_config.NumberColumn("Hours late"),
+    "hours_left": st.column_config.NumberColumn("Hours left"),
 }
+# Streamlit's printf formats have no thousands separator ('16476.8 h'); the grid still sorts on the numbers.
+CONTACT_FORMATS = {"hours_late": fmt.hours, "hours_left": fmt.hours}
 
 
 def scorecard(summary: pd.DataFrame, charter: Charter) -> pd.DataFrame:
@@ -174,5 +177,6 @@ def show_contacts(contacts: pd.DataFrame, all_contacts: Callable[[], pd.DataFram
     cut = total > len(contacts)
     if cut:
         st.caption(f"Showing the first {len(contacts):,}, {order}; the CSV download has all {total:,}.")
-    show_table(contacts.drop(columns=hidden), key, key, column_config=CONTACT_COLUMNS, height=height,
+    show_table(contacts.drop(columns=hidden), key, key, column_config=CONTACT_COLUMNS, formats=CONTACT_FORMATS,
+               height=height,
                all_rows=(lambda: all_contacts().drop(columns=hidden)) if cut else None)

@@ -144,6 +144,20 @@ def texts(at: AppTest) -> str:
     return as_read("\n".join(str(p) for p in parts))
 
 
+def shown_cells(dataframe) -> "pd.DataFrame":
+    """A grid's cells as the browser draws them (a Styler's formatted text), not the values beneath."""
+    import pyarrow as pa
+
+    return pa.ipc.open_stream(dataframe.proto.arrow_data.styler.display_values).read_pandas()
+
+
+def column_settings(dataframe) -> dict:
+    """The grid's column_config as sent to the browser: column name -> its settings."""
+    import json
+
+    return json.loads(dataframe.proto.columns)
+
+
 def as_read(markdown: str) -> str:
     """Markdown as a reader sees it: backslash escapes (uploaded names are escaped) do not show."""
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)

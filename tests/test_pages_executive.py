@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from page_helpers import (
-    as_read, build_small_company, metrics, new_app, open_page, rerun_with, texts,
+    as_read, build_small_company, column_settings, metrics, new_app, open_page, rerun_with, shown_cells, texts,
 )
 
 OVERVIEW = "views/overview.py"
@@ -368,6 +368,29 @@ def test_a_cut_list_says_so_and_its_download_asks_for_every_contact(company):
     with ThreadPoolExecutor(1) as elsewhere:
         every = elsewhere.submit(at.session_state["every_breach"]).result()
     assert list(every["ticket_id"]) == BREACHES_MOST_LATE_FIRST
+
+
+def _one_long_breach_script():
+    import pandas as pd
+
+    from components import drill
+
+    listed = pd.DataFrame({"ticket_id": ["T1", "T2"], "hours_late": [16476.84, 3.0], "hours_left": [None, None],
+                           "outcome": ["missed", "missed"], "matching": [2, 2]})
+    drill.show_contacts(listed, lambda: listed, ["hours_left"], "breaches", height=300, order="most hours late first")
+
+
+def test_a_contact_list_writes_hours_with_thousands_and_keeps_its_ticket_in_view(company):
+    """Hours late as people write them ('16,476.8 h', not '16476.8 h') while the grid still holds the
+    number; the ticket column stays put when a narrow screen scrolls the list sideways."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_one_long_breach_script).run()
+    assert not at.exception, [e.value for e in at.exception]
+    grid = at.dataframe[0]
+    assert list(shown_cells(grid)["hours_late"]) == ["16,476.8 h", "3.0 h"]
+    assert list(grid.value["hours_late"]) == [16476.84, 3.0]
+    assert column_settings(grid)["ticket_id"]["pinned"] is True
 
 
 # ----------------------------------------------------------------------------- Responsiveness
