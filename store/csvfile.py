@@ -36,11 +36,21 @@ class DecodedFile:
 def refuse_if_too_large(size_bytes: int, *, read_up_to_limit: bool = False) -> None:
     """read_up_to_limit: size_bytes is only how far a stream was read (it stops just past the limit)."""
     if size_bytes > max_upload_bytes():
-        limit = f"{round(max_upload_bytes() / 1024 / 1024, 3):g} MB limit"
+        limit_mb = round(max_upload_bytes() / 1024 / 1024, 3)
+        limit = f"{limit_mb:g} MB limit"
         size = (f"larger than the {limit}" if read_up_to_limit
-                else f"{size_bytes / 1024 / 1024:.1f} MB, above the {limit}")
+                else f"{_megabytes_above(size_bytes / 1024 / 1024, limit_mb)} MB, above the {limit}")
         raise UploadRefused(f"The file is {size}. Split it into smaller files (for example one per week) or ask "
                             "an administrator to raise DASHBOARD_MAX_UPLOAD_MB.")
+
+
+def _megabytes_above(size_mb: float, limit_mb: float) -> str:
+    """The size with as many decimals as it takes to read above the limit (never '0.0 MB, above the
+    0.001 MB limit')."""
+    for digits in range(1, 7):
+        if round(size_mb, digits) > limit_mb:
+            break
+    return f"{size_mb:,.{digits}f}"
 
 
 def checksum_of(data: bytes) -> str:

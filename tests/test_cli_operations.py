@@ -186,7 +186,7 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path):
     done = subprocess.run([sys.executable, "-c", probe, sys.executable, "cli.py", "load", "contacts", str(huge)],
                           cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True, timeout=300)
     status, peak_kb = map(int, done.stdout.split())
-    assert status == 2 and "The file is 2048.0 MB, above the 200 MB limit" in done.stderr
+    assert status == 2 and "The file is 2,048.0 MB, above the 200 MB limit" in done.stderr
     assert peak_kb < 1024 * 1024, f"the refusal read the file into memory: peak {peak_kb / 1024:.0f} MB"
 
 

@@ -115,9 +115,9 @@ def test_exactly_five_percent_bad_rows_still_loads(seeded):
 def test_larger_than_the_configured_limit(seeded, monkeypatch):
     monkeypatch.setenv("DASHBOARD_MAX_UPLOAD_MB", "0.001")  # 1,048 bytes
     data = csv_text(CONTACT_HEADER, *good_rows(30))
-    assert len(data) > 1100
+    assert len(data) == 1522   # 0.00145 MB: shown to the decimal that reads above 0.001, not '0.0 MB'
     message = refused(seeded, "contacts", data)
-    assert "limit" in message and "DASHBOARD_MAX_UPLOAD_MB" in message
+    assert "The file is 0.0015 MB, above the 0.001 MB limit" in message and "DASHBOARD_MAX_UPLOAD_MB" in message
     small = csv_text(CONTACT_HEADER, *good_rows(2))
     assert len(small) < 1000 and load(seeded, "contacts", small).rows_loaded == 2
 
