@@ -66,6 +66,20 @@ TILE_WIDTHS_PER_ROW = """() => [...document.querySelectorAll('[data-testid="stMa
   .map(row => [...row.children].map(tile => tile.getBoundingClientRect().width))"""
 
 
+# For each line of tiles on screen (a row of tiles may wrap onto several), how far below its tile's top
+# each tile's number is drawn.
+VALUE_OFFSETS_PER_LINE = """() => [...document.querySelectorAll('[data-testid="stMain"] [class*="st-key-kpi-tiles-"]')]
+  .flatMap(row => {
+    const lines = {};
+    for (const tile of row.children) {
+      const top = tile.getBoundingClientRect().top;
+      const value = tile.querySelector('[data-testid="stMetricValue"]').getBoundingClientRect().top;
+      (lines[Math.round(top)] = lines[Math.round(top)] || []).push(Math.round(value - top));
+    }
+    return Object.values(lines);
+  })"""
+
+
 # The words of tile labels drawn across two lines ("Acknowledgement" / "s"); a break after a hyphen is fine.
 BROKEN_LABEL_WORDS = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stMetricLabel"] p')]
   .flatMap(p => {
@@ -94,6 +108,9 @@ def test_no_kpi_number_or_label_is_cut_on_a_projector(app, width, height):
         # a tile that wraps onto a row of its own keeps its neighbours' width (it stretched across the page)
         widths = page.evaluate(TILE_WIDTHS_PER_ROW)
         assert all(max(row) - min(row) <= 2 for row in widths), f"{url_path} at {width}x{height}: {widths}"
+        # numbers side by side at one height: a label on two lines dropped its number below its neighbours'
+        offsets = page.evaluate(VALUE_OFFSETS_PER_LINE)
+        assert all(max(line) - min(line) <= 1 for line in offsets), f"{url_path} at {width}x{height}: {offsets}"
 
 
 # The width of every chart on the page and where its left edge is (the right one of a pair starts further right).
