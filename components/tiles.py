@@ -180,14 +180,18 @@ def _one_line_rem(tile: Tile) -> float:
     return ems * LABEL_FONT_REM + (HELP_ICON_REM if tile.help else 0) + TILE_PADDING_REM
 
 
-def _aligned_values_style(row_key: str, row: list[Tile]) -> str:
+def _aligned_values_style(rows: list[tuple[str, list[Tile]]]) -> str:
     """Numbers at one height along a row of tiles: where a tile is too narrow for the row's longest
     label on one line, every label of the row is given two lines' height, so a tile whose label fits on
-    one line no longer draws its number a line above its neighbour's."""
-    row_class = f".st-key-{row_key}"
-    return (f"{row_class} > div {{ container-type: inline-size; }} "
-            f"@container (max-width: {max(map(_one_line_rem, row)):.2f}rem) "
-            f"{{ {row_class} [data-testid='stMetricLabel'] {{ min-height: 2lh; }} }}")
+    one line no longer draws its number a line above its neighbour's. Only keys and widths go in: no
+    label text."""
+    rules = []
+    for row_key, row in rows:
+        row_class = f".st-key-{row_key}"
+        rules.append(f"{row_class} > div {{ container-type: inline-size; }} "
+                     f"@container (max-width: {max(map(_one_line_rem, row)):.2f}rem) "
+                     f"{{ {row_class} [data-testid='stMetricLabel'] {{ min-height: 2lh; }} }}")
+    return f"<style>{' '.join(rules)}</style>"
 
 
 def show_tiles(tiles: list[Tile], per_row: int = 4) -> None:
@@ -198,8 +202,8 @@ def show_tiles(tiles: list[Tile], per_row: int = 4) -> None:
         row = tiles[start:start + per_row]
         key = zlib.crc32("|".join(tile.label for tile in row).encode())
         rows.append((f"kpi-tiles-n{min(per_row, 6)}-{start}-{key}", row))
-    alignment = " ".join(_aligned_values_style(key, row) for key, row in rows)
-    st.html(f"<style>{TILE_STYLE.read_text()} {alignment}</style>")  # style only: kept out of the page flow
+    st.html(TILE_STYLE)  # style only: Streamlit puts it outside the page flow
+    st.html(_aligned_values_style(rows))
     for key, row in rows:
         with st.container(horizontal=True, gap="small", key=key):
             for tile in row:
