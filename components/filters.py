@@ -22,6 +22,18 @@ def default_period(first_day: date, last_day: date) -> tuple[date, date]:
     return max(first_day, monday - timedelta(weeks=DEFAULT_WEEKS - 1)), last_day
 
 
+def latest_weeks(filters: Filters) -> str | None:
+    """'the latest 13 weeks' when the period is the one the picker opens on, else None. A link to it
+    carries no dates (the picker leaves its default out of the address), so it opens on the latest
+    weeks of the data as they are then: the page says so, or a link sent on Friday would show other
+    dates and figures after Monday's upload without a word."""
+    span = data_span()
+    if not span or (filters.date_from, filters.date_to) != default_period(*span):
+        return None
+    weeks = (filters.date_to - filters.date_from).days // 7 + 1
+    return f"the latest {weeks} weeks" if weeks == DEFAULT_WEEKS else "every week so far"
+
+
 def _options(frame, dimension: str) -> list[str]:
     return frame.loc[frame["dimension"] == dimension, "value"].tolist()
 
@@ -49,6 +61,9 @@ def sidebar_filters() -> Filters:
             )
             # a one-day period reads (day,) in the picker, as a link writes it: compared as (first, last)
             _link_note("period", (min(period), max(period)) if period else ())
+            if period and (min(period), max(period)) == default:
+                st.caption(f":material/update: {latest_weeks(Filters(*default)).capitalize()}: a link to this "
+                           "view moves on with each upload. Pick dates to keep them in the link.")
         chosen = {
             "channel": st.multiselect("Channel", _options(options, "channel"), key="channel", bind="query-params",
                                       placeholder="All channels"),

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components import charts, context, formatting as fmt
-from components.filters import describe, previous_period
+from components.filters import describe, latest_weeks, previous_period
 from queries import Filters
 
 SIDE_BY_SIDE_STYLE = Path(__file__).with_name("assets") / "side_by_side.css"
@@ -37,6 +37,9 @@ def header(title: str, question: str, filters: Filters, note: str | None = None)
     st.title(title)
     st.markdown(f"##### {question}")
     parts = [f":material/calendar_month: **{period_text(filters)}**"]
+    rolling = latest_weeks(filters)
+    if rolling:
+        parts.append(f":material/update: {rolling}")
     if previous_period(filters):
         parts.append(f"changes {comparison_text(filters)}")
     as_of = context.as_of()

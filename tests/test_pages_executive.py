@@ -812,6 +812,34 @@ def test_an_exact_spelling_in_a_link_wins_over_one_differing_only_in_case(compan
     assert at.multiselect(key="team").value == ["Billing"]   # no exact match: the first spelling offered
 
 
+def test_the_latest_weeks_are_said_to_move_on_with_the_data(company, tmp_path):
+    """The period the picker opens on is left out of the address, so a link to it opens on the
+    latest weeks of the data as they are then: the header and the sidebar say so; chosen dates do not."""
+    from charter.model import load_charter
+    from page_helpers import CONTACT_COLUMNS, write_csv
+    from store import db
+    from store.ingest import load_path
+
+    at = open_page(new_app())    # the small company has two weeks: all of them are shown
+    assert ":material/update: every week so far" in at.caption[0].value
+    assert "Every week so far: a link to this view moves on with each upload." in texts(at)
+    at.date_input(key="period").set_value((date(2026, 2, 2), date(2026, 2, 8))).run()
+    assert at.session_state["_filters"].date_to == date(2026, 2, 8)
+    assert "update:" not in at.caption[0].value and "moves on with each upload" not in texts(at)
+
+    con = db.connect()
+    try:   # a contact in October: the picker now opens on the 13 weeks to 15 Feb
+        older = write_csv(tmp_path / "older.csv", CONTACT_COLUMNS, [dict(ticket_id="T12", opened_at="2025-10-01 11:00")])
+        load_path(con, "contacts", older, "test", load_charter(Path(os.environ["DASHBOARD_CHARTER"])),
+                  preset_name="canonical")
+    finally:
+        con.close()
+    at = open_page(new_app())
+    assert at.date_input(key="period").value == (date(2025, 11, 17), date(2026, 2, 15))
+    assert ":material/update: the latest 13 weeks" in at.caption[0].value
+    assert "The latest 13 weeks: a link to this view moves on with each upload." in texts(at)
+
+
 def test_a_linked_period_cut_to_one_day_keeps_its_note(company):
     """The data starts on 2 Feb: a link for 1 Jan to 2 Feb is cut to that one day, and says so."""
     at = open_page(new_app({"period": ["2026-01-01", "2026-02-02"]}))
