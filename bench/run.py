@@ -65,7 +65,7 @@ def data_files(work: Path, rows: int):
     if not marker.exists():
         log(f"generating {rows:,} history contacts + a 100,000-row weekly file in {folder}")
         started = time.perf_counter()
-        files = write_bench_csvs(folder, rows)
+        write_bench_csvs(folder, rows)
         marker.write_text(f"{time.perf_counter() - started:.1f}")
     from bench.datagen import BenchFiles
     return BenchFiles(folder / "history.csv", folder / "weekly.csv", folder / "customers.csv", folder / "prices.csv")

@@ -195,6 +195,27 @@ def previous_period(filters: Filters) -> Filters | None:
     return replace(filters, date_from=start, date_to=end)
 
 
+def churn_months(filters: Filters) -> tuple[date, date] | None:
+    """The first days of the first and last calendar months the period touches: monthly churn counts
+    whole months (docs/definitions.md, reading 10), every month the period touches."""
+    if filters.date_from is None or filters.date_to is None:
+        return None
+    return filters.date_from.replace(day=1), filters.date_to.replace(day=1)
+
+
+def months_before(filters: Filters) -> Filters | None:
+    """What monthly churn is compared with: as many whole months just before the period's months. The
+    previous period would share a month with them (24 Aug - 20 Nov and 27 May - 23 Aug both count
+    August), so a change would partly compare a month with itself (reading 31)."""
+    months = churn_months(filters)
+    if months is None or previous_period(filters) is None:
+        return None
+    first, last = months
+    count = (last.year - first.year) * 12 + last.month - first.month + 1
+    year, month = divmod(first.year * 12 + first.month - 1 - count, 12)
+    return replace(filters, date_from=date(year, month + 1, 1), date_to=first - timedelta(days=1))
+
+
 def data_span() -> tuple[date, date] | None:
     """The first and last day with a contact opened, or None when there is none."""
     return _days("first_day", "last_day")

@@ -151,6 +151,13 @@ def period(date_from: date | None, date_to: date | None) -> str:
     return f"{start} - {day(date_to)} ({length})"
 
 
+def months(first: date, last: date) -> str:
+    """Calendar months: 'Aug - Nov 2026', 'Nov 2025 - Feb 2026', 'Sep 2026'."""
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{last:%b %Y}"
+    return f"{first:%b}{'' if first.year == last.year else f' {first.year}'} - {last:%b %Y}"
+
+
 def week(value) -> str:
     """A week by its Monday: 'w/c 24 Aug 2026'."""
     return EMPTY if is_empty(value) else f"w/c {day(value)}"

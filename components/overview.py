@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from charter.model import Charter
 from components import charts, context, formatting as fmt
+from components.churn import churn_tile
 from components.filters import describe, previous_period
 from components.headlines import (
     StandardResult, Weakest, charter_headline, churn_headline, complaints_headline, pricing_headline,
@@ -19,7 +20,7 @@ from components.layout import comparison_text, period_text
 from components.tiles import PROVISIONAL_NOTE, Tile, judged_note, provisional, rag_status, rag_text
 from queries import Filters
 from queries.pooled import (
-    LONG_TENURE_YEARS, LOYALTY_COLUMNS, loyalty_penalty, period_churn, priced_bands, share_above_new_price,
+    LONG_TENURE_YEARS, LOYALTY_COLUMNS, loyalty_penalty, priced_bands, share_above_new_price,
 )
 
 MIN_JUDGED_FOR_WEAKEST = 20  # a partner with a handful of contacts is noise, not "the slowest partner"
@@ -121,7 +122,7 @@ def _compliance_grid(filters: Filters, charter: Charter) -> Figure:
     order = {label: n for n, label in enumerate(labels.values())}
     weekly = weekly.sort_values(["label", "week"], key=lambda c: c.map(order) if c.name == "label" else c)
     figure = charts.rag_grid(weekly, "Charter promises kept, week by week",
-                             f"% of contacts meeting each promise · green at/above target, amber within 5 points, red (✕) below"
+                             "% of contacts meeting each promise · green at/above target, amber within 5 points, red (✕) below"
                              + (" · pale: provisional, deadlines still to pass" if weekly["provisional"].any() else "")
                              + f" · weeks of {period_text(filters)}"
                              + (" · follow-ups by week of resolution" if any(s.measure == "follow_up" for s in charter.standards) else ""))
@@ -195,8 +196,7 @@ def gather(filters: Filters) -> OverviewContent:
     walk = context.query("price_walk", price_filters, columns=LOYALTY_COLUMNS)
     walk_before = context.query("price_walk", previous_price_filters, columns=LOYALTY_COLUMNS) if previous else None
     pricing = context.query("pricing_by_tenure", price_filters)
-    churn, annual = period_churn(context.query("churn_monthly", price_filters, **churn_until))
-    churn_before = period_churn(context.query("churn_monthly", previous_price_filters, **churn_until))[0] if previous else None
+    monthly_churn, churn, annual = churn_tile(price_filters, churn_until)
     churn_by_gap = context.query("churn_by_band", price_filters, grouping="price_gap", **churn_until)
 
     long_share = share_above_new_price(walk)
@@ -223,9 +223,7 @@ def gather(filters: Filters) -> OverviewContent:
              help=f"Share of the bills of customers with {LONG_TENURE_YEARS}+ completed years that were above the "
                   "price a new customer would pay for the same product and period.",
              note=f"{fmt.money(loyalty_penalty(walk, LONG_TENURE_YEARS))} loyalty penalty from {LONG_TENURE_YEARS}y+ customers"),
-        Tile("Monthly churn", churn, "share", churn_before, better="lower",
-             help="Customers who left in a month / customers active at the month's start, averaged over the months of the period.",
-             note=f"{fmt.pct(annual)} a year"),
+        monthly_churn,
     ]
     oldest = pricing.loc[pricing["band"] == "5y+", "median_gap"]
     by_gap = churn_by_gap[churn_by_gap["active_customer_months"] > 0].dropna(subset=["annualised_churn"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path

@@ -144,7 +144,7 @@ def texts(at: AppTest) -> str:
     return as_read("\n".join(str(p) for p in parts))
 
 
-def shown_cells(dataframe) -> "pd.DataFrame":
+def shown_cells(dataframe):
     """A grid's cells as the browser draws them (a Styler's formatted text), not the values beneath."""
     import pyarrow as pa
 

@@ -237,7 +237,7 @@ def test_customers(demo):
     assert one(demo, f"SELECT count(*) FROM cu WHERE joined_at > DATE '{END}' "
                      f"OR left_at > DATE '{END}' OR left_at < DATE '{END}' - INTERVAL 2 YEAR") == 0
     assert 0.10 <= one(demo, "SELECT avg((left_at IS NOT NULL)::INT) FROM cu") <= 0.25
-    assert one(demo, f"SELECT min(joined_at) FROM cu") < date(END.year - 7, 1, 1)
+    assert one(demo, "SELECT min(joined_at) FROM cu") < date(END.year - 7, 1, 1)
 
 
 TENURE = """

@@ -559,6 +559,29 @@ def test_pricing_page_kpis_and_product_filter(company):
     assert shown["Monthly churn"] == "33.3%"           # C3 of C1, C2, C3
 
 
+def test_monthly_churn_is_compared_with_the_months_before_not_with_itself(company, tmp_path):
+    """Churn counts whole months: the week of 9-15 Feb counts February, and so would the week before
+    it. Its change is against January (nobody left: 0 of 4), not February again (C3 leaves on 20 Feb:
+    1 of 4, a change of 0)."""
+    from charter.model import load_charter
+    from page_helpers import CONTACT_COLUMNS, write_csv
+    from store import db
+    from store.ingest import load_path
+
+    con = db.connect()
+    try:   # a contact in October, so that the week before 9 Feb is inside the data and compared with
+        older = write_csv(tmp_path / "older.csv", CONTACT_COLUMNS, [dict(ticket_id="T12", opened_at="2025-10-01 11:00")])
+        load_path(con, "contacts", older, "test", load_charter(Path(os.environ["DASHBOARD_CHARTER"])),
+                  preset_name="canonical")
+    finally:
+        con.close()
+    for page in (PRICING, None):
+        at = open_page(new_app({"period": ["2026-02-09", "2026-02-15"]}), page)
+        churn = next(metric for metric in at.metric if metric.label == "Monthly churn")
+        assert (churn.value, churn.delta) == ("25.0%", "+25.0 pts"), page
+        assert "96.8% a year · Feb 2026" in texts(at), page    # 1 - 0.75^12 = 1 - 0.0317
+
+
 def test_pricing_query_string(company):
     at = open_page(new_app({"product": "Broadband"}), PRICING)
     assert metrics(at)["Loyalty penalty"] == "GBP 10"

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from components import charts, context, empty, formatting as fmt
+from components.churn import churn_tile
 from components.filters import current_filters, previous_period
 from components.headlines import pricing_headline
 from components.labels import standard_label
@@ -10,7 +11,7 @@ from components.tables import show_table
 from components.tiles import Tile, show_tiles
 from queries import Filters
 from queries.pooled import (
-    LONG_TENURE_YEARS, LOYALTY_COLUMNS, benchmarked_bills, loyalty_penalty, period_churn, priced_bands,
+    LONG_TENURE_YEARS, LOYALTY_COLUMNS, benchmarked_bills, loyalty_penalty, priced_bands,
     share_above_new_price,
 )
 
@@ -40,19 +41,15 @@ if not bills_in_view:
 walk = context.query("price_walk", prices_in_view)
 walk_before = context.query("price_walk", prices_before, columns=LOYALTY_COLUMNS) if previous else None
 pricing_before = context.query("pricing_by_tenure", prices_before) if previous else None
-churn, annual = period_churn(context.query("churn_monthly", prices_in_view, **churn_until))
-churn_before = period_churn(context.query("churn_monthly", prices_before, **churn_until))[0] if previous else None
+churn_shown = churn_tile(prices_in_view, churn_until)[0]
 
 
 def oldest_gap(frame, column: str = "median_gap"):
     return fmt.plain(frame.loc[frame["band"] == "5y+", column].iloc[0]) if frame is not None else None
 
 
-churn_tile = Tile("Monthly churn", churn, "share", churn_before, better="lower",
-                  help="Customers who left in a month / customers active at its start, over the months of the period.",
-                  note=f"{fmt.pct(annual)} a year")
 if not bills_in_view:
-    show_tiles([churn_tile], per_row=4)
+    show_tiles([churn_shown], per_row=4)
 else:
     answer(pricing_headline(
         share_above_new_price(walk), oldest_gap(pricing), loyalty_penalty(walk),
@@ -68,7 +65,7 @@ else:
         Tile("Loyalty penalty", loyalty_penalty(walk), "money", loyalty_penalty(walk_before) if walk_before is not None else None,
              better="lower", help="Sum over bills of what customers paid above the benchmark (never below zero).",
              note=f"{fmt.money(loyalty_penalty(walk, LONG_TENURE_YEARS))} from {LONG_TENURE_YEARS}y+ customers"),
-        churn_tile,
+        churn_shown,
     ], per_row=4)
 
     left, right = side_by_side("price-gap")

@@ -1,0 +1,21 @@
+"""The monthly churn tile, one definition for the Overview and the Pricing page."""
+from __future__ import annotations
+
+from components import context, formatting as fmt
+from components.filters import churn_months, months_before
+from components.tiles import Tile
+from queries import Filters
+from queries.pooled import period_churn
+
+CHURN_HELP = ("Customers who left in a month / customers active at its start, over the whole calendar months "
+              "the period touches; the change is against as many months just before them.")
+
+
+def churn_tile(price_filters: Filters, churn_until: dict) -> tuple[Tile, float | None, float | None]:
+    """The tile, with the monthly churn and its annualised equivalent for the page's sentence."""
+    monthly, annual = period_churn(context.query("churn_monthly", price_filters, **churn_until))
+    earlier = months_before(price_filters)
+    before = period_churn(context.query("churn_monthly", earlier, **churn_until))[0] if earlier else None
+    months = churn_months(price_filters)
+    note = f"{fmt.pct(annual)} a year" + (f" · {fmt.months(*months)}" if months else "")
+    return Tile("Monthly churn", monthly, "share", before, better="lower", help=CHURN_HELP, note=note), monthly, annual
