@@ -9,6 +9,7 @@ import mmap
 import os
 import shutil
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 from typing import Callable
 
@@ -330,6 +331,8 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
         cursor.execute(f"CREATE OR REPLACE TEMP TABLE validated AS {select}",
                        bind(select, {"tz": timezone} | timezones.parameters(offsets))).fetchall()
         rejected = cursor.execute("SELECT count(*) FROM validated WHERE len(reasons) > 0").fetchall()[0][0]
+        if table.name == "contacts":
+            notes.extend(_dated_ahead(cursor))
         prepared = PreparedUpload(cursor, table, file_name, decoded, mapping, date_format, rows_in_file, rejected, notes)
         if rejected > MAX_BAD_SHARE * rows_in_file:
             bad_rows = prepared.rejected(LISTED_BAD_ROWS)
@@ -344,6 +347,28 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
         cursor.close()
         _delete_file(decoded)
         raise
+
+
+# The times 'data as of' is the latest of (spec, reading 8).
+AS_OF_COLUMNS = ("opened_at", "acknowledged_at", "first_response_at", "resolved_at", "follow_up_at", "updated_at")
+
+
+def _dated_ahead(cursor) -> list[str]:
+    """A warning for good rows timed after the upload itself (a day's grace for clocks and time
+    zones): 'data as of' is the latest time in the contacts, so one mistyped year would move every
+    page's latest weeks, and the judging of every open contact, to that year. The rows still load:
+    the spec takes the data's times as they are."""
+    latest = f"greatest({', '.join(AS_OF_COLUMNS)})"
+    count, row, moment = cursor.execute(
+        f"SELECT count(*), arg_max(row_number, {latest}), max({latest}) FROM validated "
+        f"WHERE len(reasons) = 0 AND {latest} > now() + INTERVAL 1 DAY").fetchall()[0]
+    if not count:
+        return []
+    rows = "1 row is" if count == 1 else f"{count:,} rows are"
+    return [f"{rows} timed after today, the latest at row {row}: {moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC. "
+            "'Data as of' is the latest time in the contacts, so loading them moves every page's latest weeks, and "
+            "the judging of open contacts, to then. Check those dates (a mistyped year?) before loading; a load can "
+            "be undone."]
 
 
 def _delete_file(decoded: DecodedFile) -> None:

@@ -443,3 +443,23 @@ def test_a_previewed_file_leaves_no_copy_on_the_server_whether_loaded_or_not(see
     with pytest.raises(UploadRefused):
         prepare_upload(seeded, "contacts", b'ticket_id,opened_at\n"T1,2026-03-02\n', "quote.csv", charter=charter())
     assert upload_copies(scratch) == []
+
+
+def test_rows_timed_after_today_are_pointed_out_before_they_move_data_as_of(seeded):
+    """'Data as of' is the latest time in the contacts (spec): one mistyped year (2099 for 2026)
+    would move every page to that year. The preview says which rows; they still load, as the spec
+    takes the data's times as they are."""
+    data = csv_text(CONTACT_HEADER, *good_rows(3, "F"),
+                    contact_row("F900", "2099-03-03 09:00"),
+                    contact_row("F901", "2026-03-03 09:00", first_response_at="2099-03-04 10:30"))
+    prepared = prepare_upload(seeded, "contacts", data.encode(), "typo.csv", charter=charter())
+    try:
+        assert [note for note in prepared.notes if "after today" in note] == [
+            "2 rows are timed after today, the latest at row 6: 2099-03-04 10:30 UTC. 'Data as of' is the latest "
+            "time in the contacts, so loading them moves every page's latest weeks, and the judging of open "
+            "contacts, to then. Check those dates (a mistyped year?) before loading; a load can be undone."]
+    finally:
+        prepared.close()
+    assert not [note for note in load(seeded, "contacts", csv_text(CONTACT_HEADER, *good_rows(3, "G"))).notes
+                if "after today" in note]
+    assert load(seeded, "contacts", data).rows_loaded == 5
