@@ -348,7 +348,12 @@ def _parse_standard(raw: dict, number: int) -> Standard:
     never = [v for v in scope.get("kind", ()) if v and v not in KINDS]
     if never:
         raise CharterError(f"{where}: scope kind must be enquiry or complaint; got {', '.join(map(repr, never))}.")
-    return Standard(standard_id, str(raw.get("name", standard_id)), measure, within, unit, target, scope, as_written)
+    name = str(raw.get("name", standard_id))
+    if not name.strip():
+        # the name is the promise as published: pages print it beside every figure of the standard
+        raise CharterError(f"{where}: name is the promise as published to customers and cannot be blank "
+                           f"(leave it out to use the id {standard_id!r}).")
+    return Standard(standard_id, name, measure, within, unit, target, scope, as_written)
 
 
 def save_charter_text(text: str, path: str | Path | None = None) -> Charter:

@@ -217,6 +217,15 @@ def test_an_invalid_form_edit_cannot_be_saved(monkeypatch, charter_file):
     assert charter_file.read_text(encoding="utf-8") == TINY_CHARTER
 
 
+def test_a_promise_cannot_be_saved_without_its_name(monkeypatch, charter_file):
+    """A blank name was saved, and every page then printed a blank row and blank tile labels."""
+    at = manager_on_charter_page(monkeypatch)
+    [t for t in at.text_input if t.label == "Promise as published"][0].set_value("").run()
+    assert any("cannot be blank" in e for e in values(at.error))
+    assert button(at, "Save the charter").disabled
+    assert charter_file.read_text(encoding="utf-8") == TINY_CHARTER
+
+
 def test_add_and_remove_a_standard(monkeypatch, charter_file):
     at = manager_on_charter_page(monkeypatch)
     button(at, "Add a standard").click().run()
@@ -299,6 +308,7 @@ def test_a_holiday_country_unknown_to_the_holidays_package_is_reported_everywher
     ("[[standard]]", "[[standards]]", "'standards' is not a charter setting"),
     ('closes = "17:00"', 'close = "16:00"', "'close' is not a charter setting"),
     ('unit = "hours"', 'unit = "hours"\nscope = { kind = "complaints" }', "scope kind must be enquiry or complaint"),
+    ('name = "We reply within 24 hours"', 'name = "   "', "name is the promise as published to customers and cannot be blank"),
 ])
 def test_a_charter_value_of_the_wrong_kind_or_name_is_refused_by_name(monkeypatch, charter_file, before, after, says):
     """Each of these crashed every page (a Python error, not a CharterError) or was silently ignored
