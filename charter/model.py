@@ -11,6 +11,7 @@ import json
 import math
 import os
 import re
+import threading
 import tomllib
 from dataclasses import asdict, dataclass, field
 from datetime import date, time
@@ -354,6 +355,12 @@ def _parse_standard(raw: dict, number: int) -> Standard:
         raise CharterError(f"{where}: name is the promise as published to customers and cannot be blank "
                            f"(leave it out to use the id {standard_id!r}).")
     return Standard(standard_id, name, measure, within, unit, target, scope, as_written)
+
+
+# Held by whoever saves the charter file and recomputes from it in this server process: Streamlit
+# starts the run of a second click on Save while the first still recomputes (a double click saved
+# and audited the same edit twice).
+SAVING = threading.Lock()
 
 
 def save_charter_text(text: str, path: str | Path | None = None) -> Charter:

@@ -9,6 +9,7 @@ import streamlit as st
 import tomlkit
 
 from charter import engine
+from charter import model as charter_model
 from charter.model import (
     Charter, CharterError, charter_path, name_contradicts_deadline, parse_charter, save_charter_text,
 )
@@ -153,24 +154,30 @@ def _save(edited_text: str, changes: list[str]) -> None:
     who = auth.acting_manager("edit the charter")
     if not who:
         return
-    if _file_text() != st.session_state[BASE]:
-        st.error("The charter file was changed by someone else since you started editing. Nothing was saved. "
-                 "Choose 'Discard my edits' to start again from the saved file.")
-        return
-    try:
-        edited = parse_charter(edited_text)
-        with db.write_transaction(context.connection()) as cursor:
-            engine.refresh(cursor, edited)
-            db.bump_data_version(cursor)
-            db.record_audit(cursor, who, "edit charter", "; ".join(changes)[:2000])
-            db.write_meta(cursor, context.CHARTER_TEXT, edited_text)   # known: not an edit outside the app
-            save_charter_text(edited_text)  # last: if the file cannot be written, the recompute rolls back
-    except CharterError as error:
-        st.error(f"The charter was not saved: {error}")
-        return
-    except (OSError, duckdb.Error) as error:
-        st.error(f"The charter could not be saved ({error}). Nothing was changed.")
-        return
+    # A double click on Save starts a second run while the first still recomputes (seconds on a
+    # large history): it waits, then finds the file already saved as edited and saves nothing, where
+    # it saved (and audited) the same edit twice. (A page script is run afresh each time: the lock
+    # lives in charter.model.)
+    with charter_model.SAVING:
+        if _file_text() != edited_text:
+            if _file_text() != st.session_state[BASE]:
+                st.error("The charter file was changed by someone else since you started editing. Nothing was saved. "
+                         "Choose 'Discard my edits' to start again from the saved file.")
+                return
+            try:
+                edited = parse_charter(edited_text)
+                with db.write_transaction(context.connection()) as cursor:
+                    engine.refresh(cursor, edited)
+                    db.bump_data_version(cursor)
+                    db.record_audit(cursor, who, "edit charter", "; ".join(changes)[:2000])
+                    db.write_meta(cursor, context.CHARTER_TEXT, edited_text)   # known: not an edit outside the app
+                    save_charter_text(edited_text)  # last: if the file cannot be written, the recompute rolls back
+            except CharterError as error:
+                st.error(f"The charter was not saved: {error}")
+                return
+            except (OSError, duckdb.Error) as error:
+                st.error(f"The charter could not be saved ({error}). Nothing was changed.")
+                return
     _start_draft(_file_text())
     st.session_state.setdefault(FLASH, []).append(
         "Charter saved; every contact's deadlines were recomputed, and every page now uses it.")
