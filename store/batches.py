@@ -13,6 +13,10 @@ class UnknownBatch(LookupError):
     pass
 
 
+class AlreadyUndone(UnknownBatch):
+    """The batch was undone before: by someone else, or by the run of a second click on the same button."""
+
+
 def list_batches(con) -> pd.DataFrame:
     return con.cursor().execute(
         """SELECT batch_id, table_name, file_name, loaded_at, loaded_by, checksum, preset, encoding,
@@ -36,7 +40,7 @@ def undo_batch(con, batch_id: int, user: str, charter: Charter | None) -> str:
         if not row:
             raise UnknownBatch(f"There is no batch {batch_id} (see `python cli.py batches`).")
         if row[0][1] != "loaded":
-            raise UnknownBatch(f"Batch {batch_id} ({row[0][2]}) was already undone; nothing was changed.")
+            raise AlreadyUndone(f"Batch {batch_id} ({row[0][2]}) was already undone; nothing was changed.")
         table = TABLES[row[0][0]]
         keys = ", ".join(table.key)
         db.run_script(cursor, f"CREATE OR REPLACE TEMP TABLE affected_keys AS SELECT DISTINCT {keys} "

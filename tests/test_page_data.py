@@ -477,6 +477,31 @@ def test_undo_from_the_history_restores_the_earlier_state(monkeypatch):
     assert audit["action"].tolist()[0] == "undo" and audit["who"].tolist()[0] == "Ann Manager (password)"
 
 
+def test_a_second_click_on_yes_undo_finds_it_done_and_says_so_plainly(monkeypatch):
+    """A double click on 'Yes, undo': the first click's run undoes the batch while the second's
+    waits. The second said it in a red error box and kept asking the question of a batch already
+    undone; it now says it plainly and draws the history afresh."""
+    from store import batches
+
+    load_directly("contacts", WEEK_1, "week1.csv")
+    at = manager_on_data_page(monkeypatch)
+    at.selectbox(key="undo_pick").set_value(1).run()
+    button(at, "Undo this batch…").click().run()
+    real_undo = batches.undo_batch
+
+    def first_click_finishes_first(con, *args):   # the other run's real undo, then this run's
+        real_undo(con, *args)
+        return real_undo(con, *args)
+    monkeypatch.setattr(batches, "undo_batch", first_click_finishes_first)
+    button(at, "Yes, undo batch 1").click().run()
+    assert not at.exception and not values(at.error)
+    assert values(at.info) == ["Batch 1 (week1.csv) was already undone; nothing was changed."]
+    assert "Yes, undo batch 1" not in labels(at)
+    history = at.dataframe[0].value
+    assert history.loc[history["batch"] == 1, "status"].item().startswith("undone by Ann Manager (password)")
+    assert [action for action in at.dataframe[-1].value["action"] if action == "undo"] == ["undo"]
+
+
 # ----------------------------------------------------------------------------- the role at the moment of action
 # Each click reruns the page; the role is checked again in that run, before and inside the action.
 

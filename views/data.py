@@ -20,7 +20,7 @@ from components.uploads import (
     mapping_editor, mapping_problem, preset_label, rejected_csv, show_prepared, show_rejected, starting_layout_note,
 )
 from store import db
-from store.batches import UnknownBatch, list_batches, rejected_rows, undo_batch
+from store.batches import AlreadyUndone, UnknownBatch, list_batches, rejected_rows, undo_batch
 from store.csvfile import UploadRefused
 from store.ingest import (
     LISTED_BAD_ROWS, DateFormatNeeded, PreparedUpload, TooManyBadRows, UploadResult, already_loaded, commit_upload,
@@ -185,6 +185,12 @@ def _undo(con, batch_id: int) -> None:
         return
     try:
         message = undo_batch(con, batch_id, who, context.charter())
+    except AlreadyUndone as error:
+        # a double click: the first click's run undid it while this one waited; said plainly, and the
+        # page drawn again so that the history and the question no longer show it as loaded
+        st.session_state.pop(CONFIRM_UNDO, None)
+        _flash("info", str(error))
+        st.rerun()
     except (UnknownBatch, CharterError) as error:
         st.error(str(error))
         return
