@@ -108,9 +108,12 @@ def show_prepared(prepared: PreparedUpload, *, already_loaded_as: int | None) ->
     """What this upload will do: counts, notes, the mapping, the first rows, the rejected rows.
     `already_loaded_as`: the batch this exact file was loaded as (the page says so by the load button)."""
     good, rejected = prepared.rows_good, prepared.rows_rejected
+    if already_loaded_as is not None:   # first, before counts that would read as rows to come
+        st.warning(f"This exact file was already loaded as batch {already_loaded_as}: loading it again would "
+                   "change nothing. Is it the week you meant to upload?", icon=":material/content_copy:")
     columns = st.columns(3)
     columns[0].metric("Rows in the file", f"{prepared.rows_in_file:,}")
-    columns[1].metric("Rows that will load", f"{good:,}")
+    columns[1].metric("Rows that would load" if already_loaded_as is not None else "Rows that will load", f"{good:,}")
     columns[2].metric("Rows rejected", f"{rejected:,}")
     if good and already_loaded_as is None:
         stored, word = prepared.rows_for_stored_keys(), prepared.table.key_in_words

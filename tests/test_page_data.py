@@ -116,6 +116,10 @@ def test_the_same_file_twice_is_reported_as_already_loaded(monkeypatch):
     at = upload(manager_on_data_page(monkeypatch), WEEK_1, "week1 again.csv")
     assert any(f"already loaded as batch {batch}" in i for i in values(at.info))
     assert not any(i.startswith("Every row that will load") for i in values(at.info))   # one message, not two
+    # said first, above the counts, which no longer read as rows to come
+    main = [e for e in at.main if type(e).__name__ in ("Warning", "Metric")]
+    assert type(main[0]).__name__ == "Warning" and f"already loaded as batch {batch}" in main[0].value
+    assert "Rows that would load" in [m.label for m in at.metric]
     assert not any(label.startswith("Load ") for label in labels(at))
     assert database_state() == before
 
