@@ -42,6 +42,7 @@ MAX_FAILURES, LOCKOUT_SECONDS = 5, 60
 
 _SESSION = "_manager_session"
 _ENDED = "_manager_session_ended"
+_REFUSED = "_manager_sign_in_refused"   # why the last sign-in was refused, said after the rerun that clears it
 _log = logging.getLogger("charterdesk.auth")
 
 
@@ -289,17 +290,24 @@ def _locked_for() -> int:
 
 
 def _password_prompt() -> None:
-    with st.form("manager_sign_in_form", border=True, clear_on_submit=True):
+    refused = st.session_state.pop(_REFUSED, None)
+    if refused:   # before the form is drawn: the password is cleared, the name stays as typed
+        st.session_state["manager_password"] = ""
+    with st.form("manager_sign_in_form", border=True):
         st.markdown("**Managers sign in** to upload data, undo uploads and edit the charter.")
         name = st.text_input("Your name (recorded in the audit log)", key="manager_name", max_chars=80)
         password = st.text_input("Manager password", type="password", key="manager_password")
         submitted = st.form_submit_button("Sign in", type="primary", icon=":material/login:")
+    if refused:
+        st.error(refused)
     if not submitted:
+        return
+    if not password:   # not a guess: not counted towards the lockout
+        st.error("Type the manager password to sign in.")
         return
     wait = _locked_for()
     if wait:
-        st.error(f"Too many wrong passwords. Try again in {wait} seconds.")
-        return
+        _refuse(f"Too many wrong passwords. Try again in {wait} seconds.")
     stored = _configured_hash()
     if stored and verify_password(password, stored):
         _forget_failures()
@@ -311,4 +319,11 @@ def _password_prompt() -> None:
         }
         st.rerun()
     _record_failure(name)
-    st.error("That password is not right. Nothing was changed.")
+    _refuse("That password is not right. Nothing was changed.")
+
+
+def _refuse(message: str) -> None:
+    """Say why, with the password field emptied and the name kept: the form used to clear both, and
+    the manager who typed only the password again was audited as 'manager'."""
+    st.session_state[_REFUSED] = message
+    st.rerun()

@@ -92,6 +92,23 @@ def test_wrong_passwords_are_counted_for_the_server_not_the_tab(monkeypatch):
     assert len(fresh_tab.file_uploader) == 0
 
 
+def test_a_wrong_password_keeps_the_name_and_an_empty_one_is_no_guess(monkeypatch):
+    """The form cleared both fields on a wrong password: the manager who typed the password again
+    was audited as 'manager'. The name stays, the password goes; an empty form is not a guess."""
+    at = sign_in(open_page(app(monkeypatch), DATA), password="guess")
+    assert any("That password is not right" in e for e in values(at.error))
+    assert (at.text_input(key="manager_name").value, at.text_input(key="manager_password").value) == ("Ann Manager", "")
+    at.text_input(key="manager_password").input(PASSWORD)
+    button(at, "Sign in").click().run()
+    assert any("Signed in as manager **Ann Manager (password)**" in c for c in values(at.caption))
+    button(at, "Sign out").click().run()
+    for _ in range(6):   # more than the lockout's five, none of them a guess
+        sign_in(at, password="")
+    assert any("Type the manager password" in e for e in values(at.error))
+    sign_in(at)
+    assert len(at.file_uploader) == 1
+
+
 def test_a_signed_in_name_is_shown_as_typed(monkeypatch):
     at = sign_in(open_page(app(monkeypatch), DATA), name="**Ann** [x](http://example.com)")
     # the markdown sent to the browser escapes it (values() reads it back as typed)
