@@ -116,6 +116,9 @@ class Tile:
     status: str | None = None        # that status (None = no met or missed contacts)
     target: float | None = None      # a share judged against this target is never shown rounded up to it
     literal_text: bool = False       # label and help hold text from the charter or uploads: not markdown
+    # The change is against something other than the previous period ('vs the charter'): said beside
+    # it instead of better or worse, and drawn neutral.
+    compared_with: str | None = None
 
     @property
     def text(self) -> str:
@@ -133,13 +136,15 @@ class Tile:
         if self.change is None:
             return None
         difference = float(self.value) - float(self.previous)
-        if not any(digit in self.change for digit in "123456789") or self.better is None:
+        if not any(digit in self.change for digit in "123456789") or self.better is None or self.compared_with:
             return "same"
         return "better" if (difference > 0) == (self.better == "higher") else "worse"
 
     @property
     def verdict_words(self) -> str | None:
         """The verdict in words beside the change, so good and bad do not rest on green and red alone."""
+        if self.compared_with and self.change is not None:
+            return self.compared_with
         return self.verdict if self.verdict in ("better", "worse") else None
 
 

@@ -177,6 +177,9 @@ def test_compliance_page_shows_outcomes_breaches_and_the_what_if(company):
     # what-if: 48 hours instead of 24 -> T02 and T08 become met: 8 / 9
     assert shown["Under the charter (24 hours)"] == "66.7%"
     assert shown["If we promised 48 hours"] == "88.9%"
+    # its change is the gap to the charter, said so, not judged 'better' (a looser promise is not)
+    whatif = next(m for m in at.metric if m.label == "If we promised 48 hours")
+    assert (whatif.delta, whatif.proto.delta_description) == ("+22.2 pts", "vs the charter")
     # its chart names the target line in the subtitle: a label at the line's end sat under the last points
     [gap_chart] = charts_titled(at, "vs 48 hours")
     assert "dotted line: target 90%" in gap_chart["layout"]["title"]["subtitle"]["text"].replace("<br>", " ")
