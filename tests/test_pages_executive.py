@@ -585,6 +585,13 @@ def test_monthly_churn_is_compared_with_the_months_before_not_with_itself(compan
         assert "96.8% a year · Feb 2026" in texts(at), page    # 1 - 0.75^12 = 1 - 0.0317
 
 
+def test_pricing_says_the_filters_left_no_contact_rather_than_none_linked_to_a_customer(company):
+    at = open_page(new_app({"channel": "chat", "team": "Billing"}), PRICING)   # chat is Repairs' T07 only
+    shown = texts(at)
+    assert "No contacts match the filters for this period." in shown
+    assert "linked to a known customer" not in shown
+
+
 def test_pricing_query_string(company):
     at = open_page(new_app({"product": "Broadband"}), PRICING)
     assert metrics(at)["Loyalty penalty"] == "GBP 10"

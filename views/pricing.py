@@ -117,8 +117,11 @@ service = (context.query("service_by_tenure", filters, as_of=as_of, standard_ids
 if service is None:
     empty.no_standards(" to compare service by tenure")
 elif not service["contacts"].sum():
-    st.info("No contacts in view are linked to a known customer (customer_id), so service cannot be compared by tenure.",
-            icon=":material/link_off:")
+    if not context.query("responsiveness_summary", filters, columns=("contacts",))["contacts"].iloc[0]:
+        empty.no_rows(stop=False)   # no contact at all, linked or not: the filters are why
+    else:
+        st.info("No contacts in view are linked to a known customer (customer_id), so service cannot be compared by "
+                "tenure.", icon=":material/link_off:")
 else:
     labels = {s.id: standard_label(s) for s in context.charter().standards}
     service = service.assign(promise=service["standard_id"].map(labels))
