@@ -3,6 +3,7 @@ status of a charter standard. A Tile is plain data, drawn on screen by `show_til
 meeting pack as HTML, so both always say the same thing."""
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,7 +167,7 @@ def show_tile(tile: Tile) -> None:
         if tile.rated:
             st.badge(RAG_LABELS[tile.status], color=RAG_BADGE_COLOURS[tile.status],
                      icon=":material/circle:")
-        if tile.note:
+        if tile.note and not _empty_note(tile):
             # a note may open with "-" (no value yet), which markdown would draw as a bullet
             st.caption(("\\" if tile.note.startswith(("-", "+", "*")) else "") + tile.note)
 
@@ -197,6 +198,12 @@ def _aligned_values_style(rows: list[tuple[str, list[Tile]]]) -> str:
                      f"@container (max-width: {max(map(_one_line_rem, row)):.2f}rem) "
                      f"{{ {row_class} [data-testid='stMetricLabel'] {{ min-height: 2lh; }} }}")
     return f"<style>{' '.join(rules)}</style>"
+
+
+def _empty_note(tile: Tile) -> bool:
+    """A tile with no value whose note only repeats that ('- loyalty penalty from 3y+ customers',
+    'slowest 10%: over -'): the tile's own '-' says it."""
+    return fmt.is_empty(tile.value) and bool(re.search(rf"(^|\s){re.escape(fmt.EMPTY)}(\s|$)", tile.note))
 
 
 def show_tiles(tiles: list[Tile], per_row: int = 4) -> None:

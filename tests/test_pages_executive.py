@@ -585,6 +585,15 @@ def test_monthly_churn_is_compared_with_the_months_before_not_with_itself(compan
         assert "96.8% a year · Feb 2026" in texts(at), page    # 1 - 0.75^12 = 1 - 0.0317
 
 
+def test_a_tile_without_a_value_has_no_note_about_nothing(company):
+    """2-8 Feb has no bill (they are dated 9 Feb): the tile shows '-', and its note read
+    '- loyalty penalty from 3y+ customers'."""
+    at = open_page(new_app({"period": ["2026-02-02", "2026-02-08"]}))
+    assert metrics(at)["3y+ customers paying above new price"] == "-"
+    assert "loyalty penalty from 3y+" not in texts(at)
+    assert "complaints" in [c.value for c in at.caption if c.value.endswith("complaints")][0]   # notes of tiles with values stay
+
+
 def test_pricing_says_the_filters_left_no_contact_rather_than_none_linked_to_a_customer(company):
     at = open_page(new_app({"channel": "chat", "team": "Billing"}), PRICING)   # chat is Repairs' T07 only
     shown = texts(at)
