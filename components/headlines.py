@@ -79,9 +79,9 @@ def responsiveness_headline(contacts, median_hours, p90_hours, previous_median=N
     if not contacts:
         return "No contacts were received in this period."
     if fmt.is_empty(median_hours):
-        return f"{fmt.count(contacts)} contacts received; none has had a first full reply yet."
+        return f"{fmt.plural(contacts, 'contact', 'contacts')} received; none has had a first full reply yet."
     shown = fmt.working_hours if working else fmt.duration
-    text = (f"{fmt.count(contacts)} contacts received; half had a first full reply within "
+    text = (f"{fmt.plural(contacts, 'contact', 'contacts')} received; half had a first full reply within "
             f"{shown(median_hours)} and nine in ten within {shown(p90_hours)} "
             f"({'working' if working else 'calendar'} time)")
     movement = _movement(median_hours, previous_median, threshold=0.05)

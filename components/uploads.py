@@ -137,7 +137,7 @@ def show_prepared(prepared: PreparedUpload, *, already_loaded_as: int | None) ->
     st.dataframe(prepared.preview(10), hide_index=True, width="stretch", placeholder=fmt.EMPTY)
     if rejected:
         show_rejected(prepared.rejected(), f"rejected-rows-{Path(prepared.file_name).stem}",
-                      f"{rejected:,} row(s) will be rejected; the other rows load.")
+                      f"{fmt.plural(rejected, 'row', 'rows')} will be rejected; the other rows load.")
 
 
 def show_rejected(rejected: pd.DataFrame, file_stem: str, headline: str, key: str | None = None) -> None:

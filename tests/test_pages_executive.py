@@ -737,6 +737,8 @@ def test_changes_and_words_agree_with_the_printed_figures():
     assert "the median about the same as in the previous period" in text
     assert "but the slowest tenth waited longer (10.1 h against 36 min)" in text
     assert "slowest tenth" not in responsiveness_headline(500, 3.4 / 60, 10.1, 4.0 / 60, 10.0)
+    assert responsiveness_headline(1, None, None) == "1 contact received; none has had a first full reply yet."
+    assert responsiveness_headline(1, 2.0, 2.0).startswith("1 contact received; half had")
     assert "slowest tenth" not in responsiveness_headline(500, 2.0, 12.0, 1.0, 6.0)   # both slower: said once
     # in working time, the change worded as its tile words it: 1.6 h after 2.03 h is "-0.4 h" on the tile
     assert "(working time), the median 0.4 h faster than" in responsiveness_headline(500, 1.6, 24.7, 2.03, 31.1,

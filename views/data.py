@@ -219,12 +219,13 @@ def _show_result(result: UploadResult) -> None:
     if result.rows_repeated:
         rule = "the later updated_at wins, else the row further down" if TABLES[result.table].has_updated_at else \
             "the row further down wins"
-        st.caption(f"{result.rows_repeated:,} row(s) {result.repeated_words} ({rule}): they count in none of these.")
+        st.caption(f"{fmt.plural(result.rows_repeated, 'row', 'rows')} {result.repeated_words} ({rule}): they count in "
+                   "none of these.")
     for note in result.notes:
         st.info(fmt.literal(note), icon=":material/info:")
     if result.rows_rejected:
         show_rejected(result.rejected, f"rejected-rows-batch-{result.batch_id}",
-                      f"{result.rows_rejected:,} row(s) were rejected; the other rows loaded.",
+                      f"{fmt.plural(result.rows_rejected, 'row was', 'rows were')} rejected; the other rows loaded.",
                       key=f"download_result_{result.batch_id}")
 
 
