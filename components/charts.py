@@ -185,6 +185,11 @@ def compliance_trend(weekly: pd.DataFrame, target: float, title: str, subtitle: 
     point coloured by its RAG status and carrying its week (customdata) for drill-through."""
     statuses = [rag_status(c, target) for c in weekly["compliance"]]
     unsettled = [provisional(*counts) for counts in zip(weekly["met"], weekly["missed"], weekly["pending"])]
+    # a week judged on a handful of contacts (a quiet week of follow-ups: 1 met, 8 missed) swings by
+    # tens of points: paler, and said so, as in the breakdown beside it
+    few = [few_judged(met, missed) for met, missed in zip(weekly["met"], weekly["missed"])]
+    if any(few):
+        subtitle += f" · pale: fewer than {FEW_JUDGED} contacts"
     weekly = weekly.assign(week_label=weekly["week"].map(fmt.week),
                            week_iso=weekly["week"].map(lambda w: pd.Timestamp(w).date().isoformat()),
                            shown=[rag_text(c, target) for c in weekly["compliance"]],
@@ -200,7 +205,8 @@ def compliance_trend(weekly: pd.DataFrame, target: float, title: str, subtitle: 
         marker=dict(size=11, color=["white" if u else RAG_COLOURS[s] for s, u in zip(statuses, unsettled)],
                     symbol=[RAG_SYMBOLS[s] for s in statuses],
                     line=dict(color=[RAG_COLOURS[s] if u else "white" for s, u in zip(statuses, unsettled)],
-                              width=[2.5 if u else 1.5 for u in unsettled])),
+                              width=[2.5 if u else 1.5 for u in unsettled]),
+                    opacity=[0.45 if f else 1.0 for f in few]),
         showlegend=False, legendgroup="compliance",
         customdata=weekly[["week_label", "met", "missed", "pending", "week_iso", "shown", "caveat"]].to_numpy(),
         hovertemplate="%{customdata[0]}<br><b>%{customdata[5]}</b> met the promise<br>"

@@ -172,6 +172,10 @@ def test_compliance_page_shows_outcomes_breaches_and_the_what_if(company):
     assert (shown["Compliance"], shown["Met the promise"], shown["Missed (breaches)"], shown["Pending"],
             shown["Invalid"]) == ("66.7%", "6", "3", "1", "0")
     assert "**3 breaches**" in texts(at)
+    # the two weeks rest on 4 and 5 judged contacts: paler points, and the subtitle says why
+    [trend] = charts_titled(at, "Compliance week by week")
+    assert "pale: fewer than 30 contacts" in trend["layout"]["title"]["subtitle"]["text"].replace("<br>", " ")
+    assert trend["data"][0]["marker"]["opacity"] == [0.45, 0.45]
     breaches = next(df.value for df in at.dataframe if "ticket_id" in df.value.columns and len(df.value) == 3)
     assert sorted(breaches["ticket_id"]) == ["T02", "T08", "T09"]
     # what-if: 48 hours instead of 24 -> T02 and T08 become met: 8 / 9

@@ -69,8 +69,10 @@ left, right = side_by_side("trend-and-breakdown")
 with left:
     trend_state = charts.show(
         charts.compliance_trend(weekly, standard.target, "Compliance week by week",
-                                f"% of in-scope contacts meeting the promise, by week of "
-                                f"{'resolution' if standard.measure == 'follow_up' else 'arrival'} · {period_text(filters)}"),
+                                # follow-ups run to the weeks their complaints were resolved, past the period's end
+                                "% of in-scope contacts meeting the promise, by week of resolution · complaints opened "
+                                f"{period_text(filters)}" if standard.measure == "follow_up" else
+                                f"% of in-scope contacts meeting the promise, by week of arrival · {period_text(filters)}"),
         weekly, f"trend-{chosen}-{reset}", f"compliance-weekly-{chosen}", selectable=True)
 with right:
     links.note_unknown_choice("by", "breakdown", DIMENSIONS.values(), DIMENSIONS["partner"])
