@@ -80,6 +80,15 @@ VALUE_OFFSETS_PER_LINE = """() => [...document.querySelectorAll('[data-testid="s
   })"""
 
 
+# For each row of tiles, how many tiles each of its lines on screen holds.
+TILES_PER_LINE = """() => [...document.querySelectorAll('[data-testid="stMain"] [class*="st-key-kpi-tiles-"]')]
+  .map(row => Object.values([...row.children].reduce((lines, tile) => {
+    const top = Math.round(tile.getBoundingClientRect().top);
+    lines[top] = (lines[top] || 0) + 1;
+    return lines;
+  }, {})))"""
+
+
 # The words of tile labels drawn across two lines ("Acknowledgement" / "s"); a break after a hyphen is fine.
 BROKEN_LABEL_WORDS = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stMetricLabel"] p')]
   .flatMap(p => {
@@ -111,6 +120,9 @@ def test_no_kpi_number_or_label_is_cut_on_a_projector(app, width, height):
         # numbers side by side at one height: a label on two lines dropped its number below its neighbours'
         offsets = page.evaluate(VALUE_OFFSETS_PER_LINE)
         assert all(max(line) - min(line) <= 1 for line in offsets), f"{url_path} at {width}x{height}: {offsets}"
+        # six tiles that do not fit in a line go three and three (they went five and one at 1366 px)
+        lines = [row for row in page.evaluate(TILES_PER_LINE) if sum(row) == 6]
+        assert all(len(set(row)) == 1 for row in lines), f"{url_path} at {width}x{height}: {lines}"
 
 
 # The width of every chart on the page and where its left edge is (the right one of a pair starts further right).
