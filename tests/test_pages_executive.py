@@ -433,6 +433,29 @@ def test_responsiveness_page_in_working_and_calendar_hours(company):
     assert {spec["layout"]["yaxis"]["title"]["text"] for spec in charts_titled(at, "week by week")} == {"Calendar hours"}
 
 
+def test_calendar_waits_of_days_are_drawn_in_days_as_their_tiles_print_them(company, tmp_path):
+    """A letter answered after four days: the tile reads '4.0 days', and its chart drew 96 on an axis
+    of hours beside it."""
+    from charter.model import load_charter
+    from page_helpers import CONTACT_COLUMNS, write_csv
+    from store import db
+    from store.ingest import load_path
+
+    con = db.connect()
+    try:
+        letter = write_csv(tmp_path / "letter.csv", CONTACT_COLUMNS, [dict(
+            ticket_id="T13", opened_at="2026-02-09 09:00", channel="letter", first_response_at="2026-02-13 09:00")])
+        load_path(con, "contacts", letter, "test", load_charter(Path(os.environ["DASHBOARD_CHARTER"])),
+                  preset_name="canonical")
+    finally:
+        con.close()
+    at = open_page(new_app({"hours": "Calendar hours", "channel": "letter"}), RESPONSIVENESS)
+    assert metrics(at)["Replied within (p90)"] == "4.0 days"
+    wait_charts = charts_titled(at, "week by week")
+    assert [spec["layout"]["yaxis"]["title"]["text"] for spec in wait_charts] == ["Calendar days", "Calendar days"]
+    assert wait_charts[1]["data"][1]["y"]["bdata"] == base64.b64encode(struct.pack("<d", 4.0)).decode()
+
+
 def test_open_backlog_at_each_week_end_carries_over(company):
     """Week 1 ends Mon 9 Feb 00:00: T01-T05 were opened and only T04 (resolved 12 Feb) is open -> 1.
     Week 2 ends at as_of, 15 Feb 21:00: T04 is resolved, T06-T10 are open -> 5. Email only: T01,

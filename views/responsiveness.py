@@ -68,13 +68,18 @@ for container, measure, title in ((left, "ack", "Time to acknowledge"), (right, 
         series = [(f"{measure}_median_{column}", "Median", charts.PRIMARY, "solid"),
                   (f"{measure}_p90_{column}", "p90 (slowest 10%)", charts.LIGHT, "dash")]
         hours = weekly[["week"] + [s[0] for s in series]]
-        # waits all under an hour are drawn in minutes, as the tiles print them ('43 min', not 0.7 h)
-        in_minutes = bool(hours[series[1][0]].max() < 1)
-        drawn = hours.assign(**{name: hours[name] * 60 for name, *_ in series}) if in_minutes else hours
-        axis = BASES[basis].replace("hours", "minutes") if in_minutes else BASES[basis]
+        # drawn in the unit the tiles print: waits all under an hour in minutes ('43 min', not 0.7 h),
+        # calendar waits whose p90 tile reads in days in days ('4.2 days', not 100 h)
+        if hours[series[1][0]].max() < 1:
+            per_hour, axis, suffix = 60, BASES[basis].replace("hours", "minutes"), " min"
+        elif basis == "calendar" and summary[f"{measure}_p90_hours"] >= 48:
+            per_hour, axis, suffix = 1 / 24, "Calendar days", " days"
+        else:
+            per_hour, axis, suffix = 1, BASES[basis], f" {unit}"
+        drawn = hours.assign(**{name: hours[name] * per_hour for name, *_ in series})
         charts.show(charts.lines(drawn, "week", series, f"{title}, week by week",
                                  f"{axis} from arrival, median and p90, by week of arrival · {period_text(filters)}",
-                                 axis, suffix=" min" if in_minutes else f" {unit}", from_zero=True),
+                                 axis, suffix=suffix, from_zero=True),
                     hours, f"{measure}-{basis}", f"{measure}-times-{basis}-weekly")
 
 arrivals = context.query("arrivals_heatmap", filters)
