@@ -578,9 +578,11 @@ def _write_batch(cursor, prepared: PreparedUpload, user: str, charter: Charter |
          prepared.rows_rejected],
     ).fetchall()
     db.bump_data_version(cursor)
+    # the date order a manager chose (or the file settled) is part of what was loaded: 03/04 is March or April
+    dates = f", dates read {DATE_FORMAT_LABELS[prepared.date_format]}" if prepared.date_format in DATE_FORMAT_LABELS else ""
     db.record_audit(cursor, user, "upload",
                     f"batch {batch_id}: {prepared.file_name} into {table.name}, {prepared.rows_good:,} rows loaded, "
-                    f"{prepared.rows_rejected:,} rejected")
+                    f"{prepared.rows_rejected:,} rejected{dates}")
     return UploadResult(batch_id, table.name, prepared.file_name, prepared.preset.name, prepared.decoded.encoding,
                         prepared.rows_in_file, prepared.rows_good, new, updated, unchanged, prepared.rows_rejected,
                         prepared.rejected(), tuple(notes))

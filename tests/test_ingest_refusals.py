@@ -139,6 +139,9 @@ def test_ambiguous_dates_need_a_declared_order(seeded):
     assert contact(seeded, "A1")["opened_at"] == utc("2026-03-02 14:05")
     assert contact(seeded, "A1")["first_response_at"] == utc("2026-03-03 09:15")
     assert contact(seeded, "A2")["opened_at"] == utc("2026-03-05 08:00")
+    # the order chosen is part of what was loaded: the audit log keeps it
+    assert rows(seeded, "SELECT detail FROM audit_log WHERE action = 'upload' ORDER BY happened_at DESC LIMIT 1") == [
+        (f"batch {result.batch_id}: upload.csv into contacts, 2 rows loaded, 0 rejected, dates read day first (DD/MM/YYYY)",)]
 
 
 @pytest.mark.parametrize("space", ["", " ", "\u00a0", "\u3000"])
