@@ -110,6 +110,17 @@ def test_manager_uploads_contacts_and_sees_the_summary(monkeypatch):
     assert len(at.file_uploader) == 1 and at.file_uploader[0].value is None  # ready for the next file
 
 
+def test_a_contacts_export_picked_as_prices_is_named_for_what_it_looks_like(monkeypatch):
+    from ingest_helpers import VENDORS
+
+    at = upload(manager_on_data_page(monkeypatch), (VENDORS / "zendesk_tickets.csv").read_bytes(), "tickets.csv",
+                table="prices")
+    assert ("These columns look like a contacts file (Zendesk layout), not prices. If so, choose 'Contacts (tickets, "
+            "enquiries and complaints)' under 'What is in the file?' above.") in values(at.warning)
+    at = upload(at, (VENDORS / "zendesk_tickets.csv").read_bytes(), "tickets.csv", table="contacts")
+    assert not any("These columns look like" in w for w in values(at.warning))   # recognised where it belongs
+
+
 def test_the_same_file_twice_is_reported_as_already_loaded(monkeypatch):
     batch = load_directly("contacts", WEEK_1, "week1.csv")
     before = database_state()

@@ -229,10 +229,23 @@ def _show_result(result: UploadResult) -> None:
                       key=f"download_result_{result.batch_id}")
 
 
+def _point_to_the_table_it_looks_like(con, table: str, headers: list[str]) -> None:
+    """A Zendesk export of tickets picked as 'Prices' was only offered a prices mapping: a layout
+    known for another kind of file is named before the mapping is asked for."""
+    for other in TABLE_LABELS:
+        recognised = detect(con, other, headers) if other != table else None
+        if recognised:
+            st.warning(f"These columns look like a {other} file ({preset_label(recognised)} layout), not {table}. If so, "
+                       f"choose '{TABLE_LABELS[other]}' under 'What is in the file?' above.", icon=":material/swap_horiz:")
+            return
+
+
 def _mapping_section(con, table: str, uploaded, headers: list[str], preset, date_format: str | None) -> None:
     st.markdown("#### Map the file's columns")
     st.caption("Pick the file column that feeds each Charter Desk column. Save the mapping as a preset and "
                "the next export in the same layout is recognised by itself.")
+    if preset is None:
+        _point_to_the_table_it_looks_like(con, table, headers)
     start = preset or closest_preset(con, table, headers)
     if start.name != "canonical":
         st.caption(fmt.literal(starting_layout_note(start, headers, picked=preset is not None)))
