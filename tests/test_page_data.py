@@ -9,7 +9,7 @@ import io
 import pytest
 
 from components.auth import ENV_HASH, hash_password
-from components.uploads import neutralise, rejected_csv
+from components.uploads import NOT_IN_FILE, neutralise, rejected_csv
 from manager_helpers import (
     app, button, contacts_csv, database_state, labels, load_directly, open_page, rows, scalar, sign_in, values,
 )
@@ -121,6 +121,21 @@ def test_a_contacts_export_picked_as_prices_is_named_for_what_it_looks_like(monk
     assert not any("These columns look like" in w for w in values(at.warning))   # recognised where it belongs
 
 
+def test_a_kind_column_in_the_files_own_words_is_pointed_to_the_rule_that_reads_it(monkeypatch):
+    """'Question' mapped straight onto kind refuses the file; the page says the mapping (the
+    complaints rule or a translation) is the fix, not a new export."""
+    data = ("Ref;Received;Type\nA-1;2026-03-02 09:15;Complaint\nA-2;2026-03-02 09:45;Question\n"
+            "A-3;2026-03-02 10:05;Question\n").encode()
+    at = upload(manager_on_data_page(monkeypatch), data, "acme.csv")
+    key = map_columns(at, ticket_id="Ref", opened_at="Received", kind="Type")
+    assert any("kind must be enquiry or complaint, not 'Question'" in e for e in values(at.error))
+    assert any("Name the values that mean a complaint under 'Complaints' above" in i for i in values(at.info))
+    at.selectbox(key=f"{key}_kind").set_value(NOT_IN_FILE)
+    at.selectbox(key=f"{key}_kind_column").set_value("Type")
+    at.text_input(key=f"{key}_kind_values").input("Complaint").run()
+    assert not values(at.error) and {m.label: m.value for m in at.metric}["Rows that will load"] == "3"
+
+
 def test_the_same_file_twice_is_reported_as_already_loaded(monkeypatch):
     batch = load_directly("contacts", WEEK_1, "week1.csv")
     before = database_state()
@@ -228,7 +243,7 @@ def test_unknown_layout_gets_the_mapping_editor_and_a_saved_preset_loads_the_fil
             "A-2;2026-03-02 09:45;Phone;Question\n"
             "A-3;2026-03-02 10:05;Chat;complaint\n").encode()
     at = upload(manager_on_data_page(monkeypatch), data, "acme.csv")
-    assert any("do not match a known export" in w for w in values(at.warning))
+    assert any("do not match a known contacts export. Map them below" in w for w in values(at.warning))
     editor = [s for s in at.selectbox if s.key and s.key.startswith("map_")]
     assert {"ticket_id *", "opened_at *", "channel"} <= {s.label for s in editor}    # required ones marked
     key = editor[0].key.rsplit("_ticket_id", 1)[0]
@@ -324,7 +339,7 @@ def test_a_vendor_export_with_a_renamed_column_is_mapped_from_its_preset_and_kee
             "F-1,Bill,Resolved,Medium,Portal,Complaint,Ann,Billing,2026-03-02 09:15:00,2026-03-02 11:00:00,Awesome\n"
             "F-2,Meter,Open,High,Email,Question,Bob,Metering,2026-03-02 09:45:00,,\n").encode()
     at = upload(manager_on_data_page(monkeypatch), data, "freshdesk-renamed.csv")
-    assert any("do not match a known export" in w for w in values(at.warning))
+    assert any("do not match a known contacts export. Map them below" in w for w in values(at.warning))
     assert ("Started from the Freshdesk layout, the closest to this file, which does not find opened_at (the "
             "layout's 'Created time'): its translations of values (such as channel and priority names, listed "
             "below) and its "

@@ -261,6 +261,11 @@ def _mapping_section(con, table: str, uploaded, headers: list[str], preset, date
         return
     except UploadRefused as error:
         st.error(f"With this mapping the file is still refused: {error}")
+        if "kind must be enquiry or complaint" in str(error):
+            st.info("The column mapped to kind writes its own words for a contact's kind. Name the values that mean "
+                    "a complaint under 'Complaints' above (the column then stays unmapped as kind), or translate them "
+                    "under 'Value translations'. The mapping is all that needs changing: the file need not be "
+                    "uploaded again.", icon=":material/lightbulb:")
         return
     previous = already_loaded(con, table, prepared.decoded.checksum)
     show_prepared(prepared, already_loaded_as=previous)
@@ -315,7 +320,11 @@ def _upload_section(con) -> None:
     except UploadRefused as error:
         headers = file_headers(uploaded.getvalue())
         if headers and mapping_problem(con, table, headers, preset):
-            st.warning(str(error), icon=":material/table_edit:")
+            unknown = (preset or detect(con, table, headers)) is None
+            # the store's words are for the command line too ("map them on the Data page", a docs file)
+            st.warning(f"This file's columns do not match a known {table} export. Map them below, once: saved as "
+                       "a preset, the mapping recognises the next export in this layout by itself." if unknown
+                       else str(error), icon=":material/table_edit:")
             _mapping_section(con, table, uploaded, headers, preset, date_format)
         else:
             said = isinstance(error, TooManyBadRows)   # its message says "nothing was loaded" itself

@@ -125,7 +125,7 @@ def test_bad_files_are_refused_and_change_nothing(app):
 
     # A CSV without the required columns: the page explains and offers the mapping, loads nothing.
     upload(page, FIXTURES / "missing_required_columns.csv")
-    main.get_by_text("do not match a known export for contacts").wait_for()
+    main.get_by_text("do not match a known contacts export").wait_for()
     main.get_by_text("Choose the file column for the required column(s): ticket_id, opened_at.").wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_role("button", name=re.compile(r"^Load .* rows into")).count() == 0
