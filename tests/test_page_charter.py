@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from components.auth import ENV_HASH, hash_password
+from page_helpers import as_read
 from manager_helpers import app, button, contacts_csv, database_state, labels, load_directly, open_page, rows, scalar, \
     sign_in, values
 
@@ -229,7 +230,9 @@ def test_a_promise_cannot_be_saved_without_its_name(monkeypatch, charter_file):
 def test_add_and_remove_a_standard(monkeypatch, charter_file):
     at = manager_on_charter_page(monkeypatch)
     button(at, "Add a standard").click().run()
-    assert [t.label for t in at.tabs] == ["Schedule", "reply", "ack", "new_standard"]
+    # tabs named as the pages name them; the id only where two read the same
+    assert [as_read(t.label) for t in at.tabs] == ["Schedule", "Replies (reply)", "Acknowledgements",
+                                                   "Replies (new_standard)"]
     button(at, "Save the charter").click().run()
     saved = charter_file.read_text(encoding="utf-8")
     assert saved.startswith(TINY_CHARTER) and 'id = "new_standard"' in saved
@@ -237,7 +240,7 @@ def test_add_and_remove_a_standard(monkeypatch, charter_file):
 
     removes = [b for b in at.button if b.label == "Remove this standard"]
     removes[1].click().run()  # remove "ack" together with the comment line above it
-    assert [t.label for t in at.tabs] == ["Schedule", "reply", "new_standard"]
+    assert [as_read(t.label) for t in at.tabs] == ["Schedule", "Replies (reply)", "Replies (new_standard)"]
     button(at, "Save the charter").click().run()
     saved = charter_file.read_text(encoding="utf-8")
     assert 'id = "ack"' not in saved and "# Every contact is acknowledged." not in saved

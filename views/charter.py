@@ -19,6 +19,7 @@ from components.charter_editor import (
     distinct_ignoring_case, remove_standard, schedule_words, standards_table,
 )
 from components.filters import current_filters
+from components.labels import standard_label
 from store import db
 
 FLASH = "_charter_flash"
@@ -88,7 +89,11 @@ def _edited_document(saved_ids: set[str]) -> str:
     draft = parse_charter(st.session_state[DRAFT])
     document = tomlkit.parse(st.session_state[DRAFT])
     generation = st.session_state[GENERATION]
-    tabs = st.tabs(["Schedule"] + [s.id for s in draft.standards])
+    # named as the pages name them ('Acknowledgements'); the id, which the text editor below shows,
+    # only where two would read the same
+    names = [standard_label(s) for s in draft.standards]
+    tabs = st.tabs(["Schedule"] + [fmt.literal(name if names.count(name) == 1 else f"{name} ({s.id})")
+                                   for name, s in zip(names, draft.standards)])
     with tabs[0]:
         schedule = document.get("schedule")
         table = schedule if schedule is not None else tomlkit.table()
