@@ -45,7 +45,10 @@ def _chosen_promise(standard: Standard) -> tuple[float, str]:
     # in the link too, so that a shared what-if shows the same promise
     # the box reaches the longest promise of any unit (a year in hours): a linked 2,000 working hours is
     # shown as linked, not reset to the default
-    within = middle.number_input("Within", min_value=0.0, max_value=float(max(LONGEST.values())), value=24.0, step=1.0,
+    longest = float(max(LONGEST.values()))
+    with middle:
+        links.note_number_out_of_range("within", "promise length", 0.0, longest, 24.0)
+    within = middle.number_input("Within", min_value=0.0, max_value=longest, value=24.0, step=1.0,
                                  format="%g", key="within", bind="query-params")
     with right:
         links.note_unknown_choice("unit", "unit", [UNIT_LABELS[unit] for unit in UNITS], UNIT_LABELS[UNITS[0]])

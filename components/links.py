@@ -29,6 +29,21 @@ def note_unknown_choice(key: str, what: str, labels: Iterable[str], shown_instea
                    f"so {fmt.literal(shown_instead)} is shown.")
 
 
+def note_number_out_of_range(key: str, what: str, low: float, high: float, shown_instead: float) -> None:
+    """Call before a number box bound to `key`: Streamlit gives a linked value outside the box's range
+    (or not a number) the default without a word; the page says so."""
+    given = st.query_params.get(key)
+    if not given or key in st.session_state:
+        return
+    try:
+        inside = low <= float(given) <= high
+    except ValueError:
+        inside = False
+    if not inside:
+        st.caption(f":material/link_off: The link's {what} {fmt.literal(given)} is not a number from {low:g} to "
+                   f"{high:,g}, so {shown_instead:g} is shown.")
+
+
 def note_dropped_drill(what: str, given: str) -> None:
     """A drill-through the link names that the chart does not have (a Wednesday, a partner not in view)."""
     st.caption(f":material/link_off: The link's {what} {fmt.literal(given)} is not on the chart, so every breach "

@@ -226,6 +226,12 @@ def test_a_custom_what_if_travels_in_the_link(company):
     beyond = open_page(new_app({"promise": "Another promise…", "within": "400", "unit": "working days"}), COMPLIANCE)
     assert "If we promised 250 working days" in metrics(beyond)
     assert "At most 250 working days: shown for that." in texts(beyond)
+    # past the box's reach (a year in hours), or not a number: Streamlit shows 24 without a word; the page says so
+    for given in ("9999", "ten"):
+        past = open_page(new_app({"promise": "Another promise…", "within": given, "unit": "working days"}), COMPLIANCE)
+        assert "If we promised 24 working days" in metrics(past)
+        assert f"The link's promise length {given} is not a number from 0 to 8,760, so 24 is shown." in as_read(texts(past))
+    assert "The link's promise length" not in as_read(texts(beyond))
 
 
 @pytest.mark.parametrize("link", [{"hours": ""}, {"by": ""}, {"standard": ""}, {"promise": ""}, {"within": ""},
