@@ -382,7 +382,11 @@ def comparison_frame(current: Charter, now: pd.DataFrame, proposed: Charter, the
         new_share = None if pd.isna(new.get("compliance")) else new.get("compliance")
         change = fmt.EMPTY if old_share is None or new_share is None else f"{(new_share - old_share) * 100:+.1f} pts"
         was = "new standard" if old is None else f"{percent(old_share)} ({_counts(old)})"
-        rows.append({"standard": standard.id, "target": fmt.target(standard.target), "now": was,
+        # 'now' is judged against the saved target: an edited one is shown beside it, not instead of it
+        saved = {s.id: s.target for s in current.standards}.get(standard.id, standard.target)
+        target = fmt.target(standard.target) if saved == standard.target else \
+            f"{fmt.target(saved)} → {fmt.target(standard.target)}"
+        rows.append({"standard": standard.id, "target": target, "now": was,
                      "with the edits": f"{percent(new_share)} ({_counts(new)})", "change": change})
     for standard in current.standards:
         if standard.id not in after:
