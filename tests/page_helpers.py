@@ -115,6 +115,23 @@ def build_small_company(folder: Path, database: Path, charter_file: Path, *, wit
         con.close()
 
 
+def load_more_contacts(folder: Path, *contacts: dict) -> None:
+    """Contacts loaded after the company was built, through the upload path (Charter Desk's columns)."""
+    import os
+
+    from charter.model import load_charter
+    from store import db
+    from store.ingest import load_path
+
+    con = db.connect()
+    try:
+        extra = write_csv(folder / "more_contacts.csv", CONTACT_COLUMNS, list(contacts))
+        load_path(con, "contacts", extra, "test", load_charter(Path(os.environ["DASHBOARD_CHARTER"])),
+                  preset_name="canonical")
+    finally:
+        con.close()
+
+
 def new_app(query: dict | None = None) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=120)
     for key, value in (query or {}).items():

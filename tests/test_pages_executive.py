@@ -29,7 +29,8 @@ from pathlib import Path
 import pytest
 
 from page_helpers import (
-    as_read, build_small_company, column_settings, metrics, new_app, open_page, rerun_with, shown_cells, texts,
+    as_read, build_small_company, column_settings, load_more_contacts, metrics, new_app, open_page, rerun_with,
+    shown_cells, texts,
 )
 
 OVERVIEW = "views/overview.py"
@@ -442,19 +443,8 @@ def test_responsiveness_page_in_working_and_calendar_hours(company):
 def test_calendar_waits_of_days_are_drawn_in_days_as_their_tiles_print_them(company, tmp_path):
     """A letter answered after four days: the tile reads '4.0 days', and its chart drew 96 on an axis
     of hours beside it."""
-    from charter.model import load_charter
-    from page_helpers import CONTACT_COLUMNS, write_csv
-    from store import db
-    from store.ingest import load_path
-
-    con = db.connect()
-    try:
-        letter = write_csv(tmp_path / "letter.csv", CONTACT_COLUMNS, [dict(
-            ticket_id="T13", opened_at="2026-02-09 09:00", channel="letter", first_response_at="2026-02-13 09:00")])
-        load_path(con, "contacts", letter, "test", load_charter(Path(os.environ["DASHBOARD_CHARTER"])),
-                  preset_name="canonical")
-    finally:
-        con.close()
+    load_more_contacts(tmp_path, dict(ticket_id="T13", opened_at="2026-02-09 09:00", channel="letter",
+                                      first_response_at="2026-02-13 09:00"))
     at = open_page(new_app({"hours": "Calendar hours", "channel": "letter"}), RESPONSIVENESS)
     assert metrics(at)["Replied within (p90)"] == "4.0 days"
     wait_charts = charts_titled(at, "week by week")
@@ -599,18 +589,8 @@ def test_monthly_churn_is_compared_with_the_months_before_not_with_itself(compan
     """Churn counts whole months: the week of 9-15 Feb counts February, and so would the week before
     it. Its change is against January (nobody left: 0 of 4), not February again (C3 leaves on 20 Feb:
     1 of 4, a change of 0)."""
-    from charter.model import load_charter
-    from page_helpers import CONTACT_COLUMNS, write_csv
-    from store import db
-    from store.ingest import load_path
-
-    con = db.connect()
-    try:   # a contact in October, so that the week before 9 Feb is inside the data and compared with
-        older = write_csv(tmp_path / "older.csv", CONTACT_COLUMNS, [dict(ticket_id="T12", opened_at="2025-10-01 11:00")])
-        load_path(con, "contacts", older, "test", load_charter(Path(os.environ["DASHBOARD_CHARTER"])),
-                  preset_name="canonical")
-    finally:
-        con.close()
+    # a contact in October, so that the week before 9 Feb is inside the data and compared with
+    load_more_contacts(tmp_path, dict(ticket_id="T12", opened_at="2025-10-01 11:00"))
     for page in (PRICING, None):
         at = open_page(new_app({"period": ["2026-02-09", "2026-02-15"]}), page)
         churn = next(metric for metric in at.metric if metric.label == "Monthly churn")
@@ -870,19 +850,7 @@ def test_a_linked_period_is_shown_as_near_to_what_it_says_as_the_data_allows(com
 
 def test_an_exact_spelling_in_a_link_wins_over_one_differing_only_in_case(company, tmp_path):
     """Teams are free text: with 'Billing' and 'billing' both in the data, ?team=Billing is Billing."""
-    from charter.model import load_charter
-    from page_helpers import CONTACT_COLUMNS, write_csv
-    from store import db
-    from store.ingest import load_path
-
-    con = db.connect()
-    try:
-        extra = write_csv(tmp_path / "lower.csv", CONTACT_COLUMNS, [dict(
-            ticket_id="T11", opened_at="2026-02-10 11:00", channel="email", team="billing")])
-        load_path(con, "contacts", extra, "test", load_charter(Path(os.environ["DASHBOARD_CHARTER"])),
-                  preset_name="canonical")
-    finally:
-        con.close()
+    load_more_contacts(tmp_path, dict(ticket_id="T11", opened_at="2026-02-10 11:00", channel="email", team="billing"))
     at = open_page(new_app({"team": "Billing"}))
     assert at.multiselect(key="team").value == ["Billing"] and at.query_params["team"] == "Billing"
     at = open_page(new_app({"team": "BILLING"}))
@@ -892,11 +860,6 @@ def test_an_exact_spelling_in_a_link_wins_over_one_differing_only_in_case(compan
 def test_the_latest_weeks_are_said_to_move_on_with_the_data(company, tmp_path):
     """The period the picker opens on is left out of the address, so a link to it opens on the
     latest weeks of the data as they are then: the header and the sidebar say so; chosen dates do not."""
-    from charter.model import load_charter
-    from page_helpers import CONTACT_COLUMNS, write_csv
-    from store import db
-    from store.ingest import load_path
-
     at = open_page(new_app())    # the small company has two weeks: all of them are shown
     assert ":material/update: every week so far" in at.caption[0].value
     assert "Every week so far: a link to this view moves on with each upload." in texts(at)
@@ -904,13 +867,8 @@ def test_the_latest_weeks_are_said_to_move_on_with_the_data(company, tmp_path):
     assert at.session_state["_filters"].date_to == date(2026, 2, 8)
     assert "update:" not in at.caption[0].value and "moves on with each upload" not in texts(at)
 
-    con = db.connect()
-    try:   # a contact in October: the picker now opens on the 13 weeks to 15 Feb
-        older = write_csv(tmp_path / "older.csv", CONTACT_COLUMNS, [dict(ticket_id="T12", opened_at="2025-10-01 11:00")])
-        load_path(con, "contacts", older, "test", load_charter(Path(os.environ["DASHBOARD_CHARTER"])),
-                  preset_name="canonical")
-    finally:
-        con.close()
+    # a contact in October: the picker now opens on the 13 weeks to 15 Feb
+    load_more_contacts(tmp_path, dict(ticket_id="T12", opened_at="2025-10-01 11:00"))
     at = open_page(new_app())
     assert at.date_input(key="period").value == (date(2025, 11, 17), date(2026, 2, 15))
     assert ":material/update: the latest 13 weeks" in at.caption[0].value
