@@ -151,6 +151,7 @@ def test_edit_within_preview_then_save_keeps_comments_recomputes_and_audits(monk
     button(at, "Save the charter").click().run()
     assert not at.exception
     assert any("Charter saved" in s for s in values(at.success))
+    assert any("Charter saved" in t for t in values(at.toast))   # Save is at the page's foot
     saved = charter_file.read_text(encoding="utf-8")
     assert saved == TINY_CHARTER.replace("within = 24", "within = 36")  # only that line changed
     assert "# Test charter: this comment must survive an edit made on the page." in saved

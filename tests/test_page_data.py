@@ -476,6 +476,7 @@ def test_a_saved_mapping_can_be_forgotten(monkeypatch):
     assert rows("SELECT name FROM saved_presets") == []
     assert rows("SELECT action, detail FROM audit_log") == [("forget preset", "preset 'acme desk' for contacts")]
     assert any("Preset 'acme desk' forgotten" in s for s in values(at.success))
+    assert any("Preset 'acme desk' forgotten" in t for t in values(at.toast))   # seen where the button is
     assert "Forget this mapping" not in labels(at)   # nothing left to forget
 
 

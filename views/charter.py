@@ -235,8 +235,9 @@ def _editor(current: Charter | None) -> None:
 st.title("Charter")
 st.caption("The promises the company publishes, and the working hours behind them. Every contact is checked "
            "against this charter.")
-for message in st.session_state.pop(FLASH, []):
+for message in st.session_state.pop(FLASH, []):   # and as a toast: Save sits at the page's foot
     st.success(message, icon=":material/task_alt:")
+    st.toast(message, icon=":material/task_alt:")
 try:
     saved_charter = context.charter()
 except CharterError as problem:

@@ -45,8 +45,11 @@ def _flash(kind: str, message: str) -> None:
 
 
 def _show_flash() -> None:
+    """At the top of the page, where the next visit finds it; and as a toast, since the button
+    that made it (Save preset, Undo) sits far down the page, where the rerun leaves the reader."""
     for kind, message in st.session_state.pop(FLASH, []):
         getattr(st, kind)(message)
+        st.toast(message, icon=":material/task_alt:" if kind == "success" else ":material/info:")
 
 
 def _charter():
