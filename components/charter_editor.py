@@ -375,6 +375,7 @@ def comparison_frame(current: Charter, now: pd.DataFrame, proposed: Charter, the
     """Current and proposed compliance per standard, side by side (points of change)."""
     before = {r["standard_id"]: r for r in now.to_dict("records")}
     after = {r["standard_id"]: r for r in then.to_dict("records")}
+    saved_targets = {s.id: s.target for s in current.standards}
     rows = []
     for standard in proposed.standards:
         old, new = before.get(standard.id), after.get(standard.id, {})
@@ -383,7 +384,7 @@ def comparison_frame(current: Charter, now: pd.DataFrame, proposed: Charter, the
         change = fmt.EMPTY if old_share is None or new_share is None else f"{(new_share - old_share) * 100:+.1f} pts"
         was = "new standard" if old is None else f"{percent(old_share)} ({_counts(old)})"
         # 'now' is judged against the saved target: an edited one is shown beside it, not instead of it
-        saved = {s.id: s.target for s in current.standards}.get(standard.id, standard.target)
+        saved = saved_targets.get(standard.id, standard.target)
         target = fmt.target(standard.target) if saved == standard.target else \
             f"{fmt.target(saved)} → {fmt.target(standard.target)}"
         rows.append({"standard": standard.id, "target": target, "now": was,

@@ -73,6 +73,9 @@ def working_hours(value, digits: int = 1) -> str:
     return f"{value * 60:,.0f} min" if abs(value) < 1 else f"{value:,.{digits}f} h"
 
 
+DAYS_FROM_HOURS = 48   # an elapsed time of two days or more reads in days
+
+
 def duration(value_hours, digits: int = 1) -> str:
     """Elapsed time in the unit that reads best: '12 min', '5.3 h', '9.3 days' (two days and over)."""
     if is_empty(value_hours):
@@ -80,7 +83,7 @@ def duration(value_hours, digits: int = 1) -> str:
     value = float(value_hours)
     if abs(value) < 1:
         return f"{value * 60:,.0f} min"
-    return f"{value:,.{digits}f} h" if abs(value) < 48 else f"{value / 24:,.{digits}f} days"
+    return f"{value:,.{digits}f} h" if abs(value) < DAYS_FROM_HOURS else f"{value / 24:,.{digits}f} days"
 
 
 def count(value) -> str:

@@ -106,7 +106,8 @@ def unused_headers(prepared: PreparedUpload) -> list[str]:
 
 def show_prepared(prepared: PreparedUpload, *, already_loaded_as: int | None) -> None:
     """What this upload will do: counts, notes, the mapping, the first rows, the rejected rows.
-    `already_loaded_as`: the batch this exact file was loaded as (the page says so by the load button)."""
+    `already_loaded_as`: the batch this exact file was loaded as (said first here, and again where the
+    load button would be)."""
     good, rejected = prepared.rows_good, prepared.rows_rejected
     if already_loaded_as is not None:   # first, before counts that would read as rows to come
         st.warning(f"This exact file was already loaded as batch {already_loaded_as}: loading it again would "

@@ -35,21 +35,19 @@ class DecodedFile:
 def refuse_if_too_large(size_bytes: int, *, read_up_to_limit: bool = False) -> None:
     """read_up_to_limit: size_bytes is only how far a stream was read (it stops just past the limit)."""
     if size_bytes > max_upload_bytes():
-        limit_mb = round(max_upload_bytes() / 1024 / 1024, 3)
+        limit_mb, size_mb = round(max_upload_bytes() / 1024 / 1024, 3), size_bytes / 1024 / 1024
         limit = f"{limit_mb:g} MB limit"
         size = (f"larger than the {limit}" if read_up_to_limit
-                else f"{_megabytes_above(size_bytes / 1024 / 1024, limit_mb)} MB, above the {limit}")
+                else f"{size_mb:,.{decimals_above(size_mb, limit_mb, 1, 6)}f} MB, above the {limit}")
         raise UploadRefused(f"The file is {size}. Split it into smaller files (for example one per week) or ask "
                             "an administrator to raise DASHBOARD_MAX_UPLOAD_MB.")
 
 
-def _megabytes_above(size_mb: float, limit_mb: float) -> str:
-    """The size with as many decimals as it takes to read above the limit (never '0.0 MB, above the
-    0.001 MB limit')."""
-    for digits in range(1, 7):
-        if round(size_mb, digits) > limit_mb:
-            break
-    return f"{size_mb:,.{digits}f}"
+def decimals_above(value: float, limit: float, fewest: int, most: int) -> int:
+    """The fewest decimals, from `fewest` up to `most`, with which `value` still reads above `limit`: a
+    refusal never prints the limit it broke ('0.0 MB, above the 0.001 MB limit'; '1 of 19 rows (5%)
+    are bad, more than the 5% allowed')."""
+    return next((digits for digits in range(fewest, most) if round(value, digits) > limit), most)
 
 
 def checksum_of(data: bytes) -> str:

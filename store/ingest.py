@@ -20,7 +20,7 @@ from charter import engine
 from charter.model import MEASURE_STOPS, Charter
 from queries import bind
 from store import db, filter_values, price_facts, timezones
-from store.csvfile import DecodedFile, UploadRefused, decode_upload, refuse_if_too_large
+from store.csvfile import DecodedFile, UploadRefused, decimals_above, decode_upload, refuse_if_too_large
 from store.presets import (Preset, ResolvedMapping, canonical_preset, detect, find_preset,
                            normalise_header, resolve)
 from store.tables import TABLES, CanonicalTable
@@ -99,11 +99,7 @@ class PreparedUpload:
 
 def _share_over_limit(share: float) -> str:
     """A share above MAX_BAD_SHARE, never rounded down onto it ('1 of 19 rows (5%) ... more than the 5%')."""
-    for digits in range(4):
-        shown = f"{share:.{digits}%}"
-        if float(shown[:-1]) / 100 > MAX_BAD_SHARE:
-            return shown
-    return f"{share:.4%}"
+    return f"{share:.{decimals_above(share * 100, round(MAX_BAD_SHARE * 100, 9), 0, 4)}%}"
 
 
 @dataclass(frozen=True)

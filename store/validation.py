@@ -193,6 +193,11 @@ def column_sql(column: Column, mapping: ResolvedMapping, date_format: str | None
     return ColumnSql(name, value, reasons, cell_expr, naive)
 
 
+# The start of a row's reason when its kind is neither word (the Data page points such a file to the
+# complaints rule and value translations, which read a file's own words).
+KIND_REASON = "kind must be enquiry or complaint, not "
+
+
 def _kind_sql(cell: str, mapping: ResolvedMapping) -> tuple[str, list[str]]:
     rule = mapping.preset.kind_rule
     if rule is not None and mapping.kind_column is not None:
@@ -204,7 +209,7 @@ def _kind_sql(cell: str, mapping: ResolvedMapping) -> tuple[str, list[str]]:
         return f"CASE WHEN coalesce({test}, false) THEN 'complaint' ELSE 'enquiry' END", []
     normalised = f"lower({cell})"
     reason = _reason(f"{cell} IS NOT NULL AND {normalised} NOT IN ('enquiry', 'complaint')",
-                     f"'kind must be enquiry or complaint, not ' || {_quoted(cell)}")
+                     f"{sql_text(KIND_REASON)} || {_quoted(cell)}")
     return f"coalesce({normalised}, 'enquiry')", [reason]
 
 

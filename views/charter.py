@@ -164,8 +164,9 @@ def _save(edited_text: str, changes: list[str]) -> None:
     # it saved (and audited) the same edit twice. (A page script is run afresh each time: the lock
     # lives in charter.model.)
     with charter_model.SAVING:
-        if _file_text() != edited_text:
-            if _file_text() != st.session_state[BASE]:
+        on_disk = _file_text()
+        if on_disk != edited_text:
+            if on_disk != st.session_state[BASE]:
                 st.error("The charter file was changed by someone else since you started editing. Nothing was saved. "
                          "Choose 'Discard my edits' to start again from the saved file.")
                 return

@@ -28,7 +28,7 @@ from store.ingest import (
 )
 from store.presets import closest_preset, delete_preset, detect, find_preset, presets_for, save_preset, saved_presets
 from store.tables import TABLES
-from store.validation import DATE_FORMAT_LABELS
+from store.validation import DATE_FORMAT_LABELS, KIND_REASON
 
 AUTO = "auto"
 FLASH = "_data_flash"
@@ -264,7 +264,7 @@ def _mapping_section(con, table: str, uploaded, headers: list[str], preset, date
         return
     except UploadRefused as error:
         st.error(f"With this mapping the file is still refused: {error}")
-        if "kind must be enquiry or complaint" in str(error):
+        if isinstance(error, TooManyBadRows) and error.rejected["reason"].str.contains(KIND_REASON, regex=False).any():
             st.info("The column mapped to kind writes its own words for a contact's kind. Name the values that mean "
                     "a complaint under 'Complaints' above (the column then stays unmapped as kind), or translate them "
                     "under 'Value translations'. The mapping is all that needs changing: the file need not be "

@@ -72,7 +72,7 @@ for container, measure, title in ((left, "ack", "Time to acknowledge"), (right, 
         # calendar waits whose p90 tile reads in days in days ('4.2 days', not 100 h)
         if hours[series[1][0]].max() < 1:
             per_hour, axis, suffix = 60, BASES[basis].replace("hours", "minutes"), " min"
-        elif basis == "calendar" and summary[f"{measure}_p90_hours"] >= 48:
+        elif basis == "calendar" and summary[f"{measure}_p90_hours"] >= fmt.DAYS_FROM_HOURS:
             per_hour, axis, suffix = 1 / 24, "Calendar days", " days"
         else:
             per_hour, axis, suffix = 1, BASES[basis], f" {unit}"
