@@ -13,7 +13,7 @@ st.set_page_config(page_title="Charter Desk", page_icon=str(Path(__file__).with_
                    layout="wide", initial_sidebar_state=presentation.initial_sidebar_state())
 
 EXECUTIVE_PAGES = [
-    st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", url_path="", default=True),
     st.Page("views/compliance.py", title="Charter compliance", icon=":material/rule:", url_path="compliance"),
     st.Page("views/responsiveness.py", title="Responsiveness", icon=":material/timer:", url_path="responsiveness"),
     st.Page("views/complaints.py", title="Complaints", icon=":material/report:", url_path="complaints"),
@@ -24,7 +24,19 @@ MANAGER_PAGES = [
     st.Page("views/charter.py", title="Charter", icon=":material/edit_note:", url_path="charter"),
 ]
 
-page = st.navigation({"Dashboard": EXECUTIVE_PAGES, "Manage": MANAGER_PAGES})
+
+def _overview_by_its_name() -> None:
+    """/overview, the address people guess from the other pages' (/compliance, /pricing): Streamlit
+    serves the default page only at /, and showed 'Page not found' over the Overview there. Moves to
+    / with the link's filters, so the menu marks the Overview and a copied address is the usual one."""
+    st.switch_page(EXECUTIVE_PAGES[0], query_params={key: st.query_params.get_all(key) for key in st.query_params})
+
+
+OVERVIEW_BY_NAME = st.Page(_overview_by_its_name, title="Overview", url_path="overview", visibility="hidden")
+
+page = st.navigation({"Dashboard": [*EXECUTIVE_PAGES, OVERVIEW_BY_NAME], "Manage": MANAGER_PAGES})
+if page is OVERVIEW_BY_NAME:
+    page.run()   # moves on at once, before the database is opened
 try:
     context.ensure_facts_current()
     charter_problem = None

@@ -31,7 +31,8 @@ def save_closed_dates(page, text: str, *, double_click: bool) -> None:
         save.dblclick(delay=100)
     else:
         save.click()
-    page.get_by_text("Charter saved").wait_for(timeout=60_000)
+    # the page's message, not the toast that says the same and may or may not still be up
+    page.get_by_test_id("stAlertContentSuccess").get_by_text("Charter saved").wait_for(timeout=60_000)
     wait_idle(page)
     assert_no_errors(page)
 

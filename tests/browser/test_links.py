@@ -118,6 +118,19 @@ def test_first_deep_link_after_a_restart(app, first_deep_link):
     assert seen["navigation"] == [title for title, _ in PAGES.values()]
 
 
+def test_the_overview_by_its_name_opens_the_overview_with_the_link_filters(app):
+    """/overview, guessed from /compliance or /pricing, showed Streamlit's 'Page not found' over the
+    Overview (the default page lives at /). It now moves to / with every value of the link kept."""
+    page = app.new_page("/overview?channel=email&channel=phone&by=team")
+    page.wait_for_url(lambda url: urlparse(url).path == "/")
+    wait_idle(page)
+    assert heading(page) == "Overview"
+    assert parse_qs(urlparse(page.url).query) == {"channel": ["email", "phone"], "by": ["team"]}
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator('[data-testid="stSidebarNav"] a[aria-current="page"]').inner_text().splitlines()[-1] == "Overview"
+    assert_no_errors(page)
+
+
 def test_switching_promise_drops_a_what_if_that_is_the_new_promise_itself(app):
     """'3 working days' compared with the acknowledgement promise is the written replies' own
     promise: on switching to them the what-if falls back to its first choice, and the address stops
