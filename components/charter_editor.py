@@ -87,13 +87,13 @@ def standards_table(charter: Charter, summary: pd.DataFrame | None) -> pd.DataFr
     for standard in charter.standards:
         row = found.get(standard.id, {})
         rows.append({
-            "standard": standard.name,
-            "promise": promise_words(standard),
-            "clock": CLOCK_WORDS[standard.measure],
-            "applies to": scope_words(standard),
-            "target": fmt.target(standard.target),
-            "compliance now": fmt.EMPTY if fmt.is_empty(row.get("compliance")) else fmt.pct_against(row["compliance"], standard.target),
-            "met / missed": f"{int(row.get('met', 0)):,} / {int(row.get('missed', 0)):,}" if row else fmt.EMPTY,
+            "Standard": standard.name,
+            "Promise": promise_words(standard),
+            "Clock": CLOCK_WORDS[standard.measure],
+            "Applies to": scope_words(standard),
+            "Target": fmt.target(standard.target),
+            "Compliance now": fmt.EMPTY if fmt.is_empty(row.get("compliance")) else fmt.pct_against(row["compliance"], standard.target),
+            "Met / missed": f"{int(row.get('met', 0)):,} / {int(row.get('missed', 0)):,}" if row else fmt.EMPTY,
         })
     return pd.DataFrame(rows)
 

@@ -21,14 +21,10 @@ _RESET = "_drill_reset"
 LINK_PARAMETERS = ("week", "bar")
 _CLICKED = "_drill_clicked"   # what the charts had selected on this page's previous run
 
-SCORECARD_COLUMNS = {
-    "Compliance": st.column_config.NumberColumn(help="met / (met + missed)"),
-    "Met": st.column_config.NumberColumn(format="localized"),
-    "Missed": st.column_config.NumberColumn(format="localized"),
-    "Provisional": st.column_config.TextColumn(help="5% or more of the contacts still pending: the share can still fall"),
-    "Pending": st.column_config.NumberColumn(format="localized", help="Not yet due; not counted in compliance"),
-    "Invalid": st.column_config.NumberColumn(format="localized", help="Stop before start; excluded"),
-}
+# What the scorecard's columns mean, under it (a static table has no column tooltips).
+SCORECARD_NOTE = ("Compliance = met / (met + missed). Provisional: 5% or more of the contacts are still "
+                  "pending, so the share can still fall. Pending: not yet due, not counted. Invalid: the "
+                  "clock stops before it starts; excluded.")
 CONTACT_COLUMNS = {
     # pinned: a table wider than the page scrolls sideways, and each row must still say which ticket it is
     "ticket_id": st.column_config.TextColumn("Ticket", pinned=True),
@@ -70,6 +66,7 @@ def style_scorecard(styler):
     frame = styler.data
     # one format call per cell range: a dict of formats would reset the columns it does not name
     styler = styler.format(fmt.target, subset=["Target"], na_rep="-")
+    styler = styler.format(fmt.count, subset=["Met", "Missed", "Pending", "Invalid"])
     for row in frame.index:
         styler = styler.format(lambda v, target=frame.at[row, "Target"]: rag_text(v, target),
                                subset=([row], ["Compliance"]), na_rep="-")

@@ -49,17 +49,25 @@ def download(frame: pd.DataFrame | Callable[[], pd.DataFrame], file_name: str, k
 def show_table(frame: pd.DataFrame, key: str, file_name: str, *, column_config: dict | None = None,
                height: int | str = "auto", formats: dict[str, Callable] | None = None,
                style: Callable[[Styler], Styler] | None = None,
-               all_rows: Callable[[], pd.DataFrame] | None = None) -> None:
+               all_rows: Callable[[], pd.DataFrame] | None = None, wrap: bool = False) -> None:
     """A table with its CSV download underneath (the download keeps full precision). The grid shows
     the neutralised values too, so the grid's own download cannot carry a formula either. `formats`
     writes columns for people (components.formatting functions); `style` may colour cells.
-    `all_rows`: when the grid shows only the first rows, what the download gives instead."""
+    `all_rows`: when the grid shows only the first rows, what the download gives instead.
+    `wrap`: a static table whose text wraps, for a few rows that must be seen whole at a projector's
+    width (a grid scrolls its last columns out of view); its first column names the rows, and
+    `column_config` does not apply."""
     shown = neutralise(frame)
+    if wrap:
+        shown = shown.set_index(shown.columns[0])
     styler = shown.style
     if formats:
         styler = styler.format({column: f for column, f in formats.items() if column in shown.columns}, na_rep="-")
     if style:
         styler = style(styler)
-    st.dataframe(styler if (formats or style) else shown, hide_index=True, column_config=column_config,
-                 height=height, key=f"table-{key}", placeholder=EMPTY)
+    if wrap:
+        st.table(styler)
+    else:
+        st.dataframe(styler if (formats or style) else shown, hide_index=True, column_config=column_config,
+                     height=height, key=f"table-{key}", placeholder=EMPTY)
     download(all_rows or frame, file_name, key)

@@ -86,12 +86,12 @@ def manager_on_charter_page(monkeypatch):
 
 def test_the_charter_reads_in_words(monkeypatch, charter_file):
     at = open_page(app(monkeypatch), CHARTER)
-    view = at.dataframe[0].value.set_index("standard")
-    assert view.loc["We reply within 24 hours", "promise"] == "First full reply within 24 hours"
-    assert view.loc["We reply within 24 hours", "applies to"] == "every contact"
-    assert view.loc["We reply within 24 hours", "target"] == "90%"   # as the charter sets it, as on every page
-    assert view.loc["We reply within 24 hours", "compliance now"] == "50.0%"
-    assert view.loc["We acknowledge within 2 hours", "met / missed"] == "4 / 0"
+    view = at.table[0].value
+    assert view.loc["We reply within 24 hours", "Promise"] == "First full reply within 24 hours"
+    assert view.loc["We reply within 24 hours", "Applies to"] == "every contact"
+    assert view.loc["We reply within 24 hours", "Target"] == "90%"   # as the charter sets it, as on every page
+    assert view.loc["We reply within 24 hours", "Compliance now"] == "50.0%"
+    assert view.loc["We acknowledge within 2 hours", "Met / missed"] == "4 / 0"
     assert any("Open Mon–Fri, 09:00–17:00 (UTC)" in m for m in values(at.markdown))
 
 
@@ -162,9 +162,9 @@ def test_edit_within_preview_then_save_keeps_comments_recomputes_and_audits(monk
     at.run()   # the file the page saved is the one the app knows: not an edit outside it
     assert rows("SELECT action FROM audit_log WHERE action LIKE 'charter file%'") == []
     # The page's own view (same cached queries as the Overview) shows the new number.
-    view = at.dataframe[0].value.set_index("standard")
-    assert view.loc["We reply within 24 hours", "compliance now"] == "75.0%"
-    assert view.loc["We reply within 24 hours", "promise"] == "First full reply within 36 hours"
+    view = at.table[0].value
+    assert view.loc["We reply within 24 hours", "Compliance now"] == "75.0%"
+    assert view.loc["We reply within 24 hours", "Promise"] == "First full reply within 36 hours"
     assert any(w.startswith("'We reply within 24 hours' says 24 hours, but its deadline is 36 hours") for w in values(at.warning))
     at.switch_page("views/overview.py").run()
     assert not at.exception
@@ -401,8 +401,8 @@ def test_the_editor_writes_scope_values_as_spelled_and_the_tiles_label_them_so(m
     load_directly("contacts", contacts_csv(["T9,2026-03-02 09:00,SF Partner Desk", "T8,2026-03-02 09:00,Back Office"],
                                            header="ticket_id,opened_at,team"), "teams.csv")
     at = manager_on_charter_page(monkeypatch)
-    view = at.dataframe[0].value.set_index("standard")
-    assert view.loc["We reply within 24 hours", "applies to"] == "team: SF Partner Desk"
+    view = at.table[0].value
+    assert view.loc["We reply within 24 hours", "Applies to"] == "team: SF Partner Desk"
     [picker] = [m for m in at.multiselect if m.key and m.key.endswith("_scope_team") and m.value]
     assert picker.value == ["SF Partner Desk"]
     # the data's values are offered as the data spells them, each once whatever its case

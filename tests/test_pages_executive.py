@@ -729,11 +729,14 @@ def test_the_scorecard_table_prints_percentages_and_never_a_target_it_misses():
 
     from components.drill import style_scorecard
 
+    # the page shows it as a static table named by its promises, counts with thousands ('17,304')
     frame = pd.DataFrame({"Promise": ["a", "b", "c"], "Target": [0.95, 0.9, 0.9], "Compliance": [245 / 258, 0.919887, None],
-                          "Status": ["Just below target", "On target", "No data"], "Met": [245, 10, 0]})
+                          "Status": ["Just below target", "On target", "No data"], "Met": [245, 17304, 0],
+                          "Missed": [13, 1507, 0], "Pending": [0, 26, 0], "Invalid": [1, 1234, 0]}).set_index("Promise")
     cells = re.findall(r">([^<>]+)</td>", style_scorecard(frame.style).to_html())
-    assert cells == ["a", "95%", "94.96%", "Just below target", "245", "b", "90%", "92.0%", "On target", "10",
-                     "c", "90%", "-", "No data", "0"]
+    assert cells == ["95%", "94.96%", "Just below target", "245", "13", "0", "1",
+                     "90%", "92.0%", "On target", "17,304", "1,507", "26", "1,234",
+                     "90%", "-", "No data", "0", "0", "0", "0"]
 
 
 def test_changes_and_words_agree_with_the_printed_figures():

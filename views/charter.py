@@ -76,7 +76,9 @@ def _wording_warnings(charter: Charter, opening: str = "") -> None:
 def _view(current: Charter) -> None:
     st.subheader("Our promises")
     _wording_warnings(current)
-    st.dataframe(standards_table(current, _summary(current)), hide_index=True, width="stretch")
+    # a table that wraps, not a grid: seven columns of sentences ran past a projector's width, and the
+    # compliance people come for was the column cut off
+    st.table(standards_table(current, _summary(current)).set_index("Standard"))
     st.caption("Compliance = met / (met + missed) for the period and filters in the sidebar; contacts still "
                "within their deadline are not counted yet.")
     st.markdown(f"**Working hours.** {schedule_words(current.schedule)}")

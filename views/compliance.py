@@ -28,7 +28,8 @@ if not (summary[["met", "missed", "pending", "invalid"]].to_numpy().sum()):
 
 st.subheader("All promises at a glance")
 show_table(drill.scorecard(summary, charter), "compliance-all", "charter-compliance-by-standard",
-           column_config=drill.SCORECARD_COLUMNS, style=drill.style_scorecard)
+           style=drill.style_scorecard, wrap=True)
+st.caption(drill.SCORECARD_NOTE)
 
 st.divider()
 # The URL carries the label shown (?standard=Complaint+resolutions), so labels must be unique.

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_helpers import METRIC, PAGES, assert_no_errors, go_to, heading, metrics
+from browser_helpers import METRIC, PAGES, assert_no_errors, go_to, heading, metrics, open_url
 
 pytestmark = pytest.mark.browser
 
@@ -123,6 +123,29 @@ def test_no_kpi_number_or_label_is_cut_on_a_projector(app, width, height):
         # six tiles that do not fit in a line go three and three (they went five and one at 1366 px)
         lines = [row for row in page.evaluate(TILES_PER_LINE) if sum(row) == 6]
         assert all(len(set(row)) == 1 for row in lines), f"{url_path} at {width}x{height}: {lines}"
+
+
+# Every static table on the page whose columns run past its box (the last ones out of view).
+OVERFLOWING_TABLES = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stTable"]')]
+  .filter(box => box.scrollWidth > box.clientWidth + 1
+                 || box.querySelector('table').getBoundingClientRect().right > box.getBoundingClientRect().right + 1)
+  .map(box => box.querySelector('th').innerText)"""
+
+
+@pytest.mark.parametrize("projector", [False, True])
+def test_the_promise_tables_fit_a_projector_whole(app, projector):
+    """The Compliance scorecard and the Charter's promises at 1280x720: each column in view. As grids
+    they scrolled sideways, and the column cut off was 'Invalid' on one and the compliance on the other."""
+    page = app.new_page(None)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    for url_path, first_header, last_header in [("compliance", "Promise", "Invalid"),
+                                                ("charter", "Standard", "Met / missed")]:
+        open_url(page, app.server.url(f"/{url_path}" + ("?projector=true" if projector else "")))
+        table = page.locator('[data-testid="stMain"] [data-testid="stTable"]').first
+        headers = [text.strip() for text in table.locator("thead th").all_inner_texts()]
+        assert headers[0] == first_header and headers[-1] == last_header, headers
+        assert page.evaluate(OVERFLOWING_TABLES) == [], f"{url_path}, projector {projector}"
+        assert_no_errors(page, url_path)
 
 
 # The width of every chart on the page and where its left edge is (the right one of a pair starts further right).
