@@ -360,8 +360,9 @@ def _offer_load(con, prepared: PreparedUpload, previous: int | None, label: str,
     """The load button, unless loading would change nothing (the same file again: `previous`, the
     batch it was loaded as; no good row)."""
     if previous is not None:
-        st.info(f"This exact file was already loaded as batch {previous}; loading it again would change nothing.",
-                icon=":material/content_copy:")
+        # the warning at the top says what the file is; here, in the button's place, what to do instead
+        st.info(f"No load button: loading the same file again would change nothing. To load it anew, undo "
+                f"batch {previous} in the upload history below first.", icon=":material/content_copy:")
         return
     if prepared.rows_good == 0:
         st.error("No row of this file can be loaded. Fix the rejected rows and upload again.")
