@@ -149,8 +149,9 @@ def _shade_week_in_progress(fig: go.Figure, starts: list[pd.Timestamp]) -> None:
     if week is None or not starts or starts[-1].date() != week:
         return
     # a pale blue-grey, not the grey of the volume bars: the part-week's own bar stays visible on it
+    # its words end at the band's right edge: centred, they ran onto the right axis's numbers of a two-axis chart
     fig.add_vrect(x0=starts[-1] - HALF_WEEK, x1=starts[-1] + HALF_WEEK, fillcolor="#D9E2EC", opacity=0.6, line_width=0,
-                  layer="below", annotation_text="so far", annotation_position="top",
+                  layer="below", annotation_text="so far", annotation_position="top right",
                   annotation_font=dict(size=12, color=INK))
 
 

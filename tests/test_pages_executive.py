@@ -189,6 +189,10 @@ def test_compliance_page_shows_outcomes_breaches_and_the_what_if(company):
     [gap_chart] = charts_titled(at, "vs 48 hours")
     assert "dotted line: target 90%" in gap_chart["layout"]["title"]["subtitle"]["text"].replace("<br>", " ")
     assert [note["text"] for note in gap_chart["layout"].get("annotations", [])] == ["so far"]
+    # ending at the part-week band's right edge, inside the plot: centred it ran onto a right-hand axis
+    [so_far] = gap_chart["layout"]["annotations"]
+    [band] = [shape for shape in gap_chart["layout"]["shapes"] if shape.get("fillcolor") == "#D9E2EC"]
+    assert so_far["xanchor"] == "right" and so_far["x"] == band["x1"]
     # In working time (Mon-Fri 09:00-17:00). 8 working hours: T02 (12 h of work), T08 (10 h), T09 (never
     # answered) and T05 (exactly 8 h: due at Wednesday's closing, answered Thursday 09:00) miss; T10,
     # opened on Sunday, is due Monday 17:00 -> 5 / 9. Two working days: every answer came in time;
