@@ -11,6 +11,13 @@ CHURN_HELP = ("Customers who left in a month / customers active at its start, ov
               "the period touches; the change is against as many months just before them.")
 
 
+def churn_period_text(price_filters: Filters) -> str:
+    """What churn counts, for a chart's subtitle: the whole months the period touches ('months Aug -
+    Nov 2026'), not the period's days, which the subtitles said while the figures counted August whole."""
+    months = churn_months(price_filters)
+    return f"months {fmt.months(*months)}" if months else fmt.period(price_filters.date_from, price_filters.date_to)
+
+
 def churn_tile(price_filters: Filters, churn_until: dict) -> tuple[Tile, float | None, float | None]:
     """The tile, with the monthly churn and its annualised equivalent for the page's sentence."""
     monthly, annual = period_churn(context.query("churn_monthly", price_filters, **churn_until))

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from charter.model import Charter
 from components import charts, context, formatting as fmt
-from components.churn import churn_tile
+from components.churn import churn_period_text, churn_tile
 from components.filters import describe, previous_period
 from components.headlines import (
     StandardResult, Weakest, charter_headline, churn_headline, complaints_headline, pricing_headline,
@@ -173,7 +173,7 @@ def _price_gap(pricing: pd.DataFrame, filters: Filters) -> Figure:
 
 def _churn_by_gap(by_gap: pd.DataFrame, filters: Filters) -> Figure:
     figure = charts.bars(by_gap, "band", "annualised_churn", "Do customers who pay more leave more?",
-                         f"Annualised churn by how far the customer's price is above the new-customer price · {period_text(filters)}"
+                         f"Annualised churn by how far the customer's price is above the new-customer price · {churn_period_text(filters)}"
                          + _every_customer(filters),
                          "Annualised churn", horizontal=False, percent_axis=True, value_format=".1%",
                          colours=charts.SECONDARY, text=[fmt.pct(v) for v in by_gap["annualised_churn"]])

@@ -87,7 +87,9 @@ def change_text(current, previous, kind: str) -> str | None:
         # between the values as printed (92.0% and 92.6% differ by 0.6 points, whatever the decimals)
         return _unsigned_if_zero(fmt.points(round(current, 3) - round(previous, 3)))
     if kind in ("working_hours", "duration"):
-        if kind == "duration" and (abs(current) >= 48 or abs(previous) >= 48):
+        # in the unit the value beside it is printed in: '47.1 h' went with '-0.7 days' when the
+        # previous period's median had been over two days
+        if kind == "duration" and abs(current) >= fmt.DAYS_FROM_HOURS:
             return _unsigned_if_zero(f"{difference / 24:+,.1f} days")
         if abs(current) < 1 and abs(previous) < 1:
             return _unsigned_if_zero(f"{difference * 60:+,.0f} min")

@@ -693,6 +693,10 @@ def test_bills_dated_before_the_first_contact_can_be_put_in_view(company, tmp_pa
     assert at.date_input(key="period").min == date(2026, 1, 5)
     assert "outside the data" not in texts(at)
     assert metrics(at)["Loyalty penalty"] == "GBP 30"
+    # churn counts January whole, and its charts say so rather than the period's days
+    churn_charts = charts_titled(at, "Churn by")
+    subtitles = [chart["layout"]["title"]["subtitle"]["text"].replace("<br>", " ") for chart in churn_charts]
+    assert len(subtitles) == 2 and all(text.endswith("· months Jan 2026") for text in subtitles), subtitles
 
 
 def test_numbers_are_formatted_for_people():
@@ -764,6 +768,9 @@ def test_changes_and_words_agree_with_the_printed_figures():
     assert "(working time), the median 0.4 h faster than" in responsiveness_headline(500, 1.6, 24.7, 2.03, 31.1,
                                                                                       working=True)
     assert change_text(1.6, 2.03, "working_hours") == "-0.4 h"
+    # a change in the unit its value is printed in: 47.1 h after 63.9 h is 16.8 h less, not '-0.7 days'
+    assert change_text(47.1, 63.9, "duration") == "-16.8 h"
+    assert change_text(63.9, 47.1, "duration") == "+0.7 days"
     # two medians of about two days that differ by half an hour print as "0.0 days" apart: about the same
     assert "the median about the same as in the previous period" in responsiveness_headline(500, 50.0, 80.0, 49.5, 80.0)
     # the penalty of all customers and of the long-standing ones, each named

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from components import charts, context, empty, formatting as fmt
-from components.churn import churn_tile
+from components.churn import churn_period_text, churn_tile
 from components.filters import current_filters, previous_period
 from components.headlines import pricing_headline
 from components.labels import standard_label
@@ -104,7 +104,7 @@ for container, frame, drawn, name, key in ((left, by_tenure, by_tenure, "tenure"
         colours = charts.PRIMARY if name == "tenure" else charts.SECONDARY
         charts.show(charts.bars(drawn, "band", "annualised_churn", f"Churn by {name}",
                                 f"Annualised churn, 1 - (1 - average monthly churn)^12, by {name} band at each month's start · "
-                                f"{period_text(filters)}", "Annualised churn", horizontal=False, percent_axis=True,
+                                f"{churn_period_text(filters)}", "Annualised churn", horizontal=False, percent_axis=True,
                                 value_format=".1%", colours=colours,
                                 text=[fmt.pct(v) for v in drawn["annualised_churn"]]),
                     frame, key, key)
