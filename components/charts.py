@@ -256,8 +256,10 @@ def compliance_by_value(breakdown: pd.DataFrame, target: float, title: str, subt
         x=shown["compliance"], y=shown["value"], mode="markers", cliponaxis=False,
         marker=dict(size=15, color=[RAG_COLOURS[s] for s in statuses], symbol=[RAG_SYMBOLS[s] for s in statuses],
                     line=dict(color="white", width=1.5), opacity=[0.45 if f else 1.0 for f in few]),
-        customdata=shown.assign(shown=values)[["met", "missed", "pending", "shown"]].to_numpy(),
-        hovertemplate="%{y}: <b>%{customdata[3]}</b><br>%{customdata[0]:,} met · %{customdata[1]:,} missed · "
+        # the name from the data: %{y} gives the axis' tick text, which carries the figure too
+        # ('FixRight Repairs 89.8%: 89.8%')
+        customdata=shown.assign(shown=values)[["met", "missed", "pending", "shown", "value"]].to_numpy(),
+        hovertemplate="%{customdata[4]}: <b>%{customdata[3]}</b><br>%{customdata[0]:,} met · %{customdata[1]:,} missed · "
                       "%{customdata[2]:,} pending<br><i>click to list the breaches</i><extra></extra>"))
     subtitle += f" · dashed line: target {fmt.target(target)}"
     if any(few):

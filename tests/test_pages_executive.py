@@ -1213,6 +1213,9 @@ def test_a_point_shows_its_status_by_its_shape_too():
     breakdown = pd.DataFrame({"value": ["A", "B"], "compliance": [0.80, 0.99], "met": [8, 99], "missed": [2, 1], "pending": 0})
     dots = charts.compliance_by_value(breakdown, 0.95, "t", "s")
     assert list(dots.data[0].marker.symbol) == ["x", "circle"]   # worst first
+    # the hover names the value once: %{y} is the axis' tick text, which carries the figure as well
+    assert dots.data[0].hovertemplate.startswith("%{customdata[4]}: <b>%{customdata[3]}</b>")
+    assert [list(row[3:]) for row in dots.data[0].customdata] == [["80.0%", "A"], ["99.0%", "B"]]
     assert [trace.name for trace in dots.data if trace.showlegend is not False] == ["On target", "Below"]
     # the subtitle names the target line: a label beside it was cut at the axis' end, 7 points past 95%
     assert [(shape.x0, shape.line.dash) for shape in dots.layout.shapes] == [(0.95, "dash")]
