@@ -491,6 +491,8 @@ def spread(frame: pd.DataFrame, category: str, median: str, low: str, high: str,
                                  customdata=frame[[low, high]].to_numpy(),
                                  hovertemplate=f"%{{x}}: median <b>%{{y:{value_format}}}</b>"
                                                f" (middle half %{{customdata[0]:{value_format}}} to %{{customdata[1]:{value_format}}})<extra></extra>"))
+        # whole years: a tick each (Plotly's own gave 0 and 5 only)
+        fig.update_xaxes(dtick=1)
     else:
         fig.add_trace(go.Scatter(
             x=frame[category], y=frame[median], mode="markers", name="Median",

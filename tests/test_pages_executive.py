@@ -583,6 +583,13 @@ def test_pricing_page_kpis_and_product_filter(company):
     # the page's answer in one sentence, the Overview's: C1 and C3 (3y+) both above; penalty 20 + 10 + 10
     assert "Customers of 3+ years paid more than a new customer on 100% of their bills" in as_read(texts(at))
     assert "GBP 40 in the period" in as_read(texts(at))
+    # the price walk ticks each whole year, and says '10 = 10 or more' only where it reaches 10 (here 5 years at most)
+    [walk] = charts_titled(at, "Price walking")
+    assert walk["layout"]["xaxis"]["dtick"] == 1
+    import numpy as np
+    years = walk["data"][-1]["x"]   # Plotly's typed array
+    assert np.frombuffer(base64.b64decode(years["bdata"]), dtype=years["dtype"]).max() < 10
+    assert "10 or more" not in walk["layout"]["title"]["subtitle"]["text"]
     rerun_with(at, "product", ["Energy"])
     shown = metrics(at)
     assert shown["Loyalty penalty"] == "GBP 30"        # C4's Broadband bill drops out

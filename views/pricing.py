@@ -78,7 +78,10 @@ else:
     with right:
         curve = walk.dropna(subset=["median_gap"])
         charts.show(charts.spread(curve, "tenure_years", "median_gap", "gap_p25", "gap_p75", "Price walking",
-                                  f"Median price gap by completed years as a customer (10 = 10 or more) · bills in {period_text(filters)}",
+                                  "Median price gap by completed years as a customer"
+                                  # said only where the curve reaches 10: below, it named a point not drawn
+                                  + (" (10 = 10 or more)" if (curve["tenure_years"] >= 10).any() else "")
+                                  + f" · bills in {period_text(filters)}",
                                   "Gap vs new-customer price", as_line=True,
                                   x_title="Completed years as a customer"),
                     walk, "price-walk", "price-walking-curve")
