@@ -134,7 +134,10 @@ def _volume_and_reply(filters: Filters) -> Figure:
     weekly = context.query("responsiveness_weekly", filters, columns=WEEKLY_REPLY)
     figure = charts.volume_with_line(
         weekly, "week", "contacts", "Contacts received", "first_response_median_hours", "Median time to first reply",
-        "Contacts received and how fast we replied", f"Contacts per week (bars) and median hours to first full reply (line) · {period_text(filters)}",
+        "Contacts received and how fast we replied",
+        # as the Responsiveness page says: the part-week's line dips only because its slow replies are still to come
+        f"Contacts per week (bars) and median hours to first full reply (line; replies still due are not in it, "
+        f"so the latest week reads fast) · {period_text(filters)}",
         "Contacts per week", "Median hours to first reply", line_suffix=" h")
     return Figure("volume-reply", figure, weekly)
 

@@ -79,6 +79,9 @@ def test_overview_shows_the_hand_computed_kpis(company):
     assert words.count(":red-badge[") == 2           # both promises red: far below target
     assert "2 Feb - 15 Feb 2026 (2 weeks)" in words     # the period is always on screen
     assert any(b.label == "Meeting pack (HTML)" for b in at.get("download_button"))
+    # the weekly reply line says why its part-week dips, as the Responsiveness page does
+    [reply_chart] = charts_titled(at, "how fast we replied")
+    assert "replies still due are not in it, so the latest week reads fast" in reply_chart["layout"]["title"]["subtitle"]["text"].replace("<br>", " ")
 
 
 def test_overview_numbers_follow_the_sidebar_filters(company):
