@@ -136,11 +136,14 @@ OVERFLOWING_TABLES = """() => [...document.querySelectorAll('[data-testid="stMai
 def test_the_promise_tables_fit_a_projector_whole(app, projector):
     """The Compliance scorecard and the Charter's promises at 1280x720: each column in view. As grids
     they scrolled sideways, and the column cut off was 'Invalid' on one and the compliance on the other."""
-    page = app.new_page(None)
+    # a context of its own: the browser remembers a sidebar opened by another test, and large text with the
+    # sidebar open leaves a 680 px page, where the scorecard scrolls in its box (the app folds it away)
+    page = app.new_page(None, new_context=True)
     page.set_viewport_size({"width": 1280, "height": 720})
     for url_path, first_header, last_header in [("compliance", "Promise", "Invalid"),
                                                 ("charter", "Standard", "Met / missed")]:
         open_url(page, app.server.url(f"/{url_path}" + ("?projector=true" if projector else "")))
+        assert page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == str(projector).lower()
         table = page.locator('[data-testid="stMain"] [data-testid="stTable"]').first
         headers = [text.strip() for text in table.locator("thead th").all_inner_texts()]
         assert headers[0] == first_header and headers[-1] == last_header, headers
