@@ -25,18 +25,23 @@ MANAGER_PAGES = [
 ]
 
 
-def _overview_by_its_name() -> None:
-    """/overview, the address people guess from the other pages' (/compliance, /pricing): Streamlit
-    serves the default page only at /, and showed 'Page not found' over the Overview there. Moves to
-    / with the link's filters, so the menu marks the Overview and a copied address is the usual one."""
-    st.switch_page(EXECUTIVE_PAGES[0], query_params={key: st.query_params.get_all(key) for key in st.query_params})
+def _moved_to(target: st.Page):
+    """A page that moves on to `target` with every value of the link, before the database is opened."""
+    def move() -> None:
+        st.switch_page(target, query_params={key: st.query_params.get_all(key) for key in st.query_params})
+    return move
 
 
-OVERVIEW_BY_NAME = st.Page(_overview_by_its_name, title="Overview", url_path="overview", visibility="hidden")
+# Addresses people guess, which Streamlit answered with 'Page not found' over the Overview: /overview
+# (the default page lives at /, the others by name) and a name capitalised (/Compliance), as link values
+# ignore case. Each moves to the page's own address, so the menu marks it and a copied link is the usual one.
+GUESSED_ADDRESSES = [st.Page(_moved_to(target), title=target.title, url_path=address, visibility="hidden")
+                     for target, address in [(EXECUTIVE_PAGES[0], "overview"), (EXECUTIVE_PAGES[0], "Overview"),
+                                             *((p, p.url_path.capitalize()) for p in EXECUTIVE_PAGES[1:] + MANAGER_PAGES)]]
 
-page = st.navigation({"Dashboard": [*EXECUTIVE_PAGES, OVERVIEW_BY_NAME], "Manage": MANAGER_PAGES})
-if page is OVERVIEW_BY_NAME:
-    page.run()   # moves on at once, before the database is opened
+page = st.navigation({"Dashboard": [*EXECUTIVE_PAGES, *GUESSED_ADDRESSES], "Manage": MANAGER_PAGES})
+if any(page is guessed for guessed in GUESSED_ADDRESSES):
+    page.run()
 try:
     context.ensure_facts_current()
     charter_problem = None

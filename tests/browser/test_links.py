@@ -118,16 +118,21 @@ def test_first_deep_link_after_a_restart(app, first_deep_link):
     assert seen["navigation"] == [title for title, _ in PAGES.values()]
 
 
-def test_the_overview_by_its_name_opens_the_overview_with_the_link_filters(app):
-    """/overview, guessed from /compliance or /pricing, showed Streamlit's 'Page not found' over the
-    Overview (the default page lives at /). It now moves to / with every value of the link kept."""
-    page = app.new_page("/overview?channel=email&channel=phone&by=team")
-    page.wait_for_url(lambda url: urlparse(url).path == "/")
+@pytest.mark.parametrize("address, path, title", [
+    ("/overview?channel=email&channel=phone&by=Team", "/", "Overview"),
+    ("/Compliance?channel=email&channel=phone&by=Team", "/compliance", "Charter compliance"),
+])
+def test_a_guessed_address_opens_its_page_with_the_link_filters(app, address, path, title):
+    """/overview, guessed from /compliance or /pricing (the default page lives at /), and a page's name
+    capitalised showed Streamlit's 'Page not found' over the Overview. They now move to the page's
+    own address with every value of the link kept."""
+    page = app.new_page(address)
+    page.wait_for_url(lambda url: urlparse(url).path == path)
     wait_idle(page)
-    assert heading(page) == "Overview"
-    assert parse_qs(urlparse(page.url).query) == {"channel": ["email", "phone"], "by": ["team"]}
+    assert heading(page) == PAGES[path.strip("/") or "overview"][1]
+    assert parse_qs(urlparse(page.url).query) == {"channel": ["email", "phone"], "by": ["Team"]}
     assert page.get_by_text("Page not found").count() == 0
-    assert page.locator('[data-testid="stSidebarNav"] a[aria-current="page"]').inner_text().splitlines()[-1] == "Overview"
+    assert page.locator('[data-testid="stSidebarNav"] a[aria-current="page"]').inner_text().splitlines()[-1] == title
     assert_no_errors(page)
 
 
