@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from components import context, formatting as fmt
 from components.filters import churn_months, months_before
+from components.layout import period_text
 from components.tiles import Tile
 from queries import Filters
 from queries.pooled import period_churn
@@ -15,7 +16,7 @@ def churn_period_text(price_filters: Filters) -> str:
     """What churn counts, for a chart's subtitle: the whole months the period touches ('months Aug -
     Nov 2026'), not the period's days, which the subtitles said while the figures counted August whole."""
     months = churn_months(price_filters)
-    return f"months {fmt.months(*months)}" if months else fmt.period(price_filters.date_from, price_filters.date_to)
+    return f"months {fmt.months(*months)}" if months else period_text(price_filters)
 
 
 def churn_tile(price_filters: Filters, churn_until: dict) -> tuple[Tile, float | None, float | None]:

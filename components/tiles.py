@@ -87,8 +87,8 @@ def change_text(current, previous, kind: str) -> str | None:
         # between the values as printed (92.0% and 92.6% differ by 0.6 points, whatever the decimals)
         return _unsigned_if_zero(fmt.points(round(current, 3) - round(previous, 3)))
     if kind in ("working_hours", "duration"):
-        # in the unit the value beside it is printed in: '47.1 h' went with '-0.7 days' when the
-        # previous period's median had been over two days
+        # days only when the value beside it is printed in days: '47.1 h' went with '-0.7 days' when
+        # the previous period's median had been over two days
         if kind == "duration" and abs(current) >= fmt.DAYS_FROM_HOURS:
             return _unsigned_if_zero(f"{difference / 24:+,.1f} days")
         if abs(current) < 1 and abs(previous) < 1:
