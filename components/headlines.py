@@ -1,5 +1,5 @@
 """One plain-English sentence per area, written from the numbers (never from a template that can
-contradict them: a value rounded to the target's percentage keeps its decimal)."""
+contradict them), each figure printed as its tile prints it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,14 +27,11 @@ class Weakest:
 
 
 def headline_pct(share: float, against: float | None = None) -> str:
-    """Whole percentages read best, but 94.6% must not print as the 95% it falls short of, nor
-    95.4% as a bare 95% (a close call above it)."""
-    if against is not None and share < against - 1e-9:
-        return rag_text(share, against, 0)   # nor a red figure as the amber line it falls short of
-    whole = fmt.pct(share, 0)
-    if against is not None and whole == fmt.pct(against, 0) and abs(share - against) > 1e-9:
-        return fmt.pct(share, 1)
-    return whole
+    """A share as the tile beside the sentence prints it (one decimal: '94.9%' never sits above a
+    tile's 94.9% as '95%'), and never rounded up across the line it is judged against."""
+    if against is not None:
+        return rag_text(share, against)
+    return fmt.pct(share)
 
 
 def _movement(current, previous, threshold: float) -> str | None:
@@ -135,7 +132,7 @@ def pricing_headline(share_above_long, median_gap_oldest, penalty, penalty_long=
     text = (f"Customers of {min_years}+ years paid more than a new customer on "
             f"{headline_pct(share_above_long)} of their bills")
     if not fmt.is_empty(median_gap_oldest):
-        text += f" (5+ years: a median {fmt.signed_pct(median_gap_oldest, 0)})"
+        text += f" (5+ years: a median {fmt.signed_pct(median_gap_oldest)})"
     if not fmt.is_empty(penalty):
         text += f"; the loyalty penalty across all customers came to {fmt.money(penalty)} in the period"
         if not fmt.is_empty(penalty_long):

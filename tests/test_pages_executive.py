@@ -72,7 +72,7 @@ def test_overview_shows_the_hand_computed_kpis(company):
     assert shown["3y+ customers paying above new price"] == "100.0%"
     assert shown["Monthly churn"] == "25.0%"
     words = texts(at)
-    assert "Complaint resolutions met the 7-day promise 50% of the time, below the 95% target" in words
+    assert "Complaint resolutions met the 7-day promise 50.0% of the time, below the 95% target" in words
     assert "2 of 2 promises are below target" in words
     assert "10 contacts received; half had a first full reply within 4.0 h and nine in ten within 26.6 h (calendar time)" in words
     assert "3 complaints (300.0 per 1,000 contacts)" in words
@@ -146,7 +146,7 @@ def test_meeting_pack_is_one_self_contained_html_file(company):
     html = meeting_pack.build_html(content)
     assert html.startswith("<!DOCTYPE html>")
     assert "66.7%" in html and "300.0" in html and "GBP 40" in html
-    assert "Complaint resolutions met the 7-day promise 50% of the time" in html
+    assert "Complaint resolutions met the 7-day promise 50.0% of the time" in html
     assert "2 Feb - 15 Feb 2026 (2 weeks)" in html
     # the scorecard table has the invalid contacts its footnote speaks of; the tiles' better/worse words
     # Replies: 6 met, 3 missed, T10 pending (1 of 10: provisional), none invalid, in the columns' order
@@ -533,7 +533,7 @@ def test_complaints_page_kpis_and_filters(company):
     assert shown["Satisfied (CSAT 4-5)"] == "50.0%"
     assert "1 of them still open" in texts(at)
     # the page's answer in one sentence, the Overview's (3 complaints of 10 contacts, T04 9 days and T05 2)
-    assert ("3 complaints (300.0 per 1,000 contacts); half were resolved within 5.5 days; 50% of resolved complaints "
+    assert ("3 complaints (300.0 per 1,000 contacts); half were resolved within 5.5 days; 50.0% of resolved complaints "
             "were reopened; satisfaction averaged 3.5 out of 5.") in as_read(texts(at))
     rerun_with(at, "channel", ["phone"])
     shown = metrics(at)
@@ -584,7 +584,9 @@ def test_pricing_page_kpis_and_product_filter(company):
     assert "of 2 bills with a benchmark" in texts(at)
     assert "middle half +20.0% to +20.0%" in texts(at)
     # the page's answer in one sentence, the Overview's: C1 and C3 (3y+) both above; penalty 20 + 10 + 10
-    assert "Customers of 3+ years paid more than a new customer on 100% of their bills" in as_read(texts(at))
+    # each figure as its tile prints it (a sentence's '95%' sat above a tile's 94.9%)
+    assert "Customers of 3+ years paid more than a new customer on 100.0% of their bills (5+ years: a median +20.0%)" \
+        in as_read(texts(at))
     assert "GBP 40 in the period" in as_read(texts(at))
     # the price walk ticks each whole year, and says '10 = 10 or more' only where it reaches 10 (here 5 years at most)
     [walk] = charts_titled(at, "Price walking")
@@ -719,7 +721,7 @@ def test_numbers_are_formatted_for_people():
     assert (fmt.duration(0.2), fmt.duration(5.25), fmt.duration(132)) == ("12 min", "5.2 h", "5.5 days")
     assert fmt.period(date(2026, 8, 24), date(2026, 11, 20)) == "24 Aug - 20 Nov 2026 (89 days)"
     assert [rag_status(c, 0.90) for c in (0.90, 0.85, 0.8499, None)] == ["green", "amber", "red", None]
-    assert headline_pct(0.946, 0.95) == "94.6%" and headline_pct(0.91, 0.95) == "91%"
+    assert headline_pct(0.946, 0.95) == "94.6%" and headline_pct(0.91, 0.95) == "91.0%"
 
 
 def test_a_figure_below_its_target_never_reads_as_the_target():
@@ -730,7 +732,7 @@ def test_a_figure_below_its_target_never_reads_as_the_target():
 
     assert [fmt.pct_against(v, 0.95) for v in (245 / 258, 0.94996, 0.9504, 0.95, 0.93)] == \
         ["94.96%", "94.99%", "95.0%", "95.0%", "93.0%"]
-    assert (headline_pct(245 / 258, 0.95), headline_pct(0.954, 0.95), headline_pct(0.95, 0.95)) == ("94.9%", "95.4%", "95%")
+    assert (headline_pct(245 / 258, 0.95), headline_pct(0.954, 0.95), headline_pct(0.95, 0.95)) == ("94.96%", "95.4%", "95.0%")
     assert Tile("Acknowledgements", 245 / 258, target=0.95).text == "94.96%"
     assert fmt.pct_against(0.946, 0.95, 0) == "94.6%"
     # a target is written as the charter sets it, everywhere: never rounded to one it did not set
@@ -1123,7 +1125,7 @@ def test_a_compliance_is_never_printed_rounded_up_across_the_line_that_coloured_
 
     from components import charts
     from components.headlines import headline_pct
-    assert headline_pct(0.8996, 0.95) == "89.9%" and headline_pct(0.946, 0.95) == "94.6%"
+    assert headline_pct(0.8996, 0.95) == "89.96%" and headline_pct(0.946, 0.95) == "94.6%"
     weekly = pd.DataFrame({"week": pd.to_datetime(["2026-02-02"]), "compliance": [0.89996], "met": [1], "missed": [0],
                            "pending": [0]})
     trend = charts.compliance_trend(weekly, 0.95, "t", "s").data[0]
