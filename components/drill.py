@@ -8,12 +8,10 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
-from charter.model import Charter
 from components import formatting as fmt, links
-from components.charts import RAG_COLOURS, RAG_TEXT, selected_points
-from components.labels import DIMENSIONS, standard_label
+from components.charts import selected_points
+from components.labels import DIMENSIONS
 from components.tables import show_table
-from components.tiles import RAG_LABELS, provisional, rag_status, rag_text
 
 _RESET = "_drill_reset"
 # The drill-through lives in the URL too (?week=2026-09-14&bar=FixRight+Repairs, with the page's
@@ -21,10 +19,6 @@ _RESET = "_drill_reset"
 LINK_PARAMETERS = ("week", "bar")
 _CLICKED = "_drill_clicked"   # what the charts had selected on this page's previous run
 
-# What the scorecard's columns mean, under it (a static table has no column tooltips).
-SCORECARD_NOTE = ("Compliance = met / (met + missed). Provisional: 5% or more of the contacts are still "
-                  "pending, so the share can still fall. Pending: not yet due, not counted. Invalid: the "
-                  "clock stops before it starts; excluded.")
 CONTACT_COLUMNS = {
     # pinned: a table wider than the page scrolls sideways, and each row must still say which ticket it is
     "ticket_id": st.column_config.TextColumn("Ticket", pinned=True),
@@ -40,42 +34,6 @@ CONTACT_COLUMNS = {
 }
 # Streamlit's printf formats have no thousands separator ('16476.8 h'); the grid still sorts on the numbers.
 CONTACT_FORMATS = {"hours_late": fmt.hours, "hours_left": fmt.hours}
-
-
-def scorecard(summary: pd.DataFrame, charter: Charter) -> pd.DataFrame:
-    """standards_summary as a table people read: one row per promise with its RAG status."""
-    rows = summary.set_index("standard_id")
-    records = []
-    for standard in charter.standards:
-        row = rows.loc[standard.id]
-        status = rag_status(row["compliance"], standard.target)
-        records.append({
-            "Promise": standard_label(standard), "Within": standard.promise,
-            "Target": standard.target, "Compliance": fmt.plain(row["compliance"]), "Status": RAG_LABELS[status],
-            "Provisional": "yes" if provisional(row["met"], row["missed"], row["pending"]) else "",
-            "Met": int(row["met"]), "Missed": int(row["missed"]), "Pending": int(row["pending"]),
-            "Invalid": int(row["invalid"]),
-        })
-    return pd.DataFrame(records)
-
-
-def style_scorecard(styler):
-    """Percentages as people write them (compliance never rounded up to a target it misses) and the
-    status cell in its RAG colour."""
-    colours = {RAG_LABELS[status]: (colour, RAG_TEXT[status]) for status, colour in RAG_COLOURS.items()}
-    frame = styler.data
-    # one format call per cell range: a dict of formats would reset the columns it does not name
-    styler = styler.format(fmt.target, subset=["Target"], na_rep="-")
-    styler = styler.format(fmt.count, subset=["Met", "Missed", "Pending", "Invalid"])
-    for row in frame.index:
-        styler = styler.format(lambda v, target=frame.at[row, "Target"]: rag_text(v, target),
-                               subset=([row], ["Compliance"]), na_rep="-")
-
-    def status_cell(label) -> str:
-        background, text = colours.get(label, ("white", "inherit"))
-        return f"background-color: {background}; color: {text}; font-weight: 600"
-
-    return styler.map(status_cell, subset=["Status"])
 
 
 def reset_counter() -> int:

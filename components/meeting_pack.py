@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from components import formatting as fmt
+from components import formatting as fmt, scorecard
 from components.charts import FONT, INK, MUTED, RAG_COLOURS, RAG_TEXT
 from components.overview import OverviewContent
 from components.tiles import RAG_LABELS, Tile, rag_text
@@ -51,19 +51,27 @@ def _tile(tile: Tile) -> str:
             f'<div class="value">{escape(tile.text)}</div>{change}{badge}{note}</div>')
 
 
+def _scorecard_cell(row, column: str) -> str:
+    value = row[column]
+    if column == "Target":
+        return fmt.target(value)
+    if column == "Compliance":
+        return rag_text(value, row["Target"])
+    if column == "Status":
+        return _badge(scorecard.STATUS_CODES[value]) + (" provisional" if row["Provisional"] else "")
+    if column in ("Met", "Missed", "Pending", "Invalid"):
+        return fmt.count(value)
+    return escape(str(value))
+
+
 def _scorecard_table(content: OverviewContent) -> str:
-    head = ("<tr><th>Promise</th><th class='num'>Target</th><th class='num'>Achieved</th><th>Status</th>"
-            "<th class='num'>Met</th><th class='num'>Missed</th><th class='num'>Pending</th>"
-            "<th class='num'>Invalid</th></tr>")
-    body = "".join(
-        f"<tr><td>{escape(str(r.standard))}</td><td class='num'>{fmt.target(r.target)}</td>"
-        f"<td class='num'>{rag_text(r.compliance, r.target)}</td>"
-        f"<td>{_badge(None if r.status == 'no data' else r.status)}{' provisional' if r.provisional else ''}</td>"
-        f"<td class='num'>{fmt.count(r.met)}</td>"
-        f"<td class='num'>{fmt.count(r.missed)}</td><td class='num'>{fmt.count(r.pending)}</td>"
-        f"<td class='num'>{fmt.count(r.invalid)}</td></tr>"
-        for r in content.scorecard_table.itertuples())
-    return f"<table>{head}{body}</table>"
+    """The scorecard the app shows and downloads (scorecard.table), with its rows and names."""
+    columns = [c for c in content.scorecard_table.columns if c != "Provisional"]   # said beside the status
+    kind = {c: "" if c in ("Promise", "Within", "Status") else " class='num'" for c in columns}
+    head = "".join(f"<th{kind[c]}>{escape(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td{kind[c]}>{_scorecard_cell(row, c)}</td>" for c in columns) + "</tr>"
+                   for _, row in content.scorecard_table.iterrows())
+    return f"<table><tr>{head}</tr>{body}</table>"
 
 
 def build_html(content: OverviewContent, title: str = "Charter Desk — meeting pack") -> str:

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charter.model import Charter
-from components import charts, context, formatting as fmt
+from components import charts, context, formatting as fmt, scorecard
 from components.churn import churn_period_text, churn_tile
 from components.filters import describe, previous_period
 from components.headlines import (
@@ -62,7 +62,7 @@ def _standards(filters: Filters, previous: Filters | None, charter: Charter):
     now = context.query("standards_summary", filters, as_of=as_of, standard_ids=ids).set_index("standard_id")
     before = (context.query("standards_summary", previous, as_of=as_of, standard_ids=ids).set_index("standard_id")
               if previous else None)
-    tiles, results, rows = [], [], []
+    tiles, results = [], []
     for standard in charter.standards:
         row = now.loc[standard.id]
         compliance = fmt.plain(row["compliance"])
@@ -80,11 +80,7 @@ def _standards(filters: Filters, previous: Filters | None, charter: Charter):
         ))
         results.append(StandardResult(label, promise_phrase(standard), standard.target, compliance,
                                       int(row["met"] + row["missed"])))
-        rows.append({"standard": standard.name, "promise": standard.promise, "target": standard.target,
-                     "compliance": compliance, "status": status or "no data", "provisional": unsettled,
-                     "met": int(row["met"]),
-                     "missed": int(row["missed"]), "pending": int(row["pending"]), "invalid": int(row["invalid"])})
-    return tiles, results, pd.DataFrame(rows)
+    return tiles, results, scorecard.table(now.reset_index(), charter)
 
 
 def _weakest(filters: Filters, charter: Charter, results: list[StandardResult]) -> Weakest | None:
@@ -191,7 +187,7 @@ def gather(filters: Filters) -> OverviewContent:
     price_filters = Filters(filters.date_from, filters.date_to, products=filters.products)
     previous_price_filters = Filters(previous.date_from, previous.date_to, products=filters.products) if previous else None
 
-    scorecard, results, scorecard_table = _standards(filters, previous, charter)
+    standard_tiles, results, scorecard_table = _standards(filters, previous, charter)
     reply = _row(context.query("responsiveness_summary", filters, columns=FIRST_REPLY))
     reply_before = _row(context.query("responsiveness_summary", previous, columns=FIRST_REPLY[:3])) if previous else {}
     complaints = _row(context.query("complaints_summary", filters))
@@ -258,7 +254,7 @@ def gather(filters: Filters) -> OverviewContent:
                  for tile in tiles]
     content = OverviewContent(
         period=period_text(filters), comparison=comparison_text(filters), as_of=fmt.moment(as_of),
-        filters=describe(filters), contacts=int(reply.get("contacts") or 0), scorecard=scorecard,
+        filters=describe(filters), contacts=int(reply.get("contacts") or 0), scorecard=standard_tiles,
         scorecard_table=scorecard_table, tiles=tiles, headlines=headlines,
     )
     if content.contacts:

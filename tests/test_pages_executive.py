@@ -150,7 +150,10 @@ def test_meeting_pack_is_one_self_contained_html_file(company):
     assert "2 Feb - 15 Feb 2026 (2 weeks)" in html
     # the scorecard table has the invalid contacts its footnote speaks of; the tiles' better/worse words
     # Replies: 6 met, 3 missed, T10 pending (1 of 10: provisional), none invalid, in the columns' order
-    assert "<th class='num'>Pending</th><th class='num'>Invalid</th>" in html
+    # named as the app's scorecard and its CSV name them (the pack said 'Achieved' for the compliance)
+    assert ("<tr><th>Promise</th><th>Within</th><th class='num'>Target</th><th class='num'>Compliance</th>"
+            "<th>Status</th><th class='num'>Met</th><th class='num'>Missed</th><th class='num'>Pending</th>"
+            "<th class='num'>Invalid</th></tr>") in html
     assert (" provisional</td><td class='num'>6</td><td class='num'>3</td><td class='num'>1</td>"
             "<td class='num'>0</td></tr>") in html
     second_week = meeting_pack.build_html(overview.gather(Filters(date(2026, 2, 9), date(2026, 2, 15))))
@@ -747,7 +750,7 @@ def test_the_scorecard_table_prints_percentages_and_never_a_target_it_misses():
 
     import pandas as pd
 
-    from components.drill import style_scorecard
+    from components.scorecard import style as style_scorecard
 
     # the page shows it as a static table named by its promises, counts with thousands ('17,304')
     frame = pd.DataFrame({"Promise": ["a", "b", "c"], "Target": [0.95, 0.9, 0.9], "Compliance": [245 / 258, 0.919887, None],

@@ -1,7 +1,7 @@
 """Charter compliance: are we keeping each promise, where do we break it, and which contacts?"""
 import streamlit as st
 
-from components import charts, context, drill, empty, formatting as fmt, links
+from components import charts, context, drill, empty, formatting as fmt, links, scorecard
 from components.filters import current_filters, previous_period
 from components.labels import DIMENSIONS, standard_label
 from components.layout import header, period_text, side_by_side
@@ -27,9 +27,8 @@ if not (summary[["met", "missed", "pending", "invalid"]].to_numpy().sum()):
     empty.no_rows("contacts in scope of the charter")
 
 st.subheader("All promises at a glance")
-show_table(drill.scorecard(summary, charter), "compliance-all", "charter-compliance-by-standard",
-           style=drill.style_scorecard, wrap=True)
-st.caption(drill.SCORECARD_NOTE)
+show_table(scorecard.table(summary, charter), "compliance-all", scorecard.FILE_NAME, style=scorecard.style, wrap=True)
+st.caption(scorecard.NOTE)
 
 st.divider()
 # The URL carries the label shown (?standard=Complaint+resolutions), so labels must be unique.

@@ -1,7 +1,7 @@
 """Overview: are we keeping the charter, and how are service, complaints and loyalty moving?"""
 import streamlit as st
 
-from components import charts, empty, formatting as fmt, meeting_pack, overview
+from components import charts, empty, formatting as fmt, meeting_pack, overview, scorecard
 from components.filters import current_filters
 from components.layout import header, side_by_side
 from components.tables import download
@@ -29,7 +29,7 @@ st.caption("Share of contacts that met each promise: met / (met + missed); pendi
            "Green at or above target, amber within 5 points below, red further below.")
 if content.scorecard:
     show_tiles(content.scorecard, per_row=len(content.scorecard) if len(content.scorecard) <= 5 else 4)
-    download(content.scorecard_table, "charter-scorecard", "scorecard", label="Download the scorecard (CSV)")
+    download(content.scorecard_table, scorecard.FILE_NAME, "scorecard", label="Download the scorecard (CSV)")
 else:
     empty.no_standards()
 

@@ -1,0 +1,56 @@
+"""The charter scorecard as a table: one row per promise with its compliance and RAG status. The
+Compliance page shows it, and the Overview's download and the meeting pack carry the same rows
+under the same names, so a figure reads alike wherever it is taken from."""
+from __future__ import annotations
+
+import pandas as pd
+
+from charter.model import Charter
+from components import formatting as fmt
+from components.charts import RAG_COLOURS, RAG_TEXT
+from components.labels import standard_label
+from components.tiles import RAG_LABELS, provisional, rag_status, rag_text
+
+FILE_NAME = "charter-scorecard"   # the CSV's name on every page that offers it
+STATUS_CODES = {label: status for status, label in RAG_LABELS.items()}
+
+# What the scorecard's columns mean, under it (a static table has no column tooltips).
+NOTE = ("Compliance = met / (met + missed). Provisional: 5% or more of the contacts are still "
+        "pending, so the share can still fall. Pending: not yet due, not counted. Invalid: the "
+        "clock stops before it starts; excluded.")
+
+
+def table(summary: pd.DataFrame, charter: Charter) -> pd.DataFrame:
+    """standards_summary as a table people read: one row per promise with its RAG status."""
+    rows = summary.set_index("standard_id")
+    records = []
+    for standard in charter.standards:
+        row = rows.loc[standard.id]
+        status = rag_status(row["compliance"], standard.target)
+        records.append({
+            "Promise": standard_label(standard), "Within": standard.promise,
+            "Target": standard.target, "Compliance": fmt.plain(row["compliance"]), "Status": RAG_LABELS[status],
+            "Provisional": "yes" if provisional(row["met"], row["missed"], row["pending"]) else "",
+            "Met": int(row["met"]), "Missed": int(row["missed"]), "Pending": int(row["pending"]),
+            "Invalid": int(row["invalid"]),
+        })
+    return pd.DataFrame(records)
+
+
+def style(styler):
+    """Percentages as people write them (compliance never rounded up to a target it misses) and the
+    status cell in its RAG colour."""
+    colours = {RAG_LABELS[status]: (colour, RAG_TEXT[status]) for status, colour in RAG_COLOURS.items()}
+    frame = styler.data
+    # one format call per cell range: a dict of formats would reset the columns it does not name
+    styler = styler.format(fmt.target, subset=["Target"], na_rep="-")
+    styler = styler.format(fmt.count, subset=["Met", "Missed", "Pending", "Invalid"])
+    for row in frame.index:
+        styler = styler.format(lambda v, target=frame.at[row, "Target"]: rag_text(v, target),
+                               subset=([row], ["Compliance"]), na_rep="-")
+
+    def status_cell(label) -> str:
+        background, text = colours.get(label, ("white", "inherit"))
+        return f"background-color: {background}; color: {text}; font-weight: 600"
+
+    return styler.map(status_cell, subset=["Status"])
