@@ -154,6 +154,14 @@ def period(date_from: date | None, date_to: date | None) -> str:
     return f"{start} - {day(date_to)} ({length})"
 
 
+def file_period(date_from: date | None, date_to: date | None) -> str:
+    """The period in a downloaded file's name, sorting as it should: '2026-08-24-to-2026-11-20';
+    'all-dates' without bounds."""
+    if date_from is None or date_to is None:
+        return "all-dates"
+    return f"{date_from:%Y-%m-%d}-to-{date_to:%Y-%m-%d}"
+
+
 def months(first: date, last: date) -> str:
     """Calendar months: 'Aug - Nov 2026', 'Nov 2025 - Feb 2026', 'Sep 2026'."""
     if (first.year, first.month) == (last.year, last.month):

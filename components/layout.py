@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components import charts, context, formatting as fmt
+from components import charts, context, formatting as fmt, tables
 from components.filters import describe, latest_weeks, previous_period
 from queries import Filters
 
@@ -45,6 +45,7 @@ def header(title: str, question: str, filters: Filters, note: str | None = None)
     as_of = context.as_of()
     parts.append(f"data as of {fmt.moment(as_of)}")
     charts.set_week_in_progress(week_in_progress(as_of))
+    tables.set_export_period(filters.date_from, filters.date_to)
     chosen = describe(filters)
     parts.append(f":material/filter_alt: {fmt.literal(chosen)}" if chosen else "all channels, teams, partners and products")
     st.caption(" · ".join(parts))

@@ -105,7 +105,4 @@ Green at or above target, amber within 5 points below, red below that. Generated
 
 
 def file_name(content: OverviewContent) -> str:
-    safe = "".join(ch if ch.isalnum() else "-" for ch in content.period).strip("-")
-    while "--" in safe:
-        safe = safe.replace("--", "-")
-    return f"charter-desk-meeting-pack-{safe}.html"
+    return f"charter-desk-meeting-pack-{content.file_period}.html"

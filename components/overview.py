@@ -42,6 +42,7 @@ class Figure:
 @dataclass
 class OverviewContent:
     period: str
+    file_period: str      # the period in the pack's file name, as every download names it
     comparison: str
     as_of: str
     filters: str
@@ -253,7 +254,8 @@ def gather(filters: Filters) -> OverviewContent:
         tiles = [replace(tile, note=f"{tile.note} · all customers") if tile.label in CUSTOMER_TILES else tile
                  for tile in tiles]
     content = OverviewContent(
-        period=period_text(filters), comparison=comparison_text(filters), as_of=fmt.moment(as_of),
+        period=period_text(filters), file_period=fmt.file_period(filters.date_from, filters.date_to),
+        comparison=comparison_text(filters), as_of=fmt.moment(as_of),
         filters=describe(filters), contacts=int(reply.get("contacts") or 0), scorecard=standard_tiles,
         scorecard_table=scorecard_table, tiles=tiles, headlines=headlines,
     )

@@ -9,9 +9,10 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from components.formatting import EMPTY
+from components.formatting import EMPTY, file_period
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_PERIOD = "_export_period"
 
 
 def neutralise_value(value):
@@ -38,10 +39,18 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return neutralise(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
+def set_export_period(date_from, date_to) -> None:
+    """The period on screen (layout.header): every CSV downloaded in this run names its dates, as the
+    meeting pack does, so this Monday's scorecard is not 'charter-scorecard (3).csv' beside last Monday's."""
+    st.session_state[EXPORT_PERIOD] = file_period(date_from, date_to)
+
+
 def download(frame: pd.DataFrame | Callable[[], pd.DataFrame], file_name: str, key: str,
              label: str = "Download CSV") -> None:
     """`frame`, or a callable that returns it: run only when the button is clicked."""
     rows = frame if callable(frame) else (lambda: frame)
+    period = st.session_state.get(EXPORT_PERIOD)
+    file_name = f"{file_name}-{period}" if period else file_name
     st.download_button(label, data=lambda: csv_bytes(rows()), file_name=f"{file_name}.csv", mime="text/csv",
                        key=f"download-{key}", icon=":material/download:", on_click="ignore", type="tertiary")
 

@@ -161,7 +161,7 @@ def test_meeting_pack_is_one_self_contained_html_file(company):
     assert html.count('class="plotly-graph-div"') == len(content.figures) >= 4
     assert "<script src=" not in html and "Plotly.newPlot" in html   # plotly.js is embedded: works offline
     assert len(html) > 1_000_000
-    assert meeting_pack.file_name(content) == "charter-desk-meeting-pack-2-Feb-15-Feb-2026-2-weeks.html"
+    assert meeting_pack.file_name(content) == "charter-desk-meeting-pack-2026-02-02-to-2026-02-15.html"
 
 
 # ----------------------------------------------------------------------------- Charter compliance
@@ -1236,3 +1236,4 @@ def test_a_point_shows_its_status_by_its_shape_too():
     assert [(shape.x0, shape.line.dash) for shape in dots.layout.shapes] == [(0.95, "dash")]
     assert not dots.layout.annotations
     assert dots.layout.title.subtitle.text.startswith("s · dashed line: target 95%")
+
