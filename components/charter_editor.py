@@ -87,8 +87,9 @@ def standards_table(charter: Charter, summary: pd.DataFrame | None) -> pd.DataFr
     for standard in charter.standards:
         row = found.get(standard.id, {})
         rows.append({
-            "Standard": standard.name,
-            "Promise": promise_words(standard),
+            # named as the editor names them; "Promise" alone is the Compliance page's short label
+            "Promise as published": standard.name,
+            "Measured as": promise_words(standard),
             "Clock": CLOCK_WORDS[standard.measure],
             "Applies to": scope_words(standard),
             "Target": fmt.target(standard.target),

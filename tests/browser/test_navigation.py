@@ -141,7 +141,7 @@ def test_the_promise_tables_fit_a_projector_whole(app, projector):
     page = app.new_page(None, new_context=True)
     page.set_viewport_size({"width": 1280, "height": 720})
     for url_path, first_header, last_header in [("compliance", "Promise", "Invalid"),
-                                                ("charter", "Standard", "Met / missed")]:
+                                                ("charter", "Promise as published", "Met / missed")]:
         open_url(page, app.server.url(f"/{url_path}" + ("?projector=true" if projector else "")))
         assert page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == str(projector).lower()
         table = page.locator('[data-testid="stMain"] [data-testid="stTable"]').first
