@@ -132,6 +132,11 @@ OVERFLOWING_TABLES = """() => [...document.querySelectorAll('[data-testid="stMai
   .map(box => box.querySelector('th').innerText)"""
 
 
+# Pixels between the bottom of Streamlit's header bar and the top of the page's title.
+TITLE_BELOW_HEADER = """() => document.querySelector('[data-testid="stMain"] h1').getBoundingClientRect().top
+  - document.querySelector('[data-testid="stHeader"]').getBoundingClientRect().bottom"""
+
+
 @pytest.mark.parametrize("projector", [False, True])
 def test_the_promise_tables_fit_a_projector_whole(app, projector):
     """The Compliance scorecard and the Charter's promises at 1280x720: each column in view. As grids
@@ -148,6 +153,8 @@ def test_the_promise_tables_fit_a_projector_whole(app, projector):
         headers = [text.strip() for text in table.locator("thead th").all_inner_texts()]
         assert headers[0] == first_header and headers[-1] == last_header, headers
         assert page.evaluate(OVERFLOWING_TABLES) == [], f"{url_path}, projector {projector}"
+        if projector:   # the page starts under the header bar, not 47 px of blank below it
+            assert page.evaluate(TITLE_BELOW_HEADER) <= 8, url_path
         assert_no_errors(page, url_path)
 
 
