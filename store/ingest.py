@@ -21,7 +21,7 @@ from charter.model import MEASURE_STOPS, Charter
 from queries import bind
 from store import db, filter_values, price_facts, timezones
 from store.csvfile import DecodedFile, UploadRefused, decimals_above, decode_upload, refuse_if_too_large
-from store.presets import (Preset, ResolvedMapping, canonical_preset, detect, find_preset,
+from store.presets import (Preset, ResolvedMapping, canonical_preset, detect, find_preset, presets_for,
                            normalise_header, resolve)
 from store.tables import TABLES, CanonicalTable
 from store.validation import DATE_FORMAT_LABELS, day_month_evidence_sql, validated_select
@@ -246,7 +246,9 @@ def _resolve_mapping(con, table: CanonicalTable, headers: list[str], preset_name
     if preset is None and preset_name:
         preset = find_preset(con, table.name, preset_name)
         if preset is None:
-            raise UploadRefused(f"There is no preset called {preset_name!r} for {table.name}.")
+            names = ", ".join(p.name for p in presets_for(con, table.name))
+            raise UploadRefused(f"There is no preset called {preset_name!r} for {table.name}. The presets for "
+                                f"{table.name} are: {names}.")
     if preset is None:
         preset = detect(con, table.name, headers)
     if preset is None:

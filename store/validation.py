@@ -23,7 +23,12 @@ DATE_YEARS = (1900, 2099)
 UTC_OFFSET = r"[+-]((0\d|1[0-3])(:?[0-5]\d)?|14(:?00)?)"
 ISO_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?\s*([Zz]|UTC|GMT|" + UTC_OFFSET + r")$"
 ISO_LOCAL = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?$"
-DAY_MONTH = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})([ T].*)?$"
+# a comma may follow the date, as in 3/2/26, 9:10 AM (a US locale's date and time)
+DAY_MONTH = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(,?[ T].*)?$"
+# the same by the year's digits: strptime's %Y reads the 26 of 13/02/26 as the year 26, so a
+# two-digit year must only meet %y (00-68 are 20xx, 69-99 19xx)
+DAY_MONTH_BY_YEAR = {year: DAY_MONTH.replace(r"(\d{2}|\d{4})", rf"(\d{{{digits}}})")
+                     for year, digits in (("%Y", 4), ("%y", 2))}
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 SPACE_BEFORE_OFFSET = r"\s+([+-][0-9]{2}(:?[0-9]{2})?)$"
 UTC_SUFFIX = r"\s*(UTC|GMT|[Zz])$"   # read as Z, the only spelling DuckDB's cast takes everywhere
@@ -33,17 +38,17 @@ _TIMES = ["%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p"]
 _SEPARATORS = ["/", ".", "-"]
 
 
-def _formats(order: str) -> list[str]:
+def _formats(order: str, year: str) -> list[str]:
     day_first = order == "dayfirst"
     formats = []
     for sep in _SEPARATORS:
-        for year in ("%Y", "%y"):
-            date_part = sep.join(["%d", "%m", year] if day_first else ["%m", "%d", year])
-            formats += [f"{date_part} {t}" for t in _TIMES] + [date_part]
+        date_part = sep.join(["%d", "%m", year] if day_first else ["%m", "%d", year])
+        formats += [f"{date_part}{between}{t}" for between in (" ", ", ") for t in _TIMES] + [date_part]
     return formats
 
 
-DATE_FORMATS = {"dayfirst": _formats("dayfirst"), "monthfirst": _formats("monthfirst")}
+# order -> year format -> the strptime formats of a date written with that order and year
+DATE_FORMATS = {order: {year: _formats(order, year) for year in DAY_MONTH_BY_YEAR} for order in ("dayfirst", "monthfirst")}
 DATE_FORMAT_LABELS = {"dayfirst": "day first (DD/MM/YYYY)", "monthfirst": "month first (MM/DD/YYYY)"}
 
 
@@ -61,8 +66,9 @@ def naive_timestamp_sql(cell: str, date_format: str | None) -> str:
     DAY_MONTH and ISO_WITH_OFFSET cannot match the same text, so their order does not matter."""
     parts = [f"WHEN regexp_full_match({cell}, {sql_text(ISO_LOCAL)}) THEN TRY_CAST({cell} AS TIMESTAMP)"]
     if date_format:
-        parts.append(f"WHEN regexp_full_match({cell}, {sql_text(DAY_MONTH)}) THEN "
-                     f"try_strptime({cell}, {sql_list(DATE_FORMATS[date_format])})")
+        parts += [f"WHEN regexp_full_match({cell}, {sql_text(pattern)}) THEN "
+                  f"try_strptime({cell}, {sql_list(DATE_FORMATS[date_format][year])})"
+                  for year, pattern in DAY_MONTH_BY_YEAR.items()]
     return "CASE " + " ".join(parts) + " END"
 
 
@@ -92,10 +98,9 @@ def parse_date_sql(cell: str, date_format: str | None) -> str:
              f"WHEN regexp_full_match({cell}, {sql_text(ISO_WITH_OFFSET)}) THEN "
              f"timezone($tz, {_instant_with_offset(cell)})::DATE"]
     if date_format:
-        parts.append(
-            f"WHEN regexp_full_match({cell}, {sql_text(DAY_MONTH)}) THEN "
-            f"try_strptime({cell}, {sql_list(DATE_FORMATS[date_format])})::DATE"
-        )
+        parts += [f"WHEN regexp_full_match({cell}, {sql_text(pattern)}) THEN "
+                  f"try_strptime({cell}, {sql_list(DATE_FORMATS[date_format][year])})::DATE"
+                  for year, pattern in DAY_MONTH_BY_YEAR.items()]
     return "CASE " + " ".join(parts) + " END"
 
 
@@ -213,14 +218,29 @@ def _kind_sql(cell: str, mapping: ResolvedMapping) -> tuple[str, list[str]]:
     return f"coalesce({normalised}, 'enquiry')", [reason]
 
 
-def duration_stop_sql(stop_value: str, opened_value: str, position: int, unit: str, name: str) -> tuple[str, str]:
-    """Stop time from a vendor duration column when the timestamp itself is absent."""
+# Past this a duration cannot end inside TIMESTAMP_YEARS; capped before the cast to microseconds,
+# which fails beyond 2^63 (1e30 minutes) and would take the whole load down with it.
+MAX_DURATION_MICROS = 200 * 366 * 86_400 * 1_000_000
+
+
+def duration_stop_sql(stop_value: str, opened_value: str, position: int, unit: str, name: str) -> tuple[str, list[str]]:
+    """Stop time from a vendor duration column when the timestamp itself is absent. A cell that is
+    not a finite number of 0 or more, or that ends past TIMESTAMP_YEARS, is a bad value, as a stop
+    time written out would be (an 'inf' or a typo of 4000000000 minutes, the year 9631)."""
     cell = f"nullif({trimmed(f'c{position}')}, '')"
-    micros = f"TRY_CAST({cell} AS DOUBLE) * {DURATION_UNITS[unit]}"
-    value = f"coalesce({stop_value}, {opened_value} + to_microseconds(CAST({micros} AS BIGINT)))"
-    reason = _reason(f"{cell} IS NOT NULL AND (TRY_CAST({cell} AS DOUBLE) IS NULL OR TRY_CAST({cell} AS DOUBLE) < 0)",
-                     f"{sql_text(name + ' duration must be a number of ' + unit + ' of 0 or more, not ')} || {_quoted(cell)}")
-    return value, reason
+    amount = f"TRY_CAST({cell} AS DOUBLE)"
+    usable = f"({amount} >= 0 AND isfinite({amount}))"
+    micros = f"CAST(least({amount} * {DURATION_UNITS[unit]}, {MAX_DURATION_MICROS}) AS BIGINT)"
+    stop = f"({opened_value} + to_microseconds({micros}))"
+    value = f"coalesce({stop_value}, CASE WHEN {usable} THEN {stop} END)"
+    first, last = TIMESTAMP_YEARS
+    reasons = [
+        _reason(f"{cell} IS NOT NULL AND NOT coalesce({usable}, false)",
+                f"{sql_text(name + ' duration must be a number of ' + unit + ' of 0 or more, not ')} || {_quoted(cell)}"),
+        _reason(f"{cell} IS NOT NULL AND {usable} AND NOT coalesce(year(make_timestamp(epoch_us({stop}))) <= {last}, true)",
+                f"{sql_text(name + ' duration ')} || {_quoted(cell)} || {sql_text(f' {unit} ends after {last}')}"),
+    ]
+    return value, reasons
 
 
 def table_checks(table: CanonicalTable, values: dict[str, str]) -> list[str]:
@@ -241,8 +261,8 @@ def validated_select(table: CanonicalTable, mapping: ResolvedMapping, date_forma
     values = {name: f"v_{name}" for name in columns}
     reasons = [r for sql in columns.values() for r in sql.reasons]
     for stop, (position, unit) in mapping.durations.items():
-        values[stop], reason = duration_stop_sql(values[stop], values["opened_at"], position, unit, stop)
-        reasons.append(reason)
+        values[stop], duration_reasons = duration_stop_sql(values[stop], values["opened_at"], position, unit, stop)
+        reasons += duration_reasons
     reasons += table_checks(table, values)
     last_field = f"c{field_count - 1}"
     # (a quote never closed, which swallows the rows below it, refuses the file before this:

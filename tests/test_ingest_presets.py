@@ -102,6 +102,32 @@ def test_negative_duration_is_a_bad_row(tmp_path):
     assert "first_response_at duration" in result.rejected.iloc[0]["reason"]
 
 
+@pytest.mark.parametrize("amount, reason", [
+    ("inf", "first_response_at duration must be a number of minutes of 0 or more, not 'inf'"),
+    ("nan", "first_response_at duration must be a number of minutes of 0 or more, not 'nan'"),
+    ("-inf", "first_response_at duration must be a number of minutes of 0 or more, not '-inf'"),
+    # 1e30 minutes overflowed the cast to microseconds and failed the whole load with DuckDB's message
+    ("1e30", "first_response_at duration '1e30' minutes ends after 2099"),
+    # 99999999999 minutes failed it in Python; 4000000000 loaded a reply in the year 9631 (as_of with it)
+    ("99999999999", "first_response_at duration '99999999999' minutes ends after 2099"),
+    ("4000000000", "first_response_at duration '4000000000' minutes ends after 2099"),
+    # 40 years from 2026-01-13: 2066, inside the plausible years, is a value like any other
+    ("21038400", None),
+])
+def test_a_duration_that_is_no_number_or_ends_past_the_calendar_is_a_bad_row(tmp_path, amount, reason):
+    con = open_db(tmp_path)
+    data = ZENDESK_SMALL + "".join(f"6{i:02d},2026-01-13 09:00:00,Mail,,,5,\n" for i in range(20))
+    data += f"700,2026-01-13 09:00:00,Mail,,,{amount},\n"  # row 25: 24 data rows before it + header
+    result = load(con, "contacts", data)
+    if reason is None:
+        assert result.rows_rejected == 0
+        assert contact(con, "700")["first_response_at"] == utc("2066-01-13 09:00")   # 40 x 365.25 days later
+        return
+    assert (result.rows_loaded, result.rows_rejected) == (23, 1)
+    assert (int(result.rejected.iloc[0]["row"]), result.rejected.iloc[0]["reason"]) == (25, reason)
+    assert rows(con, "SELECT max(first_response_at) FROM contacts")[0][0] == utc("2026-01-13 09:05")
+
+
 # ------------------------------------------------------------------------------------- Freshdesk
 
 def test_freshdesk_export_detected_and_mapped(tmp_path):
@@ -184,6 +210,37 @@ def test_osticket_export_detected_month_first_and_mapped(tmp_path):
     assert (t["priority"], t["agent"], t["opened_at"]) == ("urgent", None, utc("2026-07-14 15:55"))  # Emergency
     assert contact(con, "483924")["channel"] == "api"
     assert complaints(con) == ["483921"]
+
+
+def test_two_digit_years_and_a_comma_before_the_time_are_read(tmp_path):
+    """13/02/26 was read with %Y as the year 26 and refused as 'not between 1970 and 2099'; a US
+    locale writes 3/2/26, 9:10 AM (a comma after the date), which could not be read at all."""
+    con = open_db(tmp_path)
+    result = load(con, "contacts", csv_text("ticket_id,opened_at,resolved_at",
+                                            "A1,13/02/26 14:05,14/02/26",
+                                            "A2,14/02/2026 09:00,",
+                                            "A3,\"1/3/26, 9:10 AM\",\"2/3/26, 3:00 PM\""))
+    assert (result.rows_loaded, result.rows_rejected) == (3, 0)
+    assert any("day first" in note for note in result.notes)   # 13/02 can only be day first
+    assert contact(con, "A1")["opened_at"] == utc("2026-02-13 14:05")   # February: GMT
+    assert contact(con, "A1")["resolved_at"] == utc("2026-02-14 00:00")
+    assert contact(con, "A2")["opened_at"] == utc("2026-02-14 09:00")
+    assert (contact(con, "A3")["opened_at"], contact(con, "A3")["resolved_at"]) == (utc("2026-03-01 09:10"), utc("2026-03-02 15:00"))
+    # a two-digit year of 69 or later is the 1900s (strptime's %y), so a timestamp then is refused as implausible
+    late = load(con, "contacts", csv_text("ticket_id,opened_at", *(f"B{i},13/02/26 10:00" for i in range(30)), "B99,13/02/69 10:00"))
+    assert late.rejected.iloc[0]["reason"] == "opened_at: '13/02/69 10:00' is not between 1970 and 2099"
+    # dates (customers' joined_at) the same way
+    customers = load(con, "customers", csv_text("customer_id,joined_at", "C1,25/04/25", "C2,01/04/2025"))
+    assert (customers.rows_loaded, customers.rows_rejected) == (2, 0)
+    assert rows(con, "SELECT customer_id, joined_at::VARCHAR FROM customers ORDER BY 1") == [("C1", "2025-04-25"), ("C2", "2025-04-01")]
+
+
+def test_an_unknown_preset_name_lists_the_presets_there_are(tmp_path):
+    con = open_db(tmp_path)
+    with pytest.raises(UploadRefused) as refused:
+        load_fixture(con, "contacts", VENDORS / "zendesk_tickets.csv", preset_name="zendsk")
+    assert str(refused.value) == ("There is no preset called 'zendsk' for contacts. The presets for contacts are: "
+                                  "canonical, freshdesk, osticket, zammad, zendesk.")
 
 
 # ------------------------------------------------------------------ header matching and delimiters
