@@ -164,6 +164,11 @@ def _refuse_broken_quoting(error: csv.Error, broken: int, delimiter: str) -> Non
         ) from error
 
 
+def shown_header(header: str, limit: int = 40) -> str:
+    """A header for a message, shortened: a 100 KB header cell must not flood it."""
+    return header if len(header) <= limit else header[:limit] + "…"
+
+
 def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFile:
     """Check the bytes and write a UTF-8 copy for DuckDB. Refuses what cannot be a CSV."""
     refuse_if_too_large(len(data))
@@ -211,6 +216,12 @@ def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFil
             f"The first row could not be read as CSV column headers: column {long} of it is "
             f"{len(headers[long - 1]):,} characters long. Check that the file's first row names its columns."
         )
+    if headers[0] and not any(headers[1:]):
+        # a report's title line above its column names (Zammad's report saved from Excel has one)
+        raise UploadRefused(
+            f"The first row names only its first column ({shown_header(headers[0])!r}): it looks like a title "
+            "line above the column names. Delete the lines above the column names, and any note below the "
+            "data (such as Zammad's 'Timezone: ...' line), then upload again.")
     if any(not h for h in headers):
         blank = [str(i + 1) for i, h in enumerate(headers) if not h]
         raise UploadRefused(f"Column(s) {', '.join(blank)} of the header row have no name. Name every column.")

@@ -20,7 +20,8 @@ from charter import engine
 from charter.model import MEASURE_STOPS, Charter
 from queries import bind
 from store import db, filter_values, price_facts, timezones
-from store.csvfile import DecodedFile, UploadRefused, decimals_above, decode_upload, refuse_if_too_large
+from store.csvfile import (DecodedFile, UploadRefused, decimals_above, decode_upload, refuse_if_too_large,
+                           shown_header)
 from store.presets import (Preset, ResolvedMapping, canonical_preset, detect, find_preset, presets_for,
                            normalise_header, resolve)
 from store.tables import TABLES, CanonicalTable
@@ -215,13 +216,9 @@ def _expected_header(preset: Preset, canonical: str) -> str:
     return f"{canonical} (a column named {' or '.join(repr(n) for n in names)})" if names else canonical
 
 
-def _shown(header: str, limit: int = 40) -> str:
-    return header if len(header) <= limit else header[:limit] + "…"
-
-
 def _header_list(headers: list[str], limit: int) -> str:
     """The file's headers for a message: a 500-column or 100 KB header row must not flood it."""
-    shown = ", ".join(_shown(h) for h in headers[:limit])
+    shown = ", ".join(shown_header(h) for h in headers[:limit])
     return shown + (f" … ({len(headers)} columns in all)" if len(headers) > limit else "")
 
 
@@ -235,7 +232,7 @@ def _refuse_duplicated_headers(headers: list[str], mapping: ResolvedMapping) -> 
         same = [str(i + 1) for i, header in enumerate(headers) if normalise_header(header) == name]
         if len(same) > 1:
             raise UploadRefused(
-                f"The header row has {len(same)} columns named {_shown(headers[position])!r} (columns "
+                f"The header row has {len(same)} columns named {shown_header(headers[position])!r} (columns "
                 f"{', '.join(same[:-1])} and {same[-1]}), so it is not clear which one to use. Remove or rename "
                 "the extra one(s)."
             )
