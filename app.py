@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from components import context, presentation
+from components import context, presentation, tables
 from components.filters import sidebar_filters
 
 # a local file: a material icon as the favicon is fetched from fonts.gstatic.com, absent on an offline network
@@ -52,6 +52,7 @@ except (context.DatabaseBusy, context.DatabaseUnusable, context.SettingError) as
     st.error(f"Charter Desk cannot open its database: {context.public_reason(error)}", icon=":material/error:")
     st.stop()
 context.start_run()
+tables.forget_export_period()
 sidebar_filters()
 presentation.projector_switch()
 if charter_problem is not None and page.url_path not in ("charter", "data"):

@@ -16,6 +16,7 @@ from tomlkit.items import AoT, Table
 from charter import engine
 from charter.model import MEASURES, SCOPE_COLUMNS, UNIT_LABELS, UNITS, WEEKDAYS, Charter, Schedule, Standard
 from components import formatting as fmt
+from components.tiles import rag_text
 from queries import Filters, execute, sql_text
 from store import db
 
@@ -87,16 +88,17 @@ def standards_table(charter: Charter, summary: pd.DataFrame | None) -> pd.DataFr
     for standard in charter.standards:
         row = found.get(standard.id, {})
         rows.append({
-            # named as the editor names them; "Promise" alone is the Compliance page's short label
+            # "Promise as published" as the editor labels the name; "Promise" alone is the Compliance
+            # page's short label, so the measured promise is "Measured as"
             "Promise as published": standard.name,
             "Measured as": promise_words(standard),
             "Clock": CLOCK_WORDS[standard.measure],
             "Applies to": scope_words(standard),
             "Target": fmt.target(standard.target),
-            "Compliance now": fmt.EMPTY if fmt.is_empty(row.get("compliance")) else fmt.pct_against(row["compliance"], standard.target),
+            "Compliance now": fmt.EMPTY if fmt.is_empty(row.get("compliance")) else rag_text(row["compliance"], standard.target),
             "Met / missed": f"{int(row.get('met', 0)):,} / {int(row.get('missed', 0)):,}" if row else fmt.EMPTY,
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).set_index("Promise as published")   # a static table names its rows
 
 
 # ----------------------------------------------------------------------------- editing in place

@@ -66,7 +66,7 @@ def charter_headline(results: list[StandardResult], weakest: Weakest | None) -> 
             f"below the {fmt.target(focus.target)} target")
     if weakest is not None and weakest.compliance < focus.compliance:
         noun = "slowest partner" if weakest.dimension == "partner" else f"weakest {weakest.dimension}"
-        text += f"; the {noun} was {weakest.value} ({headline_pct(weakest.compliance)})"
+        text += f"; the {noun} was {weakest.value} ({headline_pct(weakest.compliance, focus.target)})"
     return f"{text}. {count_text[0].upper()}{count_text[1:]}."
 
 

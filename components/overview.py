@@ -47,7 +47,7 @@ class OverviewContent:
     as_of: str
     filters: str
     contacts: int
-    scorecard: list[Tile]
+    standard_tiles: list[Tile]      # the scorecard as tiles; scorecard_table as a table
     scorecard_table: pd.DataFrame
     tiles: list[Tile]
     headlines: list[tuple[str, str]]
@@ -256,7 +256,7 @@ def gather(filters: Filters) -> OverviewContent:
     content = OverviewContent(
         period=period_text(filters), file_period=fmt.file_period(filters.date_from, filters.date_to),
         comparison=comparison_text(filters), as_of=fmt.moment(as_of),
-        filters=describe(filters), contacts=int(reply.get("contacts") or 0), scorecard=standard_tiles,
+        filters=describe(filters), contacts=int(reply.get("contacts") or 0), standard_tiles=standard_tiles,
         scorecard_table=scorecard_table, tiles=tiles, headlines=headlines,
     )
     if content.contacts:

@@ -37,17 +37,30 @@ def table(summary: pd.DataFrame, charter: Charter) -> pd.DataFrame:
     return pd.DataFrame(records)
 
 
+COUNTS = ("Met", "Missed", "Pending", "Invalid")
+NUMBERS = ("Target", "Compliance", *COUNTS)   # right-aligned where a table lines figures up
+
+
+def cell_text(row: pd.Series, column: str) -> str:
+    """A figure of a scorecard row as people read it: the target as the charter writes it, the
+    compliance never rounded up across the line it is judged against, counts with thousands."""
+    value = row[column]
+    if column == "Target":
+        return fmt.target(value)
+    if column == "Compliance":
+        return rag_text(value, row["Target"])
+    return fmt.count(value)
+
+
 def style(styler):
-    """Percentages as people write them (compliance never rounded up to a target it misses) and the
-    status cell in its RAG colour."""
+    """The figures as cell_text writes them and the status cell in its RAG colour."""
     colours = {RAG_LABELS[status]: (colour, RAG_TEXT[status]) for status, colour in RAG_COLOURS.items()}
     frame = styler.data
-    # one format call per cell range: a dict of formats would reset the columns it does not name
-    styler = styler.format(fmt.target, subset=["Target"], na_rep="-")
-    styler = styler.format(fmt.count, subset=["Met", "Missed", "Pending", "Invalid"])
+    # one format call per cell: a dict of formats would reset the columns it does not name
     for row in frame.index:
-        styler = styler.format(lambda v, target=frame.at[row, "Target"]: rag_text(v, target),
-                               subset=([row], ["Compliance"]), na_rep="-")
+        for column in NUMBERS:
+            styler = styler.format(lambda _, figures=frame.loc[row], column=column: cell_text(figures, column),
+                                   subset=([row], [column]), na_rep="-")
 
     def status_cell(label) -> str:
         background, text = colours.get(label, ("white", "inherit"))

@@ -45,6 +45,11 @@ def set_export_period(date_from, date_to) -> None:
     st.session_state[EXPORT_PERIOD] = file_period(date_from, date_to)
 
 
+def forget_export_period() -> None:
+    """At the start of every run (app.py): a page without the period on screen names none."""
+    st.session_state.pop(EXPORT_PERIOD, None)
+
+
 def download(frame: pd.DataFrame | Callable[[], pd.DataFrame], file_name: str, key: str,
              label: str = "Download CSV") -> None:
     """`frame`, or a callable that returns it: run only when the button is clicked."""

@@ -24,11 +24,14 @@ UTC_OFFSET = r"[+-]((0\d|1[0-3])(:?[0-5]\d)?|14(:?00)?)"
 ISO_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?\s*([Zz]|UTC|GMT|" + UTC_OFFSET + r")$"
 ISO_LOCAL = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?$"
 # a comma may follow the date, as in 3/2/26, 9:10 AM (a US locale's date and time)
-DAY_MONTH = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(,?[ T].*)?$"
+_DAY_MONTH_WITH_YEAR = r"^(\d{{1,2}})[/.-](\d{{1,2}})[/.-]({year})(,?[ T].*)?$"
+DAY_MONTH = _DAY_MONTH_WITH_YEAR.format(year=r"\d{2}|\d{4}")
 # the same by the year's digits: strptime's %Y reads the 26 of 13/02/26 as the year 26, so a
-# two-digit year must only meet %y (00-68 are 20xx, 69-99 19xx)
-DAY_MONTH_BY_YEAR = {year: DAY_MONTH.replace(r"(\d{2}|\d{4})", rf"(\d{{{digits}}})")
-                     for year, digits in (("%Y", 4), ("%y", 2))}
+# two-digit year must only meet %y
+DAY_MONTH_BY_YEAR = {"%Y": _DAY_MONTH_WITH_YEAR.format(year=r"\d{4}"), "%y": _DAY_MONTH_WITH_YEAR.format(year=r"\d{2}")}
+# A two-digit year as Excel reads it (the files come through Excel): 00-29 are 2000-2029, 30-99
+# 1930-1999. strptime's %y makes 30-68 the 2030s-2060s, a customer who joined in 1965 one who joins in 2065.
+TWO_DIGIT_YEAR_CUTOFF = 2029
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 SPACE_BEFORE_OFFSET = r"\s+([+-][0-9]{2}(:?[0-9]{2})?)$"
 UTC_SUFFIX = r"\s*(UTC|GMT|[Zz])$"   # read as Z, the only spelling DuckDB's cast takes everywhere
@@ -66,10 +69,19 @@ def naive_timestamp_sql(cell: str, date_format: str | None) -> str:
     DAY_MONTH and ISO_WITH_OFFSET cannot match the same text, so their order does not matter."""
     parts = [f"WHEN regexp_full_match({cell}, {sql_text(ISO_LOCAL)}) THEN TRY_CAST({cell} AS TIMESTAMP)"]
     if date_format:
-        parts += [f"WHEN regexp_full_match({cell}, {sql_text(pattern)}) THEN "
-                  f"try_strptime({cell}, {sql_list(DATE_FORMATS[date_format][year])})"
-                  for year, pattern in DAY_MONTH_BY_YEAR.items()]
+        parts += _day_month_sql(cell, date_format)
     return "CASE " + " ".join(parts) + " END"
+
+
+def _day_month_sql(cell: str, date_format: str) -> list[str]:
+    """CASE branches reading a day/month cell as a TIMESTAMP, a two-digit year as Excel does."""
+    branches = []
+    for year, pattern in DAY_MONTH_BY_YEAR.items():
+        read = f"try_strptime({cell}, {sql_list(DATE_FORMATS[date_format][year])})"
+        if year == "%y":
+            read = f"CASE WHEN year({read}) > {TWO_DIGIT_YEAR_CUTOFF} THEN {read} - INTERVAL 100 YEAR ELSE {read} END"
+        branches.append(f"WHEN regexp_full_match({cell}, {sql_text(pattern)}) THEN {read}")
+    return branches
 
 
 def timestamp_value_sql(cell: str, naive: str, offsets: DayOffsets | None) -> str:
@@ -98,9 +110,7 @@ def parse_date_sql(cell: str, date_format: str | None) -> str:
              f"WHEN regexp_full_match({cell}, {sql_text(ISO_WITH_OFFSET)}) THEN "
              f"timezone($tz, {_instant_with_offset(cell)})::DATE"]
     if date_format:
-        parts += [f"WHEN regexp_full_match({cell}, {sql_text(pattern)}) THEN "
-                  f"try_strptime({cell}, {sql_list(DATE_FORMATS[date_format][year])})::DATE"
-                  for year, pattern in DAY_MONTH_BY_YEAR.items()]
+        parts += [f"{branch}::DATE" for branch in _day_month_sql(cell, date_format)]
     return "CASE " + " ".join(parts) + " END"
 
 
@@ -225,8 +235,9 @@ MAX_DURATION_MICROS = 200 * 366 * 86_400 * 1_000_000
 
 def duration_stop_sql(stop_value: str, opened_value: str, position: int, unit: str, name: str) -> tuple[str, list[str]]:
     """Stop time from a vendor duration column when the timestamp itself is absent. A cell that is
-    not a finite number of 0 or more, or that ends past TIMESTAMP_YEARS, is a bad value, as a stop
-    time written out would be (an 'inf' or a typo of 4000000000 minutes, the year 9631)."""
+    not a finite number of 0 or more, or that ends past TIMESTAMP_YEARS, is a bad value of the row
+    (an 'inf', or a typo of 4000000000 minutes: the year 9631) even beside a timestamp, as any bad
+    cell of a mapped column is."""
     cell = f"nullif({trimmed(f'c{position}')}, '')"
     amount = f"TRY_CAST({cell} AS DOUBLE)"
     usable = f"({amount} >= 0 AND isfinite({amount}))"

@@ -226,13 +226,18 @@ def test_two_digit_years_and_a_comma_before_the_time_are_read(tmp_path):
     assert contact(con, "A1")["resolved_at"] == utc("2026-02-14 00:00")
     assert contact(con, "A2")["opened_at"] == utc("2026-02-14 09:00")
     assert (contact(con, "A3")["opened_at"], contact(con, "A3")["resolved_at"]) == (utc("2026-03-01 09:10"), utc("2026-03-02 15:00"))
-    # a two-digit year of 69 or later is the 1900s (strptime's %y), so a timestamp then is refused as implausible
-    late = load(con, "contacts", csv_text("ticket_id,opened_at", *(f"B{i},13/02/26 10:00" for i in range(30)), "B99,13/02/69 10:00"))
-    assert late.rejected.iloc[0]["reason"] == "opened_at: '13/02/69 10:00' is not between 1970 and 2099"
-    # dates (customers' joined_at) the same way
-    customers = load(con, "customers", csv_text("customer_id,joined_at", "C1,25/04/25", "C2,01/04/2025"))
-    assert (customers.rows_loaded, customers.rows_rejected) == (2, 0)
-    assert rows(con, "SELECT customer_id, joined_at::VARCHAR FROM customers ORDER BY 1") == [("C1", "2025-04-25"), ("C2", "2025-04-01")]
+    # as Excel reads two-digit years: 00-29 are 2000-2029, 30-99 1930-1999, so a timestamp then is implausible
+    late = load(con, "contacts", csv_text("ticket_id,opened_at", *(f"B{i},13/02/26 10:00" for i in range(40)),
+                                          "B98,13/02/45 10:00", "B99,13/02/69 10:00"))
+    assert list(late.rejected["reason"]) == ["opened_at: '13/02/45 10:00' is not between 1970 and 2099",
+                                             "opened_at: '13/02/69 10:00' is not between 1970 and 2099"]
+    # dates (customers' joined_at) the same way: a customer of 1965 did not join in 2065 (strptime's %y)
+    customers = load(con, "customers", csv_text("customer_id,joined_at,left_at", "C1,25/04/25,", "C2,01/04/2025,",
+                                                "C3,15/06/65,", "C4,13/01/50,14/02/24", "C5,31/12/29,", "C6,01/01/30,"))
+    assert (customers.rows_loaded, customers.rows_rejected) == (6, 0)
+    assert rows(con, "SELECT customer_id, joined_at::VARCHAR, left_at::VARCHAR FROM customers ORDER BY 1") == [
+        ("C1", "2025-04-25", None), ("C2", "2025-04-01", None), ("C3", "1965-06-15", None),
+        ("C4", "1950-01-13", "2024-02-14"), ("C5", "2029-12-31", None), ("C6", "1930-01-01", None)]
 
 
 def test_an_unknown_preset_name_lists_the_presets_there_are(tmp_path):

@@ -138,6 +138,18 @@ def test_the_next_run_after_an_upload_shows_the_new_figures(company, tmp_path):
     assert metrics(at)["Complaints per 1,000 contacts"] == "363.6"   # 4 complaints of 11 contacts
 
 
+def test_downloads_name_the_period_on_screen_and_only_there(company):
+    """Every CSV of a dashboard page names the sidebar's period (its file name is only known to the
+    browser: tests/browser/test_downloads.py); a page without the period on screen names none, even
+    after one that had it (the period of the page before must not travel)."""
+    from components.tables import EXPORT_PERIOD
+
+    at = open_page(new_app({"period": ["2026-02-02", "2026-02-15"]}))
+    assert at.session_state[EXPORT_PERIOD] == "2026-02-02-to-2026-02-15"
+    at.switch_page("views/data.py").run()
+    assert not at.exception and EXPORT_PERIOD not in at.session_state
+
+
 def test_meeting_pack_is_one_self_contained_html_file(company):
     from components import meeting_pack, overview
     from queries import Filters
@@ -154,6 +166,7 @@ def test_meeting_pack_is_one_self_contained_html_file(company):
     assert ("<tr><th>Promise</th><th>Within</th><th class='num'>Target</th><th class='num'>Compliance</th>"
             "<th>Status</th><th class='num'>Met</th><th class='num'>Missed</th><th class='num'>Pending</th>"
             "<th class='num'>Invalid</th></tr>") in html
+    assert '</table><p class="note">Compliance = met / (met + missed). Provisional: 5% or more' in html   # as under the app's
     assert (" provisional</td><td class='num'>6</td><td class='num'>3</td><td class='num'>1</td>"
             "<td class='num'>0</td></tr>") in html
     second_week = meeting_pack.build_html(overview.gather(Filters(date(2026, 2, 9), date(2026, 2, 15))))
@@ -1133,6 +1146,19 @@ def test_a_compliance_is_never_printed_rounded_up_across_the_line_that_coloured_
                            "pending": [0]})
     trend = charts.compliance_trend(weekly, 0.95, "t", "s").data[0]
     assert trend.customdata[0][5] == "89.99%" and "%{customdata[5]}" in trend.hovertemplate
+    # the weakest partner the Charter headline names, as its bar on the Compliance page prints it (it said '90.0%')
+    from components.headlines import StandardResult, Weakest, charter_headline
+    follow_up = StandardResult("Complaint follow-ups", "the 2-working-day promise", 0.95, 0.93, 100)
+    assert "the slowest partner was FixRight Repairs (89.99%)" in \
+        charter_headline([follow_up], Weakest("partner", "FixRight Repairs", 0.89996))
+    # and the Charter page's compliance now
+    from charter.model import load_charter
+    from components.charter_editor import standards_table
+    charter = load_charter(Path(__file__).resolve().parents[1] / "data" / "charter.toml")
+    first = charter.standards[0]
+    summary = pd.DataFrame([{"standard_id": first.id, "compliance": first.target - 0.05 - 0.00004, "met": 1, "missed": 1}])
+    assert standards_table(charter, summary).iloc[0]["Compliance now"] == \
+        f"{100 * (first.target - 0.05) - 0.01:.2f}%"   # 89.99% under a 95% target, not a rounded-up 90.0%
 
 
 def test_a_compliance_whose_deadlines_have_not_all_passed_is_marked_provisional(company):

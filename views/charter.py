@@ -78,7 +78,7 @@ def _view(current: Charter) -> None:
     _wording_warnings(current)
     # a table that wraps, not a grid: seven columns of sentences ran past a projector's width, and the
     # compliance people come for was the column cut off
-    st.table(standards_table(current, _summary(current)).set_index("Promise as published"))
+    st.table(standards_table(current, _summary(current)))
     st.caption("Compliance = met / (met + missed) for the period and filters in the sidebar; contacts still "
                "within their deadline are not counted yet.")
     st.markdown(f"**Working hours.** {schedule_words(current.schedule)}")

@@ -27,8 +27,8 @@ with st.container(border=True):
 st.subheader("Charter scorecard")
 st.caption("Share of contacts that met each promise: met / (met + missed); pending contacts are not counted yet. "
            "Green at or above target, amber within 5 points below, red further below.")
-if content.scorecard:
-    show_tiles(content.scorecard, per_row=len(content.scorecard) if len(content.scorecard) <= 5 else 4)
+if content.standard_tiles:
+    show_tiles(content.standard_tiles, per_row=len(content.standard_tiles) if len(content.standard_tiles) <= 5 else 4)
     download(content.scorecard_table, scorecard.FILE_NAME, "scorecard", label="Download the scorecard (CSV)")
 else:
     empty.no_standards()

@@ -49,7 +49,7 @@ def scorecard_tiles(page) -> list[dict]:
 
 def sidebar_period(page) -> str:
     """The sidebar's period as downloads name it: '2026-08-24-to-2026-11-20'."""
-    first, last = [field.input_value() for field in page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input').all()]
+    first, last = [field.input_value() for field in page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input[type="date"]').all()]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", first) and first < last
     return f"{first}-to-{last}"
 
