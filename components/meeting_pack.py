@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from components import formatting as fmt, scorecard
+from components import scorecard
 from components.charts import FONT, INK, MUTED, RAG_COLOURS, RAG_TEXT
 from components.overview import OverviewContent
 from components.tiles import RAG_LABELS, Tile
@@ -61,7 +61,7 @@ def _scorecard_table(content: OverviewContent) -> str:
         if column == "Status":
             return _badge(scorecard.STATUS_CODES[row[column]]) + (" provisional" if row["Provisional"] else "")
         if column in scorecard.NUMBERS:
-            return "-" if fmt.is_empty(row[column]) else escape(scorecard.cell_text(row, column))
+            return escape(scorecard.cell_text(row, column))   # '-' for a compliance not judged yet
         return escape(str(row[column]))
 
     head = "".join(f"<th{kind[c]}>{escape(c)}</th>" for c in columns)

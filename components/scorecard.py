@@ -43,7 +43,8 @@ NUMBERS = ("Target", "Compliance", *COUNTS)   # right-aligned where a table line
 
 def cell_text(row: pd.Series, column: str) -> str:
     """A figure of a scorecard row as people read it: the target as the charter writes it, the
-    compliance never rounded up across the line it is judged against, counts with thousands."""
+    compliance never rounded up across the line it is judged against (fmt.EMPTY before any is
+    judged), counts with thousands."""
     value = row[column]
     if column == "Target":
         return fmt.target(value)
@@ -60,7 +61,7 @@ def style(styler):
     for row in frame.index:
         for column in NUMBERS:
             styler = styler.format(lambda _, figures=frame.loc[row], column=column: cell_text(figures, column),
-                                   subset=([row], [column]), na_rep="-")
+                                   subset=([row], [column]), na_rep=fmt.EMPTY)
 
     def status_cell(label) -> str:
         background, text = colours.get(label, ("white", "inherit"))
