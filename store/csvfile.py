@@ -10,7 +10,10 @@ import io
 import re
 import tempfile
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
+
+import duckdb
 
 from store.db import max_upload_bytes
 
@@ -30,6 +33,10 @@ class DecodedFile:
     checksum: str
     size_bytes: int
     blank_rows: tuple[int, ...] = ()  # spreadsheet numbers of empty lines between records
+    header_row: int = 1               # the header's row in the spreadsheet (3 below a report's title)
+    title: str = ""                   # the report title left out above the header, if any
+    footer: str = ""                  # the 'Timezone: ...' line left out below the data, if any
+    stated_timezone: str | None = None  # the zone that line names: the file's times are in it
 
 
 def refuse_if_too_large(size_bytes: int, *, read_up_to_limit: bool = False) -> None:
@@ -110,6 +117,78 @@ def _first_line(text: str, prefix: int = 1_000_000) -> str:
     return text.splitlines()[0] if text.splitlines() else ""
 
 
+# A report saved from a spreadsheet, as Zammad writes it (lib/excel_sheet.rb): its title in the first
+# cell of row 1, an empty row, the column names in row 3, the data, an empty row and a last line
+# "Timezone: Europe/Berlin" (the word in the user's language) naming the zone of every time above.
+# Excel pads each of these rows with delimiters to the sheet's width.
+REPORT_NOTE_ROWS = 4   # rows looked at above the column names and below the data
+FOOTER = re.compile(r"\s*([^\W\d_][^:]{0,39}):\s*([A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2})\s*")
+# A header cell is a name: not a number, a date or a time (those make a data row, not a header).
+VALUE_LIKE = re.compile(r"[\d\s.,:/+-]+")
+
+
+def _lines(text: str, count: int) -> list[str]:
+    """The first `count` lines of text, each with its line end (CR LF, LF or CR), without splitting
+    the whole file."""
+    found = (match.group() for match in re.finditer(r"[^\r\n]*(?:\r\n|\r|\n|$)", text[:1_000_000]))
+    return list(islice((line for line in found if line), count))
+
+
+def _cells(line: str, delimiter: str) -> list[str]:
+    return [cell.strip() for cell in next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [])]
+
+
+def _title_rows(text: str) -> tuple[int, int, str]:
+    """(characters, rows, title) above the real header row of a report saved from a spreadsheet: rows
+    whose only text is in their first cell (the title) or that are empty, followed by a row of names.
+    (0, 0, "") for any other file: then the first row is the header, as always."""
+    lines = _lines(text, REPORT_NOTE_ROWS + 1)
+    title, skipped = "", 0
+    for index, line in enumerate(lines):
+        delimiter = _sniff_delimiter(line)
+        cells = _cells(line, delimiter)
+        named = [cell for cell in cells if cell]
+        if len(named) >= 2:
+            names = index > 0 and title and all(cells) and not any(VALUE_LIKE.fullmatch(cell) for cell in cells)
+            return (skipped, index, title) if names else (0, 0, "")
+        if len(named) == 1 and (cells[0] != named[0] or title):
+            return 0, 0, ""          # a second title, or text in another cell: not this layout
+        title = title or (named[0] if named else "")
+        skipped += len(line)
+    return 0, 0, ""
+
+
+def _footer(text: str, end: int, header_end: int, delimiter: str) -> tuple[int, str, str | None]:
+    """(end, footer, zone): where the records end once the last line naming a time zone
+    ('Timezone: Europe/Berlin', alone in its row) and the empty rows around it are left out;
+    (end, "", None) when the file has no such line. Empty rows are only left out with it."""
+    position, footer, zone = end, "", None
+    for _ in range(REPORT_NOTE_ROWS):
+        start = max(text.rfind("\n", 0, position), text.rfind("\r", 0, position)) + 1
+        if start <= header_end:
+            break
+        cells = _cells(text[start:position], delimiter)
+        if any(cells) and not footer:
+            match = FOOTER.fullmatch(cells[0]) if not any(cells[1:]) else None
+            if not (match and _known_zone(match.group(2))):
+                break
+            footer, zone = cells[0], match.group(2)
+        elif any(cells):
+            break
+        position = start
+        while position and text[position - 1] in "\r\n":
+            position -= 1
+    if not footer:
+        return end, "", None
+    return position, footer, zone
+
+
+def _known_zone(name: str) -> bool:
+    """Whether ICU, which converts the times, knows the zone (its names, as the charter's)."""
+    with duckdb.connect() as con:
+        return bool(con.execute("SELECT count(*) FROM pg_timezone_names() WHERE name = ?", [name]).fetchall()[0][0])
+
+
 def _sniff_delimiter(header_line: str) -> str:
     counts = {d: header_line.count(d) for d in (",", ";", "\t")}
     return max(counts, key=counts.get) if max(counts.values()) else ","
@@ -119,9 +198,9 @@ def _sniff_delimiter(header_line: str) -> str:
 csv.field_size_limit(20_000_000)
 
 
-def _read_records(text: str, delimiter: str) -> tuple[int, ...]:
+def _read_records(text: str, delimiter: str, header_row: int = 1) -> tuple[int, ...]:
     """One pass of Python's csv module over the records, when the text needs it, numbering them as
-    a spreadsheet numbers rows (header = 1, empty lines included). Returns the row numbers of the
+    a spreadsheet numbers rows (header = header_row, empty lines included). Returns the row numbers of the
     empty lines between records: DuckDB skips them while a spreadsheet counts them, so
     rejected-row numbers must be shifted past them. Refuses a file whose quoting DuckDB would read
     without a word but wrongly: a quote never closed swallows every row below it into one value, and
@@ -138,11 +217,11 @@ def _read_records(text: str, delimiter: str) -> tuple[int, ...]:
     blank, row = [], 0
     try:
         for row, record in enumerate(csv.reader(io.StringIO(text[:end], newline=""), delimiter=delimiter, strict=True),
-                                     start=1):
+                                     start=header_row):
             if not record:
                 blank.append(row)
     except csv.Error as error:
-        _refuse_broken_quoting(error, row + 1, delimiter)
+        _refuse_broken_quoting(error, max(row, header_row - 1) + 1, delimiter)
         return ()   # another csv error (a value over the size limit): keep DuckDB's numbering
     return tuple(blank) if has_gaps else ()
 
@@ -199,6 +278,10 @@ def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFil
         if not text.strip():
             raise UploadRefused("The file has only Excel's 'sep=' line and no rows. Export it again with its rows.")
         first_line = _first_line(text)
+    above, title_rows, title = _title_rows(text)
+    if title_rows:
+        text = text[above:]
+        first_line = _first_line(text)
     delimiter = hint.group(1) if hint else _sniff_delimiter(first_line)
     try:
         headers = next(csv.reader(io.StringIO(text[:1_000_000]), delimiter=delimiter))
@@ -217,20 +300,26 @@ def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFil
             f"{len(headers[long - 1]):,} characters long. Check that the file's first row names its columns."
         )
     if headers[0] and not any(headers[1:]):
-        # a report's title line above its column names (Zammad's report saved from Excel has one)
+        # a title line above the column names that _title_rows did not recognise as a report's
         raise UploadRefused(
             f"The first row names only its first column ({shown_header(headers[0])!r}): it looks like a title "
-            "line above the column names. Delete the lines above the column names, and any note below the "
-            "data (such as Zammad's 'Timezone: ...' line), then upload again.")
+            "line above the column names. Delete the lines above the column names, then upload again.")
+    end = len(text)
+    while end and text[end - 1] in "\r\n":
+        end -= 1
+    end, footer, zone = _footer(text, end, len(first_line), delimiter)
+    if footer:
+        text = text[:end] + "\n"
     if any(not h for h in headers):
         blank = [str(i + 1) for i, h in enumerate(headers) if not h]
         raise UploadRefused(f"Column(s) {', '.join(blank)} of the header row have no name. Name every column.")
-    blank_rows = _read_records(text, delimiter)   # before anything is written: it may refuse the file
+    header_row = 1 + title_rows
+    blank_rows = _read_records(text, delimiter, header_row)   # before anything is written: it may refuse the file
     folder = Path(work_dir or tempfile.mkdtemp(prefix="charterdesk-upload-"))
     path = folder / "upload.csv"
-    if encoding == "UTF-8" and not normalised and not hint:
+    if encoding == "UTF-8" and not normalised and not hint and not title_rows and not footer:
         path.write_bytes(data)
     else:
         path.write_text(text, encoding="utf-8")
     return DecodedFile(path, encoding, delimiter, headers, checksum_of(data), len(data),
-                       blank_rows)
+                       blank_rows, header_row, title, footer, zone)

@@ -136,10 +136,10 @@ def _quiet(_: float, __: str) -> None:
     pass
 
 
-def _blank_before(blank_rows: tuple[int, ...]) -> list[int]:
+def _blank_before(blank_rows: tuple[int, ...], header_row: int) -> list[int]:
     """For each skipped empty line, how many data records come before it: record k (1-based, as
     DuckDB reads them) sits below every empty line whose count is < k."""
-    return [row - 1 - i for i, row in enumerate(sorted(blank_rows), start=1)]
+    return [row - header_row - i for i, row in enumerate(sorted(blank_rows), start=1)]
 
 
 def _has_quote(path: Path) -> bool:
@@ -153,12 +153,13 @@ def _has_quote(path: Path) -> bool:
 
 def _stage(cursor, decoded: DecodedFile) -> None:
     """`staged`: every record as text cells c0.., overflow, and its row_number as a spreadsheet
-    numbers it (header = row 1, empty lines counted). The records are read in file order (the
-    table keeps insertion order, so record k is rowid k - 1); without any quote in the file every
-    line break ends a record, so DuckDB may split the file between its threads."""
+    numbers it (header = row 1, or 3 below a report's title; empty lines counted). The records are
+    read in file order (the table keeps insertion order, so record k is rowid k - 1); without any
+    quote in the file every line break ends a record, so DuckDB may split the file between its
+    threads."""
     columns = {f"c{i}": "VARCHAR" for i in range(len(decoded.headers))} | {"overflow": "VARCHAR"}
     parallel = "false" if _has_quote(decoded.path) else "true"
-    blank_before = _blank_before(decoded.blank_rows)
+    blank_before = _blank_before(decoded.blank_rows, decoded.header_row)
     shift = (f" + len(list_filter({[int(b) for b in blank_before]}::BIGINT[], lambda b: b < rowid + 1))"
              if blank_before else "")
     try:
@@ -170,7 +171,7 @@ def _stage(cursor, decoded: DecodedFile) -> None:
                                        max_line_size = 20000000)""",
             {"path": str(decoded.path), "columns": columns, "delim": decoded.delimiter, "nullstr": NO_NULL},
         ).fetchall()
-        cursor.execute(f"CREATE OR REPLACE TEMP VIEW staged AS SELECT rowid + 2{shift} AS row_number, * "
+        cursor.execute(f"CREATE OR REPLACE TEMP VIEW staged AS SELECT rowid + {decoded.header_row + 1}{shift} AS row_number, * "
                        "FROM staged_records").fetchall()
     except duckdb.Error as error:
         first_line = str(error).splitlines()[0]
@@ -293,14 +294,16 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
     """Decode, stage and validate a file without writing anything (times without an offset are read
     on the charter's timezone). Raises UploadRefused."""
     table = TABLES[table_name]
-    timezone = charter.schedule.timezone if charter else "Europe/London"
     progress(0.05, "Checking the file")
     decoded = decode_upload(data)
+    charter_timezone = charter.schedule.timezone if charter else "Europe/London"
+    timezone = decoded.stated_timezone or charter_timezone
     cursor = con.cursor()
     try:
         notes = [] if decoded.encoding.startswith("UTF-8") else [
             "The file is not UTF-8, so it was read as Windows-1252 (what Excel on Windows saves)."
         ]
+        notes.extend(_report_layout_notes(decoded, charter_timezone))
         mapping = _resolve_mapping(con, table, decoded.headers, preset_name, preset)
         if table.name == "contacts" and charter:
             notes.extend(unmeasurable_promises(mapping, charter))
@@ -342,6 +345,23 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
         cursor.close()
         _delete_file(decoded)
         raise
+
+
+def _report_layout_notes(decoded: DecodedFile, charter_timezone: str) -> list[str]:
+    """What was left out of a report saved from a spreadsheet (store.csvfile._title_rows, _footer), and
+    the time zone its times were read in (reading 32)."""
+    notes = []
+    if decoded.title:
+        notes.append(f"Row 1 is the report's title ({shown_header(decoded.title)!r}), so the column names were read "
+                     f"from row {decoded.header_row}; rows are numbered as the spreadsheet shows them.")
+    if decoded.footer and decoded.stated_timezone == charter_timezone:
+        notes.append(f"The last line ({shown_header(decoded.footer)!r}) is the report's note of its time zone, the "
+                     "charter's, and was left out.")
+    elif decoded.footer:
+        notes.append(f"The last line ({shown_header(decoded.footer)!r}) says the report's times are in "
+                     f"{decoded.stated_timezone}, so times without an offset were read in {decoded.stated_timezone}, "
+                     f"not in the charter's {charter_timezone}. The pages show them in {charter_timezone}.")
+    return notes
 
 
 # The times 'data as of' is the latest of (spec, reading 8).

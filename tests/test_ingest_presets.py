@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 
@@ -181,6 +182,90 @@ def test_zammad_semicolon_export_detected_and_mapped(tmp_path):
     assert t["first_response_at"] is None
     assert contact(con, "31005")["channel"] == "chat"
     assert complaints(con) == ["31001"]
+
+
+def zammad_report(zone: str, *, title: str = "2026-7", extra: tuple[str, ...] = ()) -> str:
+    """The Zammad fixture as Zammad's report download looks once Excel saves it as CSV
+    (lib/excel_sheet.rb): the title in row 1, an empty row, the column names in row 3, the data, an
+    empty row and the report's time zone, every row padded with delimiters to the sheet's width."""
+    header, *records = (VENDORS / "zammad_tickets.csv").read_text(encoding="utf-8").splitlines()
+    padding = ";" * header.count(";")
+    return "\r\n".join([title + padding, padding, header, *records, *extra, padding,
+                         f"Timezone: {zone}" + padding]) + "\r\n"
+
+
+def zammad_ticket(number: int, created: str) -> str:
+    """A row of the Zammad fixture's 30 columns: number, title, state, group, channel, Created At."""
+    return f"{number};t;open;2 normal;Billing;-;x;;email;Customer;;;{created}" + ";" * 17
+
+
+def test_a_zammad_report_as_excel_saves_it_loads_in_the_time_zone_it_names(tmp_path):
+    """Title and empty row above the column names, an empty row and 'Timezone: ...' below the data:
+    the report loads as it is. Its times are read in the zone its last line names (reading 32):
+    Berlin is an hour ahead of the charter's London in July, so every instant is an hour earlier
+    than the same wall-clock times read in London."""
+    plain, report = open_db(tmp_path, "plain.duckdb"), open_db(tmp_path, "report.duckdb")
+    load_fixture(plain, "contacts", VENDORS / "zammad_tickets.csv")
+    result = load(report, "contacts", zammad_report("Europe/Berlin"), "zammad-report.csv")
+    assert (result.preset, result.rows_in_file, result.rows_loaded, result.rows_rejected) == ("zammad", 6, 6, 0)
+    t = contact(report, "31001")
+    assert t["opened_at"] == utc("2026-07-13 08:00")        # 10:00 in Berlin (CEST, UTC+2)
+    assert t["first_response_at"] == utc("2026-07-13 08:30")
+    assert t["resolved_at"] == utc("2026-07-13 15:45")      # Closed At 17:45 in Berlin
+    times = ("opened_at", "first_response_at", "resolved_at", "updated_at")
+    for ticket in ("31001", "31002", "31003", "31004", "31005", "31006"):
+        in_london, in_berlin = contact(plain, ticket), contact(report, ticket)
+        for column in times:
+            if in_london[column] is None:
+                assert in_berlin[column] is None
+            else:
+                assert in_london[column] - in_berlin[column] == timedelta(hours=1), (ticket, column)
+        assert {k: v for k, v in in_london.items() if k not in times} == \
+               {k: v for k, v in in_berlin.items() if k not in times}
+    assert list(result.notes[:2]) == [
+        "Row 1 is the report's title ('2026-7'), so the column names were read from row 3; rows are numbered "
+        "as the spreadsheet shows them.",
+        "The last line ('Timezone: Europe/Berlin') says the report's times are in Europe/Berlin, so times without "
+        "an offset were read in Europe/Berlin, not in the charter's Europe/London. The pages show them in "
+        "Europe/London."]
+
+
+def test_a_zammad_report_in_the_charters_zone_reads_its_times_there_and_numbers_rows_as_excel(tmp_path):
+    con = open_db(tmp_path)
+    good = tuple(zammad_ticket(32000 + i, "2026-07-13 10:00:00") for i in range(30))
+    report = zammad_report("Europe/London", extra=(zammad_ticket(31007, "2026-07-13 25:00:00"), *good))
+    result = load(con, "contacts", report, "zammad-report.csv")
+    assert (result.rows_loaded, result.rows_rejected) == (36, 1)
+    assert contact(con, "31001")["opened_at"] == utc("2026-07-13 09:00")   # 10:00 BST
+    # title 1, empty 2, column names 3, six tickets 4-9: the bad one is row 10, as Excel shows it
+    assert [(row, reason.split(":")[0]) for row, reason in
+            rows(con, "SELECT row_number, reason FROM rejected_rows")] == [(10, "opened_at")]
+    assert "The last line ('Timezone: Europe/London') is the report's note of its time zone, the charter's, " \
+           "and was left out." in result.notes
+
+
+def test_a_last_line_naming_no_known_zone_is_a_rejected_row_not_left_out(tmp_path):
+    """Only a line naming a zone ICU knows is the report's note: anything else below the data stays a
+    row, rejected with its number."""
+    con = open_db(tmp_path)
+    good = tuple(zammad_ticket(32000 + i, "2026-07-13 10:00:00") for i in range(40))
+    result = load(con, "contacts", zammad_report("Mars/Olympus_Mons", extra=good), "zammad-report.csv")
+    # title 1, empty 2, names 3, tickets 4-49, then the empty row 50 and the last line 51
+    assert [row for row, in rows(con, "SELECT row_number FROM rejected_rows ORDER BY 1")] == [50, 51]
+    assert result.rows_loaded == 46
+    assert not any("Timezone" in note for note in result.notes)
+    assert contact(con, "31001")["opened_at"] == utc("2026-07-13 09:00")   # read in the charter's zone
+
+
+def test_a_title_line_without_delimiters_above_the_column_names_is_left_out(tmp_path):
+    con = open_db(tmp_path)
+    data = "Tickets March 2026\n" + csv_text(CONTACT_HEADER, contact_row("T1", "2026-03-02 09:10"),
+                                              contact_row("T2", "2026-03-02 25:10"))
+    more = "\n".join(contact_row(f"U{i}", "2026-03-02 09:10") for i in range(30)) + "\n"
+    result = load(con, "contacts", data + more, "titled.csv")
+    assert (result.rows_loaded, result.rows_rejected) == (31, 1)
+    assert rows(con, "SELECT row_number FROM rejected_rows") == [(4,)]   # title 1, names 2, T1 3, T2 4
+    assert contact(con, "T1")["opened_at"] == utc("2026-03-02 09:10")
 
 
 # -------------------------------------------------------------------------------------- osTicket

@@ -93,14 +93,14 @@ def test_header_only(seeded):
     assert "no data rows" in refused(seeded, "contacts", CONTACT_HEADER + "\r\n")
 
 
-def test_a_title_line_above_the_column_names_is_named_as_such(seeded):
-    """Zammad's report saved from Excel starts with a title line; 'Column(s) 2, 3 of the header row
-    have no name' did not say what to delete."""
-    data = "2026-03;;\n#;Title;Created At\n101;t;2026-03-02 09:10:00\n"
+def test_a_title_line_with_no_column_names_below_it_is_named_as_such(seeded):
+    """A report's title line is left out when a row of column names follows it
+    (test_ingest_presets); when what follows is data, 'Column(s) 2, 3 of the header row have no name'
+    would not say what is wrong."""
+    data = "2026-03;;\n101;t;2026-03-02 09:10:00\n102;t;2026-03-02 09:10:00\n"
     assert refused(seeded, "contacts", data) == (
         "The first row names only its first column ('2026-03'): it looks like a title line above the column "
-        "names. Delete the lines above the column names, and any note below the data (such as Zammad's "
-        "'Timezone: ...' line), then upload again.")
+        "names. Delete the lines above the column names, then upload again.")
     # a header row with one name missing is still asked to name it
     assert refused(seeded, "contacts", "ticket_id,,opened_at\nT1,x,2026-03-02 09:10\n") == (
         "Column(s) 2 of the header row have no name. Name every column.")
