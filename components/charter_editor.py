@@ -45,10 +45,6 @@ NEW_STANDARD = {"id": "new_standard", "name": "New standard", "measure": "first_
 
 # ----------------------------------------------------------------------------- the charter in words
 
-def percent(share: float | None) -> str:
-    return fmt.EMPTY if share is None or pd.isna(share) else f"{share:.1%}"
-
-
 def promise_words(standard: Standard) -> str:
     return f"{MEASURE_LABELS[standard.measure]} within {standard.promise}"
 
@@ -385,16 +381,16 @@ def comparison_frame(current: Charter, now: pd.DataFrame, proposed: Charter, the
         old_share = None if old is None or pd.isna(old["compliance"]) else old["compliance"]
         new_share = None if pd.isna(new.get("compliance")) else new.get("compliance")
         change = fmt.EMPTY if old_share is None or new_share is None else f"{(new_share - old_share) * 100:+.1f} pts"
-        was = "new standard" if old is None else f"{percent(old_share)} ({_counts(old)})"
+        was = "new standard" if old is None else f"{fmt.pct(old_share)} ({_counts(old)})"
         # 'now' is judged against the saved target: an edited one is shown beside it, not instead of it
         saved = saved_targets.get(standard.id, standard.target)
         target = fmt.target(standard.target) if saved == standard.target else \
             f"{fmt.target(saved)} → {fmt.target(standard.target)}"
         rows.append({"standard": standard.id, "target": target, "now": was,
-                     "with the edits": f"{percent(new_share)} ({_counts(new)})", "change": change})
+                     "with the edits": f"{fmt.pct(new_share)} ({_counts(new)})", "change": change})
     for standard in current.standards:
         if standard.id not in after:
             rows.append({"standard": standard.id, "target": fmt.target(standard.target),
-                         "now": percent(before.get(standard.id, {}).get("compliance")),
+                         "now": fmt.pct(before.get(standard.id, {}).get("compliance")),
                          "with the edits": "removed", "change": fmt.EMPTY})
     return pd.DataFrame(rows)

@@ -25,8 +25,17 @@ def is_empty(value) -> bool:
 
 
 def pct(share, digits: int = 1) -> str:
-    """A share (0..1) as a percentage: 0.914 -> '91.4%'."""
-    return EMPTY if is_empty(share) else f"{100 * float(share):.{digits}f}%"
+    """A share (0..1) as a percentage: 0.914 -> '91.4%'. Never the 'all' or 'none' a share is not:
+    0.9996 is '99.96%', not '100.0%' (one more digit, then '>99.99%'); 0.0004 is '0.04%'."""
+    if is_empty(share):
+        return EMPTY
+    value = float(share)
+    for shown in (digits, digits + 1):
+        text = f"{100 * value:.{shown}f}%"
+        if not 0 < value < 1 or 0 < float(text[:-1]) < 100:
+            return text
+    smallest = f"{10 ** -(digits + 1):.{digits + 1}f}"
+    return f"<{smallest}%" if value < 0.5 else f">{100 - float(smallest):.{digits + 1}f}%"
 
 
 def target(share) -> str:

@@ -25,7 +25,7 @@ from store.csvfile import (DecodedFile, UploadRefused, decimals_above, decode_up
 from store.presets import (Preset, ResolvedMapping, canonical_preset, detect, find_preset, presets_for,
                            normalise_header, resolve)
 from store.tables import TABLES, CanonicalTable
-from store.validation import DATE_FORMAT_LABELS, day_month_evidence_sql, validated_select
+from store.validation import DATE_FORMAT_LABELS, date_format_label, day_month_evidence_sql, validated_select
 
 MAX_BAD_SHARE = 0.05
 NO_NULL = "\u0001\u0002"  # read every cell as text: empty stays '', a missing field becomes NULL
@@ -195,14 +195,14 @@ def _choose_date_format(cursor, mapping: ResolvedMapping, table: CanonicalTable,
             "order the file uses (--date-format dayfirst or monthfirst); rows in the other order will be rejected."
         )
     if max_first and max_first > 12:
-        notes.append(f"Dates read {DATE_FORMAT_LABELS['dayfirst']}: the file has {day_example}.")
+        notes.append(f"Dates read {date_format_label('dayfirst', day_example)}: the file has {day_example}.")
         return "dayfirst"
     if max_second and max_second > 12:
-        notes.append(f"Dates read {DATE_FORMAT_LABELS['monthfirst']}: the file has {month_example}.")
+        notes.append(f"Dates read {date_format_label('monthfirst', month_example)}: the file has {month_example}.")
         return "monthfirst"
     saved = mapping.preset.date_format
     if saved:   # the file cannot settle it; the manager did, when saving this layout's mapping
-        notes.append(f"Dates such as {example} read {DATE_FORMAT_LABELS[saved]}, as saved with preset "
+        notes.append(f"Dates such as {example} read {date_format_label(saved, example)}, as saved with preset "
                      f"'{mapping.preset.name}'.")
         return saved
     raise DateFormatNeeded(

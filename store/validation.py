@@ -6,6 +6,7 @@ its row, never blanked or truncated). Everything runs set-wise in DuckDB.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from store.presets import DURATION_UNITS, ResolvedMapping
@@ -53,6 +54,12 @@ def _formats(order: str, year: str) -> list[str]:
 # order -> year format -> the strptime formats of a date written with that order and year
 DATE_FORMATS = {order: {year: _formats(order, year) for year in DAY_MONTH_BY_YEAR} for order in ("dayfirst", "monthfirst")}
 DATE_FORMAT_LABELS = {"dayfirst": "day first (DD/MM/YYYY)", "monthfirst": "month first (MM/DD/YYYY)"}
+
+
+def date_format_label(order: str, example: str) -> str:
+    """The order's label written as the example's year is: '13/02/26' is read DD/MM/YY."""
+    two_digit_year = re.match(r"\s*\d{1,2}\D\d{1,2}\D\d{2}(?!\d)", example or "")
+    return DATE_FORMAT_LABELS[order].replace("YYYY", "YY") if two_digit_year else DATE_FORMAT_LABELS[order]
 
 
 def sql_text(value: str) -> str:
