@@ -29,7 +29,7 @@ def pct(share, digits: int = 1) -> str:
     0.9996 is '99.96%', not '100.0%' (one more digit, then '>99.99%'); 0.0004 is '0.04%'."""
     if is_empty(share):
         return EMPTY
-    value = float(share)
+    value = float(share) + 0.0   # -0.0 is 0.0: never '-0.0%'
     for shown in (digits, digits + 1):
         text = f"{100 * value:.{shown}f}%"
         if not 0 < value < 1 or 0 < float(text[:-1]) < 100:

@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
@@ -122,7 +123,7 @@ def _first_line(text: str, prefix: int = 1_000_000) -> str:
 # "Timezone: Europe/Berlin" (the word in the user's language) naming the zone of every time above.
 # Excel pads each of these rows with delimiters to the sheet's width.
 REPORT_NOTE_ROWS = 4   # rows looked at above the column names and below the data
-FOOTER = re.compile(r"\s*([^\W\d_][^:]{0,39}):\s*([A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2})\s*")
+FOOTER = re.compile(r"\s*([^\W\d_][^:]{0,39}):\s*(UTC|[A-Z][A-Za-z]+(?:/[A-Za-z0-9_+\-]+){1,2})\s*")
 # A header cell is a name: not a number, a date or a time (those make a data row, not a header).
 VALUE_LIKE = re.compile(r"[\d\s.,:/+-]+")
 
@@ -159,32 +160,43 @@ def _title_rows(text: str) -> tuple[int, int, str]:
 
 
 def _footer(text: str, end: int, header_end: int, delimiter: str) -> tuple[int, str, str | None]:
-    """(end, footer, zone): where the records end once the last line naming a time zone
-    ('Timezone: Europe/Berlin', alone in its row) and the empty rows around it are left out;
-    (end, "", None) when the file has no such line. Empty rows are only left out with it."""
-    position, footer, zone = end, "", None
+    """(end, footer, zone) of a report below its title: where the records end once its last line
+    ('Timezone: Europe/Berlin', alone in its row, an empty row above it) and those empty rows are left
+    out; (end, "", None) when the file does not end so. Lines are read bottom up, so a note inside a
+    quoted value must not pass for the report's: the cut must fall outside quotes (an even number of
+    quote characters before it, none after)."""
+    lines, position = [], end          # (start, cells) of the last few lines, bottom up
     for _ in range(REPORT_NOTE_ROWS):
         start = max(text.rfind("\n", 0, position), text.rfind("\r", 0, position)) + 1
         if start <= header_end:
             break
-        cells = _cells(text[start:position], delimiter)
-        if any(cells) and not footer:
-            match = FOOTER.fullmatch(cells[0]) if not any(cells[1:]) else None
-            if not (match and _known_zone(match.group(2))):
-                break
-            footer, zone = cells[0], match.group(2)
-        elif any(cells):
-            break
+        lines.append((start, _cells(text[start:position], delimiter)))
         position = start
         while position and text[position - 1] in "\r\n":
             position -= 1
-    if not footer:
+    note = next((i for i, (_, cells) in enumerate(lines) if any(cells)), None)
+    if note is None:
         return end, "", None
-    return position, footer, zone
+    note_start, cells = lines[note]
+    match = FOOTER.fullmatch(cells[0]) if not any(cells[1:]) else None
+    above = next((i for i in range(note + 1, len(lines)) if any(lines[i][1])), len(lines))
+    if not match or above == note + 1 or not _known_zone(match.group(2)):
+        return end, "", None
+    cut = lines[above - 1][0]          # the first empty row above the note
+    if text.count('"', 0, cut) % 2 or '"' in text[cut:end]:
+        return end, "", None
+    while cut and text[cut - 1] in "\r\n":
+        cut -= 1
+    return cut, cells[0], match.group(2)
 
 
 def _known_zone(name: str) -> bool:
-    """Whether ICU, which converts the times, knows the zone (its names, as the charter's)."""
+    """Whether the name is a zone as the charter names one (Area/Location, or UTC: ICU also knows
+    'BST' as Dhaka and 'IST' as Kolkata) that both zoneinfo and ICU, which converts the times, know."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
     with duckdb.connect() as con:
         return bool(con.execute("SELECT count(*) FROM pg_timezone_names() WHERE name = ?", [name]).fetchall()[0][0])
 
@@ -307,7 +319,7 @@ def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFil
     end = len(text)
     while end and text[end - 1] in "\r\n":
         end -= 1
-    end, footer, zone = _footer(text, end, len(first_line), delimiter)
+    end, footer, zone = _footer(text, end, len(first_line), delimiter) if title_rows else (end, "", None)
     if footer:
         text = text[:end] + "\n"
     if any(not h for h in headers):

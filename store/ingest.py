@@ -303,7 +303,7 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
         notes = [] if decoded.encoding.startswith("UTF-8") else [
             "The file is not UTF-8, so it was read as Windows-1252 (what Excel on Windows saves)."
         ]
-        notes.extend(_report_layout_notes(decoded, charter_timezone))
+        notes.extend(_report_layout_notes(decoded, table, charter_timezone))
         mapping = _resolve_mapping(con, table, decoded.headers, preset_name, preset)
         if table.name == "contacts" and charter:
             notes.extend(unmeasurable_promises(mapping, charter))
@@ -347,18 +347,23 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
         raise
 
 
-def _report_layout_notes(decoded: DecodedFile, charter_timezone: str) -> list[str]:
+def _report_layout_notes(decoded: DecodedFile, table: CanonicalTable, charter_timezone: str) -> list[str]:
     """What was left out of a report saved from a spreadsheet (store.csvfile._title_rows, _footer), and
     the time zone its times were read in (reading 32)."""
     notes = []
     if decoded.title:
-        notes.append(f"Row 1 is the report's title ({shown_header(decoded.title)!r}), so the column names were read "
-                     f"from row {decoded.header_row}; rows are numbered as the spreadsheet shows them.")
-    if decoded.footer and decoded.stated_timezone == charter_timezone:
-        notes.append(f"The last line ({shown_header(decoded.footer)!r}) is the report's note of its time zone, the "
-                     "charter's, and was left out.")
+        notes.append(f"The report's title ({shown_header(decoded.title)!r}) above the column names was left out: "
+                     f"the column names are in row {decoded.header_row}, and rows are numbered as the spreadsheet "
+                     "shows them.")
+    has_times = any(column.kind == "timestamp" for column in table.columns)
+    footer = shown_header(decoded.footer)
+    if decoded.footer and not has_times:
+        notes.append(f"The last line ({footer!r}) is the report's note of its time zone and was left out.")
+    elif decoded.footer and decoded.stated_timezone == charter_timezone:
+        notes.append(f"The last line ({footer!r}) is the report's note of its time zone, the charter's, and was "
+                     "left out.")
     elif decoded.footer:
-        notes.append(f"The last line ({shown_header(decoded.footer)!r}) says the report's times are in "
+        notes.append(f"The last line ({footer!r}) says the report's times are in "
                      f"{decoded.stated_timezone}, so times without an offset were read in {decoded.stated_timezone}, "
                      f"not in the charter's {charter_timezone}. The pages show them in {charter_timezone}.")
     return notes

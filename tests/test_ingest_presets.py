@@ -223,8 +223,8 @@ def test_a_zammad_report_as_excel_saves_it_loads_in_the_time_zone_it_names(tmp_p
         assert {k: v for k, v in in_london.items() if k not in times} == \
                {k: v for k, v in in_berlin.items() if k not in times}
     assert list(result.notes[:2]) == [
-        "Row 1 is the report's title ('2026-7'), so the column names were read from row 3; rows are numbered "
-        "as the spreadsheet shows them.",
+        "The report's title ('2026-7') above the column names was left out: the column names are in row 3, and "
+        "rows are numbered as the spreadsheet shows them.",
         "The last line ('Timezone: Europe/Berlin') says the report's times are in Europe/Berlin, so times without "
         "an offset were read in Europe/Berlin, not in the charter's Europe/London. The pages show them in "
         "Europe/London."]
@@ -244,17 +244,51 @@ def test_a_zammad_report_in_the_charters_zone_reads_its_times_there_and_numbers_
            "and was left out." in result.notes
 
 
-def test_a_last_line_naming_no_known_zone_is_a_rejected_row_not_left_out(tmp_path):
-    """Only a line naming a zone ICU knows is the report's note: anything else below the data stays a
-    row, rejected with its number."""
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "BST", "Japan", "Factory"])
+def test_a_last_line_naming_no_zone_as_the_charter_names_one_is_a_rejected_row(tmp_path, zone):
+    """Only a line naming an Area/Location zone (or UTC) is the report's note: ICU reads 'BST' as
+    Dhaka (UTC+6), so British Summer Time would have moved every time by five hours. Anything else
+    below the data stays a row, rejected with its number, and the times are the charter's."""
     con = open_db(tmp_path)
     good = tuple(zammad_ticket(32000 + i, "2026-07-13 10:00:00") for i in range(40))
-    result = load(con, "contacts", zammad_report("Mars/Olympus_Mons", extra=good), "zammad-report.csv")
+    result = load(con, "contacts", zammad_report(zone, extra=good), "zammad-report.csv")
     # title 1, empty 2, names 3, tickets 4-49, then the empty row 50 and the last line 51
     assert [row for row, in rows(con, "SELECT row_number FROM rejected_rows ORDER BY 1")] == [50, 51]
     assert result.rows_loaded == 46
     assert not any("Timezone" in note for note in result.notes)
     assert contact(con, "31001")["opened_at"] == utc("2026-07-13 09:00")   # read in the charter's zone
+
+
+def test_a_note_below_the_data_is_the_reports_only_below_its_title_and_an_empty_row(tmp_path):
+    """A file without a report's title, or a last line right under the data, keeps that line as a
+    row (as before the report layout was read), and a note inside a quoted value is part of it."""
+    con = open_db(tmp_path)
+    padding = "," * CONTACT_HEADER.count(",")
+    canonical = csv_text(CONTACT_HEADER, *good_contact_rows(40), "", "Region: Japan" + padding)
+    result = load(con, "contacts", canonical, "canonical.csv")
+    assert (result.rows_loaded, result.rows_rejected) == (40, 1)     # the empty line is skipped, as always
+    assert rows(con, "SELECT row_number FROM rejected_rows") == [(43,)]
+    assert contact(con, "G000")["opened_at"] == utc("2026-07-13 09:00")
+
+    report = zammad_report("Europe/Berlin", extra=tuple(zammad_ticket(32000 + i, "2026-07-13 10:00:00")
+                                                        for i in range(40)))
+    glued = report.replace(";" * 29 + "\r\nTimezone", "Timezone")      # no empty row above the note
+    result = load(open_db(tmp_path, "glued.duckdb"), "contacts", glued, "glued.csv")
+    assert result.rows_rejected == 1 and not any("Europe/Berlin" in note for note in result.notes)
+
+    quoted = open_db(tmp_path, "quoted.duckdb")
+    header = (VENDORS / "zammad_tickets.csv").read_text(encoding="utf-8").splitlines()[0]
+    note = '"Customer wrote:\r\n\r\nTimezone: Europe/Berlin\r\n"'
+    data = "\r\n".join(["2026-7", header, *(zammad_ticket(32000 + i, "2026-07-13 10:00:00") for i in range(5)),
+                         f"32099;{note};open;2 normal;Billing;-;x;;email;Customer;;;2026-07-13 10:00:00" + ";" * 17]) + "\r\n"
+    result = load(quoted, "contacts", data, "quoted.csv")
+    assert (result.rows_loaded, result.rows_rejected) == (6, 0)
+    assert contact(quoted, "32099")["opened_at"] == utc("2026-07-13 09:00")   # London: no note was read
+    assert not any("Timezone" in note for note in result.notes)
+
+
+def good_contact_rows(count: int) -> list[str]:
+    return [contact_row(f"G{i:03d}", "2026-07-13 10:00") for i in range(count)]
 
 
 def test_a_title_line_without_delimiters_above_the_column_names_is_left_out(tmp_path):

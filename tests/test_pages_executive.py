@@ -741,7 +741,7 @@ def test_numbers_are_formatted_for_people():
     # never the 'all' or 'none' a share is not: 2 breaches in 5,000 are not '100.0%' met
     assert [fmt.pct(v) for v in (4998 / 5000, 1 / 5000, 0.99999, 0.00001, 1.0, 0.0, 0.9994)] == \
         ["99.96%", "0.02%", ">99.99%", "<0.01%", "100.0%", "0.0%", "99.9%"]
-    assert (fmt.pct(0.996, 0), fmt.pct(1.25)) == ("99.6%", "125.0%")
+    assert (fmt.pct(0.996, 0), fmt.pct(1.25), fmt.pct(-0.0)) == ("99.6%", "125.0%", "0.0%")
 
 
 def test_a_figure_below_its_target_never_reads_as_the_target():
