@@ -139,15 +139,17 @@ def _cells(line: str, delimiter: str) -> list[str]:
     return [cell.strip() for cell in next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [])]
 
 
-def _title_rows(text: str) -> tuple[int, int, str]:
+def _title_rows(text: str, delimiter: str | None) -> tuple[int, int, str]:
     """(characters, rows, title) above the real header row of a report saved from a spreadsheet: rows
     whose only text is in their first cell (the title) or that are empty, followed by a row of names.
-    (0, 0, "") for any other file: then the first row is the header, as always."""
+    (0, 0, "") for any other file: then the first row is the header, as always. `delimiter`: the one
+    Excel's 'sep=' line names, else each line's own."""
     lines = _lines(text, REPORT_NOTE_ROWS + 1)
     title, skipped = "", 0
     for index, line in enumerate(lines):
-        delimiter = _sniff_delimiter(line)
-        cells = _cells(line, delimiter)
+        if line.count('"') % 2:
+            return 0, 0, ""          # a quoted value runs on to the next line (a name with a line break)
+        cells = _cells(line, delimiter or _sniff_delimiter(line))
         named = [cell for cell in cells if cell]
         if len(named) >= 2:
             names = index > 0 and title and all(cells) and not any(VALUE_LIKE.fullmatch(cell) for cell in cells)
@@ -171,8 +173,8 @@ def _footer(text: str, end: int, header_end: int, delimiter: str) -> tuple[int, 
         if start <= header_end:
             break
         lines.append((start, _cells(text[start:position], delimiter)))
-        position = start
-        while position and text[position - 1] in "\r\n":
+        position = start - 1           # one line end back (CR LF, LF or CR): an empty line is a row
+        if text[position] == "\n" and text[position - 1] == "\r":
             position -= 1
     note = next((i for i, (_, cells) in enumerate(lines) if any(cells)), None)
     if note is None:
@@ -290,7 +292,7 @@ def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFil
         if not text.strip():
             raise UploadRefused("The file has only Excel's 'sep=' line and no rows. Export it again with its rows.")
         first_line = _first_line(text)
-    above, title_rows, title = _title_rows(text)
+    above, title_rows, title = _title_rows(text, hint.group(1) if hint else None)
     if title_rows:
         text = text[above:]
         first_line = _first_line(text)

@@ -226,8 +226,33 @@ def test_a_zammad_report_as_excel_saves_it_loads_in_the_time_zone_it_names(tmp_p
         "The report's title ('2026-7') above the column names was left out: the column names are in row 3, and "
         "rows are numbered as the spreadsheet shows them.",
         "The last line ('Timezone: Europe/Berlin') says the report's times are in Europe/Berlin, so times without "
-        "an offset were read in Europe/Berlin, not in the charter's Europe/London. The pages show them in "
-        "Europe/London."]
+        "an offset were read in Europe/Berlin, not in the charter's Europe/London."]
+    # the upload history keeps it once the preview is gone
+    assert rows(report, "SELECT detail FROM audit_log WHERE action = 'upload'")[0][0].endswith(
+        ", times read in Europe/Berlin as the file's last line says")
+
+
+def test_an_empty_row_without_delimiters_above_the_note_is_the_reports_empty_row(tmp_path):
+    """Excel may write an empty row as an empty line (no delimiters): it is still the empty row
+    above the report's note, so the times are Berlin's (they were London's, an hour off)."""
+    con = open_db(tmp_path)
+    report = zammad_report("Europe/Berlin").replace(";" * 29 + "\r\nTimezone", "\r\nTimezone")
+    result = load(con, "contacts", report, "zammad-report.csv")
+    assert (result.rows_loaded, result.rows_rejected) == (6, 0)
+    assert contact(con, "31001")["opened_at"] == utc("2026-07-13 08:00")
+
+
+def test_a_customers_report_keeps_the_charters_calendar_for_its_dates(tmp_path):
+    """Dates are days of the charter's calendar (spec section 2), whatever zone a report's note
+    names: 22:30 UTC on 13 July is still the 13th in London (the 14th in Berlin)."""
+    con = open_db(tmp_path)
+    data = "\n".join(["Customers,,", ",,", "customer_id,joined_at,left_at",
+                      *(f"C{i},2026-07-13T22:30:00Z," for i in range(3)), ",,", "Timezone: Europe/Berlin,,"]) + "\n"
+    result = load(con, "customers", data, "customers-report.csv")
+    assert (result.rows_loaded, result.rows_rejected) == (3, 0)
+    assert rows(con, "SELECT DISTINCT joined_at::VARCHAR FROM customers") == [("2026-07-13",)]
+    assert "The last line ('Timezone: Europe/Berlin') is the report's note of its time zone and was left out." \
+        in result.notes
 
 
 def test_a_zammad_report_in_the_charters_zone_reads_its_times_there_and_numbers_rows_as_excel(tmp_path):
@@ -285,6 +310,22 @@ def test_a_note_below_the_data_is_the_reports_only_below_its_title_and_an_empty_
     assert (result.rows_loaded, result.rows_rejected) == (6, 0)
     assert contact(quoted, "32099")["opened_at"] == utc("2026-07-13 09:00")   # London: no note was read
     assert not any("Timezone" in note for note in result.notes)
+
+
+def test_files_without_a_report_title_are_read_as_before(tmp_path):
+    """A first row whose quoted name runs onto the next line (Alt+Enter in Excel) is no title; a
+    'sep=|' line names the delimiter the rows are split on when looking for a title too."""
+    from store.csvfile import decode_upload
+    decoded = decode_upload(('"ticket\nid",opened_at\nT1,2026-07-13 10:00\n').encode())
+    assert (decoded.headers, decoded.header_row, decoded.title) == (["ticket\nid", "opened_at"], 1, "")
+    con = open_db(tmp_path)
+    piped = "sep=|\n" + "\n".join([CONTACT_HEADER.replace(",", "|"),
+                                    *(row.replace(",", "|") for row in good_contact_rows(40))])
+    piped = piped.replace("G000|2026-07-13 10:00|", "G000|2026-07-13 10:00|Billing, North")   # a comma in a value
+    result = load(con, "contacts", piped + "\n", "piped.csv")
+    assert (result.rows_loaded, result.rows_rejected) == (40, 0)
+    assert (contact(con, "G000")["opened_at"], contact(con, "G000")["customer_id"]) == \
+        (utc("2026-07-13 09:00"), "Billing, North")
 
 
 def good_contact_rows(count: int) -> list[str]:
