@@ -174,7 +174,7 @@ def _footer(text: str, end: int, header_end: int, delimiter: str) -> tuple[int, 
             break
         lines.append((start, _cells(text[start:position], delimiter)))
         position = start - 1           # one line end back (CR LF, LF or CR): an empty line is a row
-        if text[position] == "\n" and text[position - 1] == "\r":
+        if position and text[position] == "\n" and text[position - 1] == "\r":
             position -= 1
     note = next((i for i, (_, cells) in enumerate(lines) if any(cells)), None)
     if note is None:

@@ -171,7 +171,8 @@ def _stage(cursor, decoded: DecodedFile) -> None:
                                        max_line_size = 20000000)""",
             {"path": str(decoded.path), "columns": columns, "delim": decoded.delimiter, "nullstr": NO_NULL},
         ).fetchall()
-        cursor.execute(f"CREATE OR REPLACE TEMP VIEW staged AS SELECT rowid + {decoded.header_row + 1}{shift} AS row_number, * "
+        first_record = decoded.header_row + 1
+        cursor.execute(f"CREATE OR REPLACE TEMP VIEW staged AS SELECT rowid + {first_record}{shift} AS row_number, * "
                        "FROM staged_records").fetchall()
     except duckdb.Error as error:
         first_line = str(error).splitlines()[0]
@@ -292,7 +293,7 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
                    preset: Preset | None = None, date_format: str | None = None, charter: Charter | None = None,
                    progress: Progress = _quiet) -> PreparedUpload:
     """Decode, stage and validate a file without writing anything (times without an offset are read
-    on the charter's timezone). Raises UploadRefused."""
+    in the charter's timezone, or in the one a report's last line names). Raises UploadRefused."""
     table = TABLES[table_name]
     progress(0.05, "Checking the file")
     decoded = decode_upload(data)
