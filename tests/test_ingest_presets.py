@@ -316,7 +316,7 @@ def test_files_without_a_report_title_are_read_as_before(tmp_path):
     """A first row whose quoted name runs onto the next line (Alt+Enter in Excel) is no title; a
     'sep=|' line names the delimiter the rows are split on when looking for a title too."""
     from store.csvfile import decode_upload
-    decoded = decode_upload(('"ticket\nid",opened_at\nT1,2026-07-13 10:00\n').encode())
+    decoded = decode_upload(('"ticket\nid",opened_at\nT1,2026-07-13 10:00\n').encode(), tmp_path)
     assert (decoded.headers, decoded.header_row, decoded.title) == (["ticket\nid", "opened_at"], 1, "")
     con = open_db(tmp_path)
     piped = "sep=|\n" + "\n".join([CONTACT_HEADER.replace(",", "|"),
