@@ -299,7 +299,7 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
     decoded = decode_upload(data)
     charter_timezone = charter.schedule.timezone if charter else "Europe/London"
     # a report's stated zone is that of its times; dates keep the charter's calendar (spec section 2)
-    timezone = (decoded.stated_timezone if decoded.stated_timezone and _has_times(table) else charter_timezone)
+    timezone = decoded.stated_timezone if decoded.stated_timezone and table.has_timestamps else charter_timezone
     cursor = con.cursor()
     try:
         notes = [] if decoded.encoding.startswith("UTF-8") else [
@@ -358,7 +358,7 @@ def _report_layout_notes(decoded: DecodedFile, table: CanonicalTable, charter_ti
                      f"the column names are in row {decoded.header_row}, and rows are numbered as the spreadsheet "
                      "shows them.")
     footer = shown_header(decoded.footer)
-    if decoded.footer and not _has_times(table):
+    if decoded.footer and not table.has_timestamps:
         notes.append(f"The last line ({footer!r}) is the report's note of its time zone and was left out.")
     elif decoded.footer and decoded.stated_timezone == charter_timezone:
         notes.append(f"The last line ({footer!r}) is the report's note of its time zone, the charter's, and was "
@@ -368,10 +368,6 @@ def _report_layout_notes(decoded: DecodedFile, table: CanonicalTable, charter_ti
                      f"{decoded.stated_timezone}, so times without an offset were read in {decoded.stated_timezone}, "
                      f"not in the charter's {charter_timezone}.")
     return notes
-
-
-def _has_times(table: CanonicalTable) -> bool:
-    return any(column.kind == "timestamp" for column in table.columns)
 
 
 # The times 'data as of' is the latest of (spec, reading 8).
@@ -605,7 +601,7 @@ def _write_batch(cursor, prepared: PreparedUpload, user: str, charter: Charter |
     db.bump_data_version(cursor)
     # the date order a manager chose (or the file settled) is part of what was loaded: 03/04 is March or April
     dates = f", dates read {DATE_FORMAT_LABELS[prepared.date_format]}" if prepared.date_format in DATE_FORMAT_LABELS else ""
-    if prepared.decoded.stated_timezone and _has_times(table):   # the file's own zone, not the charter's (reading 32)
+    if prepared.decoded.stated_timezone and table.has_timestamps:   # the file's own zone, not the charter's (reading 32)
         dates += f", times read in {prepared.decoded.stated_timezone} as the file's last line says"
     db.record_audit(cursor, user, "upload",
                     f"batch {batch_id}: {prepared.file_name} into {table.name}, {prepared.rows_good:,} rows loaded, "

@@ -38,6 +38,11 @@ class CanonicalTable:
     def has_updated_at(self) -> bool:
         return "updated_at" in self.column_names
 
+    @property
+    def has_timestamps(self) -> bool:
+        """Whether it holds times of day, which a file's stated time zone applies to (dates do not)."""
+        return any(column.kind == "timestamp" for column in self.columns)
+
 
 CONTACTS = CanonicalTable(
     "contacts", "contact_versions", ("ticket_id",),

@@ -58,7 +58,7 @@ DATE_FORMAT_LABELS = {"dayfirst": "day first (DD/MM/YYYY)", "monthfirst": "month
 
 def date_format_label(order: str, example: str) -> str:
     """The order's label written as the example's year is: '13/02/26' is read DD/MM/YY."""
-    two_digit_year = re.match(r"\s*\d{1,2}\D\d{1,2}\D\d{2}(?!\d)", example or "")
+    two_digit_year = re.fullmatch(DAY_MONTH_BY_YEAR["%y"], (example or "").strip())
     return DATE_FORMAT_LABELS[order].replace("YYYY", "YY") if two_digit_year else DATE_FORMAT_LABELS[order]
 
 
