@@ -82,14 +82,13 @@ SESSION_SETTINGS = "SET GLOBAL TimeZone = 'UTC'; SET GLOBAL asof_loop_join_thres
 
 
 def connect(path: str | Path | None = None, *, create: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open the database (creating the file and schema when new, unless create=False: a report on
-    a mistyped DASHBOARD_DB must not answer from a new, empty file). Instants are kept in UTC."""
+    """Open the database (creating the file and schema when new, unless create=False: a backup of
+    a mistyped DASHBOARD_DB must not copy a new, empty file). Instants are kept in UTC."""
     target = Path(path) if path else database_path()
     limit = memory_limit()
     max_upload_bytes()   # every DASHBOARD_* setting is checked when the database is opened, not mid-upload
     if not create and not target.exists():
-        raise DatabaseUnusable(f"There is no database at {target} (DASHBOARD_DB). Load a file first "
-                               "(python cli.py load ...) or build the demo (python cli.py demo).")
+        raise DatabaseUnusable(no_database_message(target))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(target))
@@ -113,6 +112,20 @@ def connect(path: str | Path | None = None, *, create: bool = True) -> duckdb.Du
     except duckdb.Error as error:
         con.close()
         raise _unusable(target, error) from error
+    return con
+
+
+def no_database_message(target: Path) -> str:
+    return (f"There is no database at {target} (DASHBOARD_DB). Load a file first "
+            "(python cli.py load ...) or build the demo (python cli.py demo).")
+
+
+def connect_empty() -> duckdb.DuckDBPyConnection:
+    """An empty database in memory with the whole schema: what a report reads where there is no database
+    file yet (spec section 7 answers `kpis` and `batches` with exit 0 then), without creating the file."""
+    con = duckdb.connect()
+    run_script(con, SESSION_SETTINGS)
+    ensure_schema(con)
     return con
 
 

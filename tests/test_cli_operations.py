@@ -7,6 +7,7 @@ Each command runs as a separate process on a real DuckDB file, as cron or an adm
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -103,11 +104,26 @@ def test_restore_replaces_a_damaged_database(tmp_path):
     con.close()
 
 
-def test_reports_do_not_create_a_database_for_a_mistyped_path(tmp_path):
+def test_reports_without_a_database_answer_empty_say_so_and_create_nothing(tmp_path):
+    """Spec section 7: kpis and batches exit 0 and undo says 'unknown batch' (2), also before the
+    first load; the note on stderr keeps a mistyped DASHBOARD_DB from passing for a quiet week."""
     missing = tmp_path / "dashbaord.duckdb"
-    for command in (("batches",), ("kpis", "--json"), ("backup", str(tmp_path / "b")), ("undo", "1")):
-        plain(run_cli(*command, db_path=missing), 1, "There is no database at")
+    report = run_cli("kpis", "--json", db_path=missing)
+    plain(report, 0, "There is no database at")
+    figures = json.loads(report.stdout)
+    assert figures["as_of"] is None and figures["data_quality"] == {"contacts": 0, "invalid_durations": 0}
+    assert [s["id"] for s in figures["standards"]] == ["ack", "reply", "complaints", "follow_up"]   # write_charter's promises
+    assert all(s["met"] == s["missed"] == s["pending"] == 0 and s["compliance"] is None for s in figures["standards"])
+    assert figures["standards_weekly"] == [] and figures["responsiveness_weekly"] == []
+    assert figures["complaints"]["count"] == 0 and figures["complaints"]["per_1000_contacts"] is None
+    assert [band["rows"] for band in figures["pricing_by_tenure"]] == [0] * 5
+    listed = run_cli("batches", "--json", db_path=missing)
+    plain(listed, 0, "There is no database at")
+    assert json.loads(listed.stdout) == []
+    plain(run_cli("undo", "1", db_path=missing), 2, "There is no batch 1")
+    plain(run_cli("backup", str(tmp_path / "b"), db_path=missing), 1, "There is no database at")
     assert not missing.exists() and not (tmp_path / "b").exists()
+    assert not (tmp_path / "dashbaord.duckdb.wal").exists()
 
 
 def test_a_refused_first_load_leaves_no_database_behind(tmp_path):
@@ -119,7 +135,8 @@ def test_a_refused_first_load_leaves_no_database_behind(tmp_path):
     bad.write_text(csv_text(CONTACT_HEADER, *(contact_row(f"B-{i}", "not a date") for i in range(3))), encoding="utf-8")
     plain(run_cli("load", "contacts", str(bad), db_path=target), 2, "refused:")
     assert not target.exists() and not (tmp_path / "new.duckdb.wal").exists()
-    plain(run_cli("kpis", "--json", db_path=target), 1, "There is no database at")
+    plain(run_cli("kpis", "--json", db_path=target), 0, "There is no database at")
+    assert not target.exists()
     good = tmp_path / "good.csv"
     good.write_text(csv_text(CONTACT_HEADER, contact_row("G-1", "2026-03-02 10:00")), encoding="utf-8")
     assert run_cli("load", "contacts", str(good), db_path=target).returncode == 0

@@ -159,6 +159,16 @@ def test_freshdesk_export_detected_and_mapped(tmp_path):
     assert complaints(con) == ["4512"]
 
 
+def test_freshdesk_type_complaints_in_the_plural_is_a_complaint(tmp_path):
+    """An administrator names the Type; 'Complaints' is as common as 'Complaint' (the tag rules of the
+    other presets take both)."""
+    text = (VENDORS / "freshdesk_tickets.csv").read_text(encoding="utf-8").replace(",Email,Complaint,", ",Email,Complaints,")
+    assert ",Complaints," in text
+    con = open_db(tmp_path)
+    load(con, "contacts", text, "freshdesk_plural.csv")
+    assert complaints(con) == ["4512"]
+
+
 # ---------------------------------------------------------------------------------------- Zammad
 
 def test_zammad_semicolon_export_detected_and_mapped(tmp_path):

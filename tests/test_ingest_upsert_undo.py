@@ -94,6 +94,26 @@ def test_ticket_twice_in_one_file_is_not_a_bad_row(tmp_path):
     assert rows(con, "SELECT count(*) FROM contact_versions")[0][0] == 6
 
 
+def test_a_file_with_blank_and_dated_rows_acts_as_its_rows_uploaded_one_by_one(tmp_path):
+    """docs/definitions.md reading 33: each row replaces the version before it by the pairwise rule."""
+    stored_newer = csv_text(CONTACT_HEADER, contact_row("M1", "2026-02-02 09:00", updated_at="2026-03-10 10:00", agent="Ann"))
+    mixed = csv_text(CONTACT_HEADER,
+                     contact_row("M1", "2026-02-02 09:00", agent="Bob"),   # blank: replaces 10 March
+                     contact_row("M1", "2026-02-02 09:00", updated_at="2026-03-05 10:00", agent="Cat"))  # replaces the blank
+    together = open_db(tmp_path, "together.duckdb")
+    load(together, "contacts", stored_newer, "stored.csv")
+    load(together, "contacts", mixed, "mixed.csv")
+    assert agents(together) == {"M1": "Cat"}
+    one_by_one = open_db(tmp_path, "one_by_one.duckdb")
+    load(one_by_one, "contacts", stored_newer, "stored.csv")
+    for number, line in enumerate(mixed.splitlines()[1:]):
+        load(one_by_one, "contacts", csv_text(CONTACT_HEADER, line), f"row{number}.csv")
+    assert agents(one_by_one) == agents(together)
+    # undoing the mixed file brings 10 March back
+    undo(together, 2)
+    assert agents(together) == {"M1": "Ann"}
+
+
 def test_a_newer_version_replaces_the_whole_row(tmp_path):
     con = open_db(tmp_path)
     load(con, "contacts", csv_text(
