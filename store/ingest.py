@@ -172,8 +172,15 @@ def _stage(cursor, decoded: DecodedFile) -> None:
             {"path": str(decoded.path), "columns": columns, "delim": decoded.delimiter, "nullstr": NO_NULL},
         ).fetchall()
         first_record = decoded.header_row + 1
-        cursor.execute(f"CREATE OR REPLACE TEMP VIEW staged AS SELECT rowid + {first_record}{shift} AS row_number, * "
+        # A row of nothing but delimiters is a row a spreadsheet once formatted and saved empty, no record:
+        # it is skipped like an empty line (reading 34), not rejected for every missing value. A short row
+        # (fewer delimiters, NULL-padded) stays a record with too few fields.
+        nothing = " AND ".join(f"c{i} = ''" for i in range(len(decoded.headers)))
+        cursor.execute(f"CREATE OR REPLACE TEMP VIEW staged_rows AS SELECT rowid + {first_record}{shift} AS row_number, "
+                       f"*, coalesce({nothing} AND overflow IS NULL, false) AS delimiters_only "
                        "FROM staged_records").fetchall()
+        cursor.execute("CREATE OR REPLACE TEMP VIEW staged AS SELECT * EXCLUDE (delimiters_only) FROM staged_rows "
+                       "WHERE NOT delimiters_only").fetchall()
     except duckdb.Error as error:
         first_line = str(error).splitlines()[0]
         raise UploadRefused(
@@ -321,7 +328,11 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
             # From here the records live in the cursor's temp tables. A preview that is never loaded
             # (a closed tab) must not leave a copy of customers' data in the server's temp folder.
             _delete_file(decoded)
-        rows_in_file = cursor.execute("SELECT count(*) FROM staged").fetchall()[0][0]
+        rows_in_file, skipped, first_skipped = cursor.execute(
+            "SELECT count(*) FILTER (NOT delimiters_only), count(*) FILTER (delimiters_only), "
+            "list(row_number ORDER BY row_number) FILTER (delimiters_only)[:3] FROM staged_rows").fetchall()[0]
+        if skipped:
+            notes.append(_delimiters_only_note(skipped, first_skipped))
         if rows_in_file == 0:
             raise UploadRefused("The file has a header row but no data rows. Export it again with the week's data.")
         date_format = _choose_date_format(cursor, mapping, table, date_format, notes)
@@ -368,6 +379,14 @@ def _report_layout_notes(decoded: DecodedFile, table: CanonicalTable, charter_ti
                      f"{decoded.stated_timezone}, so times without an offset were read in {decoded.stated_timezone}, "
                      f"not in the charter's {charter_timezone}.")
     return notes
+
+
+def _delimiters_only_note(skipped: int, first_rows: list[int]) -> str:
+    listed = ", ".join(str(row) for row in first_rows) + (f" and {skipped - len(first_rows):,} more"
+                                                          if skipped > len(first_rows) else "")
+    return (f"{skipped:,} {'row' if skipped == 1 else 'rows'} with nothing but delimiters (row{'s' if skipped > 1 else ''} "
+            f"{listed}; a spreadsheet saves rows it once formatted like this) {'was' if skipped == 1 else 'were'} "
+            "skipped, as empty lines are.")
 
 
 # The times 'data as of' is the latest of (spec, reading 8).

@@ -303,6 +303,30 @@ def test_row_numbers_count_blank_lines_like_a_spreadsheet(seeded):
     assert list(result.rejected["row"]) == [24]
 
 
+def test_rows_of_nothing_but_delimiters_are_skipped_like_empty_lines(seeded):
+    """A spreadsheet saves rows it once formatted as ',,,,': no record, so neither rejected nor counted
+    against the 5% (docs/definitions.md reading 34). A short row of commas is still a bad row."""
+    width = CONTACT_HEADER.count(",")
+    padding = "," * width
+    data = csv_text(CONTACT_HEADER, *good_rows(10), padding,               # row 12
+                    *good_rows(20, "H"), padding, padding,                   # rows 33, 34
+                    contact_row("B1", "2026-03-03 09:00", csat="7"),         # row 35
+                    padding, padding, padding, padding)                      # rows 36-39: 7 of 38 lines
+    result = load(seeded, "contacts", data)
+    assert (result.rows_in_file, result.rows_loaded, result.rows_rejected) == (31, 30, 1)
+    assert list(result.rejected["row"]) == [35]
+    assert ("7 rows with nothing but delimiters (rows 12, 33, 34 and 4 more; a spreadsheet saves rows it once "
+            "formatted like this) were skipped, as empty lines are.") in result.notes
+    assert rows(seeded, "SELECT count(*) FROM contacts WHERE ticket_id IS NULL OR ticket_id = ''")[0][0] == 0
+
+    short = load(seeded, "contacts", csv_text(CONTACT_HEADER, *good_rows(30, "S"), "," * (width - 1)), "short.csv")
+    assert (short.rows_in_file, short.rows_rejected) == (31, 1)
+    assert list(short.rejected["row"]) == [32]
+    one = load(seeded, "contacts", csv_text(CONTACT_HEADER, *good_rows(3, "O"), padding), "one.csv")
+    assert "1 row with nothing but delimiters (row 5; a spreadsheet saves rows it once formatted like this) was " \
+           "skipped, as empty lines are." in one.notes
+
+
 def test_a_date_written_with_a_time_is_read_on_the_charters_calendar_never_cut(seeded):
     # Europe/London: 23:30 at -05:00 is 05:30 on 2 May there; a local time keeps its date; text after
     # a date is not a date (it was cut off to the date before)
