@@ -194,20 +194,21 @@ def _choose_date_format(cursor, mapping: ResolvedMapping, table: CanonicalTable,
     sql = day_month_evidence_sql(mapping, table)
     if declared or sql is None:
         return declared
-    max_first, max_second, count, day_example, month_example, example = cursor.execute(sql).fetchall()[0]
-    if not count:
-        return None
-    if max_first and max_first > 12 and max_second and max_second > 12:
+    day_example, month_example, either_way, example = cursor.execute(sql).fetchall()[0]
+    if day_example and month_example:
         raise DateFormatNeeded(
             f"The dates mix day-first ({day_example}) and month-first ({month_example}) orders. Choose the "
-            "order the file uses (--date-format dayfirst or monthfirst); rows in the other order will be rejected."
+            "order the file uses (on the Data page, or --date-format dayfirst|monthfirst on the command line); "
+            "rows in the other order will be rejected."
         )
-    if max_first and max_first > 12:
+    if day_example:
         notes.append(f"Dates read {date_format_label('dayfirst', day_example)}: the file has {day_example}.")
         return "dayfirst"
-    if max_second and max_second > 12:
+    if month_example:
         notes.append(f"Dates read {date_format_label('monthfirst', month_example)}: the file has {month_example}.")
         return "monthfirst"
+    if not either_way:   # no such dates, or only ones neither order reads (31/31/2026): rejected rows
+        return None
     saved = mapping.preset.date_format
     if saved:   # the file cannot settle it; the manager did, when saving this layout's mapping
         notes.append(f"Dates such as {example} read {date_format_label(saved, example)}, as saved with preset "

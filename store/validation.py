@@ -306,7 +306,9 @@ FROM (SELECT *, {typed}
 
 
 def day_month_evidence_sql(mapping: ResolvedMapping, table: CanonicalTable) -> str | None:
-    """Largest first and second number of dd/mm-or-mm/dd cells, to tell day-first from month-first."""
+    """How the dd/mm-or-mm/dd cells settle the order: a cell only one order can read (13/02: day
+    first; 02/13: month first), one each order reads (03/04), and how many of those there are. A cell
+    neither order reads (31/31) is evidence of nothing: it is a bad value either way."""
     columns = [f"c{mapping.columns[c.name]}" for c in table.columns
                if c.kind in ("timestamp", "date") and c.name in mapping.columns]
     if not columns:
@@ -322,11 +324,11 @@ def day_month_evidence_sql(mapping: ResolvedMapping, table: CanonicalTable) -> s
     # The test is in FILTER clauses, not in a WHERE: DuckDB would push a WHERE down into the scans
     # and run it, trim included, on every cell before the cheap pattern.
     return f"""
-SELECT max(TRY_CAST(regexp_extract(v, {pattern}, 1) AS INTEGER)),
-       max(TRY_CAST(regexp_extract(v, {pattern}, 2) AS INTEGER)),
-       count(*) FILTER (WHERE regexp_full_match(v, {pattern})),
-       any_value(v) FILTER (WHERE TRY_CAST(regexp_extract(v, {pattern}, 1) AS INTEGER) > 12),
-       any_value(v) FILTER (WHERE TRY_CAST(regexp_extract(v, {pattern}, 2) AS INTEGER) > 12),
-       any_value(v) FILTER (WHERE regexp_full_match(v, {pattern}))
-FROM ({unions})
+SELECT any_value(v) FILTER (WHERE first > 12 AND second <= 12),
+       any_value(v) FILTER (WHERE second > 12 AND first <= 12),
+       count(*) FILTER (WHERE first <= 12 AND second <= 12),
+       any_value(v) FILTER (WHERE first <= 12 AND second <= 12)
+FROM (SELECT v, TRY_CAST(regexp_extract(v, {pattern}, 1) AS INTEGER) AS first,
+             TRY_CAST(regexp_extract(v, {pattern}, 2) AS INTEGER) AS second
+      FROM ({unions}))
 """

@@ -186,6 +186,27 @@ def test_mixed_date_orders_are_refused(seeded):
     assert "13/03/2026" in message and "03/14/2026" in message
 
 
+def test_a_date_neither_order_reads_is_a_bad_value_not_evidence_of_an_order(seeded):
+    """31/31/2026 is neither day-first nor month-first: it was quoted as both orders ('the dates mix
+    day-first (31/31/2026) and month-first (31/31/2026)') and the file asked for an order it does
+    not need. It is a rejected row; with 13/02 beside it the file is day-first; alone in an ISO file
+    too many of them refuse the file for bad rows, not for the order."""
+    impossible = contact_row("X1", "31/31/2026 10:00")                   # row 42
+    result = load(seeded, "contacts", csv_text(CONTACT_HEADER, *good_rows(40), impossible))
+    assert result.rejected.to_dict("records") == [{"row": 42, "reason": "opened_at: cannot read '31/31/2026 10:00' as a date and time"}]
+    assert not any("Dates read" in note for note in result.notes)
+
+    day_first = load(seeded, "contacts", csv_text(CONTACT_HEADER, *good_rows(40, "D"), impossible.replace("X1", "X2"),
+                                                  contact_row("D13", "13/02/2026 10:00")), "day-first.csv")
+    assert day_first.rejected.to_dict("records") == [{"row": 42, "reason": "opened_at: cannot read '31/31/2026 10:00' as a date and time"}]
+    assert contact(seeded, "D13")["opened_at"] == utc("2026-02-13 10:00")
+    assert any("Dates read day first" in note and "13/02/2026" in note for note in result.notes + day_first.notes)
+
+    message = refused(seeded, "contacts", csv_text(CONTACT_HEADER, *good_rows(32, "R"),
+                                                    *[impossible.replace("X1", f"X{i}0") for i in range(8)]))
+    assert message.startswith("8 of 40 rows (20%) are bad") and "31/31/2026" in message and "mix" not in message
+
+
 def test_unreadable_quoting_is_refused(seeded):
     data = CONTACT_HEADER + '\nQ1,2026-03-02 09:00,"never closed' + "," * 15 + "\n"
     refused(seeded, "contacts", data)
