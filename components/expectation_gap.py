@@ -35,7 +35,8 @@ def _chosen_promise(standard: Standard) -> tuple[float, str]:
         # the promise chosen for another standard is this one's own: back to the first choice through
         # the box's value, which the address follows (it went on naming the old promise)
         st.session_state["promise"] = options[0]
-    links.note_unknown_choice("promise", "expected promise", [_words(code) for code in options], _words(options[0]))
+    links.note_unknown_choice("promise", "expected promise", [_words(code) for code in options], _words(options[0]),
+                              options[0])
     left, middle, right = st.columns([2, 1, 1])
     code = left.selectbox("Compare with the promise customers expect", options, format_func=_words, key="promise",
                           bind="query-params")
@@ -51,7 +52,8 @@ def _chosen_promise(standard: Standard) -> tuple[float, str]:
     within = middle.number_input("Within", min_value=0.0, max_value=longest, value=24.0, step=1.0,
                                  format="%g", key="within", bind="query-params")
     with right:
-        links.note_unknown_choice("unit", "unit", [UNIT_LABELS[unit] for unit in UNITS], UNIT_LABELS[UNITS[0]])
+        links.note_unknown_choice("unit", "unit", [UNIT_LABELS[unit] for unit in UNITS], UNIT_LABELS[UNITS[0]],
+                                  UNITS[0])
     unit = right.selectbox("Unit", UNITS, format_func=UNIT_LABELS.get, key="unit", bind="query-params") or UNITS[0]
     if unit == "business_days" and within != int(within):   # as in the charter: whole working days
         st.caption(f"Working days are whole days: shown for {int(within)}.")

@@ -3,30 +3,53 @@ its default when the link's value is not one of its choices, without a word: the
 the default for what the sender saw. (The sidebar's filters are put right in components/filters.py.)"""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import streamlit as st
 
 from components import formatting as fmt
 
 
-def note_unknown_choice(key: str, what: str, labels: Iterable[str], shown_instead: str) -> None:
-    """Call before the page's widget bound to `key`, whose choices read `labels`. A link's value in
+# key -> the note on a link's value the page could not show. Streamlit drops that value from the
+# address as the widget takes its default, so a rerun (a later link value's case put right, a filter
+# changed) would otherwise lose the note while the default is still on screen.
+_NOTED = "_links_unshown_values"
+
+
+def _note_unshown(key: str, note: str | None, instead) -> None:
+    """Show `note` (the link's value cannot be shown, so the widget takes `instead`) and remember it;
+    with None, show the note remembered for this widget while it still holds `instead`."""
+    noted = st.session_state.setdefault(_NOTED, {})
+    if note:
+        noted[key] = note
+    elif st.session_state.get(key, instead) != instead or key not in st.session_state:
+        noted.pop(key, None)   # the reader picked another value, or the widget is new (another visit)
+    if key in noted:
+        st.caption(noted[key])
+
+
+def note_unknown_choice(key: str, what: str, labels: Iterable[str], shown_instead: str, instead,
+                        aliases: Mapping[str, str] | None = None) -> None:
+    """Call before the page's widget bound to `key`, whose choices read `labels` (`instead`, reading
+    `shown_instead`, is the one it takes for a value it does not have). A link's value in
     another case is that choice (?by=team is 'Team', as the sidebar's filters match whatever their
-    case): the address is put right and the page run again on it, which the widget then takes."""
+    case), as is one of `aliases` (another name for a choice: a promise's id): the address is put
+    right and the page run again on it, which the widget then takes."""
     given = st.query_params.get(key)
-    if not given or key in st.session_state:
-        return
     labels = list(labels)
-    if given in labels:
+    if given in labels:   # the link's value, or the widget's own once a reader picks one
+        st.session_state.get(_NOTED, {}).pop(key, None)
         return
-    same = [label for label in labels if label.casefold() == given.casefold()]
+    if not given or key in st.session_state:
+        _note_unshown(key, None, instead)
+        return
+    same = [label for label in labels if label.casefold() == given.casefold()] + [
+        label for alias, label in (aliases or {}).items() if alias.casefold() == given.casefold()]
     if same:
         st.query_params[key] = same[0]
         st.rerun()
-    else:
-        st.caption(f":material/link_off: The link's {what} {fmt.literal(given)} is not one of the choices here, "
-                   f"so {fmt.literal(shown_instead)} is shown.")
+    _note_unshown(key, f":material/link_off: The link's {what} {fmt.literal(given)} is not one of the choices "
+                       f"here, so {fmt.literal(shown_instead)} is shown.", instead)
 
 
 def note_number_out_of_range(key: str, what: str, low: float, high: float, shown_instead: float) -> None:
@@ -34,14 +57,17 @@ def note_number_out_of_range(key: str, what: str, low: float, high: float, shown
     (or not a number) the default without a word; the page says so."""
     given = st.query_params.get(key)
     if not given or key in st.session_state:
+        _note_unshown(key, None, shown_instead)
         return
     try:
         inside = low <= float(given) <= high
     except ValueError:
         inside = False
-    if not inside:
-        st.caption(f":material/link_off: The link's {what} {fmt.literal(given)} is not a number from {low:g} to "
-                   f"{high:,g}, so {shown_instead:g} is shown.")
+    if inside:
+        st.session_state.get(_NOTED, {}).pop(key, None)
+        return
+    _note_unshown(key, f":material/link_off: The link's {what} {fmt.literal(given)} is not a number from {low:g} "
+                       f"to {high:,g}, so {shown_instead:g} is shown.", shown_instead)
 
 
 def note_dropped_drill(what: str, given: str) -> None:

@@ -946,6 +946,28 @@ def test_a_link_naming_a_choice_a_page_does_not_offer_says_what_is_shown_instead
     assert "link_off" not in texts(at)
 
 
+def test_a_links_unknown_promise_is_still_noted_when_another_value_of_it_is_put_right(company):
+    """?standard=Nonexistent&by=team: putting 'team' right reruns the page, and the promise's note was
+    lost while the default promise stayed on screen. It stays until the reader picks a promise."""
+    at = open_page(new_app({"standard": "Nonexistent", "by": "team"}), COMPLIANCE)
+    assert at.button_group(key="by").value == "team" and at.selectbox(key="standard").value == "reply"
+    note = "The link's promise Nonexistent is not one of the choices here, so Replies is shown."
+    assert note in as_read(texts(at))
+    rerun_with(at, "channel", ["phone"])          # another choice: the default promise is still shown
+    assert note in as_read(texts(at))
+    at.selectbox(key="standard").set_value("resolve").run()
+    assert not at.exception and note not in as_read(texts(at))
+
+
+def test_a_link_may_name_a_promise_by_its_charter_id(company):
+    """The charter editor says a promise's id is used in links: ?standard=resolve is that promise, and
+    the address is put right to the label the page shows."""
+    at = open_page(new_app({"standard": "RESOLVE"}), COMPLIANCE)
+    assert at.selectbox(key="standard").value == "resolve"
+    assert at.query_params["standard"] == "Complaint resolutions"
+    assert "link_off" not in texts(at)
+
+
 def test_a_linked_filter_value_matches_whatever_its_case(company):
     """?channel=EMAIL&team=billing&partner=in-house: the values the data spells Email, Billing and
     In-house, as the charter's scopes match them; a value the data lacks is still named."""

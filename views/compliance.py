@@ -31,10 +31,11 @@ show_table(scorecard.table(summary, charter), "compliance-all", scorecard.FILE_N
 st.caption(scorecard.NOTE)
 
 st.divider()
-# The URL carries the label shown (?standard=Complaint+resolutions), so labels must be unique.
+# The URL carries the label shown (?standard=Complaint+resolutions), so labels must be unique; a
+# link may name the promise by its id as well (?standard=complaint_follow_up, as the charter has it).
 labels = {s.id: standard_label(s) for s in charter.standards}
 labels = {i: label if list(labels.values()).count(label) == 1 else f"{label} ({i})" for i, label in labels.items()}
-links.note_unknown_choice("standard", "promise", labels.values(), labels[ids[0]])
+links.note_unknown_choice("standard", "promise", labels.values(), labels[ids[0]], ids[0], aliases=labels)
 chosen = st.columns(2)[0].selectbox("Promise to look into", ids, format_func=labels.get, key="standard",
                                     bind="query-params")
 standard = charter.standard(chosen)
@@ -75,7 +76,7 @@ with left:
                                 f"% of in-scope contacts meeting the promise, by week of arrival · {period_text(filters)}"),
         weekly, f"trend-{chosen}-{reset}", f"compliance-weekly-{chosen}", selectable=True)
 with right:
-    links.note_unknown_choice("by", "breakdown", DIMENSIONS.values(), DIMENSIONS["partner"])
+    links.note_unknown_choice("by", "breakdown", DIMENSIONS.values(), DIMENSIONS["partner"], "partner")
     dimension = st.segmented_control("Break down by", list(DIMENSIONS), format_func=DIMENSIONS.get, default="partner",
                                      key="by", bind="query-params", required=True) or "partner"  # ?by= empty
     breakdown = context.query("standards_breakdown", filters, dimension=dimension, as_of=as_of, standard_id=chosen)

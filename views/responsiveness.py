@@ -13,7 +13,7 @@ filters = current_filters()
 empty.require_contacts()
 header("Responsiveness", "How quickly do we acknowledge and answer customers, and is work piling up?", filters)
 
-links.note_unknown_choice("hours", "waiting-time basis", BASES.values(), BASES["working"])
+links.note_unknown_choice("hours", "waiting-time basis", BASES.values(), BASES["working"], "working")
 basis = st.segmented_control("Measure waiting time in", list(BASES), format_func=BASES.get, default="working",
                              key="hours", bind="query-params", required=True,
                              help="Working hours count only the charter's opening hours (what the promises use); "
