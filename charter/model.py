@@ -331,7 +331,7 @@ def _parse_standard(raw: dict, number: int) -> Standard:
     except (TypeError, ValueError) as error:
         raise CharterError(f"{where}: target must be a share such as 0.95.") from error
     if not 0 <= target <= 1:
-        raise CharterError(f"{where}: target is a share between 0 and 1 (0.95 = 95%); got {target}.")
+        raise CharterError(f"{where}: target is a share between 0 and 1 (0.95 = 95%); got {target:g} ({target * 100:g}%).")
     raw_scope = raw.get("scope", {})
     if not isinstance(raw_scope, dict):
         raise CharterError(f"{where}: scope is a table of contact columns, such as "

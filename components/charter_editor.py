@@ -186,15 +186,18 @@ def edit_standard(table: Table, current: Standard, key: str, options: dict[str, 
     measure = left.selectbox("Clock", MEASURES, index=MEASURES.index(current.measure),
                              format_func=lambda m: f"{MEASURE_LABELS[m]} ({CLOCK_WORDS[m]})", key=f"{key}_measure")
     _set(table, "measure", measure, current.measure)
-    within = middle.number_input("Within", min_value=0.0, value=float(current.within), step=1.0, format="%g",
+    # No min_value/max_value on these boxes: Streamlit keeps a typed value outside them on screen (with a
+    # small red mark) and returns the old one, so the review showed, and Save would store, a target of
+    # 90% under a box reading 150. Any value comes through; the charter's own checks refuse it in words.
+    within = middle.number_input("Within", value=float(current.within), step=1.0, format="%g",
                                  key=f"{key}_within")
     if within != current.within:
         table["within"] = _number(within)
     unit = right.selectbox("Unit", UNITS, index=UNITS.index(current.unit), format_func=UNIT_LABELS.get,
                            key=f"{key}_unit")
     _set(table, "unit", unit, current.unit)
-    target = last.number_input("Target (% of contacts)", min_value=0.0, max_value=100.0,
-                               value=round(current.target * 100, 2), step=0.5, format="%g", key=f"{key}_target")
+    target = last.number_input("Target (% of contacts)", value=round(current.target * 100, 2), step=0.5,
+                               format="%g", key=f"{key}_target")
     if abs(target / 100 - current.target) > 1e-9:
         table["target"] = round(target / 100, 4)
     st.markdown("**Applies to** (leave empty for every contact; a list matches any of its values)")

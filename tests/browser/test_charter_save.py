@@ -49,3 +49,23 @@ def test_a_double_click_on_save_saves_and_audits_the_edit_once(app):
     assert EXTRA_DAY in added[0]
     save_closed_dates(page, written, double_click=False)   # as it was, for the tests after this one
     assert len(charter_edits(page)) == len(before) + 2
+
+
+def test_a_target_over_100_percent_is_refused_in_words_not_kept_on_screen_only(app):
+    """Streamlit keeps a typed value outside a number box's limits on screen and returns the old one:
+    the box read 150 while the review said 90% and Save would have stored 90%. Now the value comes
+    through, the charter's check refuses it and Save is off until it is put right."""
+    page = app.new_page("/data")
+    sign_in(page)
+    go_to(page, "charter")
+    page.get_by_role("tab", name="Acknowledgements").click()
+    box = page.locator('input[aria-label="Target (% of contacts)"]:visible').first
+    box.fill("150")
+    box.press("Enter")
+    wait_idle(page)
+    page.get_by_text("The charter cannot be saved as it is").wait_for(timeout=30_000)
+    assert "got 1.5 (150%)" in page.get_by_test_id("stAlertContentError").first.inner_text()
+    assert page.get_by_role("button", name="Save the charter").is_disabled()
+    page.get_by_role("button", name="Discard my edits").click()
+    wait_idle(page)
+    assert page.locator('input[aria-label="Target (% of contacts)"]:visible').first.input_value() != "150"
