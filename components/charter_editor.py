@@ -16,6 +16,7 @@ from tomlkit.items import AoT, Table
 from charter import engine
 from charter.model import MEASURES, SCOPE_COLUMNS, UNIT_LABELS, UNITS, WEEKDAYS, Charter, Schedule, Standard
 from components import formatting as fmt
+from components.labels import unique_standard_labels
 from components.tiles import rag_text
 from queries import Filters, execute, sql_text
 from store import db
@@ -378,6 +379,7 @@ def comparison_frame(current: Charter, now: pd.DataFrame, proposed: Charter, the
     before = {r["standard_id"]: r for r in now.to_dict("records")}
     after = {r["standard_id"]: r for r in then.to_dict("records")}
     saved_targets = {s.id: s.target for s in current.standards}
+    named = unique_standard_labels((*proposed.standards, *current.standards))
     rows = []
     for standard in proposed.standards:
         old, new = before.get(standard.id), after.get(standard.id, {})
@@ -389,11 +391,11 @@ def comparison_frame(current: Charter, now: pd.DataFrame, proposed: Charter, the
         saved = saved_targets.get(standard.id, standard.target)
         target = fmt.target(standard.target) if saved == standard.target else \
             f"{fmt.target(saved)} → {fmt.target(standard.target)}"
-        rows.append({"standard": standard.id, "target": target, "now": was,
+        rows.append({"promise": named[standard.id], "target": target, "now": was,
                      "with the edits": f"{fmt.pct(new_share)} ({_counts(new)})", "change": change})
     for standard in current.standards:
         if standard.id not in after:
-            rows.append({"standard": standard.id, "target": fmt.target(standard.target),
+            rows.append({"promise": named[standard.id], "target": fmt.target(standard.target),
                          "now": fmt.pct(before.get(standard.id, {}).get("compliance")),
                          "with the edits": "removed", "change": fmt.EMPTY})
     return pd.DataFrame(rows)

@@ -37,6 +37,15 @@ def standard_label(standard: Standard) -> str:
     return noun
 
 
+def unique_standard_labels(standards) -> dict[str, str]:
+    """Each standard's id -> its short name; with the id beside it where two names read the same
+    (a link carries the name, so names must tell the standards apart)."""
+    labels: dict[str, str] = {}
+    for standard in standards:
+        labels.setdefault(standard.id, standard_label(standard))
+    return {i: label if list(labels.values()).count(label) == 1 else f"{label} ({i})" for i, label in labels.items()}
+
+
 def promise_phrase(standard: Standard) -> str:
     """The promise as an adjective: 'the 3-working-day promise'."""
     return f"the {standard.within:g}-{_UNIT_WORDS[standard.unit]} promise"

@@ -137,12 +137,13 @@ def test_edit_within_preview_then_save_keeps_comments_recomputes_and_audits(monk
 
     button(at, "Preview the effect on compliance").click().run()
     assert not at.exception
-    preview = at.dataframe[-1].value.set_index("standard")
-    assert preview.loc["reply", "now"] == "50.0% (2 met, 2 missed)"
-    assert preview.loc["reply", "with the edits"] == "75.0% (3 met, 1 missed)"
-    assert preview.loc["reply", "change"] == "+25.0 pts"
-    assert preview.loc["reply", "target"] == "90%"                   # not edited
-    assert preview.loc["ack", "with the edits"] == "100.0% (4 met, 0 missed)"
+    preview = at.dataframe[-1].value.set_index("promise")   # named as every page names them, not by id
+    assert list(preview.index) == ["Replies", "Acknowledgements"]
+    assert preview.loc["Replies", "now"] == "50.0% (2 met, 2 missed)"
+    assert preview.loc["Replies", "with the edits"] == "75.0% (3 met, 1 missed)"
+    assert preview.loc["Replies", "change"] == "+25.0 pts"
+    assert preview.loc["Replies", "target"] == "90%"                   # not edited
+    assert preview.loc["Acknowledgements", "with the edits"] == "100.0% (4 met, 0 missed)"
     # The preview rolled back: stored facts, file and compliance are untouched.
     assert rows("SELECT * FROM contact_facts ORDER BY standard_id, ticket_id") == facts_before
     assert charter_file.read_text(encoding="utf-8") == TINY_CHARTER
@@ -176,7 +177,7 @@ def test_the_preview_shows_an_edited_target_beside_the_saved_one(monkeypatch, ch
     at = manager_on_charter_page(monkeypatch)
     [n for n in at.number_input if n.label == "Target (% of contacts)"][0].set_value(95.0).run()
     button(at, "Preview the effect on compliance").click().run()
-    assert at.dataframe[-1].value.set_index("standard").loc["reply", "target"] == "90% → 95%"
+    assert at.dataframe[-1].value.set_index("promise").loc["Replies", "target"] == "90% → 95%"
 
 
 def test_a_name_is_checked_against_its_deadline():

@@ -3,7 +3,7 @@ import streamlit as st
 
 from components import charts, context, drill, empty, formatting as fmt, links, scorecard
 from components.filters import current_filters, previous_period
-from components.labels import DIMENSIONS, standard_label
+from components.labels import DIMENSIONS, unique_standard_labels
 from components.layout import header, period_text, side_by_side
 from components.tables import show_table
 from components.tiles import PROVISIONAL_NOTE, Tile, judged_note, provisional, rag_status, show_tiles
@@ -33,8 +33,7 @@ st.caption(scorecard.NOTE)
 st.divider()
 # The URL carries the label shown (?standard=Complaint+resolutions), so labels must be unique; a
 # link may name the promise by its id as well (?standard=complaint_follow_up, as the charter has it).
-labels = {s.id: standard_label(s) for s in charter.standards}
-labels = {i: label if list(labels.values()).count(label) == 1 else f"{label} ({i})" for i, label in labels.items()}
+labels = unique_standard_labels(charter.standards)
 links.note_unknown_choice("standard", "promise", labels.values(), labels[ids[0]], ids[0], aliases=labels)
 chosen = st.columns(2)[0].selectbox("Promise to look into", ids, format_func=labels.get, key="standard",
                                     bind="query-params")
