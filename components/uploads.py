@@ -134,8 +134,10 @@ def show_prepared(prepared: PreparedUpload, *, already_loaded_as: int | None) ->
     unused = unused_headers(prepared)
     if unused:
         st.caption("File columns not used: " + ", ".join(fmt.literal(u) for u in unused))
-    st.markdown("**First rows as they will be stored** (times in UTC)")
-    st.dataframe(prepared.preview(10), hide_index=True, width="stretch", placeholder=fmt.EMPTY)
+    table = prepared.table
+    st.markdown("**First rows as they will be stored**" + (" (times in UTC)" if table.has_timestamps else ""))
+    days = {c.name: st.column_config.DateColumn(c.name, format="YYYY-MM-DD") for c in table.columns if c.kind == "date"}
+    st.dataframe(prepared.preview(10), hide_index=True, width="stretch", placeholder=fmt.EMPTY, column_config=days)
     if rejected:
         show_rejected(prepared.rejected(), f"rejected-rows-{Path(prepared.file_name).stem}",
                       f"{fmt.plural(rejected, 'row', 'rows')} will be rejected; the other rows load.")

@@ -575,3 +575,17 @@ def test_a_session_that_lost_the_manager_role_cannot_save_a_preset(monkeypatch):
     button(at, "Save preset and use it").click().run()
     assert any("python cli.py set-manager-password" in i for i in values(at.info))
     assert scalar("SELECT count(*) FROM saved_presets") == 0
+
+
+def test_a_customers_preview_shows_days_and_claims_no_times(monkeypatch):
+    """Customers and prices hold dates: their preview heading says nothing of times in UTC (contacts'
+    does), and joined_at is a day, not '2021-05-01 00:00:00'."""
+    at = manager_on_data_page(monkeypatch)
+    data = "customer_id,joined_at,left_at,segment,product,region\nC1,2021-05-01,,home,Home,North\n".encode()
+    upload(at, data, "customers.csv", table="customers")
+    headings = [m for m in values(at.markdown) if m.startswith("**First rows as they will be stored**")]
+    assert headings == ["**First rows as they will be stored**"]
+    preview = at.dataframe[-1].value
+    assert list(preview["customer_id"]) == ["C1"] and str(preview["joined_at"].iloc[0])[:10] == "2021-05-01"
+    upload(at, contacts_csv(["T1,2026-03-02 09:00,email,,"]), "contacts.csv")
+    assert "**First rows as they will be stored** (times in UTC)" in values(at.markdown)
