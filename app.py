@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from components import context, presentation, tables
+from components import context, links, presentation, tables
 from components.filters import sidebar_filters
 
 # a local file: a material icon as the favicon is fetched from fonts.gstatic.com, absent on an offline network
@@ -53,6 +53,7 @@ except (context.DatabaseBusy, context.DatabaseUnusable, context.SettingError) as
     st.stop()
 context.start_run()
 tables.forget_export_period()
+links.forget_notes_on_another_page(page.url_path)
 sidebar_filters()
 presentation.projector_switch()
 if charter_problem is not None and page.url_path not in ("charter", "data"):

@@ -200,7 +200,7 @@ def edit_standard(table: Table, current: Standard, key: str, options: dict[str, 
     target = last.number_input("Target (% of contacts)", value=round(current.target * 100, 2), step=0.5,
                                format="%g", key=f"{key}_target")
     if abs(target / 100 - current.target) > 1e-9:
-        table["target"] = round(target / 100, 4)
+        table["target"] = round(target / 100, 4) + 0.0   # + 0.0: a typed -0.001 is 0, not -0.0
     st.markdown("**Applies to** (leave empty for every contact; a list matches any of its values)")
     columns = st.columns(2)
     scope = {field: _scope_picker(columns[i], field, current, options, key) for i, field in enumerate(MAIN_SCOPE)}

@@ -10,22 +10,32 @@ import streamlit as st
 from components import formatting as fmt
 
 
-# key -> the note on a link's value the page could not show. Streamlit drops that value from the
-# address as the widget takes its default, so a rerun (a later link value's case put right, a filter
-# changed) would otherwise lose the note while the default is still on screen.
+# key -> (the note on a link's value the page could not show, the value the widget took instead, the
+# page). Streamlit drops the link's value from the address as the widget takes its default, so a rerun
+# (a later link value's case put right, a filter changed) would otherwise lose the note while the
+# default is still on screen.
 _NOTED = "_links_unshown_values"
+_PAGE = "_links_page"
+
+
+def forget_notes_on_another_page(page: str) -> None:
+    """Call on every run with the page's address: a link's notes are about the visit it opened. (A
+    widget bound to the address keeps its value across pages, so its presence cannot tell.)"""
+    if st.session_state.get(_PAGE) != page:
+        st.session_state[_PAGE] = page
+        st.session_state.pop(_NOTED, None)
 
 
 def _note_unshown(key: str, note: str | None, instead) -> None:
     """Show `note` (the link's value cannot be shown, so the widget takes `instead`) and remember it;
-    with None, show the note remembered for this widget while it still holds `instead`."""
+    with None, show the note remembered for this widget while it still holds that same `instead`."""
     noted = st.session_state.setdefault(_NOTED, {})
     if note:
-        noted[key] = note
-    elif st.session_state.get(key, instead) != instead or key not in st.session_state:
-        noted.pop(key, None)   # the reader picked another value, or the widget is new (another visit)
+        noted[key] = (note, instead)
+    elif key in noted and (noted[key][1] != instead or st.session_state.get(key, instead) != instead):
+        del noted[key]   # the reader picked another value, or the default is another one now
     if key in noted:
-        st.caption(noted[key])
+        st.caption(noted[key][0])
 
 
 def note_unknown_choice(key: str, what: str, labels: Iterable[str], shown_instead: str, instead,

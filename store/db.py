@@ -123,6 +123,8 @@ def no_database_message(target: Path) -> str:
 def connect_empty() -> duckdb.DuckDBPyConnection:
     """An empty database in memory with the whole schema: what a report reads where there is no database
     file yet (spec section 7 answers `kpis` and `batches` with exit 0 then), without creating the file."""
+    memory_limit()
+    max_upload_bytes()   # a bad DASHBOARD_* setting is an error here as with a database file
     con = duckdb.connect()
     run_script(con, SESSION_SETTINGS)
     ensure_schema(con)

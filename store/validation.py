@@ -307,8 +307,8 @@ FROM (SELECT *, {typed}
 
 def day_month_evidence_sql(mapping: ResolvedMapping, table: CanonicalTable) -> str | None:
     """How the dd/mm-or-mm/dd cells settle the order: a cell only one order can read (13/02: day
-    first; 02/13: month first), one each order reads (03/04), and how many of those there are. A cell
-    neither order reads (31/31) is evidence of nothing: it is a bad value either way."""
+    first; 02/13: month first), one either order reads (03/04), and how many of those there are. A
+    cell neither order reads (31/31, 45/02, 00/00) is evidence of nothing: it is a bad value either way."""
     columns = [f"c{mapping.columns[c.name]}" for c in table.columns
                if c.kind in ("timestamp", "date") and c.name in mapping.columns]
     if not columns:
@@ -324,11 +324,13 @@ def day_month_evidence_sql(mapping: ResolvedMapping, table: CanonicalTable) -> s
     # The test is in FILTER clauses, not in a WHERE: DuckDB would push a WHERE down into the scans
     # and run it, trim included, on every cell before the cheap pattern.
     return f"""
-SELECT any_value(v) FILTER (WHERE first > 12 AND second <= 12),
-       any_value(v) FILTER (WHERE second > 12 AND first <= 12),
-       count(*) FILTER (WHERE first <= 12 AND second <= 12),
-       any_value(v) FILTER (WHERE first <= 12 AND second <= 12)
-FROM (SELECT v, TRY_CAST(regexp_extract(v, {pattern}, 1) AS INTEGER) AS first,
-             TRY_CAST(regexp_extract(v, {pattern}, 2) AS INTEGER) AS second
-      FROM ({unions}))
+SELECT any_value(v) FILTER (WHERE day_first AND NOT month_first),
+       any_value(v) FILTER (WHERE month_first AND NOT day_first),
+       count(*) FILTER (WHERE day_first AND month_first),
+       any_value(v) FILTER (WHERE day_first AND month_first)
+FROM (SELECT v, first BETWEEN 1 AND 31 AND second BETWEEN 1 AND 12 AS day_first,
+             first BETWEEN 1 AND 12 AND second BETWEEN 1 AND 31 AS month_first
+      FROM (SELECT v, TRY_CAST(regexp_extract(v, {pattern}, 1) AS INTEGER) AS first,
+                   TRY_CAST(regexp_extract(v, {pattern}, 2) AS INTEGER) AS second
+            FROM ({unions})))
 """

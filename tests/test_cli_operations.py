@@ -122,6 +122,8 @@ def test_reports_without_a_database_answer_empty_say_so_and_create_nothing(tmp_p
     assert json.loads(listed.stdout) == []
     plain(run_cli("undo", "1", db_path=missing), 2, "There is no batch 1")
     plain(run_cli("backup", str(tmp_path / "b"), db_path=missing), 1, "There is no database at")
+    plain(run_cli("kpis", "--json", db_path=missing, env={"DASHBOARD_MEMORY_LIMIT": "banana"}), 1,
+          "DASHBOARD_MEMORY_LIMIT must look like")   # settings are checked as with a database file
     assert not missing.exists() and not (tmp_path / "b").exists()
     assert not (tmp_path / "dashbaord.duckdb.wal").exists()
 

@@ -202,6 +202,18 @@ def test_a_date_neither_order_reads_is_a_bad_value_not_evidence_of_an_order(seed
     assert contact(seeded, "D13")["opened_at"] == utc("2026-02-13 10:00")
     assert any("Dates read day first" in note and "13/02/2026" in note for note in result.notes + day_first.notes)
 
+    # 45/02, 13/00 and 00/00 read in neither order either: 02/13 alone settles month first
+    month_first = load(seeded, "contacts", csv_text(CONTACT_HEADER, *good_rows(80, "M"),
+                                                    contact_row("M13", "02/13/2026 10:00"),
+                                                    *[contact_row(f"N{i}", f"{cell} 10:00") for i, cell in
+                                                      enumerate(("45/02/2026", "13/00/2026", "00/00/2026"))]),
+                       "month-first.csv")
+    assert contact(seeded, "M13")["opened_at"] == utc("2026-02-13 10:00")
+    assert list(month_first.rejected["row"]) == [83, 84, 85]
+    alone = load(seeded, "contacts", csv_text(CONTACT_HEADER, *good_rows(40, "Z"), contact_row("Z0", "00/00/2026 10:00")),
+                 "zeros.csv")
+    assert alone.rejected.to_dict("records") == [{"row": 42, "reason": "opened_at: cannot read '00/00/2026 10:00' as a date and time"}]
+
     message = refused(seeded, "contacts", csv_text(CONTACT_HEADER, *good_rows(32, "R"),
                                                     *[impossible.replace("X1", f"X{i}0") for i in range(8)]))
     assert message.startswith("8 of 40 rows (20%) are bad") and "31/31/2026" in message and "mix" not in message

@@ -959,6 +959,26 @@ def test_a_links_unknown_promise_is_still_noted_when_another_value_of_it_is_put_
     assert not at.exception and note not in as_read(texts(at))
 
 
+def test_a_links_note_is_about_its_own_visit_and_its_own_default(company):
+    """The note is dropped on another page (a widget bound to the address keeps its value across
+    pages, so coming back showed it again) and when the default it names is no longer the one shown
+    (the expected promise of another standard)."""
+    at = open_page(new_app({"hours": "Minutes"}), RESPONSIVENESS)
+    note = "The link's waiting-time basis Minutes is not one of the choices here"
+    assert note in as_read(texts(at))
+    at.switch_page(COMPLIANCE).run()
+    at.switch_page(RESPONSIVENESS).run()
+    assert not at.exception and note not in as_read(texts(at))
+
+    at = open_page(new_app({"standard": "Complaint resolutions", "promise": "99 working days"}), COMPLIANCE)
+    before = [line for line in as_read(texts(at)).splitlines() if "expected promise 99 working days" in line]
+    assert len(before) == 1
+    at.selectbox(key="standard").set_value("reply").run()
+    assert not at.exception
+    assert at.selectbox(key="promise").value == "48:hours"   # 24 hours is the reply promise's own
+    assert "expected promise 99 working days" not in as_read(texts(at))   # it said '... so 24 hours is shown'
+
+
 def test_a_link_may_name_a_promise_by_its_charter_id(company):
     """The charter editor says a promise's id is used in links: ?standard=resolve is that promise, and
     the address is put right to the label the page shows."""
