@@ -10,8 +10,8 @@ import streamlit as st
 from components import formatting as fmt
 
 
-# key -> (the note on a link's value the page could not show, the value the widget took instead, the
-# page). Streamlit drops the link's value from the address as the widget takes its default, so a rerun
+# key -> (the note on a link's value the page could not show, the value the widget took instead).
+# Streamlit drops the link's value from the address as the widget takes its default, so a rerun
 # (a later link value's case put right, a filter changed) would otherwise lose the note while the
 # default is still on screen.
 _NOTED = "_links_unshown_values"
@@ -24,6 +24,10 @@ def forget_notes_on_another_page(page: str) -> None:
     if st.session_state.get(_PAGE) != page:
         st.session_state[_PAGE] = page
         st.session_state.pop(_NOTED, None)
+
+
+def _forget_note(key: str) -> None:
+    st.session_state.get(_NOTED, {}).pop(key, None)
 
 
 def _note_unshown(key: str, note: str | None, instead) -> None:
@@ -48,7 +52,7 @@ def note_unknown_choice(key: str, what: str, labels: Iterable[str], shown_instea
     given = st.query_params.get(key)
     labels = list(labels)
     if given in labels:   # the link's value, or the widget's own once a reader picks one
-        st.session_state.get(_NOTED, {}).pop(key, None)
+        _forget_note(key)
         return
     if not given or key in st.session_state:
         _note_unshown(key, None, instead)
@@ -74,7 +78,7 @@ def note_number_out_of_range(key: str, what: str, low: float, high: float, shown
     except ValueError:
         inside = False
     if inside:
-        st.session_state.get(_NOTED, {}).pop(key, None)
+        _forget_note(key)
         return
     _note_unshown(key, f":material/link_off: The link's {what} {fmt.literal(given)} is not a number from {low:g} "
                        f"to {high:,g}, so {shown_instead:g} is shown.", shown_instead)

@@ -81,12 +81,18 @@ def max_upload_bytes() -> int:
 SESSION_SETTINGS = "SET GLOBAL TimeZone = 'UTC'; SET GLOBAL asof_loop_join_threshold = 0;"
 
 
+def _checked_settings() -> str | None:
+    """Every DASHBOARD_* setting, checked when a database is opened (not mid-upload); the memory limit."""
+    limit = memory_limit()
+    max_upload_bytes()
+    return limit
+
+
 def connect(path: str | Path | None = None, *, create: bool = True) -> duckdb.DuckDBPyConnection:
     """Open the database (creating the file and schema when new, unless create=False: a backup of
     a mistyped DASHBOARD_DB must not copy a new, empty file). Instants are kept in UTC."""
     target = Path(path) if path else database_path()
-    limit = memory_limit()
-    max_upload_bytes()   # every DASHBOARD_* setting is checked when the database is opened, not mid-upload
+    limit = _checked_settings()
     if not create and not target.exists():
         raise DatabaseUnusable(no_database_message(target))
     try:
@@ -123,8 +129,7 @@ def no_database_message(target: Path) -> str:
 def connect_empty() -> duckdb.DuckDBPyConnection:
     """An empty database in memory with the whole schema: what a report reads where there is no database
     file yet (spec section 7 answers `kpis` and `batches` with exit 0 then), without creating the file."""
-    memory_limit()
-    max_upload_bytes()   # a bad DASHBOARD_* setting is an error here as with a database file
+    _checked_settings()   # a bad DASHBOARD_* setting is an error here as with a database file
     con = duckdb.connect()
     run_script(con, SESSION_SETTINGS)
     ensure_schema(con)

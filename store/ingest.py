@@ -194,7 +194,7 @@ def _choose_date_format(cursor, mapping: ResolvedMapping, table: CanonicalTable,
     sql = day_month_evidence_sql(mapping, table)
     if declared or sql is None:
         return declared
-    day_example, month_example, either_way, example = cursor.execute(sql).fetchall()[0]
+    day_example, month_example, example = cursor.execute(sql).fetchall()[0]
     if day_example and month_example:
         raise DateFormatNeeded(
             f"The dates mix day-first ({day_example}) and month-first ({month_example}) orders. Choose the "
@@ -207,7 +207,7 @@ def _choose_date_format(cursor, mapping: ResolvedMapping, table: CanonicalTable,
     if month_example:
         notes.append(f"Dates read {date_format_label('monthfirst', month_example)}: the file has {month_example}.")
         return "monthfirst"
-    if not either_way:   # no such dates, or only ones neither order reads (31/31/2026): rejected rows
+    if not example:   # no such dates, or only ones neither order reads (31/31/2026): rejected rows
         return None
     saved = mapping.preset.date_format
     if saved:   # the file cannot settle it; the manager did, when saving this layout's mapping

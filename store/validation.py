@@ -307,7 +307,7 @@ FROM (SELECT *, {typed}
 
 def day_month_evidence_sql(mapping: ResolvedMapping, table: CanonicalTable) -> str | None:
     """How the dd/mm-or-mm/dd cells settle the order: a cell only one order can read (13/02: day
-    first; 02/13: month first), one either order reads (03/04), and how many of those there are. A
+    first; 02/13: month first), and one either order reads (03/04). A
     cell neither order reads (31/31, 45/02, 00/00) is evidence of nothing: it is a bad value either way."""
     columns = [f"c{mapping.columns[c.name]}" for c in table.columns
                if c.kind in ("timestamp", "date") and c.name in mapping.columns]
@@ -326,7 +326,6 @@ def day_month_evidence_sql(mapping: ResolvedMapping, table: CanonicalTable) -> s
     return f"""
 SELECT any_value(v) FILTER (WHERE day_first AND NOT month_first),
        any_value(v) FILTER (WHERE month_first AND NOT day_first),
-       count(*) FILTER (WHERE day_first AND month_first),
        any_value(v) FILTER (WHERE day_first AND month_first)
 FROM (SELECT v, first BETWEEN 1 AND 31 AND second BETWEEN 1 AND 12 AS day_first,
              first BETWEEN 1 AND 12 AND second BETWEEN 1 AND 31 AS month_first
