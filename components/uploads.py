@@ -47,9 +47,8 @@ def neutralise(value: object) -> object:
 
 
 def rejected_csv(rejected: pd.DataFrame) -> bytes:
-    """Row number and reason of each rejected row, safe to open in Excel (UTF-8 with BOM)."""
-    frame = rejected.rename(columns={"row": "row_number"})[["row_number", "reason"]]
-    frame = frame.astype(object).map(neutralise)
+    """Each rejected row's number, reason and cells, safe to open in Excel (UTF-8 with BOM)."""
+    frame = rejected.rename(columns={"row": "row_number"}).astype(object).map(neutralise)
     return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")  # quotes a value's bare CR
 
 
@@ -143,9 +142,14 @@ def show_prepared(prepared: PreparedUpload, *, already_loaded_as: int | None) ->
                       f"{fmt.plural(rejected, 'row', 'rows')} will be rejected; the other rows load.")
 
 
+# The row and its reason stay in view while the file's columns scroll beside them.
+REJECTED_COLUMNS = {"row": st.column_config.NumberColumn("Row", format="%d", pinned=True),
+                    "reason": st.column_config.TextColumn("Reason", pinned=True)}
+
+
 def show_rejected(rejected: pd.DataFrame, file_stem: str, headline: str, key: str | None = None) -> None:
     st.warning(headline, icon=":material/rule:")
-    st.dataframe(rejected.head(200), hide_index=True, width="stretch")
+    st.dataframe(rejected.head(200), hide_index=True, width="stretch", column_config=REJECTED_COLUMNS)
     st.download_button("Download the rejected rows (CSV)", rejected_csv(rejected), f"{file_stem}.csv",
                        mime="text/csv", icon=":material/download:", key=key or f"download_{file_stem}",
                        on_click="ignore")

@@ -48,6 +48,42 @@ class TooManyBadRows(UploadRefused):
 
 LISTED_BAD_ROWS = 10_000
 
+# A rejected row's number, reasons and cells (c0.. and the overflow of a row with too many fields),
+# from `validated` and `staged`, so the manager sees the values to fix, not only the row number.
+REJECTED_RECORDS = ("SELECT row_number, array_to_string(reasons, '; '), "
+                    "list_value(*COLUMNS('^c[0-9]+$'), overflow) FROM staged JOIN validated USING (row_number) "
+                    "WHERE len(reasons) > 0")
+EXTRA_FIELDS = "(fields past the last column)"
+
+
+def rejected_frame(records: list[tuple], headers: list[str] | None) -> pd.DataFrame:
+    """Rejected rows as a table: row, reason, then the row's cells under the file's own headers, so
+    the rows can be fixed in the export and loaded again. A batch loaded before the cells were kept
+    (headers None) has row and reason only."""
+    frame = pd.DataFrame({"row": pd.Series([r[0] for r in records], dtype="int64"),
+                          "reason": pd.Series([r[1] for r in records], dtype="object")})
+    if headers is None:
+        return frame
+    names = _cell_names(headers)
+    cells = [list(r[2] or ()) + [None] * (len(headers) + 1 - len(r[2] or ())) for r in records]
+    for position, name in enumerate(names):
+        frame[name] = pd.Series([c[position] for c in cells], dtype="object")
+    if any(c[-1] is not None for c in cells):
+        frame[EXTRA_FIELDS] = pd.Series([c[-1] for c in cells], dtype="object")
+    return frame
+
+
+def _cell_names(headers: list[str]) -> list[str]:
+    """The headers as column names beside 'row' and 'reason': unique whatever their case (a table
+    shown or saved cannot hold two columns of one name), a repeated one numbered by its column."""
+    taken = {"row", "reason", EXTRA_FIELDS.lower()}
+    names = []
+    for position, header in enumerate(headers, start=1):
+        name = header if header.lower() not in taken else f"{header} (column {position})"
+        taken.add(name.lower())
+        names.append(name)
+    return names
+
 
 @dataclass
 class PreparedUpload:
@@ -89,10 +125,10 @@ class PreparedUpload:
         ).fetchall()[0][0]
 
     def rejected(self, limit: int | None = None) -> pd.DataFrame:
-        return self.cursor.execute(
-            "SELECT row_number AS row, array_to_string(reasons, '; ') AS reason "
-            "FROM validated WHERE len(reasons) > 0 ORDER BY row_number LIMIT $limit", {"limit": limit}
-        ).df()
+        """Each rejected row: its number, the reasons, and its cells as the file has them."""
+        records = self.cursor.execute(f"{REJECTED_RECORDS} ORDER BY row_number LIMIT $limit",
+                                      {"limit": limit}).fetchall() if self.rows_rejected else []
+        return rejected_frame(records, self.decoded.headers)
 
     def close(self) -> None:
         self.cursor.close()
@@ -572,11 +608,8 @@ def _write_batch(cursor, prepared: PreparedUpload, user: str, charter: Charter |
         "ORDER BY row_number",
         {"batch": batch_id},
     ).fetchall()
-    cursor.execute(
-        "INSERT INTO rejected_rows SELECT $batch, row_number, array_to_string(reasons, '; ') "
-        "FROM validated WHERE len(reasons) > 0",
-        {"batch": batch_id},
-    ).fetchall()
+    if prepared.rows_rejected:
+        cursor.execute(f"INSERT INTO rejected_rows SELECT $batch, * FROM ({REJECTED_RECORDS})", {"batch": batch_id}).fetchall()
     keys = ", ".join(table.key)
     db.run_script(cursor, f"CREATE OR REPLACE TEMP TABLE affected_keys AS SELECT DISTINCT {keys} "
                           f"FROM validated WHERE len(reasons) = 0")
@@ -612,11 +645,11 @@ def _write_batch(cursor, prepared: PreparedUpload, user: str, charter: Charter |
                          f"stored (the later updated_at wins), so {'it' if older == 1 else 'they'} changed nothing.")
     cursor.execute(
         """INSERT INTO batches (batch_id, table_name, file_name, loaded_at, loaded_by, checksum, preset, encoding,
-                                rows_in_file, rows_loaded, rows_new, rows_updated, rows_unchanged, rows_rejected)
-           VALUES (?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                rows_in_file, rows_loaded, rows_new, rows_updated, rows_unchanged, rows_rejected, headers)
+           VALUES (?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [batch_id, table.name, prepared.file_name, user, prepared.decoded.checksum, prepared.preset.name,
          prepared.decoded.encoding, prepared.rows_in_file, prepared.rows_good, new, updated, unchanged,
-         prepared.rows_rejected],
+         prepared.rows_rejected, prepared.decoded.headers],
     ).fetchall()
     db.bump_data_version(cursor)
     # the date order a manager chose (or the file settled) is part of what was loaded: 03/04 is March or April

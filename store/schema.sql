@@ -20,14 +20,18 @@ CREATE TABLE IF NOT EXISTS batches (
     rows_rejected   INTEGER,
     status          VARCHAR NOT NULL DEFAULT 'loaded',   -- loaded | undone
     undone_at       TIMESTAMPTZ,
-    undone_by       VARCHAR
+    undone_by       VARCHAR,
+    headers         VARCHAR[]       -- the file's header row, naming the cells of its rejected rows
 );
+ALTER TABLE batches ADD COLUMN IF NOT EXISTS headers VARCHAR[];
 
 CREATE TABLE IF NOT EXISTS rejected_rows (
     batch_id    INTEGER NOT NULL,
     row_number  BIGINT NOT NULL,     -- as a spreadsheet numbers it: the header is row 1
-    reason      VARCHAR NOT NULL
+    reason      VARCHAR NOT NULL,
+    cells       VARCHAR[]           -- the row as the file has it (NULL: loaded before cells were kept)
 );
+ALTER TABLE rejected_rows ADD COLUMN IF NOT EXISTS cells VARCHAR[];
 
 CREATE TABLE IF NOT EXISTS audit_log (
     happened_at TIMESTAMPTZ NOT NULL,

@@ -135,9 +135,15 @@ def dump(con) -> dict[str, list[tuple]]:
         names = [r[0] for r in cursor.execute(
             "SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND database_name = current_database() "
             "ORDER BY table_name").fetchall()]
-        return {name: cursor.execute(f'SELECT * FROM "{name}" ORDER BY ALL').fetchall() for name in names}
+        return {name: [_hashable(row) for row in cursor.execute(f'SELECT * FROM "{name}" ORDER BY ALL').fetchall()]
+                for name in names}
     finally:
         cursor.close()
+
+
+def _hashable(row: tuple) -> tuple:
+    """A row whose lists (a rejected row's cells, a batch's headers) are tuples, so rows can be counted."""
+    return tuple(tuple(value) if isinstance(value, list) else value for value in row)
 
 
 def rows(con, sql: str, parameters=None) -> list[tuple]:

@@ -121,7 +121,7 @@ def test_exactly_five_percent_bad_rows_still_loads(seeded):
     data = csv_text(CONTACT_HEADER, *good_rows(19), contact_row("B1", "2026-03-03 09:00", csat="0"))
     result = load(seeded, "contacts", data)
     assert (result.rows_in_file, result.rows_loaded, result.rows_rejected) == (20, 19, 1)
-    assert result.rejected.to_dict("records") == [
+    assert result.rejected[["row", "reason"]].to_dict("records") == [
         {"row": 21, "reason": "csat must be a whole number from 1 to 5, not '0'"}]
 
 
@@ -193,12 +193,12 @@ def test_a_date_neither_order_reads_is_a_bad_value_not_evidence_of_an_order(seed
     too many of them refuse the file for bad rows, not for the order."""
     impossible = contact_row("X1", "31/31/2026 10:00")                   # row 42
     result = load(seeded, "contacts", csv_text(CONTACT_HEADER, *good_rows(40), impossible))
-    assert result.rejected.to_dict("records") == [{"row": 42, "reason": "opened_at: cannot read '31/31/2026 10:00' as a date and time"}]
+    assert result.rejected[["row", "reason"]].to_dict("records") == [{"row": 42, "reason": "opened_at: cannot read '31/31/2026 10:00' as a date and time"}]
     assert not any("Dates read" in note for note in result.notes)
 
     day_first = load(seeded, "contacts", csv_text(CONTACT_HEADER, *good_rows(40, "D"), impossible.replace("X1", "X2"),
                                                   contact_row("D13", "13/02/2026 10:00")), "day-first.csv")
-    assert day_first.rejected.to_dict("records") == [{"row": 42, "reason": "opened_at: cannot read '31/31/2026 10:00' as a date and time"}]
+    assert day_first.rejected[["row", "reason"]].to_dict("records") == [{"row": 42, "reason": "opened_at: cannot read '31/31/2026 10:00' as a date and time"}]
     assert contact(seeded, "D13")["opened_at"] == utc("2026-02-13 10:00")
     assert any("Dates read day first" in note and "13/02/2026" in note for note in result.notes + day_first.notes)
 
@@ -212,7 +212,7 @@ def test_a_date_neither_order_reads_is_a_bad_value_not_evidence_of_an_order(seed
     assert list(month_first.rejected["row"]) == [83, 84, 85]
     alone = load(seeded, "contacts", csv_text(CONTACT_HEADER, *good_rows(40, "Z"), contact_row("Z0", "00/00/2026 10:00")),
                  "zeros.csv")
-    assert alone.rejected.to_dict("records") == [{"row": 42, "reason": "opened_at: cannot read '00/00/2026 10:00' as a date and time"}]
+    assert alone.rejected[["row", "reason"]].to_dict("records") == [{"row": 42, "reason": "opened_at: cannot read '00/00/2026 10:00' as a date and time"}]
 
     message = refused(seeded, "contacts", csv_text(CONTACT_HEADER, *good_rows(32, "R"),
                                                     *[impossible.replace("X1", f"X{i}0") for i in range(8)]))
@@ -303,6 +303,41 @@ def test_bad_rows_rejected_with_row_number_and_reason(seeded):
     assert rejected_rows(seeded, result.batch_id).equals(result.rejected)
 
 
+def test_a_rejected_row_keeps_its_cells_under_the_files_headers(seeded):
+    """A manager fixes a rejected row from its values, not only its number: each rejected row comes
+    with its cells as the file has them (untrimmed, an empty cell empty, a missing field blank),
+    under the file's own headers; a header that would read as the rejection's own 'reason' is told
+    apart by its column, and the fields past the last column get a column of their own. The batch
+    keeps them, so the upload history gives back what the upload showed."""
+    header = "ticket_id,opened_at,channel,csat,Reason"
+    good = [f"G{n},2026-03-03 09:00,email,4,fine" for n in range(100)]
+    bad = ["X1,2026-03-03 09:00, phone ,7,\"too, high\"", "X2,yesterday,email,,=1+1",
+           "X3,2026-03-03 09:00,email,3,ok,surplus", "X4,2026-03-03 09:00"]
+    result = load(seeded, "contacts", csv_text(header, *good[:10], *bad, *good[10:]), "week.csv")
+    assert result.rows_rejected == 4
+    frame = result.rejected
+    assert list(frame.columns) == ["row", "reason", "ticket_id", "opened_at", "channel", "csat", "Reason (column 5)",
+                                   "(fields past the last column)"]
+    assert frame.drop(columns="reason").astype(object).where(frame.notna(), None).values.tolist() == [
+        [12, "X1", "2026-03-03 09:00", " phone ", "7", "too, high", None],
+        [13, "X2", "yesterday", "email", "", "=1+1", None],
+        [14, "X3", "2026-03-03 09:00", "email", "3", "ok", "surplus"],
+        [15, "X4", "2026-03-03 09:00", None, None, None, None],
+    ]
+    assert rejected_rows(seeded, result.batch_id).equals(frame)
+
+
+def test_rejected_rows_of_a_batch_loaded_before_cells_were_kept_show_row_and_reason(seeded):
+    """A database from before this change has rejected rows without cells: they are listed as then."""
+    result = load(seeded, "contacts", csv_text(CONTACT_HEADER, *good_rows(30), contact_row("X1", "not a date")),
+                  "week.csv")
+    seeded.execute("UPDATE rejected_rows SET cells = NULL").fetchall()
+    seeded.execute("UPDATE batches SET headers = NULL").fetchall()
+    old = rejected_rows(seeded, result.batch_id)
+    assert list(old.columns) == ["row", "reason"]
+    assert old.values.tolist() == [[32, "opened_at: cannot read 'not a date' as a date and time"]]
+
+
 @pytest.mark.parametrize("good, bad, share", [(18, 1, "5.3%"), (190, 11, "5.5%"), (8, 2, "20%"), (18999, 1001, "5.005%"),
                                               (1990, 101, None)])   # 4.8%: loaded
 def test_a_refusal_never_rounds_the_bad_share_down_onto_the_limit(seeded, good, bad, share):
@@ -321,7 +356,7 @@ def test_bad_values_are_rejected_not_blanked_or_truncated(seeded):
                     contact_row("L1", "2026-03-03 09:00", agent=long_agent),      # row 42
                     contact_row("L2", "2026-03-03 09:00", kind="grievance"))      # row 43
     result = load(seeded, "contacts", data)
-    assert result.rejected.to_dict("records") == [
+    assert result.rejected[["row", "reason"]].to_dict("records") == [
         {"row": 42, "reason": "agent is longer than 1,000 characters"},
         {"row": 43, "reason": "kind must be enquiry or complaint, not 'grievance'"}]
 
@@ -367,7 +402,7 @@ def test_a_date_written_with_a_time_is_read_on_the_charters_calendar_never_cut(s
                     "R1,2021-05-01T23:30:00-05:00,,,Home,", "R2,2021-05-01 10:00,2022-01-01 00:00:00,,Home,",
                     "R3,2021-05-01 foo,,,Home,")
     result = load(seeded, "customers", data)
-    assert result.rejected.to_dict("records") == [{"row": 22, "reason": "joined_at: cannot read '2021-05-01 foo' as a date"}]
+    assert result.rejected[["row", "reason"]].to_dict("records") == [{"row": 22, "reason": "joined_at: cannot read '2021-05-01 foo' as a date"}]
     stored = {c: (str(j), str(left)) for c, j, left in
               seeded.execute("SELECT customer_id, joined_at, left_at FROM customers WHERE customer_id LIKE 'R%'").fetchall()}
     assert stored == {"R1": ("2021-05-02", "None"), "R2": ("2021-05-01", "2022-01-01")}
@@ -386,15 +421,15 @@ def test_negative_price_and_left_before_joined(seeded):
     prices = csv_text(PRICE_HEADER, *[f"P{i},2026-01-01,{10 + i}.50,Home,," for i in range(20)],
                       "P-neg,2026-01-01,-5.00,Home,,")       # row 22
     result = load(seeded, "prices", prices)
-    assert result.rejected.to_dict("records") == [{"row": 22, "reason": "price_paid is negative"}]
+    assert result.rejected[["row", "reason"]].to_dict("records") == [{"row": 22, "reason": "price_paid is negative"}]
     prices = csv_text(PRICE_HEADER, *[f"Q{i},2026-01-01,7,Home,," for i in range(20)],
                       "Q-neg,2026-01-01,5.00,Home,-1,")      # row 22
     result = load(seeded, "prices", prices)
-    assert result.rejected.to_dict("records") == [{"row": 22, "reason": "new_customer_price is negative"}]
+    assert result.rejected[["row", "reason"]].to_dict("records") == [{"row": 22, "reason": "new_customer_price is negative"}]
     customers = csv_text(CUSTOMER_HEADER, *[f"K{i},2020-01-01,,,," for i in range(20)],
                          "K-left,2024-05-01,2024-04-30,,,")    # row 22
     result = load(seeded, "customers", customers)
-    assert result.rejected.to_dict("records") == [{"row": 22, "reason": "left_at is before joined_at"}]
+    assert result.rejected[["row", "reason"]].to_dict("records") == [{"row": 22, "reason": "left_at is before joined_at"}]
     assert rows(seeded, "SELECT count(*) FROM customers WHERE customer_id = 'K-left'")[0][0] == 0
     assert rows(seeded, "SELECT count(*) FROM prices WHERE customer_id IN ('P-neg', 'Q-neg')")[0][0] == 0
 

@@ -206,10 +206,11 @@ def test_ambiguous_dates_are_asked_then_read_as_chosen(monkeypatch):
 def test_rejected_rows_download_is_safe_to_open_in_a_spreadsheet():
     import pandas as pd
 
-    frame = pd.DataFrame({"row": [3, 4], "reason": ["=HYPERLINK(\"x\")", "csat: 7 is outside 1..5"]})
+    frame = pd.DataFrame({"row": [3, 4], "reason": ["=HYPERLINK(\"x\")", "csat: 7 is outside 1..5"],
+                          "Subject": ["@SUM(A1)", None]})
     text = rejected_csv(frame).decode("utf-8-sig")
-    assert list(csv.reader(io.StringIO(text))) == [["row_number", "reason"], ["3", "'=HYPERLINK(\"x\")"],
-                                                   ["4", "csat: 7 is outside 1..5"]]
+    assert list(csv.reader(io.StringIO(text))) == [["row_number", "reason", "Subject"], ["3", "'=HYPERLINK(\"x\")", "'@SUM(A1)"],
+                                                   ["4", "csat: 7 is outside 1..5", ""]]
     assert [neutralise(v) for v in ("+1", "-2", "@a", "\tx", "\ry", "ok", 5)] == \
         ["'+1", "'-2", "'@a", "'\tx", "'\ry", "ok", 5]
 
