@@ -228,9 +228,12 @@ def _stage(cursor, decoded: DecodedFile) -> None:
 def _choose_date_format(cursor, mapping: ResolvedMapping, table: CanonicalTable,
                         declared: str | None, notes: list[str]) -> str | None:
     sql = day_month_evidence_sql(mapping, table)
-    if declared or sql is None:
+    if sql is None:
         return declared
     day_example, month_example, example = cursor.execute(sql).fetchall()[0]
+    if declared:
+        _refuse_an_order_the_file_contradicts(declared, day_example, month_example)
+        return declared
     if day_example and month_example:
         raise DateFormatNeeded(
             f"The dates mix day-first ({day_example}) and month-first ({month_example}) orders. Choose the "
@@ -254,6 +257,24 @@ def _choose_date_format(cursor, mapping: ResolvedMapping, table: CanonicalTable,
         f"Dates such as {example} could be day-first or month-first, and nothing in the file settles it. "
         "Choose the order (on the Data page, or --date-format dayfirst|monthfirst on the command line)."
     )
+
+
+def _refuse_an_order_the_file_contradicts(declared: str, day_example: str | None, month_example: str | None) -> None:
+    """A declared order is the manager's answer to dates either order reads; a file whose dates
+    only the other order reads (13/07/2026 under month-first, and no 07/13) says the answer is wrong
+    for it, and loading would swap day and month in every other row without a word (a weekly job
+    keeps its --date-format when the helpdesk's export changes). A file with dates of both orders
+    is the mixed case: the declared order stands, and the other rows are rejected."""
+    other = {"dayfirst": ("monthfirst", day_example, month_example),
+             "monthfirst": ("dayfirst", month_example, day_example)}
+    other_order, own_example, other_example = other[declared]
+    if other_example and not own_example:
+        raise DateFormatNeeded(
+            f"The dates were to be read {DATE_FORMAT_LABELS[declared]}, but the file has {other_example}, which only "
+            f"reads {date_format_label(other_order, other_example)}, and no date that only reads the chosen way: "
+            "nothing was loaded. Choose the order the file uses (on the Data page, or --date-format "
+            f"{other_order} on the command line)."
+        )
 
 
 def _expected_header(preset: Preset, canonical: str) -> str:
@@ -375,7 +396,8 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
         date_format = _choose_date_format(cursor, mapping, table, date_format, notes)
         progress(0.35, "Checking every value")
         offsets = timezones.day_offsets(timezone)
-        select = validated_select(table, mapping, date_format, len(decoded.headers), offsets)
+        select = validated_select(table, mapping, date_format, len(decoded.headers), offsets,
+                                  decimal_comma=decoded.delimiter == ";")
         cursor.execute(f"CREATE OR REPLACE TEMP TABLE validated AS {select}",
                        bind(select, {"tz": timezone} | timezones.parameters(offsets))).fetchall()
         rejected = cursor.execute("SELECT count(*) FROM validated WHERE len(reasons) > 0").fetchall()[0][0]

@@ -28,7 +28,7 @@ class Preset:
     name: str
     table: str
     columns: dict[str, tuple[str, ...]]                     # canonical -> accepted headers
-    detect: tuple[str, ...] = ()
+    detect: tuple[str | tuple[str, ...], ...] = ()   # headers that all appear; a tuple: any one of its names
     durations: dict[str, tuple[str, str]] = field(default_factory=dict)  # stop -> (header, unit)
     kind_rule: KindRule | None = None
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # canonical -> {source: value}
@@ -62,7 +62,8 @@ def _preset_from_dict(raw: dict) -> Preset:
         kind_rule = KindRule(kind["column"], tuple(str(x).lower() for x in kind["complaint"]), kind.get("match", "value"))
     # lower(), as the upload lower()s the cells it compares (casefold would make 'Straße' 'strasse')
     values = {k: {str(a).lower(): str(b) for a, b in v.items()} for k, v in raw.get("values", {}).items()}
-    return Preset(raw["name"], raw["table"], columns, tuple(raw.get("detect", ())), durations, kind_rule, values,
+    detect = tuple(tuple(d) if isinstance(d, list) else d for d in raw.get("detect", ()))
+    return Preset(raw["name"], raw["table"], columns, detect, durations, kind_rule, values,
                   raw.get("description", ""), raw.get("date_format"))
 
 
@@ -138,8 +139,9 @@ def detect(con, table: str, headers: list[str]) -> Preset | None:
     present = {normalise_header(h) for h in headers}
     best, best_score = None, 0
     for preset in presets_for(con, table):
-        wanted = {normalise_header(h) for h in preset.detect}
-        if wanted and wanted <= present:
+        wanted = [{normalise_header(n) for n in (names if isinstance(names, tuple) else (names,))}
+                  for names in preset.detect]
+        if wanted and all(names & present for names in wanted):
             score = len(wanted) + (0.5 if preset.name != "canonical" else 0)
             if score > best_score:
                 best, best_score = preset, score

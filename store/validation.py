@@ -80,11 +80,17 @@ def naive_timestamp_sql(cell: str, date_format: str | None) -> str:
     return "CASE " + " ".join(parts) + " END"
 
 
+# PHP's intl (ICU 72 and later, as osTicket uses) writes 9:05\u202fAM with a narrow no-break
+# space, and some locales a no-break space: to a reader it is the space strptime's %p wants.
+NO_BREAK_SPACES = "[\u00a0\u202f]"
+
+
 def _day_month_sql(cell: str, date_format: str) -> list[str]:
     """CASE branches reading a day/month cell as a TIMESTAMP, a two-digit year as Excel does."""
     branches = []
+    spaced = f"regexp_replace({cell}, {sql_text(NO_BREAK_SPACES)}, ' ', 'g')"
     for year, pattern in DAY_MONTH_BY_YEAR.items():
-        read = f"try_strptime({cell}, {sql_list(DATE_FORMATS[date_format][year])})"
+        read = f"try_strptime({spaced}, {sql_list(DATE_FORMATS[date_format][year])})"
         if year == "%y":
             read = f"CASE WHEN year({read}) > {TWO_DIGIT_YEAR_CUTOFF} THEN {read} - INTERVAL 100 YEAR ELSE {read} END"
         branches.append(f"WHEN regexp_full_match({cell}, {sql_text(pattern)}) THEN {read}")
@@ -168,13 +174,24 @@ def _year_reason(name: str, cell: str, year_sql: str, years: tuple[int, int]) ->
                    f"{sql_text(name + ': ')} || {_quoted(cell)} || {sql_text(f' is not between {first} and {last}')}")
 
 
+def decimal_point(cell: str, decimal_comma: bool) -> str:
+    """A number's text with a point: in a `;` file (European Excel, whose locale writes 232,46) a
+    single comma between digits is the decimal separator. In a `,` file such a (quoted) comma may
+    group thousands (1,234), so it stays text that is no number, a rejected row, never a guess."""
+    if not decimal_comma:
+        return cell
+    return f"CASE WHEN regexp_full_match({cell}, '-?[0-9]+,[0-9]+') THEN replace({cell}, ',', '.') ELSE {cell} END"
+
+
 def column_sql(column: Column, mapping: ResolvedMapping, date_format: str | None,
-               offsets: DayOffsets | None = None) -> ColumnSql:
+               offsets: DayOffsets | None = None, decimal_comma: bool = False) -> ColumnSql:
     """Value and reasons of one canonical column, over the layered columns of validated_select:
     cell_<name> (trimmed text), naive_<name> (timestamps) and v_<name> (the typed value), so that
     each is computed once per row."""
     name, cell, typed = column.name, f"cell_{column.name}", f"v_{column.name}"
     cell_expr, naive = _cell(mapping.columns.get(column.name), mapping, column.name), None
+    if column.kind == "money":
+        cell_expr = decimal_point(cell_expr, decimal_comma)
     reasons = []
     if column.required:
         reasons.append(_reason(f"{cell} IS NULL", sql_text(f"{name} is missing")))
@@ -240,13 +257,14 @@ def _kind_sql(cell: str, mapping: ResolvedMapping) -> tuple[str, list[str]]:
 MAX_DURATION_MICROS = 200 * 366 * 86_400 * 1_000_000
 
 
-def duration_stop_sql(stop_value: str, opened_value: str, position: int, unit: str, name: str) -> tuple[str, list[str]]:
+def duration_stop_sql(stop_value: str, opened_value: str, position: int, unit: str, name: str,
+                      decimal_comma: bool = False) -> tuple[str, list[str]]:
     """Stop time from a vendor duration column when the timestamp itself is absent. A cell that is
     not a finite number of 0 or more, or that ends past TIMESTAMP_YEARS, is a bad value of the row
     (an 'inf', or a typo of 4000000000 minutes: the year 9631) even beside a timestamp, as any bad
     cell of a mapped column is."""
     cell = f"nullif({trimmed(f'c{position}')}, '')"
-    amount = f"TRY_CAST({cell} AS DOUBLE)"
+    amount = f"TRY_CAST({decimal_point(cell, decimal_comma)} AS DOUBLE)"
     usable = f"({amount} >= 0 AND isfinite({amount}))"
     micros = f"CAST(least({amount} * {DURATION_UNITS[unit]}, {MAX_DURATION_MICROS}) AS BIGINT)"
     stop = f"({opened_value} + to_microseconds({micros}))"
@@ -269,17 +287,18 @@ def table_checks(table: CanonicalTable, values: dict[str, str]) -> list[str]:
 
 
 def validated_select(table: CanonicalTable, mapping: ResolvedMapping, date_format: str | None,
-                     field_count: int, offsets: DayOffsets | None = None) -> str:
+                     field_count: int, offsets: DayOffsets | None = None, decimal_comma: bool = False) -> str:
     """SELECT over `staged` giving row_number, the canonical typed columns and `reasons`.
 
     Layered so that every cell is trimmed, parsed and converted once: cell_<name>, then
     naive_<name> (timestamps), then v_<name>; the reasons read those columns. Parameters: $tz, and
     $tz_local_offsets when `offsets` is given (store.timezones.parameters)."""
-    columns = {c.name: column_sql(c, mapping, date_format, offsets) for c in table.columns}
+    columns = {c.name: column_sql(c, mapping, date_format, offsets, decimal_comma) for c in table.columns}
     values = {name: f"v_{name}" for name in columns}
     reasons = [r for sql in columns.values() for r in sql.reasons]
     for stop, (position, unit) in mapping.durations.items():
-        values[stop], duration_reasons = duration_stop_sql(values[stop], values["opened_at"], position, unit, stop)
+        values[stop], duration_reasons = duration_stop_sql(values[stop], values["opened_at"], position, unit, stop,
+                                                           decimal_comma)
         reasons += duration_reasons
     reasons += table_checks(table, values)
     last_field = f"c{field_count - 1}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -627,3 +628,57 @@ def test_a_saved_date_order_settles_only_what_the_file_leaves_open(tmp_path):
     settled = load(con, "contacts", "Ref,Received\nB,25/03/2026 10:00\n", "settled.csv")
     assert not any("as saved with preset" in note for note in settled.notes)
     assert contact(con, "B")["opened_at"] == utc("2026-03-25 10:00")
+
+
+def test_a_narrow_or_no_break_space_before_am_pm_reads_as_a_space(tmp_path):
+    """PHP intl with ICU 72 or later (osTicket) writes 7/13/26, 9:05\u202fAM: every row was rejected
+    ('cannot read 7/13/26, 9:05 AM', the narrow space invisible in the message) and the file refused."""
+    con = open_db(tmp_path)
+    result = load(con, "contacts", csv_text("ticket_id,opened_at,resolved_at",
+                                            "N1,\"7/13/26, 9:05\u202fAM\",\"7/13/26, 3:40\u202fPM\"",
+                                            "N2,7/14/2026 11:20\u00a0PM,"))
+    assert (result.rows_loaded, result.rows_rejected) == (2, 0)
+    assert contact(con, "N1")["opened_at"] == utc("2026-07-13 08:05")   # BST
+    assert contact(con, "N1")["resolved_at"] == utc("2026-07-13 14:40")
+    assert contact(con, "N2")["opened_at"] == utc("2026-07-14 22:20")
+
+
+def test_a_zendesk_explore_export_is_detected_and_its_channel_names_mapped(tmp_path):
+    """An Explore report names its attributes 'Ticket ID', 'Ticket created - Timestamp', 'Ticket channel';
+    the preset read them only when --preset zendesk was given, and kept 'Phone call (incoming)' as a
+    channel of its own, outside the promise for phone and chat."""
+    con = open_db(tmp_path)
+    result = load(con, "contacts", csv_text(
+        "Ticket ID,Ticket created - Timestamp,Ticket solved - Timestamp,Ticket channel,Ticket group",
+        "7001,2026-07-13T10:00:00,2026-07-13T15:00:00,Email,Billing",
+        "7002,2026-07-13T11:00:00,,Phone call (incoming),Repairs",
+        "7003,2026-07-14T09:00:00,,Web service (API),Repairs"))
+    assert result.preset == "zendesk"
+    assert [(t, contact(con, t)["channel"]) for t in ("7001", "7002", "7003")] == \
+        [("7001", "email"), ("7002", "phone"), ("7003", "api")]
+    assert contact(con, "7001")["resolved_at"] == utc("2026-07-13 14:00")
+    assert detect(con, "contacts", ["Ticket ID", "Created time", "Subject"]).name == "freshdesk"
+
+
+def test_a_decimal_comma_reads_in_a_semicolon_file_only(tmp_path):
+    """European Excel saves with `;` because its locale writes 232,46: every price was rejected and
+    the file refused. In a `,` file a comma in a number may group thousands (1,234): still rejected.
+    A point reads in both; a number with both is rejected, never guessed."""
+    con = open_db(tmp_path)
+    load(con, "customers", csv_text("customer_id,joined_at", "P1,2020-01-01", "P2,2020-01-01", "P3,2020-01-01"))
+    semicolon = load(con, "prices", csv_text("customer_id;period;price_paid;product;new_customer_price",
+                                             *[f"P1;2026-0{m}-01;232,46;Motor;221,5" for m in range(1, 10)],
+                                             *[f"P2;2026-0{m}-01;99.9;Motor;" for m in range(1, 10)],
+                                             "P3;2026-01-01;1.234,56;Motor;",
+                                             *[f"P3;2026-0{m}-01;0,5;Motor;" for m in range(2, 10)]))
+    assert [tuple(r) for r in semicolon.rejected[["row", "reason"]].values] == [
+        (20, "price_paid must be a number with at most 4 decimals, such as 12.50, not '1.234,56'")]
+    assert rows(con, "SELECT customer_id, price_paid, new_customer_price FROM prices WHERE period = '2026-02-01' "
+                     "ORDER BY 1") == [("P1", Decimal("232.4600"), Decimal("221.5000")), ("P2", Decimal("99.9000"), None),
+                                       ("P3", Decimal("0.5000"), None)]
+    comma = load(con, "prices", csv_text("customer_id,period,price_paid,product",
+                                         *[f"P1,2025-0{m}-01,100,Motor" for m in range(1, 10)],
+                                         *[f"P2,2025-{m:02d}-01,100,Motor" for m in range(1, 13)],
+                                         "P3,2025-01-01,\"1,234\",Motor"))
+    assert [tuple(r) for r in comma.rejected[["row", "reason"]].values] == [
+        (23, "price_paid must be a number with at most 4 decimals, such as 12.50, not '1,234'")]

@@ -186,6 +186,26 @@ def test_mixed_date_orders_are_refused(seeded):
     assert "13/03/2026" in message and "03/14/2026" in message
 
 
+def test_a_declared_order_the_files_dates_contradict_is_refused(seeded):
+    """A weekly job keeps its --date-format monthfirst when the helpdesk's export turns day-first:
+    the 13/07 row was rejected and the 01/07-12/07 rows loaded as January to December, without a
+    word. A file whose dates only the other order reads refuses the declared order; with dates of
+    both orders (the mixed case) the declared order stands and the other rows are rejected."""
+    day_first = [contact_row(f"U{d}", f"{d:02d}/07/2026 10:00") for d in range(1, 14)]
+    message = refused(seeded, "contacts", csv_text(CONTACT_HEADER, *day_first), date_format="monthfirst")
+    assert message.startswith("The dates were to be read month first (MM/DD/YYYY), but the file has 13/07/2026 10:00")
+    assert "--date-format dayfirst" in message
+    message = refused(seeded, "contacts", csv_text(CONTACT_HEADER, contact_row("V1", "07/13/2026 10:00")),
+                      date_format="dayfirst")
+    assert "07/13/2026 10:00, which only reads month first" in message
+    result = load(seeded, "contacts", csv_text(CONTACT_HEADER, *day_first), date_format="dayfirst")
+    assert (result.rows_loaded, contact(seeded, "U2")["opened_at"]) == (13, utc("2026-07-02 09:00"))
+    mixed = csv_text(CONTACT_HEADER, *good_rows(40, "W"), contact_row("W13", "13/07/2026 10:00"),
+                     contact_row("W14", "07/14/2026 10:00"))
+    result = load(seeded, "contacts", mixed, date_format="monthfirst")
+    assert list(result.rejected["row"]) == [42] and contact(seeded, "W14")["opened_at"] == utc("2026-07-14 09:00")
+
+
 def test_a_date_neither_order_reads_is_a_bad_value_not_evidence_of_an_order(seeded):
     """31/31/2026 is neither day-first nor month-first: it was quoted as both orders ('the dates mix
     day-first (31/31/2026) and month-first (31/31/2026)') and the file asked for an order it does

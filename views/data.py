@@ -119,8 +119,8 @@ def _date_order(file_id: str) -> str | None:
 
 def _ask_date_order(file_id: str, error: DateFormatNeeded) -> None:
     question = st.session_state.get(DATE_QUESTION)
-    if question and question[0] == file_id:
-        return  # the question is on the page already, waiting for an answer
+    if question == (file_id, str(error)):
+        return  # the question is on the page already, waiting for an answer (or another: the file refused it)
     st.session_state[DATE_QUESTION] = (file_id, str(error))
     st.rerun()
 
