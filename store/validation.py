@@ -23,7 +23,10 @@ DATE_YEARS = (1900, 2099)
 # time by four days: a bad value, rejected rather than misread)
 UTC_OFFSET = r"[+-]((0\d|1[0-3])(:?[0-5]\d)?|14(:?00)?)"
 ISO_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?\s*([Zz]|UTC|GMT|" + UTC_OFFSET + r")$"
-ISO_LOCAL = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?$"
+# Year first, as ISO writes it and as Excel in Canadian, Chinese or Japanese locales saves it:
+# 2026-7-13 9:15, 2026/07/13 09:15 (the year first, the month is second in every locale).
+YEAR_FIRST_DAY = r"\d{4}(-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2})"
+ISO_LOCAL = r"^" + YEAR_FIRST_DAY + r"([T ]\d{1,2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?$"
 # a comma may follow the date, as in 3/2/26, 9:10 AM (a US locale's date and time)
 _DAY_MONTH_WITH_YEAR = r"^(\d{{1,2}})[/.-](\d{{1,2}})[/.-]({year})(,?[ T].*)?$"
 DAY_MONTH = _DAY_MONTH_WITH_YEAR.format(year=r"\d{2}|\d{4}")
@@ -33,7 +36,7 @@ DAY_MONTH_BY_YEAR = {"%Y": _DAY_MONTH_WITH_YEAR.format(year=r"\d{4}"), "%y": _DA
 # A two-digit year as Excel reads it (the files come through Excel): 00-29 are 2000-2029, 30-99
 # 1930-1999. strptime's %y makes 30-68 the 2030s-2060s, a customer who joined in 1965 one who joins in 2065.
 TWO_DIGIT_YEAR_CUTOFF = 2029
-ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+ISO_DATE = r"^" + YEAR_FIRST_DAY + r"$"
 SPACE_BEFORE_OFFSET = r"\s+([+-][0-9]{2}(:?[0-9]{2})?)$"
 UTC_SUFFIX = r"\s*(UTC|GMT|[Zz])$"   # read as Z, the only spelling DuckDB's cast takes everywhere
 FIRST_GROUP = r"\1"

@@ -682,3 +682,24 @@ def test_a_decimal_comma_reads_in_a_semicolon_file_only(tmp_path):
                                          "P3,2025-01-01,\"1,234\",Motor"))
     assert [tuple(r) for r in comma.rejected[["row", "reason"]].values] == [
         (23, "price_paid must be a number with at most 4 decimals, such as 12.50, not '1,234'")]
+
+
+def test_year_first_dates_read_with_slashes_and_single_digits(tmp_path):
+    """Excel in Canadian, Chinese or Japanese locales saves 2026-7-13 9:15 or 2026/07/13 09:15: the
+    year first, then the month in every locale, so no order needs asking. Each file was refused."""
+    con = open_db(tmp_path)
+    result = load(con, "contacts", csv_text("ticket_id,opened_at,resolved_at",
+                                            "Y1,2026-7-13 9:15,2026/07/14 17:05",
+                                            "Y2,2026/7/3 09:00:30,2026-07-13T9:15",
+                                            *[f"G{n},2026-07-13 10:00," for n in range(20)],
+                                            "Y3,2026/02/30 10:00,"))
+    assert (result.rows_loaded, list(result.rejected["reason"])) == (
+        22, ["opened_at: cannot read '2026/02/30 10:00' as a date and time"])
+    assert not any("Dates read" in note for note in result.notes)
+    assert (contact(con, "Y1")["opened_at"], contact(con, "Y1")["resolved_at"]) == (
+        utc("2026-07-13 08:15"), utc("2026-07-14 16:05"))   # BST
+    assert (contact(con, "Y2")["opened_at"], contact(con, "Y2")["resolved_at"]) == (
+        utc("2026-07-03 08:00:30"), utc("2026-07-13 08:15"))
+    load(con, "customers", csv_text("customer_id,joined_at", "C1,2019/4/1", "C2,2019-04-01"))
+    assert rows(con, "SELECT customer_id, joined_at::VARCHAR FROM customers ORDER BY 1") == [
+        ("C1", "2019-04-01"), ("C2", "2019-04-01")]
