@@ -149,7 +149,8 @@ REJECTED_COLUMNS = {"row": st.column_config.NumberColumn("Row", format="%d", pin
 
 def show_rejected(rejected: pd.DataFrame, file_stem: str, headline: str, key: str | None = None) -> None:
     st.warning(headline, icon=":material/rule:")
-    st.dataframe(rejected.head(200), hide_index=True, width="stretch", column_config=REJECTED_COLUMNS)
+    st.dataframe(rejected.head(200), hide_index=True, width="stretch", column_config=REJECTED_COLUMNS,
+                 placeholder="")   # a field the row does not have: nothing, as in the file
     st.download_button("Download the rejected rows (CSV)", rejected_csv(rejected), f"{file_stem}.csv",
                        mime="text/csv", icon=":material/download:", key=key or f"download_{file_stem}",
                        on_click="ignore")
