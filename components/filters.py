@@ -184,7 +184,9 @@ def current_filters() -> Filters:
 def previous_period(filters: Filters) -> Filters | None:
     """The same filters over the period of the same length just before, for "change vs previous";
     None when that period starts before the first contact: a quarter against the data's first
-    two weeks would read as +1,150% (docs/definitions.md, reading 17)."""
+    two weeks would read as +1,150% (docs/definitions.md, reading 17). Its waiting times and
+    resolutions are measured as they stood one period before the data's as_of, at the same age as
+    the period in view (reading 37)."""
     if filters.date_from is None or filters.date_to is None:
         return None
     end = filters.date_from - timedelta(days=1)
@@ -192,7 +194,9 @@ def previous_period(filters: Filters) -> Filters | None:
     span = data_span()
     if span is None or start < span[0]:
         return None
-    return replace(filters, date_from=start, date_to=end)
+    as_of = context.as_of()
+    measured_at = None if fmt.is_empty(as_of) else as_of - (filters.date_from - start)
+    return replace(filters, date_from=start, date_to=end, measured_at=measured_at)
 
 
 def churn_months(filters: Filters) -> tuple[date, date] | None:

@@ -20,9 +20,13 @@ def period_text(filters: Filters) -> str:
 
 
 def comparison_text(filters: Filters) -> str:
-    """'vs 26 May - 23 Aug 2026' — how the tiles' changes are computed."""
+    """'vs 26 May - 23 Aug 2026 (13 weeks) as it stood on 23 Aug 2026' — how the tiles' changes are
+    computed: its waiting and resolution times as they were at the age of the period in view."""
     previous = previous_period(filters)
-    return f"vs {period_text(previous)}" if previous else ""
+    if not previous:
+        return ""
+    stood = "" if fmt.is_empty(previous.measured_at) else f" as it stood on {fmt.day(previous.measured_at)}"
+    return f"vs {period_text(previous)}{stood}"
 
 
 def week_in_progress(as_of) -> date | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,12 +28,17 @@ class Filters:
     teams: tuple[str, ...] = ()
     partners: tuple[str, ...] = ()
     products: tuple[str, ...] = ()
+    # Waiting times and resolutions as they stood at this instant (None: as the data stands). A
+    # previous period is measured at its own age: its slow cases closed since would otherwise make
+    # the period in view, whose slow cases are still open, look faster than it is (reading 37).
+    measured_at: datetime | None = None
 
     def parameters(self) -> dict:
         return {
             "date_from": self.date_from, "date_to": self.date_to,
             "channels": list(self.channels), "teams": list(self.teams),
             "partners": list(self.partners), "products": list(self.products),
+            "measured_at": self.measured_at,
         }
 
 

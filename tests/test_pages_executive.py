@@ -1018,6 +1018,39 @@ def test_no_change_against_a_previous_period_before_the_data(company):
     assert "changes vs" not in texts(at) and not any(m.delta for m in at.metric)
 
 
+def test_a_previous_period_is_measured_as_it_stood_at_the_same_age(tmp_path):
+    """The period in view has had until as_of to close its slow cases; the previous period, measured
+    as the data stands now, has had a period longer, so its slow cases count and the period in view
+    looked faster than it was ('2.8 h faster' for a like-for-like 1 h). Measured at $measured_at,
+    a reply, acknowledgement, resolution or follow-up call made after it has not happened yet.
+    2-3 March 2026 is GMT: local times are UTC."""
+    from datetime import UTC, datetime
+
+    from ingest_helpers import load, open_db
+    from queries import Filters, run
+
+    con = open_db(tmp_path)
+    load(con, "contacts", "ticket_id,opened_at,kind,first_response_at,resolved_at,follow_up_at\n"
+                          "P1,2026-03-02 09:00,complaint,2026-03-02 10:00,2026-03-02 19:00,\n"         # 1 h; resolved in 10 h
+                          "P2,2026-03-03 09:00,complaint,2026-03-10 09:00,2026-03-20 09:00,2026-03-21 10:00\n"  # 168 h; 408 h
+                          "P3,2026-03-04 09:00,enquiry,2026-03-04 12:00,,\n")                          # 3 h
+    now = Filters(date(2026, 3, 2), date(2026, 3, 8))
+    then = Filters(date(2026, 3, 2), date(2026, 3, 8), measured_at=datetime(2026, 3, 8, tzinfo=UTC))
+    columns = ("resolution_median_hours", "resolved", "open", "follow_up_rate")
+    assert run(con, "complaints_summary", now, columns=columns).iloc[0].tolist() == [209.0, 2, 0, 0.5]
+    assert run(con, "complaints_summary", then, columns=columns).iloc[0].tolist() == [10.0, 1, 1, 0.0]
+    columns = ("contacts", "acknowledged_share", "first_response_median_hours")
+    assert run(con, "responsiveness_summary", now, columns=columns).iloc[0].tolist() == [3, 1.0, 3.0]
+    assert run(con, "responsiveness_summary", then, columns=columns).iloc[0].tolist() == [3, 2 / 3, 2.0]
+
+
+def test_the_header_says_the_previous_period_is_measured_as_it_stood(company):
+    """The company's data ends on Sun 15 Feb 2026 21:00 (as_of): the week of 9 Feb is compared with
+    2-8 Feb as it stood a week earlier, on 8 Feb."""
+    at = open_page(new_app({"period": ["2026-02-09", "2026-02-15"]}), RESPONSIVENESS)
+    assert "changes vs 2 Feb - 8 Feb 2026 (7 days) as it stood on 8 Feb 2026" in texts(at)
+
+
 def test_the_week_the_data_ends_in_is_shaded_as_in_progress(company):
     """The company's data ends on Sunday 15 Feb 2026 21:00 (as_of), inside the week of 9 Feb: with that
     week in view every weekly chart shades it; a period ending a week earlier shades nothing."""
