@@ -19,15 +19,17 @@ _RESET = "_drill_reset"
 LINK_PARAMETERS = ("week", "bar")
 _CLICKED = "_drill_clicked"   # what the charts had selected on this page's previous run
 
+# Sized to the column's first rows, a time column cut the minutes off later ones ('19 Nov 2026, 12:2').
+TIME_WIDTH = 150
 CONTACT_COLUMNS = {
     # pinned: a table wider than the page scrolls sideways, and each row must still say which ticket it is
     "ticket_id": st.column_config.TextColumn("Ticket", pinned=True),
     "kind": "Kind", "channel": "Channel", "team": "Team", "partner": "Partner", "priority": "Priority",
     "category": "Category", "agent": "Agent",
-    "opened": st.column_config.DatetimeColumn("Opened", format="D MMM YYYY, HH:mm"),
+    "opened": st.column_config.DatetimeColumn("Opened", format="D MMM YYYY, HH:mm", width=TIME_WIDTH),
     "week": st.column_config.DateColumn("Week of", format="D MMM YYYY"),
-    "deadline": st.column_config.DatetimeColumn("Deadline", format="D MMM YYYY, HH:mm"),
-    "clock_stopped": st.column_config.DatetimeColumn("Clock stopped", format="D MMM YYYY, HH:mm",
+    "deadline": st.column_config.DatetimeColumn("Deadline", format="D MMM YYYY, HH:mm", width=TIME_WIDTH),
+    "clock_stopped": st.column_config.DatetimeColumn("Clock stopped", format="D MMM YYYY, HH:mm", width=TIME_WIDTH,
                                                      help="-: still open at the as-of time"),
     "hours_late": st.column_config.NumberColumn("Hours late"),
     "hours_left": st.column_config.NumberColumn("Hours left"),

@@ -60,6 +60,17 @@ def download(frame: pd.DataFrame | Callable[[], pd.DataFrame], file_name: str, k
                        key=f"download-{key}", icon=":material/download:", on_click="ignore", type="tertiary")
 
 
+# Streamlit's grid draws rows 35 px high under a 35 px header, and on its own shows ten rows with the
+# eleventh cut in half, which reads as a mistake under a chart that says "top 10 of 11".
+ROW_PX = 35
+MOST_ROWS_SHOWN = 15
+
+
+def whole_rows_height(rows: int) -> int:
+    """The height that shows every row of a short table (up to MOST_ROWS_SHOWN; more scroll)."""
+    return ROW_PX * (min(max(rows, 1), MOST_ROWS_SHOWN) + 1) + 3
+
+
 def show_table(frame: pd.DataFrame, key: str, file_name: str, *, column_config: dict | None = None,
                height: int | str = "auto", formats: dict[str, Callable] | None = None,
                style: Callable[[Styler], Styler] | None = None,

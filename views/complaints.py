@@ -5,7 +5,7 @@ from components import charts, context, empty, formatting as fmt
 from components.filters import current_filters, previous_period
 from components.headlines import complaints_headline
 from components.layout import answer, header, period_text, side_by_side
-from components.tables import show_table
+from components.tables import show_table, whole_rows_height
 from components.tiles import Tile, show_tiles
 
 filters = current_filters()
@@ -105,7 +105,7 @@ with right:
 
 # A category names the complaint itself, so "per 1,000 contacts of the category" says nothing here.
 show_table(categories.drop(columns="per_1000_contacts").rename(columns={"value": "category"}), "categories-table",
-           "complaint-categories",
+           "complaint-categories", height=whole_rows_height(len(categories)),
            formats={"complaints": fmt.count, "share_of_complaints": fmt.pct, "resolution_median_hours": fmt.duration,
                     "reopen_rate": fmt.pct, "csat_mean": lambda v: fmt.number(v, 2), "open": fmt.count},
            column_config={"category": "Category", "complaints": "Complaints", "share_of_complaints": "Share of complaints",
