@@ -28,7 +28,7 @@ class UploadRefused(Exception):
 @dataclass(frozen=True)
 class DecodedFile:
     path: Path            # a private UTF-8 copy (never a path built from the uploaded file name)
-    encoding: str         # "UTF-8", "UTF-8 with BOM" or "Windows-1252"
+    encoding: str         # "UTF-8", "UTF-8 with BOM" or a value of SINGLE_BYTE_ENCODINGS
     delimiter: str
     headers: list[str]
     checksum: str
@@ -69,6 +69,24 @@ def checksum_of(data: bytes) -> str:
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2\xc3][\x80-\xbf]|\xe2[\x80-\x82][\x80-\xbf]")
 
 
+# The encodings Excel saves a CSV in besides UTF-8, each with the name a manager knows it by: Windows'
+# own (Windows-1252), "CSV (Macintosh)" (Mac Roman) and "CSV (MS-DOS)" (code page 850). Each reads
+# any byte, or nearly, so the bytes alone cannot tell them apart; what the accented letters make of
+# the words can (_plausibility). Windows-1252, the spec's reading, wins every tie (_clearly_best).
+SINGLE_BYTE_ENCODINGS = {"cp1252": "Windows-1252", "mac_roman": "Mac Roman", "cp850": "MS-DOS code page 850"}
+SAVED_AS = {"Windows-1252": "what Excel on Windows saves", "Mac Roman": "Excel's 'CSV (Macintosh)'",
+            "MS-DOS code page 850": "Excel's 'CSV (MS-DOS)'"}
+SAMPLE_WINDOWS = 2_000      # non-ASCII bytes whose surroundings are scored: a 200 MB file is not decoded thrice
+SAMPLE_CONTEXT = 24         # bytes either side of each
+ASCII_BLOCK = 1 << 16       # bytes.isascii() skips ASCII blocks at memory speed; a regex would take 2 s per 200 MB
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+# An apostrophe inside a word is an English one (don't, it's, we're) or a name's (O'Brien, d'Artagnan):
+# 'Mart'n' is Mac Roman's 'Martín' read as Windows-1252.
+_ENDINGS_AFTER_APOSTROPHE = re.compile(r"(?:s|t|re|ve|ll|d|m)(?![^\W\d_])", re.IGNORECASE)
+OPENING_PUNCTUATION = "\u201c\u2018\u00ab\u00bf\u00a1"                   # “ ‘ « ¿ ¡
+CLOSING_PUNCTUATION = "\u201d\u2019\u00bb\u2026\u2122\u00ae\u00a9"     # ” ’ » … ™ ® ©
+
+
 def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         try:
@@ -88,13 +106,105 @@ def _decode(data: bytes) -> tuple[str, str]:
                 "encoding, so accented names would come out garbled. Save the whole file again as "
                 "'CSV UTF-8' and upload that."
             ) from error
-    try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError as error:
-        raise UploadRefused(
-            "The file is neither UTF-8 nor Windows-1252 text (the encodings Excel saves). "
-            "Save it as 'CSV UTF-8 (comma delimited)' and upload that."
-        ) from error
+    return _decode_single_byte(data)
+
+
+def _decode_single_byte(data: bytes) -> tuple[str, str]:
+    """The text in the single-byte encoding whose accented letters make the most plausible words.
+    In doubt (a tie, or nothing better than Windows-1252's reading) Windows-1252, as before these
+    others were read; without it (a byte it does not define) the file is refused."""
+    sample = _non_ascii_sample(data)
+    scores = {}
+    for codec in SINGLE_BYTE_ENCODINGS:
+        try:
+            scores[codec] = _plausibility(sample.decode(codec))
+        except UnicodeDecodeError:
+            continue          # a byte the encoding does not define (0x81 in Windows-1252)
+    while scores and (codec := _clearly_best(scores, _ends_rows_with_cr_alone(data))):
+        try:
+            return data.decode(codec), SINGLE_BYTE_ENCODINGS[codec]
+        except UnicodeDecodeError:
+            del scores[codec]     # a byte it does not define past the sample
+    raise UploadRefused(
+        "The file is neither UTF-8 nor Windows-1252 text, and its accented letters do not read clearly as Mac "
+        "Roman or MS-DOS text either (the other encodings Excel saves). Save it as 'CSV UTF-8 (comma "
+        "delimited)' and upload that."
+    )
+
+
+def _clearly_best(scores: dict[str, int], mac_line_ends: bool) -> str | None:
+    """The encoding of highest score; Windows-1252 on a tie with it, or when the leader has nothing
+    in its favour; between Mac Roman and MS-DOS alone, Mac Roman in a file whose rows end with a CR
+    alone (what Excel's 'CSV (Macintosh)' writes). None when nothing is clearly best."""
+    top = max(scores.values())
+    leaders = [codec for codec, score in scores.items() if score == top]
+    if "cp1252" in leaders:
+        return "cp1252"
+    if top > 0 and len(leaders) > 1 and mac_line_ends:
+        return "mac_roman"
+    if top > 0 and len(leaders) == 1:
+        return leaders[0]
+    return "cp1252" if "cp1252" in scores else None
+
+
+def _non_ascii_sample(data: bytes) -> bytes:
+    """The surroundings of the file's first SAMPLE_WINDOWS non-ASCII bytes, one to a line."""
+    windows, position = [], 0
+    for block in range(0, len(data), ASCII_BLOCK):
+        if data[block:block + ASCII_BLOCK].isascii():
+            continue
+        position = max(position, block)
+        while len(windows) < SAMPLE_WINDOWS and (found := _NON_ASCII.search(data, position, block + ASCII_BLOCK)):
+            windows.append(data[max(found.start() - SAMPLE_CONTEXT, 0):found.start() + SAMPLE_CONTEXT])
+            position = found.start() + SAMPLE_CONTEXT
+        if len(windows) == SAMPLE_WINDOWS:
+            break
+    return b"\n".join(windows)
+
+
+def _plausibility(text: str) -> int:
+    """How well the non-ASCII characters of `text` make words: a point for each that sits in a word
+    as a lowercase letter, as a capital starting a word or in a word of capitals, as an apostrophe
+    (O’Brien, don’t) or as punctuation against a word's outer side (“yes”, wait…, Acme™); a point
+    off for each that breaks a word: a symbol between two letters (Pe¤a), a capital after a
+    lowercase letter (JosŽ) or before one inside a word (MŸller), a lowercase letter before a
+    capital (O’Brien read as OíBrien) or after two capitals (JOSƒ)."""
+    score = 0
+    for found in re.finditer(r"[^\x00-\x7f]", text):
+        at, char = found.start(), found.group()
+        two_before, before, after = _char_at(text, at - 2), _char_at(text, at - 1), _char_at(text, at + 1)
+        if char.islower():
+            breaks = after.isupper() or (before.isupper() and two_before.isupper())
+            score += -1 if breaks else int(_cased(before) or _cased(after))
+        elif char.isupper():
+            breaks = before.islower() or (before.isupper() and after.islower())
+            score += -1 if breaks else int(_cased(before) or _cased(after))
+        elif _cased(before) and _cased(after):
+            if char == "\u2019":
+                score += int(not _cased(two_before) or bool(_ENDINGS_AFTER_APOSTROPHE.match(text, at + 1)))
+            elif char != "\u00b7":   # Catalan's col·lecció
+                score -= 1
+        elif (char in OPENING_PUNCTUATION and _cased(after)) or (char in CLOSING_PUNCTUATION and _cased(before)):
+            score += 1
+    return score
+
+
+def _char_at(text: str, at: int) -> str:
+    """The character at `at`, a space outside the text."""
+    return text[at] if 0 <= at < len(text) else " "
+
+
+def _cased(char: str) -> bool:
+    return char.islower() or char.isupper()
+
+
+def _ends_rows_with_cr_alone(text: str | bytes) -> bool:
+    """Whether the first row ends with a carriage return alone (Excel for Mac's 'CSV (Macintosh)'),
+    looking no further than the first line feed: never a search through a whole 200 MB file."""
+    cr, lf = ("\r", "\n") if isinstance(text, str) else (b"\r", b"\n")
+    first_lf = text.find(lf)
+    first_cr = text.find(cr, 0, len(text) if first_lf == -1 else first_lf)
+    return first_cr != -1 and text[first_cr + 1:first_cr + 2] != lf
 
 
 def _looks_utf16(data: bytes) -> bool:

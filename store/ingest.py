@@ -20,8 +20,8 @@ from charter import engine
 from charter.model import MEASURE_STOPS, Charter
 from queries import bind
 from store import db, filter_values, price_facts, timezones
-from store.csvfile import (DecodedFile, UploadRefused, decimals_above, decode_upload, refuse_if_too_large,
-                           shown_header)
+from store.csvfile import (SAVED_AS, DecodedFile, UploadRefused, decimals_above, decode_upload,
+                           refuse_if_too_large, shown_header)
 from store.presets import (Preset, ResolvedMapping, canonical_preset, detect, find_preset, presets_for,
                            normalise_header, resolve)
 from store.tables import TABLES, CanonicalTable
@@ -367,9 +367,7 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
     timezone = decoded.stated_timezone if decoded.stated_timezone and table.has_timestamps else charter_timezone
     cursor = con.cursor()
     try:
-        notes = [] if decoded.encoding.startswith("UTF-8") else [
-            "The file is not UTF-8, so it was read as Windows-1252 (what Excel on Windows saves)."
-        ]
+        notes = _encoding_notes(decoded.encoding)
         notes.extend(_report_layout_notes(decoded, table, charter_timezone))
         mapping = _resolve_mapping(con, table, decoded.headers, preset_name, preset)
         if table.name == "contacts" and charter:
@@ -417,6 +415,13 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
         cursor.close()
         _delete_file(decoded)
         raise
+
+
+def _encoding_notes(encoding: str) -> list[str]:
+    if encoding.startswith("UTF-8"):
+        return []
+    why = "" if encoding == "Windows-1252" else f": its accented letters make words in {encoding}, not in Windows-1252"
+    return [f"The file is not UTF-8, so it was read as {encoding} ({SAVED_AS[encoding]}){why}."]
 
 
 def _report_layout_notes(decoded: DecodedFile, table: CanonicalTable, charter_timezone: str) -> list[str]:

@@ -69,7 +69,8 @@ def test_not_a_csv_file(seeded, data):
 
 
 def test_wrong_encoding(seeded):
-    # 0x81 is undefined in Windows-1252 and not valid UTF-8 on its own.
+    # 0x81 is undefined in Windows-1252 and not valid UTF-8 on its own; 'TÅ' (Mac Roman) and 'Tü'
+    # (MS-DOS) are as plausible as each other, so nothing says which (reading 38).
     data = (CONTACT_HEADER + "\n").encode() + b"T\x81,2026-03-02 09:00" + b"," * 15 + b"\n"
     assert "neither UTF-8 nor Windows-1252" in refused(seeded, "contacts", data)
 
@@ -476,6 +477,52 @@ def test_windows_1252_capitals_before_a_curly_quote_are_not_taken_for_utf8(seede
     result = load(seeded, "contacts", text.encode("cp1252"))
     assert result.encoding == "Windows-1252"
     assert (contact(seeded, "W1")["agent"], contact(seeded, "W2")["team"]) == ("Renée Müller", "JOSÉ’S TEAM")
+
+
+# Excel for Mac's 'CSV (Macintosh)': Mac Roman, rows ending with a CR alone. é = 8E, ü = 9F, ó = 97,
+# ë = 91, ö = 9A, ñ = 96; Windows-1252 reads them as Ž Ÿ — ‘ š –.
+MAC_ROMAN_ZENDESK = (b"Id,Requester id,Assignee,Group,Via,Tags,Created at,Updated at\r"
+                     b"3001,601,Jos\x8e M\x9fller,Facturaci\x97n,Mail,,2026-07-13 10:00:00,2026-07-13 11:00:00\r"
+                     b"3002,602,Zo\x91 J\x9ansson,R\x8eparations,Voice,complaint,2026-07-13 11:00:00,2026-07-13 12:00:00\r"
+                     b"3003,603,I\x96igo Pe\x96a,Facturaci\x97n,Chat,,2026-07-14 09:00:00,2026-07-14 10:00:00\r")
+# Excel's 'CSV (MS-DOS)': code page 850, CR LF. Å = 8F (a byte Windows-1252 does not define, so the
+# file was refused), Ö = 99, é = 82, ó = A2, ñ = A4.
+MS_DOS_ZENDESK = (b"Id,Requester id,Assignee,Group,Via,Tags,Created at,Updated at\r\n"
+                  b"3101,701,\x8fsa \x99berg,R\x82parations,Mail,,2026-07-13 10:00:00,2026-07-13 11:00:00\r\n"
+                  b"3102,702,I\xa4igo Pe\xa4a,Facturaci\xa2n,Chat,,2026-07-14 09:00:00,2026-07-14 10:00:00\r\n")
+
+
+@pytest.mark.parametrize("data, encoding, names", [
+    pytest.param(MAC_ROMAN_ZENDESK, "Mac Roman", {"3001": ("José Müller", "Facturación"),
+                                                  "3002": ("Zoë Jönsson", "Réparations"),
+                                                  "3003": ("Iñigo Peña", "Facturación")}, id="csv-macintosh"),
+    pytest.param(MS_DOS_ZENDESK, "MS-DOS code page 850", {"3101": ("Åsa Öberg", "Réparations"),
+                                                          "3102": ("Iñigo Peña", "Facturación")}, id="csv-ms-dos"),
+])
+def test_excel_mac_and_ms_dos_files_keep_accented_names(seeded, data, encoding, names):
+    result = load(seeded, "contacts", data, "excel.csv")
+    assert result.encoding == encoding
+    saved_as = {"Mac Roman": "Excel's 'CSV (Macintosh)'", "MS-DOS code page 850": "Excel's 'CSV (MS-DOS)'"}[encoding]
+    assert f"The file is not UTF-8, so it was read as {encoding} ({saved_as})" in result.notes[0]
+    assert {ticket: (contact(seeded, ticket)["agent"], contact(seeded, ticket)["team"]) for ticket in names} == names
+    assert rows(seeded, "SELECT encoding FROM batches WHERE batch_id = ?", [result.batch_id]) == [(encoding,)]
+
+
+@pytest.mark.parametrize("agent, team", [
+    ("François Lefèvre", "Réparations"),
+    ("Jürgen Weiß", "Größe & Straße"),
+    ("Iñigo Muñoz", "Facturación"),
+    ("Siobhán O’Brien", "Don’t call"),
+    ("Zoë “Zo” Brontë", "L’Oréal desk"),
+    ("Renée Müller", "Prices in €"),
+    ("Ann Lee", "Acme™ Pro, wait… 12 €"),
+    ("JOSÉ’S TEAM", "Ærø – Ålesund"),
+])
+def test_windows_1252_files_stay_windows_1252(seeded, agent, team):
+    text = csv_text(CONTACT_HEADER, contact_row("W1", "2026-03-02 09:00", agent=agent, team=team), newline="\r\n")
+    result = load(seeded, "contacts", text.encode("cp1252"))
+    assert result.encoding == "Windows-1252"
+    assert (contact(seeded, "W1")["agent"], contact(seeded, "W1")["team"]) == (agent, team)
 
 
 def test_same_file_twice_is_already_loaded(seeded):

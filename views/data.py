@@ -290,7 +290,7 @@ def _upload_section(con) -> None:
     # AppTest can set this uploader's files (at.file_uploader[0].set_value), so tests use the real widget.
     uploaded = st.file_uploader("Export file: CSV from Zendesk, Freshdesk, Zammad, osTicket or a spreadsheet",
                                 key=f"upload_file_{st.session_state.get(NONCE, 0)}",
-                                help="Comma or semicolon separated, UTF-8 or Windows-1252 (Excel).")
+                                help="Comma or semicolon separated, UTF-8 or what Excel saves (Windows, Macintosh or MS-DOS CSV).")
     if uploaded is None:
         _release_prepared()
         if RESULT in st.session_state:
