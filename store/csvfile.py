@@ -388,9 +388,12 @@ def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFil
             "In Excel use File > Save As > 'CSV UTF-8' and upload that file."
         )
     text, encoding = _decode(data)
-    normalised = "\n" not in text and "\r" in text.rstrip("\r")
-    if normalised:  # old Mac line endings (Excel for Mac "CSV (Macintosh)"): lines end with CR alone
-        text = text.replace("\r", "\n")
+    normalised = _ends_rows_with_cr_alone(text)
+    if normalised:
+        # Old Mac line ends (Excel for Mac's "CSV (Macintosh)"): rows end with a CR alone, while a line
+        # break inside a quoted cell (Alt+Enter) is an LF, which Python's csv module and DuckDB would
+        # otherwise take for the file's line end. Every line end becomes one LF, as Excel reads them.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text or text.isspace():  # e.g. only a byte-order mark (as `not text.strip()`, without a copy)
         raise UploadRefused("The file is empty. Export it again from the helpdesk and check it has rows.")
     first_line = _first_line(text)

@@ -270,6 +270,20 @@ def test_well_formed_quoting_loads_every_value_as_written(seeded):
     assert stored == {"Q1": "multi\nline, with a comma", "Q2": 'say "hi"', "Q3": None, "Q4": '5" screen'}
 
 
+def test_a_line_break_inside_a_cell_of_a_file_whose_rows_end_with_cr_alone(seeded):
+    # Excel for Mac's 'CSV (Macintosh)': rows end with CR, a line break typed in a cell (Alt+Enter) is
+    # an LF. It was refused with Python's "do you need to open the file in universal-newline mode?".
+    data = (CONTACT_HEADER + "\r"
+            + 'M1,2026-03-03 09:00,,,email,,,,,"line one\nline two",,,,,,,\r'   # row 2, on two lines
+            + "\r".join(good_rows(19)) + "\r"                                  # rows 3 to 21
+            + contact_row("M2", "2026-03-03 09:00", csat="9") + "\r")           # row 22
+    result = load(seeded, "contacts", data)
+    assert (result.rows_loaded, result.rows_rejected) == (20, 1)
+    assert list(result.rejected["row"]) == [22]
+    assert contact(seeded, "M1")["category"] == "line one\nline two"
+    assert contact(seeded, "G018")["agent"] == "Ann"
+
+
 def test_an_offset_no_clock_uses_is_a_bad_value_not_a_shifted_time(seeded):
     """+99:00 moved the time by four days; offsets run from -14:00 to +14:00."""
     impossible = ["2026-03-02T10:00:00+99:00", "2026-03-02T10:00+10:75", "2026-03-02 10:00-30:00",
