@@ -272,14 +272,16 @@ def _title_rows(text: str, delimiter: str | None) -> tuple[int, int, str]:
 
 
 def _footer(text: str, end: int, header_end: int, delimiter: str) -> tuple[int, str, str | None]:
-    """(end, footer, zone) of a report below its title: where the records end once its last line
-    ('Timezone: Europe/Berlin', alone in its row, an empty row above it) and those empty rows are left
-    out; (end, "", None) when the file does not end so. Lines are read bottom up, so a note inside a
-    quoted value must not pass for the report's: the cut must fall outside quotes (an even number of
-    quote characters before it, none after)."""
+    """(end, footer, zone) of a report: where the records end once its last line ('Timezone:
+    Europe/Berlin', alone in its row, an empty row above it) and those empty rows are left out;
+    (end, "", None) when the file does not end so. Whatever is above the column names: a manager who
+    deleted the report's title rows kept its last line, and the times are still in its zone. Lines
+    are read bottom up, so a note inside a quoted value must not pass for the report's: the cut must
+    fall outside quotes (an even number of quote characters before it, none after)."""
     lines, position = [], end          # (start, cells) of the last few lines, bottom up
     for _ in range(REPORT_NOTE_ROWS):
-        start = max(text.rfind("\n", 0, position), text.rfind("\r", 0, position)) + 1
+        line_feed = text.rfind("\n", 0, position)   # a CR only after it: no search back through 200 MB
+        start = max(line_feed, text.rfind("\r", line_feed + 1, position)) + 1
         if start <= header_end:
             break
         lines.append((start, _cells(text[start:position], delimiter)))
@@ -434,7 +436,7 @@ def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFil
     end = len(text)
     while end and text[end - 1] in "\r\n":
         end -= 1
-    end, footer, zone = _footer(text, end, len(first_line), delimiter) if title_rows else (end, "", None)
+    end, footer, zone = _footer(text, end, len(first_line), delimiter)
     if footer:
         text = text[:end] + "\n"
     if any(not h for h in headers):

@@ -253,6 +253,26 @@ def test_an_empty_row_without_delimiters_above_the_note_is_the_reports_empty_row
     assert contact(con, "31001")["opened_at"] == utc("2026-07-13 08:00")
 
 
+def test_a_zammad_report_whose_title_rows_were_deleted_still_reads_its_times_in_the_zone_it_names(tmp_path):
+    """The title and the empty row below it deleted by hand, the last line kept: the column names are
+    in row 1, and the times are still Berlin's. The last line was a rejected row (its opened_at
+    missing) and the times were read in the charter's London, an hour off."""
+    con = open_db(tmp_path)
+    good = tuple(zammad_ticket(32000 + i, "2026-07-13 10:00:00") for i in range(30))
+    report = zammad_report("Europe/Berlin", extra=(zammad_ticket(31007, "2026-07-13 25:00:00"), *good))
+    untitled = report.split("\r\n", 2)[2]            # from the column names down
+    assert untitled.startswith("#;Title;State;")
+    result = load(con, "contacts", untitled, "zammad-report.csv")
+    assert (result.rows_in_file, result.rows_loaded, result.rows_rejected) == (37, 36, 1)
+    assert contact(con, "31001")["opened_at"] == utc("2026-07-13 08:00")     # 10:00 in Berlin (CEST)
+    assert contact(con, "32000")["opened_at"] == utc("2026-07-13 08:00")
+    # column names 1, six tickets 2-7: the bad one is row 8 (then 30 good rows, the empty row, the note)
+    assert [row for row, in rows(con, "SELECT row_number FROM rejected_rows")] == [8]
+    assert "The last line ('Timezone: Europe/Berlin') says the report's times are in Europe/Berlin, so times " \
+           "without an offset were read in Europe/Berlin, not in the charter's Europe/London." in result.notes
+    assert not any("title" in note for note in result.notes)
+
+
 def test_a_customers_report_keeps_the_charters_calendar_for_its_dates(tmp_path):
     """Dates are days of the charter's calendar (spec section 2), whatever zone a report's note
     names: 22:30 UTC on 13 July is still the 13th in London (the 14th in Berlin)."""
@@ -296,9 +316,9 @@ def test_a_last_line_naming_no_zone_as_the_charter_names_one_is_a_rejected_row(t
     assert contact(con, "31001")["opened_at"] == utc("2026-07-13 09:00")   # read in the charter's zone
 
 
-def test_a_note_below_the_data_is_the_reports_only_below_its_title_and_an_empty_row(tmp_path):
-    """A file without a report's title, or a last line right under the data, keeps that line as a
-    row (as before the report layout was read), and a note inside a quoted value is part of it."""
+def test_a_note_below_the_data_is_the_reports_only_naming_a_zone_below_an_empty_row(tmp_path):
+    """A last line naming no zone, or right under the data, stays a row (as before the report layout
+    was read), and a note inside a quoted value is part of it."""
     con = open_db(tmp_path)
     padding = "," * CONTACT_HEADER.count(",")
     canonical = csv_text(CONTACT_HEADER, *good_contact_rows(40), "", "Region: Japan" + padding)
