@@ -100,7 +100,7 @@ def unused_headers(prepared: PreparedUpload) -> list[str]:
     used = set(mapping.columns.values()) | {p for p, _ in mapping.durations.values()}
     if mapping.kind_column is not None:
         used.add(mapping.kind_column)
-    return [h for i, h in enumerate(prepared.decoded.headers) if i not in used]
+    return [h for i, h in enumerate(prepared.decoded.headers) if i not in used and h]
 
 
 def show_prepared(prepared: PreparedUpload, *, already_loaded_as: int | None) -> None:
@@ -257,7 +257,8 @@ def mapping_editor(table: str, headers: list[str], start_from: Preset | None, ke
     start = start_from or canonical_preset(table)
     found = resolve(start, headers)
     key = f"{key}_{start.name}"   # another starting preset starts the editor afresh, not from the old picks
-    options = [NOT_IN_FILE] + headers
+    # a column without a name (Excel's empty ones, left out of the upload) is no column to pick
+    options = [NOT_IN_FILE] + [header for header in headers if header]
     chosen: dict[str, str] = {}
     canonical = TABLES[table]
     grid = st.columns(3)
@@ -265,7 +266,7 @@ def mapping_editor(table: str, headers: list[str], start_from: Preset | None, ke
         label = f"{column.name} *" if column.required else column.name
         default = found.columns.get(column.name)
         value = grid[number % 3].selectbox(
-            label, options, index=0 if default is None else default + 1, key=f"{key}_{column.name}",
+            label, options, index=_option_index(headers, default), key=f"{key}_{column.name}",
             help="Required" if column.required else "Optional: leave it out if the file has no such column",
         )
         if value != NOT_IN_FILE:
@@ -275,8 +276,8 @@ def mapping_editor(table: str, headers: list[str], start_from: Preset | None, ke
         st.markdown("**Complaints** (optional): which file column marks a contact as a complaint?")
         left, right = st.columns(2)
         rule = start.kind_rule if found.kind_column is not None else None
-        kind_column = left.selectbox("Column", options, index=0 if rule is None else found.kind_column + 1,
-                                     key=f"{key}_kind_column")
+        kind_column = left.selectbox("Column", options, key=f"{key}_kind_column",
+                                     index=_option_index(headers, None if rule is None else found.kind_column))
         words = right.text_input("Values that mean complaint (comma separated)", key=f"{key}_kind_values",
                                  value=", ".join(rule.complaint) if rule else "",
                                  placeholder="Complaint, formal complaint")
@@ -310,6 +311,12 @@ def mapping_editor(table: str, headers: list[str], start_from: Preset | None, ke
         st.caption("Stored empty: " + fmt.literal(", ".join(emptied)) + ". Type a 'stored as' to keep the value.")
     missing = [c for c in canonical.required if c not in chosen]
     return MappingChoice(chosen, kind_rule, missing, start_from, translations)
+
+
+def _option_index(headers: list[str], position: int | None) -> int:
+    """The mapping editor's option for the file's column at `position` (0, not in the file, for None):
+    the options list the named columns only."""
+    return 0 if position is None else 1 + sum(1 for header in headers[:position] if header)
 
 
 # ----------------------------------------------------------------------------- history and audit

@@ -439,9 +439,10 @@ def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFil
     end, footer, zone = _footer(text, end, len(first_line), delimiter)
     if footer:
         text = text[:end] + "\n"
-    if any(not h for h in headers):
-        blank = [str(i + 1) for i, h in enumerate(headers) if not h]
-        raise UploadRefused(f"Column(s) {', '.join(blank)} of the header row have no name. Name every column.")
+    if not any(headers):
+        raise UploadRefused("The first row, where the column names belong, has none (it holds only delimiters). "
+                            "Delete the rows above the column names, then upload again.")
+    # A column without a name is judged once its cells are read (store.ingest._unnamed_columns_note).
     header_row = 1 + title_rows
     blank_rows = _read_records(text, delimiter, header_row)   # before anything is written: it may refuse the file
     folder = Path(work_dir or tempfile.mkdtemp(prefix="charterdesk-upload-"))

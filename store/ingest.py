@@ -25,7 +25,8 @@ from store.csvfile import (SAVED_AS, DecodedFile, UploadRefused, decimals_above,
 from store.presets import (Preset, ResolvedMapping, canonical_preset, detect, find_preset, presets_for,
                            normalise_header, resolve)
 from store.tables import TABLES, CanonicalTable
-from store.validation import DATE_FORMAT_LABELS, date_format_label, day_month_evidence_sql, validated_select
+from store.validation import (DATE_FORMAT_LABELS, date_format_label, day_month_evidence_sql, trimmed,
+                              validated_select)
 
 MAX_BAD_SHARE = 0.05
 NO_NULL = "\u0001\u0002"  # read every cell as text: empty stays '', a missing field becomes NULL
@@ -67,7 +68,8 @@ def rejected_frame(records: list[tuple], headers: list[str] | None) -> pd.DataFr
     names = _cell_names(headers)
     cells = [list(r[2] or ()) + [None] * (len(headers) + 1 - len(r[2] or ())) for r in records]
     for position, name in enumerate(names):
-        frame[name] = pd.Series([c[position] for c in cells], dtype="object")
+        if headers[position]:   # a column without a name is empty in every row (_unnamed_columns_note)
+            frame[name] = pd.Series([c[position] for c in cells], dtype="object")
     if any(c[-1] is not None for c in cells):
         frame[EXTRA_FIELDS] = pd.Series([c[-1] for c in cells], dtype="object")
     return frame
@@ -284,9 +286,11 @@ def _expected_header(preset: Preset, canonical: str) -> str:
 
 
 def _header_list(headers: list[str], limit: int) -> str:
-    """The file's headers for a message: a 500-column or 100 KB header row must not flood it."""
-    shown = ", ".join(shown_header(h) for h in headers[:limit])
-    return shown + (f" … ({len(headers)} columns in all)" if len(headers) > limit else "")
+    """The file's headers for a message: a 500-column or 100 KB header row must not flood it, nor
+    Excel's empty columns without a name show as ', , ,'."""
+    named = [h for h in headers if h]
+    shown = ", ".join(shown_header(h) for h in named[:limit])
+    return shown + (f" … ({len(named)} columns in all)" if len(named) > limit else "")
 
 
 def _refuse_duplicated_headers(headers: list[str], mapping: ResolvedMapping) -> None:
@@ -391,6 +395,7 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
             notes.append(_delimiters_only_note(skipped, first_skipped))
         if rows_in_file == 0:
             raise UploadRefused("The file has a header row but no data rows. Export it again with the week's data.")
+        notes.extend(_unnamed_columns_note(cursor, decoded.headers))
         date_format = _choose_date_format(cursor, mapping, table, date_format, notes)
         progress(0.35, "Checking every value")
         offsets = timezones.day_offsets(timezone)
@@ -443,6 +448,44 @@ def _report_layout_notes(decoded: DecodedFile, table: CanonicalTable, charter_ti
                      f"{decoded.stated_timezone}, so times without an offset were read in {decoded.stated_timezone}, "
                      f"not in the charter's {charter_timezone}.")
     return notes
+
+
+def _unnamed_columns_note(cursor, headers: list[str]) -> list[str]:
+    """Columns without a name in the header row: left out when no row holds anything in them (Excel
+    saves columns of a sheet once formatted, as ',,,' ending every row); otherwise the file is refused,
+    as nobody can say what their values are. One scan of those columns, none without them."""
+    unnamed = [position for position, header in enumerate(headers) if not header]
+    if not unnamed:
+        return []
+    has_value = {position: f"{trimmed(f'c{position}')} <> ''" for position in unnamed}
+    firsts = cursor.execute("SELECT " + ", ".join(
+        f"min(row_number) FILTER ({condition}), arg_min(c{position}, row_number) FILTER ({condition})"
+        for position, condition in has_value.items()) + " FROM staged").fetchall()[0]
+    # column number -> (the first row with a value in it, that value)
+    holding = {position + 1: (row, value) for position, row, value in zip(unnamed, firsts[::2], firsts[1::2])
+               if row is not None}
+    if holding:
+        column = min(holding, key=lambda number: holding[number][0])
+        row, value = holding[column]
+        if len(holding) == 1:
+            raise UploadRefused(
+                f"Column {column} has no name in the header row but holds a value in row {row} "
+                f"({shown_header(value)!r}). Name the column in the header row (or delete it if it is not wanted), "
+                "then upload again.")
+        raise UploadRefused(
+            f"{_columns_in_words(sorted(holding))} have no name in the header row but hold values (the first in row "
+            f"{row}, column {column}: {shown_header(value)!r}). Name the columns in the header row (or delete them "
+            "if they are not wanted), then upload again.")
+    columns = _columns_in_words([position + 1 for position in unnamed])
+    return [f"{columns} {'has' if len(unnamed) == 1 else 'have'} no name in the header row and nothing in any row "
+            "(a spreadsheet saves columns it once formatted like this): left out."]
+
+
+def _columns_in_words(numbers: list[int]) -> str:
+    """'Column 19', 'Columns 19, 20 and 21'."""
+    if len(numbers) == 1:
+        return f"Column {numbers[0]}"
+    return f"Columns {', '.join(str(n) for n in numbers[:-1])} and {numbers[-1]}"
 
 
 def _delimiters_only_note(skipped: int, first_rows: list[int]) -> str:

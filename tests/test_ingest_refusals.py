@@ -96,15 +96,50 @@ def test_header_only(seeded):
 
 def test_a_title_line_with_no_column_names_below_it_is_named_as_such(seeded):
     """A report's title line is left out when a row of column names follows it
-    (test_ingest_presets); when what follows is data, 'Column(s) 2, 3 of the header row have no name'
-    would not say what is wrong."""
+    (test_ingest_presets); when what follows is data, 'Columns 2 and 3 have no name in the header row
+    but hold values' would not say what is wrong."""
     data = "2026-03;;\n101;t;2026-03-02 09:10:00\n102;t;2026-03-02 09:10:00\n"
     assert refused(seeded, "contacts", data) == (
         "The first row names only its first column ('2026-03'): it looks like a title line above the column "
         "names. Delete the lines above the column names, then upload again.")
-    # a header row with one name missing is still asked to name it
-    assert refused(seeded, "contacts", "ticket_id,,opened_at\nT1,x,2026-03-02 09:10\n") == (
-        "Column(s) 2 of the header row have no name. Name every column.")
+    # a header row with one name missing is still asked to name it, once a row is seen to hold a value there
+    assert refused(seeded, "contacts", "ticket_id,,opened_at\nT1,,2026-03-02 09:10\nT2,x,2026-03-02 09:10\n") == (
+        "Column 2 has no name in the header row but holds a value in row 3 ('x'). Name the column in the header "
+        "row (or delete it if it is not wanted), then upload again.")
+
+
+def test_excels_empty_columns_without_a_name_are_left_out(seeded):
+    """Excel saves the columns of a sheet once formatted as ',,,' ending every row, the header row
+    included. They were refused ('Column(s) 18, 19, 20 of the header row have no name')."""
+    padded = [row + ",,," for row in good_rows(20)]
+    padded.insert(5, contact_row("B1", "2026-03-03 09:00", csat="9") + ",,,")         # row 7
+    result = load(seeded, "contacts", csv_text(CONTACT_HEADER + ",,,", *padded))
+    assert (result.rows_in_file, result.rows_loaded, result.rows_rejected) == (21, 20, 1)
+    assert "Columns 18, 19 and 20 have no name in the header row and nothing in any row (a spreadsheet saves " \
+           "columns it once formatted like this): left out." in result.notes
+    assert contact(seeded, "G004")["agent"] == "Ann"
+    # the rejected row is shown under the file's named columns only, on screen and in the upload history
+    named = ["row", "reason", *CONTACT_HEADER.split(",")]
+    assert list(result.rejected.columns) == named
+    assert result.rejected[["row", "csat"]].values.tolist() == [[7, "9"]]
+    assert list(rejected_rows(seeded, result.batch_id).columns) == named
+
+
+def test_columns_without_a_name_holding_values_are_refused_naming_the_first_value(seeded):
+    lines = [row + ",," for row in good_rows(20)]
+    lines[9] = lines[9][:-2] + ",late,"                            # row 11, column 18
+    lines[3] = lines[3] + "note"                                   # row 5, column 19
+    lines[12] = lines[12] + "later"                                # row 14, column 19
+    message = refused(seeded, "contacts", csv_text(CONTACT_HEADER + ",,", *lines))
+    assert message == ("Columns 18 and 19 have no name in the header row but hold values (the first in row 5, "
+                       "column 19: 'note'). Name the columns in the header row (or delete them if they are not "
+                       "wanted), then upload again.")
+
+
+def test_a_first_row_of_nothing_but_delimiters_is_refused_as_having_no_column_names(seeded):
+    assert refused(seeded, "contacts", ",,\nT1,2026-03-02 09:10,email\n") == (
+        "The first row, where the column names belong, has none (it holds only delimiters). Delete the rows "
+        "above the column names, then upload again.")
 
 
 def test_more_than_five_percent_bad_rows(seeded):

@@ -367,6 +367,33 @@ def test_a_vendor_export_with_a_renamed_column_is_mapped_from_its_preset_and_kee
         ("F-1", "complaint", "web", "normal", "Billing", 5), ("F-2", "enquiry", "email", "high", "Metering", None)]
 
 
+def test_the_mapping_editor_offers_no_column_without_a_name(monkeypatch):
+    """Excel's empty columns without a name (one after Subject, two at the end) are left out of the
+    upload, so the editor does not offer them, and still finds what the closest layout finds behind
+    them (the file was refused: 'Column(s) 3, 13, 14 of the header row have no name')."""
+    data = ("Ticket ID,Subject,,Status,Priority,Source,Type,Agent,Group,Date created,Resolved time,Survey results,,\n"
+            "F-1,Bill,,Resolved,Medium,Portal,Complaint,Ann,Billing,2026-03-02 09:15:00,2026-03-02 11:00:00,Awesome,,\n"
+            "F-2,Meter,,Open,High,Email,Question,Bob,Metering,2026-03-02 09:45:00,,,,\n").encode()
+    at = upload(manager_on_data_page(monkeypatch), data, "freshdesk-padded.csv")
+    key = [s.key for s in at.selectbox if s.key and s.key.startswith("map_")][0].rsplit("_ticket_id", 1)[0]
+    assert at.selectbox(key=f"{key}_opened_at").options == [
+        NOT_IN_FILE, "Ticket ID", "Subject", "Status", "Priority", "Source", "Type", "Agent", "Group", "Date created",
+        "Resolved time", "Survey results"]
+    assert at.selectbox(key=f"{key}_kind_column").options == at.selectbox(key=f"{key}_opened_at").options
+    assert (at.selectbox(key=f"{key}_ticket_id").value, at.selectbox(key=f"{key}_channel").value,
+            at.selectbox(key=f"{key}_team").value, at.selectbox(key=f"{key}_kind_column").value) == (
+        "Ticket ID", "Source", "Group", "Type")
+    at.selectbox(key=f"{key}_opened_at").set_value("Date created").run()
+    assert not at.exception
+    assert "Columns 3, 13 and 14 have no name in the header row and nothing in any row (a spreadsheet saves " \
+           "columns it once formatted like this): left out." in [as_read(i) for i in values(at.info)]
+    assert not any(c.startswith("File columns not used") and ", ," in c for c in values(at.caption))
+    button(at, "Load 2 rows once, without saving the mapping").click().run()
+    assert not at.exception
+    assert rows("SELECT ticket_id, kind, channel, team FROM contacts ORDER BY ticket_id") == [
+        ("F-1", "complaint", "web", "Billing"), ("F-2", "enquiry", "email", "Metering")]
+
+
 def test_value_translations_are_edited_in_the_mapping_and_kept_with_the_preset(monkeypatch):
     """A recognised file (Charter Desk's own columns) whose export writes the channel 'E-Mail': loaded
     as it is, 'e-mail' would be a channel of its own, outside the email promise. The manager switches
