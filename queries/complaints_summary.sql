@@ -2,10 +2,10 @@
 -- when resolved_at is present; rates are over resolved complaints; CSAT over every rated complaint.
 -- The complaints are picked once by the WHERE (testing kind in a FILTER on each of ten aggregates
 -- took twice as long); per_1000_contacts counts every contact in view.
--- $measured_at: the resolutions and follow-up calls made by then count (NULL: all of them), so that a
--- previous period is measured at the age of the period it is compared with (reading 37).
-WITH c AS (SELECT * REPLACE (CASE WHEN (resolved_at <= $measured_at::TIMESTAMPTZ) IS NOT false THEN resolved_at END AS resolved_at,
-                             CASE WHEN (follow_up_at <= $measured_at::TIMESTAMPTZ) IS NOT false THEN follow_up_at END AS follow_up_at)
+-- $measured_at: the resolutions and follow-up calls made by then count (NULL: all of them; the
+-- `happened_by` macro, reading 37).
+WITH c AS (SELECT * REPLACE (happened_by(resolved_at, $measured_at::TIMESTAMPTZ) AS resolved_at,
+                             happened_by(follow_up_at, $measured_at::TIMESTAMPTZ) AS follow_up_at)
            FROM filtered_contacts($date_from::DATE, $date_to::DATE, $channels::VARCHAR[], $teams::VARCHAR[], $partners::VARCHAR[], $products::VARCHAR[]))
 SELECT count(*) AS count,
        1000.0 * count(*) / nullif((SELECT count(*) FROM c), 0) AS per_1000_contacts,

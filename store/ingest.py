@@ -66,7 +66,7 @@ def rejected_frame(records: list[tuple], headers: list[str] | None) -> pd.DataFr
     if headers is None:
         return frame
     names = _cell_names(headers)
-    cells = [list(r[2] or ()) + [None] * (len(headers) + 1 - len(r[2] or ())) for r in records]
+    cells = [r[2] for r in records]   # one per header, then the overflow (REJECTED_RECORDS)
     for position, name in enumerate(names):
         if headers[position]:   # a column without a name is empty in every row (_unnamed_columns_note)
             frame[name] = pd.Series([c[position] for c in cells], dtype="object")
@@ -267,9 +267,9 @@ def _refuse_an_order_the_file_contradicts(declared: str, day_example: str | None
     for it, and loading would swap day and month in every other row without a word (a weekly job
     keeps its --date-format when the helpdesk's export changes). A file with dates of both orders
     is the mixed case: the declared order stands, and the other rows are rejected."""
-    other = {"dayfirst": ("monthfirst", day_example, month_example),
-             "monthfirst": ("dayfirst", month_example, day_example)}
-    other_order, own_example, other_example = other[declared]
+    day_first = declared == "dayfirst"
+    own_example, other_example = (day_example, month_example) if day_first else (month_example, day_example)
+    other_order = "monthfirst" if day_first else "dayfirst"
     if other_example and not own_example:
         raise DateFormatNeeded(
             f"The dates were to be read {DATE_FORMAT_LABELS[declared]}, but the file has {other_example}, which only "

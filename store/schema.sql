@@ -523,8 +523,14 @@ LEFT JOIN leavers l ON l.band = b.band AND l.month = m.month;
 -- whole_period is true (no row when nothing matches; responsiveness_summary adds it): contacts, share acknowledged, time to
 -- acknowledge and to first response as median and p90 in working hours (bh) and calendar hours.
 -- Invalid durations (stop before start) are left out.
--- measured_at: the acknowledgements and replies made by then count (NULL: all of them), so that a
--- previous period is measured at the age of the period it is compared with (reading 37).
+-- An event's instant as it stood at measured_at: NULL (not happened yet) when it came later; every
+-- instant when measured_at is NULL. A previous period is measured at the age of the period it is
+-- compared with (reading 37).
+CREATE OR REPLACE MACRO happened_by(instant, measured_at) AS (
+    CASE WHEN (instant <= measured_at) IS NOT false THEN instant END
+);
+
+-- measured_at: the acknowledgements and replies made by then count (NULL: all of them; happened_by).
 CREATE OR REPLACE MACRO responsiveness(date_from, date_to, channels, teams, partners, products, whole_period, measured_at) AS TABLE
 SELECT week, contacts, acknowledged_share,
        ack_bh[1] AS ack_median_bh, ack_bh[2] AS ack_p90_bh,
@@ -539,8 +545,8 @@ FROM (
            quantile_cont((epoch_us(ack_stop_at) - epoch_us(opened_at)) / 3.6e9, [0.5, 0.9]) FILTER (WHERE ack_stop_at >= opened_at) AS ack_hours,
            quantile_cont((w_first_us - w_opened_us) / 3.6e9, [0.5, 0.9]) FILTER (WHERE first_response_at >= opened_at) AS first_bh,
            quantile_cont((epoch_us(first_response_at) - epoch_us(opened_at)) / 3.6e9, [0.5, 0.9]) FILTER (WHERE first_response_at >= opened_at) AS first_hours
-    FROM (SELECT * REPLACE (CASE WHEN (ack_stop_at <= measured_at) IS NOT false THEN ack_stop_at END AS ack_stop_at,
-                            CASE WHEN (first_response_at <= measured_at) IS NOT false THEN first_response_at END AS first_response_at)
+    FROM (SELECT * REPLACE (happened_by(ack_stop_at, measured_at) AS ack_stop_at,
+                            happened_by(first_response_at, measured_at) AS first_response_at)
           FROM filtered_contacts(date_from, date_to, channels, teams, partners, products))
     -- One plain grouping (all rows in one group for the whole period): GROUPING SETS computed the
     -- unwanted level's quantiles too and cost a third more. Each duration's median and p90 come
