@@ -5,7 +5,7 @@ import pandas as pd
 
 from charter.model import Charter
 from store import db
-from store.ingest import refresh_after_change, rejected_frame
+from store.ingest import refresh_after_change, stored_rejected
 from store.tables import TABLES
 
 
@@ -30,10 +30,7 @@ def rejected_rows(con, batch_id: int) -> pd.DataFrame:
     """A batch's rejected rows as the upload showed them: row, reason and the row's cells."""
     cursor = con.cursor()
     headers = cursor.execute("SELECT headers FROM batches WHERE batch_id = ?", [batch_id]).fetchall()
-    records = cursor.execute("SELECT row_number, reason, cells FROM rejected_rows WHERE batch_id = ? "
-                             "ORDER BY row_number", [batch_id]).fetchall()
-    kept = headers and headers[0][0] is not None and all(cells is not None for _, _, cells in records)
-    return rejected_frame(records, headers[0][0] if kept else None)
+    return stored_rejected(cursor, batch_id, headers[0][0] if headers else None)
 
 
 def undo_batch(con, batch_id: int, user: str, charter: Charter | None) -> str:

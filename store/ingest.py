@@ -731,7 +731,16 @@ def _write_batch(cursor, prepared: PreparedUpload, user: str, charter: Charter |
                     f"{prepared.rows_rejected:,} rejected{dates}")
     return UploadResult(batch_id, table.name, prepared.file_name, prepared.preset.name, prepared.decoded.encoding,
                         prepared.rows_in_file, prepared.rows_good, new, updated, unchanged, prepared.rows_rejected,
-                        prepared.rejected(), tuple(notes))
+                        stored_rejected(cursor, batch_id, prepared.decoded.headers), tuple(notes))
+
+
+def stored_rejected(cursor, batch_id: int, headers: list[str] | None) -> pd.DataFrame:
+    """A batch's rejected rows as stored with it (also what the upload result shows, read back
+    rather than joined from the staged file a second time)."""
+    records = cursor.execute("SELECT row_number, reason, cells FROM rejected_rows WHERE batch_id = ? "
+                             "ORDER BY row_number", [batch_id]).fetchall()
+    kept = headers is not None and all(cells is not None for _, _, cells in records)
+    return rejected_frame(records, headers if kept else None)
 
 
 def _channels(cursor) -> set[str]:
