@@ -287,13 +287,12 @@ def _table_before_standards(document) -> Table | None:
 def remove_standard(document, index: int) -> None:
     """Remove one standard together with the comment lines written above it (they sit at the end
     of the table before it: the previous standard, or for the first one the table above them all),
-    handing its own trailing comments, those of the next standard, to that table."""
+    handing its own trailing comments (those of the next standard, or the file's last lines) to that table."""
     standards = _standards(document)
     before = standards[index - 1] if index > 0 else _table_before_standards(document)
     if before is not None:
         _trailing_comments(before)
-        own = _trailing_comments(standards[index]) if index + 1 < len(standards) else [(None, tomlkit.nl())]
-        before.value.body.extend(own)
+        before.value.body.extend(_trailing_comments(standards[index]))
     del standards[index]
 
 

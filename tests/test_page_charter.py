@@ -378,6 +378,20 @@ def test_removing_the_first_standard_takes_its_own_comment_and_keeps_the_next_on
     assert "# Every contact is acknowledged.\n[[standard]]\nid = \"ack\"" in saved
 
 
+def test_removing_the_last_standard_leaves_no_blank_line_and_keeps_the_files_closing_comment():
+    # the file ended in a blank line after each removal of the last standard
+    import tomlkit
+
+    from components.charter_editor import remove_standard
+
+    kept = TINY_CHARTER[:TINY_CHARTER.index("\n# Every contact is acknowledged.")]   # through 'target = 0.9\n'
+    for closing in ("", "\n# Reviewed by the board in May.\n"):
+        document = tomlkit.parse(TINY_CHARTER + closing)
+        remove_standard(document, len(document["standard"]) - 1)
+        saved = tomlkit.dumps(document)
+        assert saved == kept + closing
+
+
 def test_a_charter_without_standards_says_so_on_the_overview(monkeypatch, charter_file):
     # the Overview crashed (a row of zero tiles)
     charter_file.write_text(TINY_CHARTER[:TINY_CHARTER.index("# Replies within a day.")], encoding="utf-8")
