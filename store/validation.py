@@ -74,10 +74,25 @@ def sql_list(values: list[str]) -> str:
     return "[" + ", ".join(sql_text(v) for v in values) + "]"
 
 
+# A fraction of a second with a non-zero digit past the sixth (SQL Server's datetime2 and .NET's
+# round-trip format write seven): the store keeps microseconds, and DuckDB's cast cuts the rest off.
+FINER_THAN_MICROSECONDS = r"\.\d{6}\d*[1-9]"
+SHORTEST_WITH_SEVEN_DIGITS = len("2026-6-1 9:00:00.0000001")
+
+
+def _to_the_microsecond_above(cell: str, reading: str) -> str:
+    """A reading of a time written finer than the microsecond, rounded up to the next one, never
+    down (reading 40): a stop a fraction of a microsecond after a deadline stays after it. Only long
+    cells meet the regular expression, so an ordinary file pays a length per cell."""
+    finer = f"length({cell}) >= {SHORTEST_WITH_SEVEN_DIGITS} AND regexp_matches({cell}, {sql_text(FINER_THAN_MICROSECONDS)})"
+    return f"CASE WHEN {finer} THEN {reading} + INTERVAL 1 MICROSECOND ELSE {reading} END"
+
+
 def naive_timestamp_sql(cell: str, date_format: str | None) -> str:
     """The wall-clock TIMESTAMP of a cell without an offset (NULL for a cell with one). ISO_LOCAL,
     DAY_MONTH and ISO_WITH_OFFSET cannot match the same text, so their order does not matter."""
-    parts = [f"WHEN regexp_full_match({cell}, {sql_text(ISO_LOCAL)}) THEN TRY_CAST({cell} AS TIMESTAMP)"]
+    iso = _to_the_microsecond_above(cell, f"TRY_CAST({cell} AS TIMESTAMP)")
+    parts = [f"WHEN regexp_full_match({cell}, {sql_text(ISO_LOCAL)}) THEN {iso}"]
     if date_format:
         parts += _day_month_sql(cell, date_format)
     return "CASE " + " ".join(parts) + " END"
@@ -105,7 +120,8 @@ def timestamp_value_sql(cell: str, naive: str, offsets: DayOffsets | None) -> st
     reading is charter-local time, converted by day-offset arithmetic (store/timezones.py); a
     cell with an offset is converted by it."""
     local = local_to_utc_sql(naive, "tz_local_offsets", "tz", offsets) if offsets else f"local_to_utc({naive}, $tz)"
-    aware = f"CASE WHEN regexp_full_match({cell}, {sql_text(ISO_WITH_OFFSET)}) THEN {_instant_with_offset(cell)} END"
+    aware = (f"CASE WHEN regexp_full_match({cell}, {sql_text(ISO_WITH_OFFSET)}) "
+             f"THEN {_to_the_microsecond_above(cell, _instant_with_offset(cell))} END")
     return f"CASE WHEN {naive} IS NOT NULL THEN {local} WHEN {cell} IS NOT NULL THEN {aware} END"
 
 

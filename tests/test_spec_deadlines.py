@@ -280,3 +280,17 @@ def test_several_standards_side_by_side(desk):
     assert standard(kp, "bh3")["target"] == approx(0.95)
     assert standard(kp, "h24")["compliance"] == approx(0.0)
     assert standard(kp, "bh3")["compliance"] == approx(1.0)
+
+
+def test_a_time_written_finer_than_the_microsecond_is_never_cut_back_onto_its_deadline(desk):
+    # Seven fractional digits (SQL Server datetime2, .NET's round-trip format): the store keeps
+    # microseconds, and cutting 14:00:00.0000001 to 14:00:00.000000 made a late stop 'met'
+    # (reading 40). 10:00 + 4 h = 14:00 (March: London is on GMT, so Z is local time).
+    desk.charter([std("resolution", 4, "hours")])
+    desk.load("contacts", [
+        {"ticket_id": "T-AFTER", "opened_at": "2026-03-02 10:00:00", "resolved_at": "2026-03-02 14:00:00.0000001"},
+        {"ticket_id": "T-AFTER-Z", "opened_at": "2026-03-02 10:00:00", "resolved_at": "2026-03-02T14:00:00.000000900Z"},
+        {"ticket_id": "T-AT", "opened_at": "2026-03-02 10:00:00", "resolved_at": "2026-03-02 14:00:00.0000000"},
+        {"ticket_id": "T-BEFORE", "opened_at": "2026-03-02 10:00:00", "resolved_at": "2026-03-02 13:59:59.9999999"},
+    ])
+    assert counts(standard(desk.kpis())) == {"met": 2, "missed": 2, "pending": 0, "invalid": 0, "out_of_scope": 0}
