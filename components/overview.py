@@ -17,7 +17,7 @@ from components.headlines import (
 )
 from components.labels import promise_phrase, standard_label
 from components.layout import comparison_text, period_text
-from components.tiles import PROVISIONAL_NOTE, Tile, judged_note, provisional, rag_status, rag_text
+from components.tiles import Tile, provisional, rag_status, rag_text, standard_tile
 from queries import Filters
 from queries.pooled import (
     LONG_TENURE_YEARS, LOYALTY_COLUMNS, loyalty_penalty, priced_bands, share_above_new_price,
@@ -66,21 +66,9 @@ def _standards(filters: Filters, previous: Filters | None, charter: Charter):
     tiles, results = [], []
     for standard in charter.standards:
         row = now.loc[standard.id]
-        compliance = fmt.plain(row["compliance"])
-        status = rag_status(compliance, standard.target)
-        label = standard_label(standard)
-        unsettled = provisional(row["met"], row["missed"], row["pending"])
-        tiles.append(Tile(
-            label, compliance, "share",
-            previous=fmt.plain(before.loc[standard.id, "compliance"]) if before is not None else None,
-            help=standard.name + (f" ({PROVISIONAL_NOTE}.)" if unsettled else ""), rated=True, status=status,
-            target=standard.target, literal_text=True,
-            note=f"Target {fmt.target(standard.target)} · {standard.promise} · "
-                 f"{fmt.count(row['missed'])} missed · {fmt.count(row['pending'])} pending"
-                 + judged_note(row["met"], row["missed"]) + (" · provisional" if unsettled else ""),
-        ))
-        results.append(StandardResult(label, promise_phrase(standard), standard.target, compliance,
-                                      int(row["met"] + row["missed"])))
+        tiles.append(standard_tile(standard, row, before.loc[standard.id, "compliance"] if before is not None else None))
+        results.append(StandardResult(standard_label(standard), promise_phrase(standard), standard.target,
+                                      fmt.plain(row["compliance"]), int(row["met"] + row["missed"])))
     return tiles, results, scorecard.table(now.reset_index(), charter)
 
 

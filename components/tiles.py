@@ -11,7 +11,9 @@ from typing import Any
 
 import streamlit as st
 
+from charter.model import Standard
 from components import formatting as fmt
+from components.labels import standard_label
 
 TILE_STYLE = Path(__file__).with_name("assets") / "tiles.css"
 AMBER_POINTS = 0.05  # amber: within 5 percentage points below target (spec section 3)
@@ -74,6 +76,22 @@ def rag_text(compliance, target: float, digits: int = 1) -> str:
     red '90%' against a 95% target)."""
     line = float(target) - AMBER_POINTS if rag_status(compliance, target) == "red" else target
     return fmt.pct_against(compliance, line, digits)
+
+
+def standard_tile(standard: Standard, row, previous_compliance) -> Tile:
+    """A charter standard's tile: its compliance in its RAG colour against the target, what is
+    missed and pending under it. `row` holds met, missed, pending and compliance (standards_summary,
+    or complaints_within_standards for a standard's complaints alone)."""
+    compliance = fmt.plain(row["compliance"])
+    unsettled = provisional(row["met"], row["missed"], row["pending"])
+    return Tile(
+        standard_label(standard), compliance, "share", previous=fmt.plain(previous_compliance),
+        help=standard.name + (f" ({PROVISIONAL_NOTE}.)" if unsettled else ""), rated=True,
+        status=rag_status(compliance, standard.target), target=standard.target, literal_text=True,
+        note=f"Target {fmt.target(standard.target)} · {standard.promise} · "
+             f"{fmt.count(row['missed'])} missed · {fmt.count(row['pending'])} pending"
+             + judged_note(row["met"], row["missed"]) + (" · provisional" if unsettled else ""),
+    )
 
 
 def change_text(current, previous, kind: str) -> str | None:

@@ -59,6 +59,7 @@ RESPONSIVENESS_COLUMNS = ("week", "contacts", "acknowledged_share", "ack_median_
 def kpi_report(con, charter: Charter, filters: Filters = NO_FILTERS, at: datetime | None = None) -> dict:
     moment = at or as_of(con)
     ids = [s.id for s in charter.standards]
+    resolution_ids = [s.id for s in charter.standards if s.measure == "resolution"]
     # --from/--to select contacts by opened_at (spec reading 14); prices and customers are not contacts.
     prices_filters = Filters(products=filters.products)
     calls = {
@@ -66,6 +67,7 @@ def kpi_report(con, charter: Charter, filters: Filters = NO_FILTERS, at: datetim
         "standards_weekly": (filters, {"as_of": moment}),
         "responsiveness_weekly": (filters, {"columns": RESPONSIVENESS_COLUMNS}),
         "complaints_summary": (filters, {}),
+        "complaints_within_standards": (filters, {"as_of": moment, "standard_ids": resolution_ids}),
         "data_quality": (filters, {}),
         "pricing_by_tenure": (prices_filters, {}),
         "churn_monthly": (prices_filters, {"as_of": moment, "tz": charter.schedule.timezone}),
@@ -84,12 +86,17 @@ def kpi_report(con, charter: Charter, filters: Filters = NO_FILTERS, at: datetim
     ]
     weekly = [{"id": row["standard_id"], **{k: row[k] for k in ("week", "met", "missed", "pending", "invalid", "compliance")}}
               for row in result["standards_weekly"]]
+    within = {row["standard_id"]: row for row in result["complaints_within_standards"]}
     return {
         "as_of": _plain(moment),
         "standards": standards,
         "standards_weekly": weekly,
         "responsiveness_weekly": result["responsiveness_weekly"],
         "complaints": result["complaints_summary"][0],
+        # spec section 5: the share of complaints resolved within each resolution standard
+        "complaints_within_standards": [
+            {"id": i, **{k: within[i][k] for k in ("met", "missed", "pending", "invalid")}, "share": within[i]["compliance"]}
+            for i in resolution_ids],
         "pricing_by_tenure": result["pricing_by_tenure"],
         "churn_monthly": result["churn_monthly"],
         "data_quality": result["data_quality"][0],

@@ -202,6 +202,35 @@ def test_complaints_when_there_are_none(desk):
         assert c[key] is None, key                 # no values -> null
 
 
+def test_share_of_complaints_resolved_within_each_resolution_standard(desk):
+    # spec section 5: "share resolved within each resolution standard", for complaints. The 24-hour
+    # promise covers every contact; as_of = E1's resolution, Mon 2 March 2026 16:00 + 30 h = Tue 22:00.
+    #   K1 complaint resolved after 10 h: met        K2 complaint after 30 h: missed
+    #   K3 complaint never resolved, deadline Tue 16:00 < as_of: missed
+    #   K4 complaint opened Tue 21:00, deadline Wed 21:00 > as_of: pending
+    #   KX complaint resolved before it was opened: invalid
+    #   E1 enquiry after 30 h: missed for the promise, not a complaint
+    # -> complaints: met 1, missed 2, pending 1, invalid 1, share 1/3; the promise as a whole 1/4.
+    # A 48-hour promise kept to complaints: K1, K2 met, K3 and K4 pending -> 1.0.
+    desk.charter([std("resolution", 24, "hours", id="day"),
+                  std("resolution", 48, "hours", id="two_days", scope={"kind": ["complaint"]}),
+                  std("first_response", 1, "hours", id="reply")])
+    desk.load("contacts", [
+        {"ticket_id": "K1", "kind": "complaint", "opened_at": "2026-03-02 16:00:00", "resolved_at": "2026-03-03 02:00:00"},
+        {"ticket_id": "K2", "kind": "complaint", "opened_at": "2026-03-02 16:00:00", "resolved_at": "2026-03-03 22:00:00"},
+        {"ticket_id": "K3", "kind": "complaint", "opened_at": "2026-03-02 16:00:00"},
+        {"ticket_id": "K4", "kind": "complaint", "opened_at": "2026-03-03 21:00:00"},
+        {"ticket_id": "KX", "kind": "complaint", "opened_at": "2026-03-02 16:00:00", "resolved_at": "2026-03-02 15:00:00"},
+        {"ticket_id": "E1", "kind": "enquiry", "opened_at": "2026-03-02 16:00:00", "resolved_at": "2026-03-03 22:00:00"},
+    ])
+    kp = desk.kpis()
+    assert kp["complaints_within_standards"] == [
+        {"id": "day", "met": 1, "missed": 2, "pending": 1, "invalid": 1, "share": approx(1 / 3)},
+        {"id": "two_days", "met": 2, "missed": 0, "pending": 2, "invalid": 1, "share": approx(1.0)},
+    ]
+    assert next(s for s in kp["standards"] if s["id"] == "day")["compliance"] == approx(1 / 4)
+
+
 # --------------------------------------------------------------------------- pricing by tenure
 
 def test_pricing_by_tenure(desk):

@@ -6,7 +6,7 @@ from components.filters import current_filters, previous_period
 from components.headlines import complaints_headline
 from components.layout import answer, header, period_text, side_by_side
 from components.tables import show_table, whole_rows_height
-from components.tiles import Tile, show_tiles
+from components.tiles import Tile, show_tiles, standard_tile
 
 filters = current_filters()
 empty.require_contacts()
@@ -45,6 +45,21 @@ show_tiles([
     tile("CSAT (mean, 1-5)", "csat_mean", "score", "higher", "Average satisfaction score of rated complaints."),
     tile("Satisfied (CSAT 4-5)", "csat_share_4_5", "share", "higher", "Share of rated complaints scoring 4 or 5."),
 ], per_row=4)
+
+# Spec section 5: the share of complaints resolved within each resolution promise, whatever else
+# the promise covers (for one kept to complaints, its compliance on the Overview).
+resolution = [s for s in context.charter().standards if s.measure == "resolution"]
+if resolution:
+    ids, as_of = [s.id for s in resolution], context.as_of()
+    within = context.query("complaints_within_standards", filters, as_of=as_of, standard_ids=ids).set_index("standard_id")
+    earlier = (context.query("complaints_within_standards", previous, as_of=as_of, standard_ids=ids).set_index("standard_id")
+               if previous else None)
+    st.caption("Resolved within the charter's promise, complaints only (met / (met + missed)):")
+    show_tiles([standard_tile(s, within.loc[s.id], earlier.loc[s.id, "compliance"] if earlier is not None else None)
+                for s in resolution], per_row=4)
+else:
+    st.caption("The charter has no resolution promise, so no share of complaints resolved within one is shown; "
+               "add one on the Charter page.")
 
 weekly = context.query("complaints_weekly", filters)
 days = context.query("complaint_resolution_days", filters)
