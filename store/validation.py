@@ -37,6 +37,13 @@ DAY_MONTH_BY_YEAR = {"%Y": _DAY_MONTH_WITH_YEAR.format(year=r"\d{4}"), "%y": _DA
 # 1930-1999. strptime's %y makes 30-68 the 2030s-2060s, a customer who joined in 1965 one who joins in 2065.
 TWO_DIGIT_YEAR_CUTOFF = 2029
 ISO_DATE = r"^" + YEAR_FIRST_DAY + r"$"
+# Spellings real exports write that the readers above do not take, each rewritten to one they do
+# (pattern, replacement). Tried only on a cell none of them read (validated_select's second
+# reading), so a file of usual spellings costs nothing more.
+RESPELLINGS = [
+    # a lower-case t between date and time (2026-07-13t09:15:00), as ISO 8601 allows
+    (r"^(\d{4}-\d{1,2}-\d{1,2})t(\d)", r"\1T\2"),
+]
 SPACE_BEFORE_OFFSET = r"\s+([+-][0-9]{2}(:?[0-9]{2})?)$"
 UTC_SUFFIX = r"\s*(UTC|GMT|[Zz])$"   # read as Z, the only spelling DuckDB's cast takes everywhere
 FIRST_GROUP = r"\1"
@@ -146,6 +153,13 @@ def parse_date_sql(cell: str, date_format: str | None) -> str:
     return "CASE " + " ".join(parts) + " END"
 
 
+def respelled_sql(cell: str) -> str:
+    """The cell with each of RESPELLINGS applied (for a cell the usual readers did not read)."""
+    for pattern, replacement in RESPELLINGS:
+        cell = f"regexp_replace({cell}, {sql_text(pattern)}, {sql_text(replacement)})"
+    return cell
+
+
 @dataclass(frozen=True)
 class ColumnSql:
     name: str
@@ -153,6 +167,9 @@ class ColumnSql:
     reasons: list[str]         # expressions that are a reason text when the cell is bad, else NULL
     cell: str = "NULL"         # the cell's trimmed text (column cell_<name>)
     naive: str | None = None   # timestamps: the wall-clock reading (column naive_<name>)
+    # dates and timestamps: the reading of a cell the value above left NULL, respelled (RESPELLINGS):
+    # (the wall-clock reading of respelled_<name>, or None; the value over respelled_<name>, naive2_<name>)
+    second: tuple[str | None, str] | None = None
 
 
 def trimmed(cell: str) -> str:
@@ -211,7 +228,7 @@ def column_sql(column: Column, mapping: ResolvedMapping, date_format: str | None
     cell_expr, naive = _cell(mapping.columns.get(column.name), mapping, column.name), None
     if column.kind == "money":
         cell_expr = decimal_point(cell_expr, decimal_comma)
-    reasons = []
+    reasons, second = [], None
     if column.required:
         reasons.append(_reason(f"{cell} IS NULL", sql_text(f"{name} is missing")))
     if column.kind in ("text", "lower_text"):
@@ -221,12 +238,16 @@ def column_sql(column: Column, mapping: ResolvedMapping, date_format: str | None
     elif column.kind == "timestamp":
         naive = naive_timestamp_sql(cell, date_format)
         value = timestamp_value_sql(cell, f"naive_{name}", offsets)
+        respelled = f"respelled_{name}"
+        second = (naive_timestamp_sql(respelled, date_format),
+                  timestamp_value_sql(respelled, f"naive2_{name}", offsets))
         reasons.append(_reason(f"{cell} IS NOT NULL AND {typed} IS NULL",
                                f"{sql_text(name + ': cannot read ')} || {_quoted(cell)} || ' as a date and time'"))
         # the UTC year, by arithmetic (timezone('UTC', ...) would cost an ICU call per value)
         reasons.append(_year_reason(name, cell, f"year(make_timestamp(epoch_us({typed})))", TIMESTAMP_YEARS))
     elif column.kind == "date":
         value = parse_date_sql(cell, date_format)
+        second = (None, parse_date_sql(f"respelled_{name}", date_format))
         reasons.append(_reason(f"{cell} IS NOT NULL AND {typed} IS NULL",
                                f"{sql_text(name + ': cannot read ')} || {_quoted(cell)} || ' as a date'"))
         reasons.append(_year_reason(name, cell, f"year({typed})", DATE_YEARS))
@@ -248,7 +269,7 @@ def column_sql(column: Column, mapping: ResolvedMapping, date_format: str | None
         reasons += kind_reasons
     else:  # pragma: no cover - tables.py lists every kind above
         raise ValueError(column.kind)
-    return ColumnSql(name, value, reasons, cell_expr, naive)
+    return ColumnSql(name, value, reasons, cell_expr, naive, second)
 
 
 # The start of a row's reason when its kind is neither word (the Data page points such a file to the
@@ -331,16 +352,36 @@ def validated_select(table: CanonicalTable, mapping: ResolvedMapping, date_forma
     cells = ", ".join(f"{sql.cell} AS cell_{name}" for name, sql in columns.items())
     naives = ", ".join(f"{sql.naive} AS naive_{name}" for name, sql in columns.items() if sql.naive)
     typed = ", ".join(f"{sql.value} AS v_{name}" for name, sql in columns.items())
+    first_reading = f"""(SELECT *, {typed}
+      FROM (SELECT *{', ' + naives if naives else ''}
+            FROM (SELECT *, {cells} FROM staged)))"""
     return f"""
 SELECT row_number,
        {value_list},
        CASE WHEN ({structure}) IS NOT NULL THEN [{structure}]
             WHEN coalesce({', '.join(reasons)}) IS NULL THEN []::VARCHAR[]
             ELSE list_filter([{', '.join(reasons)}], lambda r: r IS NOT NULL) END AS reasons
-FROM (SELECT *, {typed}
-      FROM (SELECT *{', ' + naives if naives else ''}
-            FROM (SELECT *, {cells} FROM staged)))
+FROM {_second_reading(columns, first_reading)}
 """
+
+
+def _second_reading(columns: dict[str, ColumnSql], relation: str) -> str:
+    """`relation` with each date or timestamp v_<name> read a second time, respelled (RESPELLINGS),
+    where the first reading left a cell unread. Each layer only tests for NULL where the first
+    reading worked: the respelling and its parsing run for the unread cells alone."""
+    second = {name: sql.second for name, sql in columns.items() if sql.second}
+    if not second:
+        return relation
+    respelled = ", ".join(f"CASE WHEN v_{name} IS NULL AND cell_{name} IS NOT NULL "
+                          f"THEN {respelled_sql(f'cell_{name}')} END AS respelled_{name}" for name in second)
+    naives = "".join(f", CASE WHEN respelled_{name} IS NOT NULL THEN {naive} END AS naive2_{name}"
+                     for name, (naive, _) in second.items() if naive)
+    values = ", ".join(f"CASE WHEN respelled_{name} IS NULL THEN v_{name} ELSE {value} END AS v_{name}"
+                       for name, (_, value) in second.items())
+    return f"""(SELECT * REPLACE ({values})
+      FROM (SELECT *{naives}
+            FROM (SELECT *, {respelled}
+                  FROM {relation})))"""
 
 
 def day_month_evidence_sql(mapping: ResolvedMapping, table: CanonicalTable) -> str | None:

@@ -1,0 +1,42 @@
+"""Dates, times and values as real exports spell them, beyond the forms docs/definitions.md reading 29
+lists: each loads as the value it writes (expected values worked out by hand, London in July is
+UTC+1), and what is still no value stays a rejected row with its number and reason.
+"""
+from __future__ import annotations
+
+import pytest
+
+from ingest_helpers import CONTACT_HEADER, contact, contact_row, csv_text, load, open_db, rows, utc
+
+CUSTOMER_HEADER = "customer_id,joined_at,left_at,segment,product,region"
+
+
+@pytest.fixture
+def con(tmp_path):
+    return open_db(tmp_path)
+
+
+def padding(count: int) -> list[str]:
+    """Ordinary rows, so that one rejected row stays under the 5% that refuses a file."""
+    return [contact_row(f"P{i:02d}", "2026-07-13 09:00") for i in range(count)]
+
+
+def test_a_lower_case_t_between_date_and_time_and_a_lower_case_z(con):
+    data = csv_text(CONTACT_HEADER,
+                    contact_row("T1", "2026-07-13t09:15:00", resolved_at="2026-07-13t10:15:00z"),   # row 2
+                    contact_row("T2", "2026-07-13t09:15", first_response_at="2026-07-13t09:45:00+01:00"),
+                    contact_row("T3", "2026-07-13x09:15"),                                            # row 4
+                    *padding(20))
+    result = load(con, "contacts", data)
+    assert result.rejected[["row", "reason"]].to_dict("records") == [
+        {"row": 4, "reason": "opened_at: cannot read '2026-07-13x09:15' as a date and time"}]
+    t1, t2 = contact(con, "T1"), contact(con, "T2")
+    assert t1["opened_at"] == utc("2026-07-13 08:15")           # 09:15 in London (BST)
+    assert t1["resolved_at"] == utc("2026-07-13 10:15")         # z: UTC
+    assert t2["opened_at"] == utc("2026-07-13 08:15")
+    assert t2["first_response_at"] == utc("2026-07-13 08:45")   # 09:45 at +01:00
+
+    load(con, "customers", csv_text(CUSTOMER_HEADER, "C1,2021-05-01t23:30:00,,,Home,",
+                                    "C2,2021-05-01t23:30:00-05:00,2022-01-01t00:00,,Home,"))
+    assert rows(con, "SELECT customer_id, joined_at::VARCHAR, left_at::VARCHAR FROM customers ORDER BY 1") == [
+        ("C1", "2021-05-01", None), ("C2", "2021-05-02", "2022-01-01")]   # 04:30 UTC on 2 May is 05:30 in London
