@@ -43,7 +43,14 @@ ISO_DATE = r"^" + YEAR_FIRST_DAY + r"$"
 RESPELLINGS = [
     # a lower-case t between date and time (2026-07-13t09:15:00), as ISO 8601 allows
     (r"^(\d{4}-\d{1,2}-\d{1,2})t(\d)", r"\1T\2"),
+    # am or pm glued to the time, dotted or in any case (9:15am, 9:15 a.m., 9:15PM), or after a
+    # no-break space: as strptime's %p reads it, after one space (12 am is midnight, 12 pm noon)
+    (r"(\d:\d{2}(:\d{2})?)[\s\x{a0}\x{202f}]*([AaPp])\.?[\s\x{a0}\x{202f}]*[Mm]\.?$", r"\1 \3M"),
 ]
+# A year-first date with a 12-hour time, as respelled (2026-07-13 9:15 PM; Canadian English writes
+# 9:15 p.m.): the year first, the month second, so no order is asked.
+YEAR_FIRST_12_HOUR = r"^" + YEAR_FIRST_DAY + r" \d{1,2}:\d{2}(:\d{2})? [AaPp]M$"
+YEAR_FIRST_12_HOUR_FORMATS = [f"%Y{sep}%m{sep}%d {time}" for sep in "-/" for time in ("%I:%M %p", "%I:%M:%S %p")]
 SPACE_BEFORE_OFFSET = r"\s+([+-][0-9]{2}(:?[0-9]{2})?)$"
 UTC_SUFFIX = r"\s*(UTC|GMT|[Zz])$"   # read as Z, the only spelling DuckDB's cast takes everywhere
 FIRST_GROUP = r"\1"
@@ -95,14 +102,24 @@ def _to_the_microsecond_above(cell: str, reading: str) -> str:
     return f"CASE WHEN {finer} THEN {reading} + INTERVAL 1 MICROSECOND ELSE {reading} END"
 
 
-def naive_timestamp_sql(cell: str, date_format: str | None) -> str:
+def naive_timestamp_sql(cell: str, date_format: str | None, respelled: bool = False) -> str:
     """The wall-clock TIMESTAMP of a cell without an offset (NULL for a cell with one). ISO_LOCAL,
-    DAY_MONTH and ISO_WITH_OFFSET cannot match the same text, so their order does not matter."""
+    DAY_MONTH and ISO_WITH_OFFSET cannot match the same text, so their order does not matter.
+    `respelled`: the cell is a respelled one (RESPELLINGS), which may also be written so."""
     iso = _to_the_microsecond_above(cell, f"TRY_CAST({cell} AS TIMESTAMP)")
     parts = [f"WHEN regexp_full_match({cell}, {sql_text(ISO_LOCAL)}) THEN {iso}"]
     if date_format:
         parts += _day_month_sql(cell, date_format)
+    if respelled:
+        parts += _respelled_only_sql(cell)
     return "CASE " + " ".join(parts) + " END"
+
+
+def _respelled_only_sql(cell: str) -> list[str]:
+    """CASE branches reading a respelled cell as a TIMESTAMP in the forms only a respelled cell is
+    read in (the usual forms of naive_timestamp_sql are tried first)."""
+    return [f"WHEN regexp_full_match({cell}, {sql_text(YEAR_FIRST_12_HOUR)}) "
+            f"THEN try_strptime({cell}, {sql_list(YEAR_FIRST_12_HOUR_FORMATS)})"]
 
 
 # PHP's intl (ICU 72 and later, as osTicket uses) writes 9:05\u202fAM with a narrow no-break
@@ -140,16 +157,19 @@ def _instant_with_offset(cell: str) -> str:
 
 
 
-def parse_date_sql(cell: str, date_format: str | None) -> str:
+def parse_date_sql(cell: str, date_format: str | None, respelled: bool = False) -> str:
     """A date. One written with a time of day is read on the charter's calendar: its own date
     when local, converted when it has an offset (2021-05-01T23:30-05:00 is 2 May in London), as a
-    timestamp would be. Anything else after the date makes it unreadable, never cut off."""
+    timestamp would be. Anything else after the date makes it unreadable, never cut off.
+    `respelled`: as for naive_timestamp_sql."""
     parts = [f"WHEN regexp_full_match({cell}, {sql_text(ISO_DATE)}) THEN TRY_CAST({cell} AS DATE)",
              f"WHEN regexp_full_match({cell}, {sql_text(ISO_LOCAL)}) THEN TRY_CAST({cell} AS TIMESTAMP)::DATE",
              f"WHEN regexp_full_match({cell}, {sql_text(ISO_WITH_OFFSET)}) THEN "
              f"timezone($tz, {_instant_with_offset(cell)})::DATE"]
     if date_format:
         parts += [f"{branch}::DATE" for branch in _day_month_sql(cell, date_format)]
+    if respelled:
+        parts += [f"{branch}::DATE" for branch in _respelled_only_sql(cell)]
     return "CASE " + " ".join(parts) + " END"
 
 
@@ -239,7 +259,7 @@ def column_sql(column: Column, mapping: ResolvedMapping, date_format: str | None
         naive = naive_timestamp_sql(cell, date_format)
         value = timestamp_value_sql(cell, f"naive_{name}", offsets)
         respelled = f"respelled_{name}"
-        second = (naive_timestamp_sql(respelled, date_format),
+        second = (naive_timestamp_sql(respelled, date_format, respelled=True),
                   timestamp_value_sql(respelled, f"naive2_{name}", offsets))
         reasons.append(_reason(f"{cell} IS NOT NULL AND {typed} IS NULL",
                                f"{sql_text(name + ': cannot read ')} || {_quoted(cell)} || ' as a date and time'"))
@@ -247,7 +267,7 @@ def column_sql(column: Column, mapping: ResolvedMapping, date_format: str | None
         reasons.append(_year_reason(name, cell, f"year(make_timestamp(epoch_us({typed})))", TIMESTAMP_YEARS))
     elif column.kind == "date":
         value = parse_date_sql(cell, date_format)
-        second = (None, parse_date_sql(f"respelled_{name}", date_format))
+        second = (None, parse_date_sql(f"respelled_{name}", date_format, respelled=True))
         reasons.append(_reason(f"{cell} IS NOT NULL AND {typed} IS NULL",
                                f"{sql_text(name + ': cannot read ')} || {_quoted(cell)} || ' as a date'"))
         reasons.append(_year_reason(name, cell, f"year({typed})", DATE_YEARS))

@@ -40,3 +40,25 @@ def test_a_lower_case_t_between_date_and_time_and_a_lower_case_z(con):
                                     "C2,2021-05-01t23:30:00-05:00,2022-01-01t00:00,,Home,"))
     assert rows(con, "SELECT customer_id, joined_at::VARCHAR, left_at::VARCHAR FROM customers ORDER BY 1") == [
         ("C1", "2021-05-01", None), ("C2", "2021-05-02", "2022-01-01")]   # 04:30 UTC on 2 May is 05:30 in London
+
+
+def test_am_and_pm_glued_dotted_or_in_capitals(con):
+    data = csv_text(CONTACT_HEADER,
+                    contact_row("A1", "13/07/2026 9:15am", resolved_at="13/07/2026 9:15PM"),            # row 2
+                    contact_row("A2", "13/07/2026 9:15 a.m.", resolved_at="13/07/2026 12:05 p.m."),
+                    contact_row("A3", "14/07/2026 12:05 a.m.", first_response_at="14/07/2026 12:05\u202fP.M."),
+                    contact_row("A4", "2026-07-13 9:15 p.m.", resolved_at="2026/7/13 9:15:30PM"),
+                    contact_row("A5", "13/07/2026 13:15 pm"),                                             # row 6
+                    *padding(20))
+    result = load(con, "contacts", data)
+    assert any(note.startswith("Dates read day first (DD/MM/YYYY)") for note in result.notes)
+    assert result.rejected[["row", "reason"]].to_dict("records") == [
+        {"row": 6, "reason": "opened_at: cannot read '13/07/2026 13:15 pm' as a date and time"}]
+    a1, a2, a3, a4 = (contact(con, t) for t in ("A1", "A2", "A3", "A4"))
+    assert (a1["opened_at"], a1["resolved_at"]) == (utc("2026-07-13 08:15"), utc("2026-07-13 20:15"))
+    assert (a2["opened_at"], a2["resolved_at"]) == (utc("2026-07-13 08:15"), utc("2026-07-13 11:05"))   # 12 pm: noon
+    assert (a3["opened_at"], a3["first_response_at"]) == (utc("2026-07-13 23:05"), utc("2026-07-14 11:05"))  # 12 am: midnight
+    assert (a4["opened_at"], a4["resolved_at"]) == (utc("2026-07-13 20:15"), utc("2026-07-13 20:15:30"))
+
+    load(con, "customers", csv_text(CUSTOMER_HEADER, "C1,2021-05-01 11:30 p.m.,,,Home,"))
+    assert rows(con, "SELECT joined_at::VARCHAR FROM customers") == [("2021-05-01",)]
