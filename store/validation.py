@@ -46,11 +46,22 @@ RESPELLINGS = [
     # am or pm glued to the time, dotted or in any case (9:15am, 9:15 a.m., 9:15PM), or after a
     # no-break space: as strptime's %p reads it, after one space (12 am is midnight, 12 pm noon)
     (r"(\d:\d{2}(:\d{2})?)[\s\x{a0}\x{202f}]*([AaPp])\.?[\s\x{a0}\x{202f}]*[Mm]\.?$", r"\1 \3M"),
+    # September as Windows' English (UK) abbreviates it since 2019, which strptime's %b does not know
+    (r"(?i)\bsept\b", "Sep"),
 ]
 # A year-first date with a 12-hour time, as respelled (2026-07-13 9:15 PM; Canadian English writes
 # 9:15 p.m.): the year first, the month second, so no order is asked.
 YEAR_FIRST_12_HOUR = r"^" + YEAR_FIRST_DAY + r" \d{1,2}:\d{2}(:\d{2})? [AaPp]M$"
 YEAR_FIRST_12_HOUR_FORMATS = [f"%Y{sep}%m{sep}%d {time}" for sep in "-/" for time in ("%I:%M %p", "%I:%M:%S %p")]
+# A month written in English, as Excel and helpdesks write dates: 13-Jul-2026, 13-Jul-26, 13 July
+# 2026 09:15, Jul 13, 2026 9:15 AM, July 13, 2026. The month's name leaves no day/month-order
+# question. By the year's digits, as DAY_MONTH_BY_YEAR (a two-digit year only after the month).
+_MONTH = r"[A-Za-z]{3,9}"
+MONTH_NAME_BY_YEAR = {
+    "%Y": rf"^(\d{{1,2}}[- ]{_MONTH}[- ]\d{{4}}|{_MONTH} \d{{1,2}},? \d{{4}})(,? .*)?$",
+    "%y": rf"^\d{{1,2}}[- ]{_MONTH}[- ]\d{{2}}(,? .*)?$",
+}
+
 SPACE_BEFORE_OFFSET = r"\s+([+-][0-9]{2}(:?[0-9]{2})?)$"
 UTC_SUFFIX = r"\s*(UTC|GMT|[Zz])$"   # read as Z, the only spelling DuckDB's cast takes everywhere
 FIRST_GROUP = r"\1"
@@ -66,6 +77,14 @@ def _formats(order: str, year: str) -> list[str]:
         date_part = sep.join(["%d", "%m", year] if day_first else ["%m", "%d", year])
         formats += [f"{date_part}{between}{t}" for between in (" ", ", ") for t in _TIMES] + [date_part]
     return formats
+
+
+def _month_name_formats(year: str) -> list[str]:
+    """The strptime formats of a date with the month's name (MONTH_NAME_BY_YEAR), with or without a time."""
+    dates = [f"%d{sep}{month}{sep}{year}" for sep in "- " for month in ("%b", "%B")]
+    if year == "%Y":
+        dates += [f"{month} %d{comma} %Y" for month in ("%b", "%B") for comma in (",", "")]
+    return dates + [f"{date}{between}{time}" for date in dates for between in (" ", ", ") for time in _TIMES]
 
 
 # order -> year format -> the strptime formats of a date written with that order and year
@@ -118,8 +137,19 @@ def naive_timestamp_sql(cell: str, date_format: str | None, respelled: bool = Fa
 def _respelled_only_sql(cell: str) -> list[str]:
     """CASE branches reading a respelled cell as a TIMESTAMP in the forms only a respelled cell is
     read in (the usual forms of naive_timestamp_sql are tried first)."""
-    return [f"WHEN regexp_full_match({cell}, {sql_text(YEAR_FIRST_12_HOUR)}) "
-            f"THEN try_strptime({cell}, {sql_list(YEAR_FIRST_12_HOUR_FORMATS)})"]
+    branches = [f"WHEN regexp_full_match({cell}, {sql_text(YEAR_FIRST_12_HOUR)}) "
+                f"THEN try_strptime({cell}, {sql_list(YEAR_FIRST_12_HOUR_FORMATS)})"]
+    for year, pattern in MONTH_NAME_BY_YEAR.items():
+        read = f"try_strptime({cell}, {sql_list(_month_name_formats(year))})"
+        branches.append(f"WHEN regexp_full_match({cell}, {sql_text(pattern)}) THEN {_as_excel_reads(year, read)}")
+    return branches
+
+
+def _as_excel_reads(year: str, read: str) -> str:
+    """A strptime reading with a two-digit year (%y) put in Excel's century (TWO_DIGIT_YEAR_CUTOFF)."""
+    if year != "%y":
+        return read
+    return f"CASE WHEN year({read}) > {TWO_DIGIT_YEAR_CUTOFF} THEN {read} - INTERVAL 100 YEAR ELSE {read} END"
 
 
 # PHP's intl (ICU 72 and later, as osTicket uses) writes 9:05\u202fAM with a narrow no-break
@@ -132,9 +162,7 @@ def _day_month_sql(cell: str, date_format: str) -> list[str]:
     branches = []
     spaced = f"regexp_replace({cell}, {sql_text(NO_BREAK_SPACES)}, ' ', 'g')"
     for year, pattern in DAY_MONTH_BY_YEAR.items():
-        read = f"try_strptime({spaced}, {sql_list(DATE_FORMATS[date_format][year])})"
-        if year == "%y":
-            read = f"CASE WHEN year({read}) > {TWO_DIGIT_YEAR_CUTOFF} THEN {read} - INTERVAL 100 YEAR ELSE {read} END"
+        read = _as_excel_reads(year, f"try_strptime({spaced}, {sql_list(DATE_FORMATS[date_format][year])})")
         branches.append(f"WHEN regexp_full_match({cell}, {sql_text(pattern)}) THEN {read}")
     return branches
 

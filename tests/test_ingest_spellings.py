@@ -62,3 +62,31 @@ def test_am_and_pm_glued_dotted_or_in_capitals(con):
 
     load(con, "customers", csv_text(CUSTOMER_HEADER, "C1,2021-05-01 11:30 p.m.,,,Home,"))
     assert rows(con, "SELECT joined_at::VARCHAR FROM customers") == [("2021-05-01",)]
+
+
+def test_dates_with_the_month_written_in_english(con):
+    """No day/month order is asked (none is declared): the month's name settles it. A two-digit year
+    is read as Excel reads it (reading 29): 26 is 2026, 65 is 1965."""
+    data = csv_text(CONTACT_HEADER,
+                    contact_row("M1", "13-Jul-2026", resolved_at="13-JUL-26 14:30"),                     # row 2
+                    contact_row("M2", "13 Jul 2026 09:15", resolved_at="Jul 13, 2026 9:15 PM"),
+                    contact_row("M3", "July 13, 2026", first_response_at="Jul 13, 2026, 9:15\u202fAM"),
+                    contact_row("M4", "3 Sept 2026 9:15am", resolved_at="13 September 2026 12:05 p.m."),
+                    contact_row("M5", "13 Jly 2026"),                                                    # row 6
+                    contact_row("M6", "32-Jul-2026"),                                                    # row 7
+                    *padding(40))
+    result = load(con, "contacts", data)
+    assert not any(note.startswith("Dates read") for note in result.notes)
+    assert result.rejected[["row", "reason"]].to_dict("records") == [
+        {"row": 6, "reason": "opened_at: cannot read '13 Jly 2026' as a date and time"},
+        {"row": 7, "reason": "opened_at: cannot read '32-Jul-2026' as a date and time"}]
+    m1, m2, m3, m4 = (contact(con, t) for t in ("M1", "M2", "M3", "M4"))
+    assert (m1["opened_at"], m1["resolved_at"]) == (utc("2026-07-12 23:00"), utc("2026-07-13 13:30"))  # midnight BST
+    assert (m2["opened_at"], m2["resolved_at"]) == (utc("2026-07-13 08:15"), utc("2026-07-13 20:15"))
+    assert (m3["opened_at"], m3["first_response_at"]) == (utc("2026-07-12 23:00"), utc("2026-07-13 08:15"))
+    assert (m4["opened_at"], m4["resolved_at"]) == (utc("2026-09-03 08:15"), utc("2026-09-13 11:05"))
+
+    load(con, "customers", csv_text(CUSTOMER_HEADER, "C1,15-Jun-65,13-Jul-26,,Home,", "C2,1 March 2024,,,Home,",
+                                    "C3,Feb 29 2024,,,Home,"))
+    assert rows(con, "SELECT customer_id, joined_at::VARCHAR, left_at::VARCHAR FROM customers ORDER BY 1") == [
+        ("C1", "1965-06-15", "2026-07-13"), ("C2", "2024-03-01", None), ("C3", "2024-02-29", None)]
