@@ -14,6 +14,8 @@ from store.tables import CanonicalTable, Column
 from store.timezones import DayOffsets, local_to_utc_sql
 
 MAX_TEXT_LENGTH = 1000
+# A satisfaction score of 1 to 5 written with leading zeros or a decimal point and zeros (05, 5.0)
+SCORE_WRITTEN_LONGER = r"^0*[1-5](\.0+)?$"
 # Plausible years. A typo such as 0026 or 2206 would otherwise stretch the working-time calendar
 # over centuries (slow, or a crash past year 9999) and the monthly series over thousands of months.
 TIMESTAMP_YEARS = (1970, 2099)
@@ -304,8 +306,12 @@ def column_sql(column: Column, mapping: ResolvedMapping, date_format: str | None
         reasons.append(_reason(f"{cell} IS NOT NULL AND NOT regexp_full_match({cell}, '^[0-9]{{1,6}}$')",
                                f"{sql_text(name + ' must be a whole number of 0 or more, not ')} || {_quoted(cell)}"))
     elif column.kind == "csat":
-        value = f"TRY_CAST({cell} AS INTEGER)"
-        reasons.append(_reason(f"{cell} IS NOT NULL AND NOT regexp_full_match({cell}, '^[1-5]$')",
+        value = f"TRY_CAST({cell} AS INTEGER)"   # (5.5 casts to 6: the reason below rejects its row)
+        # a leading zero or a decimal point with zeros (05, 5.0, as a spreadsheet may save a score) is
+        # still the whole number; a condition's AND tries the second pattern only on a cell that is
+        # not a bare digit
+        reasons.append(_reason(f"{cell} IS NOT NULL AND NOT regexp_full_match({cell}, '^[1-5]$') "
+                               f"AND NOT regexp_full_match({cell}, {sql_text(SCORE_WRITTEN_LONGER)})",
                                f"{sql_text(name + ' must be a whole number from 1 to 5, not ')} || {_quoted(cell)}"))
     elif column.kind == "money":
         value = f"TRY_CAST({cell} AS DECIMAL(18, 4))"

@@ -90,3 +90,18 @@ def test_dates_with_the_month_written_in_english(con):
                                     "C3,Feb 29 2024,,,Home,"))
     assert rows(con, "SELECT customer_id, joined_at::VARCHAR, left_at::VARCHAR FROM customers ORDER BY 1") == [
         ("C1", "1965-06-15", "2026-07-13"), ("C2", "2024-03-01", None), ("C3", "2024-02-29", None)]
+
+
+def test_a_satisfaction_score_with_a_leading_zero_or_a_point_zero(con):
+    """Spec section 1: csat is a whole number 1..5. 05 and 5.0 are that number (never rounded): 5.5,
+    0, 6.0 and +5 stay rejected rows."""
+    scores = {"S1": "05", "S2": "5.0", "S3": "3.00", "S4": "001", "S5": "4"}
+    bad = ["5.5", "0", "6.0", "+5", "5.", "0.0"]
+    data = csv_text(CONTACT_HEADER, *[contact_row(t, "2026-07-13 09:00", csat=s) for t, s in scores.items()],
+                    *[contact_row(f"B{i}", "2026-07-13 09:00", csat=s) for i, s in enumerate(bad)],   # rows 7-12
+                    *padding(120))
+    result = load(con, "contacts", data)
+    assert result.rejected[["row", "reason"]].to_dict("records") == [
+        {"row": 7 + i, "reason": f"csat must be a whole number from 1 to 5, not '{s}'"} for i, s in enumerate(bad)]
+    assert dict(rows(con, "SELECT ticket_id, csat FROM contacts WHERE ticket_id LIKE 'S%'")) == {
+        "S1": 5, "S2": 5, "S3": 3, "S4": 1, "S5": 4}
