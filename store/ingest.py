@@ -5,11 +5,14 @@ a manager previewing a file sees exactly what the weekly scheduled load would do
 """
 from __future__ import annotations
 
+import csv
+import io
 import mmap
 import os
 import shutil
 from dataclasses import dataclass, field
 from datetime import UTC
+from itertools import islice
 from pathlib import Path
 from typing import Callable
 
@@ -189,13 +192,35 @@ def _has_quote(path: Path) -> bool:
             return mapped.find(b'"') != -1
 
 
-def _stage(cursor, decoded: DecodedFile) -> None:
+def _first_record_ends_with_an_empty_field(decoded: DecodedFile) -> bool:
+    """Whether the first record below the header has one field more than the header, and that one
+    empty (a, b, c, under A, B, C): a look at the start of the file only, deciding whether to read
+    that field apart (_stage). The whole file decides whether it is left out."""
+    with open(decoded.path, encoding="utf-8", newline="") as handle:
+        records = csv.reader(io.StringIO(handle.read(1 << 16)), delimiter=decoded.delimiter)
+        first = next((record for record in islice(records, 1, 20) if record), None)
+    return first is not None and len(first) == len(decoded.headers) + 1 and not first[-1].strip()
+
+
+# The staged records' fields when a field past the header's last column is read apart (`extra_field`):
+# left out when every record has it empty (its overflow is then NULL), else kept as the overflow that
+# rejects the row, as when it is not read apart (DuckDB puts the first field past the header there).
+TRAILING_LEFT_OUT = "* EXCLUDE (extra_field)"
+TRAILING_AS_OVERFLOW = "* EXCLUDE (extra_field, overflow), extra_field AS overflow"
+TRAILING_FIELD_NOTE = ("Every row ends with one more delimiter than the header row has (an empty field past its "
+                       "last column, as some exports write rows): that empty field was left out.")
+
+
+def _stage(cursor, decoded: DecodedFile) -> list[str]:
     """`staged`: every record as text cells c0.., overflow, and its row_number as a spreadsheet
     numbers it (header = row 1, or 3 below a report's title; empty lines counted). The records are
     read in file order (the table keeps insertion order, so record k is rowid k - 1); without any
     quote in the file every line break ends a record, so DuckDB may split the file between its
-    threads."""
-    columns = {f"c{i}": "VARCHAR" for i in range(len(decoded.headers))} | {"overflow": "VARCHAR"}
+    threads. A field past the header's last column that every row has, empty, is left out (reading
+    44); the notes say so."""
+    trailing = _first_record_ends_with_an_empty_field(decoded)
+    columns = ({f"c{i}": "VARCHAR" for i in range(len(decoded.headers))} | ({"extra_field": "VARCHAR"} if trailing else {})
+               | {"overflow": "VARCHAR"})
     parallel = "false" if _has_quote(decoded.path) else "true"
     blank_before = _blank_before(decoded.blank_rows, decoded.header_row)
     shift = (f" + len(list_filter({[int(b) for b in blank_before]}::BIGINT[], lambda b: b < rowid + 1))"
@@ -214,8 +239,13 @@ def _stage(cursor, decoded: DecodedFile) -> None:
         # it is skipped like an empty line (reading 34), not rejected for every missing value. A short row
         # (fewer delimiters, NULL-padded) stays a record with too few fields.
         nothing = " AND ".join(f"c{i} = ''" for i in range(len(decoded.headers)))
+        fields = "*"
+        if trailing:
+            left_out = _trailing_field_empty_in_every_row(cursor, nothing)
+            fields = TRAILING_LEFT_OUT if left_out else TRAILING_AS_OVERFLOW
+        overflow = "extra_field" if fields == TRAILING_AS_OVERFLOW else "overflow"
         cursor.execute(f"CREATE OR REPLACE TEMP VIEW staged_rows AS SELECT rowid + {first_record}{shift} AS row_number, "
-                       f"*, coalesce({nothing} AND overflow IS NULL, false) AS delimiters_only "
+                       f"{fields}, coalesce({nothing} AND {overflow} IS NULL, false) AS delimiters_only "
                        "FROM staged_records").fetchall()
         cursor.execute("CREATE OR REPLACE TEMP VIEW staged AS SELECT * EXCLUDE (delimiters_only) FROM staged_rows "
                        "WHERE NOT delimiters_only").fetchall()
@@ -225,6 +255,17 @@ def _stage(cursor, decoded: DecodedFile) -> None:
             f"The file could not be read as CSV ({first_line}). Check for an unclosed quote \" "
             "and that it was saved as CSV."
         ) from error
+    return [TRAILING_FIELD_NOTE] if fields == TRAILING_LEFT_OUT else []
+
+
+def _trailing_field_empty_in_every_row(cursor, nothing: str) -> bool:
+    """Whether every record has the field past the header's last column, empty (spaces are empty, as
+    every cell is trimmed), and no field after it. A row of nothing but delimiters may lack it; any
+    other row lacking it, or a value in it, keeps the field: each such row is rejected with more
+    fields than the header, as before."""
+    return cursor.execute(
+        f"SELECT coalesce(bool_and(overflow IS NULL AND CASE WHEN extra_field IS NULL THEN coalesce({nothing}, false) "
+        "ELSE trim(extra_field) = '' END), false) FROM staged_records").fetchall()[0][0]
 
 
 def _choose_date_format(cursor, mapping: ResolvedMapping, table: CanonicalTable,
@@ -383,7 +424,7 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
                          "column on the Data page.")
         progress(0.15, "Reading rows")
         try:
-            _stage(cursor, decoded)
+            notes.extend(_stage(cursor, decoded))
         finally:
             # From here the records live in the cursor's temp tables. A preview that is never loaded
             # (a closed tab) must not leave a copy of customers' data in the server's temp folder.

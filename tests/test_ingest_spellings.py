@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ingest_helpers import CONTACT_HEADER, contact, contact_row, csv_text, load, open_db, rows, utc
+from store.csvfile import UploadRefused
 
 CUSTOMER_HEADER = "customer_id,joined_at,left_at,segment,product,region"
 
@@ -105,3 +106,41 @@ def test_a_satisfaction_score_with_a_leading_zero_or_a_point_zero(con):
         {"row": 7 + i, "reason": f"csat must be a whole number from 1 to 5, not '{s}'"} for i, s in enumerate(bad)]
     assert dict(rows(con, "SELECT ticket_id, csat FROM contacts WHERE ticket_id LIKE 'S%'")) == {
         "S1": 5, "S2": 5, "S3": 3, "S4": 1, "S5": 4}
+
+
+TRAILING_NOTE = ("Every row ends with one more delimiter than the header row has (an empty field past its last "
+                 "column, as some exports write rows): that empty field was left out.")
+
+
+def test_rows_ending_with_one_more_empty_field_than_the_header(con):
+    header = "ticket_id,opened_at,channel,csat"
+    result = load(con, "contacts", csv_text(header, "E1,2026-07-13 09:00,email,4,", "E2,2026-07-13 10:00,,, ",
+                                            ",,,,", '"E3","2026-07-13 11:00","phone","",""', "E4,2026-07-13 12:00,chat,9,",
+                                            *[f"P{i},2026-07-13 09:00,email,," for i in range(25)]))   # rows 7-31
+    assert TRAILING_NOTE in result.notes
+    assert (result.rows_in_file, result.rows_loaded) == (29, 28)   # the row of delimiters (row 4) skipped
+    assert result.rejected[["row", "reason"]].to_dict("records") == [
+        {"row": 6, "reason": "csat must be a whole number from 1 to 5, not '9'"}]
+    assert "(fields past the last column)" not in result.rejected.columns
+    assert rows(con, "SELECT ticket_id, opened_at, channel, csat FROM contacts WHERE ticket_id LIKE 'E%' ORDER BY 1") == [
+        ("E1", utc("2026-07-13 08:00"), "email", 4), ("E2", utc("2026-07-13 09:00"), None, None),
+        ("E3", utc("2026-07-13 10:00"), "phone", None)]
+
+
+@pytest.mark.parametrize("last_row", ["F9,2026-07-13 09:00,email,x",      # a value in the extra field
+                                      "F9,2026-07-13 09:00,email,,",      # two extra fields
+                                      "F9,2026-07-13 09:00,email"])       # a row without it
+def test_an_extra_field_that_is_not_empty_and_alone_in_every_row_still_rejects_its_rows(con, last_row):
+    header = "ticket_id,opened_at,channel"
+    with pytest.raises(UploadRefused) as refused:
+        load(con, "contacts", csv_text(header, *[f"F{i},2026-07-13 09:00,email," for i in range(5)], last_row))
+    assert "are bad, more than the 5% allowed" in str(refused.value)
+    assert "row 2: the row has more fields than the header (3)" in str(refused.value)
+    assert rows(con, "SELECT count(*) FROM contacts") == [(0,)]
+
+    # a file with one such row among ordinary ones: that row alone is rejected, as before
+    mixed = load(con, "contacts", csv_text(header, *[f"G{i},2026-07-13 09:00,email" for i in range(30)],
+                                           "G99,2026-07-13 09:00,email,"))
+    assert TRAILING_NOTE not in mixed.notes
+    assert mixed.rejected[["row", "reason"]].to_dict("records") == [
+        {"row": 32, "reason": "the row has more fields than the header (3)"}]
