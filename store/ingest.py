@@ -439,12 +439,8 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
         notes.extend(_unnamed_columns_note(cursor, decoded.headers))
         date_format = _choose_date_format(cursor, mapping, table, date_format, notes)
         progress(0.35, "Checking every value")
-        offsets = timezones.day_offsets(timezone)
-        select = validated_select(table, mapping, date_format, len(decoded.headers), offsets,
-                                  decimal_comma=decoded.delimiter == ";")
-        cursor.execute(f"CREATE OR REPLACE TEMP TABLE validated AS {select}",
-                       bind(select, {"tz": timezone} | timezones.parameters(offsets))).fetchall()
-        rejected = cursor.execute("SELECT count(*) FROM validated WHERE len(reasons) > 0").fetchall()[0][0]
+        rejected = _validate(cursor, table, mapping, date_format, len(decoded.headers), timezone,
+                             decimal_comma=decoded.delimiter == ";")
         if table.name == "contacts":
             notes.extend(_dated_ahead(cursor))
         prepared = PreparedUpload(cursor, table, file_name, decoded, mapping, date_format, rows_in_file, rejected, notes)
@@ -461,6 +457,30 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
         cursor.close()
         _delete_file(decoded)
         raise
+
+
+def _validate(cursor, table: CanonicalTable, mapping: ResolvedMapping, date_format: str | None, field_count: int,
+              timezone: str, decimal_comma: bool) -> int:
+    """`validated`: every staged row's values and reasons; returns how many rows are rejected. The
+    rows the usual readings reject are read again with dates and times respelled (readings 41-43),
+    and their second reading replaces the first: an ordinary file never plans that longer statement."""
+    offsets = timezones.day_offsets(timezone)
+    parameters = {"tz": timezone} | timezones.parameters(offsets)
+
+    def validate(target: str, respelled: bool, source: str) -> int:
+        select = validated_select(table, mapping, date_format, field_count, offsets, decimal_comma, respelled, source)
+        cursor.execute(f"CREATE OR REPLACE TEMP TABLE {target} AS {select}", bind(select, parameters)).fetchall()
+        return cursor.execute(f"SELECT count(*) FROM {target} WHERE len(reasons) > 0").fetchall()[0][0]
+
+    rejected = validate("validated", False, "staged")
+    if rejected:
+        rejected_rows = "(SELECT row_number FROM validated WHERE len(reasons) > 0)"
+        read_again = validate("read_again", True, f"(SELECT * FROM staged WHERE row_number IN {rejected_rows})")
+        # (a row still rejected may be so for fewer reasons: its second reading replaces the first too)
+        db.run_script(cursor, """DELETE FROM validated WHERE row_number IN (SELECT row_number FROM read_again);
+                                 INSERT INTO validated SELECT * FROM read_again; DROP TABLE read_again""")
+        rejected = read_again
+    return rejected
 
 
 def _encoding_notes(encoding: str) -> list[str]:

@@ -40,8 +40,8 @@ DAY_MONTH_BY_YEAR = {"%Y": _DAY_MONTH_WITH_YEAR.format(year=r"\d{4}"), "%y": _DA
 TWO_DIGIT_YEAR_CUTOFF = 2029
 ISO_DATE = r"^" + YEAR_FIRST_DAY + r"$"
 # Spellings real exports write that the readers above do not take, each rewritten to one they do
-# (pattern, replacement). Tried only on a cell none of them read (validated_select's second
-# reading), so a file of usual spellings costs nothing more.
+# (pattern, replacement). Tried only on a row the usual readings reject (validated_select's
+# `respelled`), so a file of usual spellings costs nothing more.
 RESPELLINGS = [
     # a lower-case t between date and time (2026-07-13t09:15:00), as ISO 8601 allows
     (r"^(\d{4}-\d{1,2}-\d{1,2})t(\d)", r"\1T\2"),
@@ -381,11 +381,15 @@ def table_checks(table: CanonicalTable, values: dict[str, str]) -> list[str]:
 
 
 def validated_select(table: CanonicalTable, mapping: ResolvedMapping, date_format: str | None,
-                     field_count: int, offsets: DayOffsets | None = None, decimal_comma: bool = False) -> str:
-    """SELECT over `staged` giving row_number, the canonical typed columns and `reasons`.
+                     field_count: int, offsets: DayOffsets | None = None, decimal_comma: bool = False,
+                     respelled: bool = False, source: str = "staged") -> str:
+    """SELECT over `source` (the staged records) giving row_number, the canonical typed columns and `reasons`.
 
     Layered so that every cell is trimmed, parsed and converted once: cell_<name>, then
-    naive_<name> (timestamps), then v_<name>; the reasons read those columns. Parameters: $tz, and
+    naive_<name> (timestamps), then v_<name>; the reasons read those columns. `respelled`: a date
+    or time the usual readings leave unread is read a second time, respelled (RESPELLINGS; its
+    patterns and formats for every date column make the statement slower to plan, so it is run on
+    the rows the usual readings reject only: store.ingest._validate). Parameters: $tz, and
     $tz_local_offsets when `offsets` is given (store.timezones.parameters)."""
     columns = {c.name: column_sql(c, mapping, date_format, offsets, decimal_comma) for c in table.columns}
     values = {name: f"v_{name}" for name in columns}
@@ -408,14 +412,14 @@ def validated_select(table: CanonicalTable, mapping: ResolvedMapping, date_forma
     typed = ", ".join(f"{sql.value} AS v_{name}" for name, sql in columns.items())
     first_reading = f"""(SELECT *, {typed}
       FROM (SELECT *{', ' + naives if naives else ''}
-            FROM (SELECT *, {cells} FROM staged)))"""
+            FROM (SELECT *, {cells} FROM {source})))"""
     return f"""
 SELECT row_number,
        {value_list},
        CASE WHEN ({structure}) IS NOT NULL THEN [{structure}]
             WHEN coalesce({', '.join(reasons)}) IS NULL THEN []::VARCHAR[]
             ELSE list_filter([{', '.join(reasons)}], lambda r: r IS NOT NULL) END AS reasons
-FROM {_second_reading(columns, first_reading)}
+FROM {_second_reading(columns, first_reading) if respelled else first_reading}
 """
 
 

@@ -50,11 +50,13 @@ def test_am_and_pm_glued_dotted_or_in_capitals(con):
                     contact_row("A3", "14/07/2026 12:05 a.m.", first_response_at="14/07/2026 12:05\u202fP.M."),
                     contact_row("A4", "2026-07-13 9:15 p.m.", resolved_at="2026/7/13 9:15:30PM"),
                     contact_row("A5", "13/07/2026 13:15 pm"),                                             # row 6
-                    *padding(20))
+                    contact_row("A6", "13/07/2026 9:15am", csat="7"),                                     # row 7
+                    *padding(40))
     result = load(con, "contacts", data)
     assert any(note.startswith("Dates read day first (DD/MM/YYYY)") for note in result.notes)
     assert result.rejected[["row", "reason"]].to_dict("records") == [
-        {"row": 6, "reason": "opened_at: cannot read '13/07/2026 13:15 pm' as a date and time"}]
+        {"row": 6, "reason": "opened_at: cannot read '13/07/2026 13:15 pm' as a date and time"},
+        {"row": 7, "reason": "csat must be a whole number from 1 to 5, not '7'"}]   # its time is read
     a1, a2, a3, a4 = (contact(con, t) for t in ("A1", "A2", "A3", "A4"))
     assert (a1["opened_at"], a1["resolved_at"]) == (utc("2026-07-13 08:15"), utc("2026-07-13 20:15"))
     assert (a2["opened_at"], a2["resolved_at"]) == (utc("2026-07-13 08:15"), utc("2026-07-13 11:05"))   # 12 pm: noon
