@@ -45,6 +45,8 @@ ISO_DATE = r"^" + YEAR_FIRST_DAY + r"$"
 RESPELLINGS = [
     # a lower-case t between date and time (2026-07-13t09:15:00), as ISO 8601 allows
     (r"^(\d{4}-\d{1,2}-\d{1,2})t(\d)", r"\1T\2"),
+    # a decimal comma before the fraction of a second (14:05:00,5), as ISO 8601 allows
+    (r"^(\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}:\d{2}),(\d)", r"\1.\2"),
     # am or pm glued to the time, dotted or in any case (9:15am, 9:15 a.m., 9:15PM), or after a
     # no-break space: as strptime's %p reads it, after one space (12 am is midnight, 12 pm noon)
     (r"(\d:\d{2}(:\d{2})?)[\s\x{a0}\x{202f}]*([AaPp])\.?[\s\x{a0}\x{202f}]*[Mm]\.?$", r"\1 \3M"),

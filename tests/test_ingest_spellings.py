@@ -146,3 +146,17 @@ def test_an_extra_field_that_is_not_empty_and_alone_in_every_row_still_rejects_i
     assert TRAILING_NOTE not in mixed.notes
     assert mixed.rejected[["row", "reason"]].to_dict("records") == [
         {"row": 32, "reason": "the row has more fields than the header (3)"}]
+
+
+def test_a_decimal_comma_before_the_fraction_of_a_second(con):
+    # ISO 8601 allows 14:05:00,5 as well as 14:05:00.5 (reading 41); a comma elsewhere is no time
+    data = csv_text(CONTACT_HEADER,
+                    contact_row("D1", "2026-07-13 09:15:00,5", resolved_at="2026-07-13T10:15:00,250Z"),   # row 2
+                    contact_row("D2", "2026-07-13 09:15,5"),                                               # row 3
+                    *padding(20))
+    result = load(con, "contacts", data)
+    assert result.rejected[["row", "reason"]].to_dict("records") == [
+        {"row": 3, "reason": "opened_at: cannot read '2026-07-13 09:15,5' as a date and time"}]
+    d1 = contact(con, "D1")
+    assert d1["opened_at"] == utc("2026-07-13 08:15:00.5")       # 09:15:00.5 in London (BST)
+    assert d1["resolved_at"] == utc("2026-07-13 10:15:00.25")
