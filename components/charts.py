@@ -12,7 +12,7 @@ import streamlit as st
 
 from components import formatting as fmt, presentation
 from components.tables import download
-from components.tiles import FEW_JUDGED, few_judged, provisional, rag_status, rag_text
+from components.tiles import FEW_JUDGED, few_judged, judged_note, provisional, rag_status, rag_text
 
 FONT = "'Source Sans Pro', 'Source Sans 3', 'Segoe UI', 'Helvetica Neue', Arial, sans-serif"
 INK = "#1F2933"
@@ -288,23 +288,35 @@ def compliance_by_value(breakdown: pd.DataFrame, target: float, title: str, subt
 
 
 def rag_grid(cells: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
-    """Standards (rows) x weeks (columns), each cell the week's compliance coloured red/amber/green."""
+    """Standards (rows) x weeks (columns), each cell the week's compliance coloured red/amber/green;
+    pale when provisional (a `provisional` column) or resting on few contacts (`met` and `missed`),
+    and the subtitle says so."""
     level = {"red": 0, "amber": 1, "green": 2}
     rows = list(dict.fromkeys(cells["label"]))
     weeks = sorted(cells["week"].unique())
     long_span = len(weeks) > LONG_SPAN_WEEKS
     unsettled = cells["provisional"] if "provisional" in cells else pd.Series(False, index=cells.index)
+    counted = {"met", "missed"} <= set(cells.columns)
+    # a week resting on a handful of contacts (4 follow-ups: 1 met, 3 missed) swings by tens of points:
+    # pale, as on the Compliance page's trend and breakdown (reading 27)
+    few = (pd.Series([few_judged(met, missed) for met, missed in zip(cells["met"], cells["missed"])], index=cells.index)
+           if counted else pd.Series(False, index=cells.index))
     marks = [RAG_MARKS.get(status, "") for status in cells["status"]]
     texts = [mark + "\u2009" + text if mark else text for mark, text in zip(marks, cells["text"])]   # thin space
     # the hover says how many contacts a week's share rests on: "✕ 0%" of one contact is not a trend
-    counts = ([f" ({met:,} of {met + missed:,} met)" for met, missed in zip(cells["met"], cells["missed"])]
-              if {"met", "missed"} <= set(cells.columns) else [""] * len(cells))
+    counts = ([f" ({met:,} of {met + missed:,} met)" + judged_note(met, missed)
+               for met, missed in zip(cells["met"], cells["missed"])] if counted else [""] * len(cells))
     hovers = [text + count + (" · provisional: deadlines still to pass" if u else "")
               for text, count, u in zip(texts, counts, unsettled)]
     # In the cell: the number without its % sign (the subtitle says what the numbers are), so 13 weeks
     # fit at 1024 px; over half a year only the mark. The hover keeps the whole text.
-    # a provisional week is the same hue, paler (levels 3-5)
-    cells = cells.assign(level=cells["status"].map(level) + 3 * unsettled.astype(int), text=hovers,
+    # a provisional week, or one on few contacts, is the same hue, paler (levels 3-5)
+    pale = unsettled.astype(bool) | few
+    reasons = [reason for reason, shown in (("provisional (deadlines still to pass)", unsettled.any()),
+                                            (f"fewer than {FEW_JUDGED} contacts", few.any())) if shown]
+    if reasons:
+        subtitle += " · pale: " + " or ".join(reasons)
+    cells = cells.assign(level=cells["status"].map(level) + 3 * pale.astype(int), text=hovers,
                          cell=marks if long_span else [text.replace("%", "") for text in texts])
 
     def grid(column: str) -> pd.DataFrame:

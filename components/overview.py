@@ -108,7 +108,6 @@ def _compliance_grid(filters: Filters, charter: Charter) -> Figure:
     weekly = weekly.sort_values(["label", "week"], key=lambda c: c.map(order) if c.name == "label" else c)
     figure = charts.rag_grid(weekly, "Charter promises kept, week by week",
                              "% of contacts meeting each promise · green at/above target, amber within 5 points, red (✕) below"
-                             + (" · pale: provisional, deadlines still to pass" if weekly["provisional"].any() else "")
                              + f" · weeks of {period_text(filters)}"
                              + (" · follow-ups by week of resolution" if any(s.measure == "follow_up" for s in charter.standards) else ""))
     data = weekly[["standard_id", "label", "week", "met", "missed", "pending", "compliance", "status", "provisional"]]

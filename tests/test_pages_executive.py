@@ -1107,7 +1107,8 @@ def test_the_week_by_week_grid_keeps_its_fixed_rag_scale():
     assert list(unsettled.customdata[0]) == ["93%", "97% · provisional: deadlines still to pass"]
     counted = charts.rag_grid(cells.assign(status=["red", "green"], text=["0%", "97%"], met=[0, 97], missed=[1, 3]),
                               "t", "s").data[0]
-    assert list(counted.customdata[0]) == ["✕\u20090% (0 of 1 met)", "97% (97 of 100 met)"]   # what a share rests on
+    assert list(counted.customdata[0]) == ["✕\u20090% (0 of 1 met) · based on only 1 contact",
+                                           "97% (97 of 100 met)"]   # what a share rests on
     assert list(grid.text[0]) == ["93", "97"] and list(grid.customdata[0]) == ["93%", "97%"]   # % in the hover
     missed = charts.rag_grid(cells.assign(status=["red", "green"], text=["81%", "97%"]), "t", "s").data[0]
     assert list(missed.text[0]) == ["✕\u200981", "97"]   # a missed week says so without its colour (colour-blind readers)
@@ -1334,6 +1335,42 @@ def test_a_compliance_on_few_contacts_says_so_and_its_dot_is_pale(company):
     nothing_met = charts.compliance_by_value(breakdown.assign(compliance=[0.0, 0.99]), 0.95, "t", "s")
     assert list(nothing_met.layout.xaxis.tickvals) == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
     assert nothing_met.layout.xaxis.range[0] < 0
+
+
+def test_a_week_on_few_contacts_is_pale_in_the_overview_grid_as_on_the_compliance_page(company):
+    """Reading 27 in the week-by-week grid: a week resting on fewer than 30 met or missed contacts is
+    drawn in the pale of its colour (as a provisional one is), its hover says on how many, and the
+    subtitle says what pale means; a week on 30 or more keeps its full colour. The small company's
+    weeks all rest on a handful of contacts."""
+    import numpy as np
+    import pandas as pd
+
+    from components import charts
+    from components.tiles import FEW_JUDGED
+
+    cells = pd.DataFrame({"label": ["Follow-ups", "Follow-ups"], "week": pd.to_datetime(["2026-02-02", "2026-02-09"]),
+                          "status": ["red", "green"], "text": ["25%", "97%"], "met": [1, 97], "missed": [3, 3]})
+    grid = charts.rag_grid(cells, "t", "s")
+    assert list(grid.data[0].z[0]) == [3.0, 2.0]   # pale red on 4 contacts, full green on 100
+    assert list(grid.data[0].customdata[0]) == ["✕\u200925% (1 of 4 met) · based on only 4 contacts",
+                                                "97% (97 of 100 met)"]
+    assert grid.layout.title.subtitle.text.replace("<br>", " ") == f"s · pale: fewer than {FEW_JUDGED} contacts"
+    both = charts.rag_grid(cells.assign(provisional=[False, True]), "t", "s")
+    assert list(both.data[0].z[0]) == [3.0, 5.0]
+    assert both.layout.title.subtitle.text.replace("<br>", " ") == (
+        f"s · pale: provisional (deadlines still to pass) or fewer than {FEW_JUDGED} contacts")
+    settled = charts.rag_grid(cells.assign(met=[40, 97]), "t", "s")
+    assert list(settled.data[0].z[0]) == [0.0, 2.0] and settled.layout.title.subtitle.text == "s"
+
+    at = open_page(new_app())
+    [grid] = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")
+              if "week by week" in chart.proto.spec and '"heatmap"' in chart.proto.spec]
+    z = grid["data"][0]["z"]
+    levels = np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"])
+    levels = levels[~np.isnan(levels)]
+    assert len(levels) and (levels >= 3).all()
+    assert f"pale: provisional (deadlines still to pass) or fewer than {FEW_JUDGED} contacts" in (
+        grid["layout"]["title"]["subtitle"]["text"].replace("<br>", " "))
 
 
 def test_a_point_shows_its_status_by_its_shape_too():
