@@ -136,6 +136,7 @@ MOST_WEEK_LABELS = 6      # a half-width chart on a 1024 px screen fits six labe
 LONG_SPAN_WEEKS = 26      # beyond half a year, weeks are labelled by month and year
 WEEK_IN_PROGRESS = "_week_in_progress"
 HALF_WEEK = pd.Timedelta(days=3.5)
+SO_FAR_ROOM = 18          # px above a weekly plot for the part-week's "so far" (larger with large text: enlarged())
 
 
 def set_week_in_progress(week) -> None:
@@ -149,10 +150,14 @@ def _shade_week_in_progress(fig: go.Figure, starts: list[pd.Timestamp]) -> None:
     if week is None or not starts or starts[-1].date() != week:
         return
     # a pale blue-grey, not the grey of the volume bars: the part-week's own bar stays visible on it
-    # its words end at the band's right edge: centred, they ran onto the right axis's numbers of a two-axis chart
     fig.add_vrect(x0=starts[-1] - HALF_WEEK, x1=starts[-1] + HALF_WEEK, fillcolor="#D9E2EC", opacity=0.6, line_width=0,
-                  layer="below", annotation_text="so far", annotation_position="top right",
-                  annotation_font=dict(size=12, color=INK))
+                  layer="below")
+    # its words sit above the plot, in room made for them: inside the band they lay on the part-week's own
+    # point when it was near the top (a what-if at 98%), and with large text across it; they end at the
+    # band's right edge: centred, they ran onto the right axis's numbers of a two-axis chart
+    fig.add_annotation(text="so far", x=starts[-1] + HALF_WEEK, xref="x", xanchor="right", y=1, yref="y domain",
+                       yanchor="bottom", showarrow=False, font=dict(size=12, color=INK))
+    fig.update_layout(margin=dict(t=(fig.layout.margin.t or 0) + SO_FAR_ROOM))
 
 
 def _week_ticks(starts: list[pd.Timestamp], scale: float = 1.0) -> tuple[list[pd.Timestamp], list[str]]:
@@ -219,9 +224,7 @@ def compliance_trend(weekly: pd.DataFrame, target: float, title: str, subtitle: 
                              line=dict(color=PRIMARY, width=2.5)))
     _status_legend(fig, statuses)
     if any(unsettled):
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="Hollow: provisional", hoverinfo="skip",
-                                 marker=dict(size=10, color="white", symbol="circle",
-                                             line=dict(color=MUTED, width=2.5))))
+        _provisional_legend(fig)
     ends = [pd.Timestamp(weekly["week"].min()) - HALF_WEEK, pd.Timestamp(weekly["week"].max()) + HALF_WEEK]
     fig.add_trace(go.Scatter(x=ends, y=[target, target], mode="lines",   # a line even over one week
                              name=f"Target {fmt.target(target)}", line=dict(color=TARGET, dash="dash", width=1.5),
@@ -230,6 +233,12 @@ def compliance_trend(weekly: pd.DataFrame, target: float, title: str, subtitle: 
     fig.update_yaxes(range=[max(0, low - 0.03), 1.01])
     _week_axis(fig, weekly["week"])
     return fig
+
+
+def _provisional_legend(fig: go.Figure) -> None:
+    """The legend entry naming a hollow point: a provisional week (reading 25)."""
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="Hollow: provisional", hoverinfo="skip",
+                             marker=dict(size=10, color="white", symbol="circle", line=dict(color=MUTED, width=2.5))))
 
 
 def _status_legend(fig: go.Figure, statuses: list[str | None]) -> None:
@@ -343,13 +352,21 @@ def rag_grid(cells: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
 
 def lines(frame: pd.DataFrame, x: str, series: list[tuple[str, str, str, str]], title: str, subtitle: str,
           y_title: str, *, y_format: str | None = None, value_format: str = ",.1f", suffix: str = "",
-          height: int = 380, from_zero: bool = False) -> go.Figure:
-    """Several lines over weeks. series: (column, legend name, colour, dash)."""
+          height: int = 380, from_zero: bool = False, provisional: dict[str, list[bool]] | None = None) -> go.Figure:
+    """Several lines over weeks. series: (column, legend name, colour, dash). provisional: per column,
+    which of its points can still fall (reading 25), drawn hollow as in the compliance trend."""
     fig = go.Figure()
     for column, name, colour, dash in series:
+        unsettled = (provisional or {}).get(column) or [False] * len(frame)
         fig.add_trace(go.Scatter(x=frame[x], y=frame[column], name=name, mode="lines+markers",
                                  line=dict(color=colour, dash=dash, width=2.5 if dash == "solid" else 1.8),
-                                 marker=dict(size=5), hovertemplate=f"{name}: <b>%{{y:{value_format}}}{suffix}</b><extra></extra>"))
+                                 marker=dict(size=[9 if u else 5 for u in unsettled],
+                                             color=["white" if u else colour for u in unsettled],
+                                             line=dict(color=colour, width=[2 if u else 0 for u in unsettled])),
+                                 customdata=[" (provisional)" if u else "" for u in unsettled],
+                                 hovertemplate=f"{name}: <b>%{{y:{value_format}}}{suffix}</b>%{{customdata}}<extra></extra>"))
+    if provisional and any(any(points) for points in provisional.values()):
+        _provisional_legend(fig)
     _style(fig, title, subtitle, y_title, y_format=y_format, height=height)
     fig.update_layout(hovermode="x unified")
     if from_zero:

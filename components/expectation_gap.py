@@ -8,7 +8,7 @@ import streamlit as st
 from charter.model import LONGEST, UNIT_LABELS, UNITS, Standard
 from components import charts, context, formatting as fmt, links
 from components.layout import period_text
-from components.tiles import Tile, show_tiles
+from components.tiles import Tile, provisional, show_tiles
 from queries import Filters
 
 ALTERNATIVES = ("24:hours", "48:hours", "72:hours", "4:business_hours", "8:business_hours", "1:business_days",
@@ -96,7 +96,11 @@ def section(filters: Filters, standard: Standard) -> None:
                         ("alternative_compliance", f"What if: {alternative}", charts.SECONDARY, "dash")],
         f"Compliance under the charter vs {alternative}",
         f"% of contacts meeting each promise, by week · dotted line: target {fmt.target(standard.target)} · {period_text(filters)}",
-        "% met (of met + missed)", y_format=".0%", value_format=".1%")
+        "% met (of met + missed)", y_format=".0%", value_format=".1%",
+        # a week with deadlines still to pass (the part-week the data ends in) can still fall: hollow
+        provisional={f"{side}_compliance": [provisional(*counts) for counts in zip(
+            weekly[f"{side}_met"], weekly[f"{side}_missed"], weekly[f"{side}_pending"])]
+            for side in ("charter", "alternative")})
     # named in the subtitle: a label at the line's end sat under the lines' last points
     figure.add_hline(y=standard.target, line=dict(color=charts.TARGET, dash="dot", width=1.2))
     charts.show(figure, pd.DataFrame(chart), f"whatif-{standard.id}", f"expectation-gap-{standard.id}")

@@ -208,7 +208,7 @@ def test_compliance_page_shows_outcomes_breaches_and_the_what_if(company):
     [gap_chart] = charts_titled(at, "vs 48 hours")
     assert "dotted line: target 90%" in gap_chart["layout"]["title"]["subtitle"]["text"].replace("<br>", " ")
     assert [note["text"] for note in gap_chart["layout"].get("annotations", [])] == ["so far"]
-    # ending at the part-week band's right edge, inside the plot: centred it ran onto a right-hand axis
+    # ending at the part-week band's right edge: centred it ran onto a right-hand axis
     [so_far] = gap_chart["layout"]["annotations"]
     [band] = [shape for shape in gap_chart["layout"]["shapes"] if shape.get("fillcolor") == "#D9E2EC"]
     assert so_far["xanchor"] == "right" and so_far["x"] == band["x1"]
@@ -227,6 +227,38 @@ def test_compliance_page_shows_outcomes_breaches_and_the_what_if(company):
     assert "**1 breach**" in texts(at)
     rerun_with(at, "channel", ["email"])
     assert metrics(at)["Compliance"] == "100.0%"
+
+
+def test_the_what_if_marks_its_partial_week_provisional_and_its_so_far_label_clear_of_the_points(company):
+    """The week of 9 Feb, the one the data ends in, has T10 pending under 24 and 48 hours (1 of 5, 5% or
+    more: reading 25): both of its what-if points are hollow, as in the compliance trend, the legend
+    says what hollow means and the hover says 'provisional'; the week of 2 Feb, settled, is not. The
+    part-week's 'so far' sits above the plot, in room made for it, not on the last points, with large
+    text too."""
+    from components import charts
+
+    at = open_page(new_app({"promise": "48 hours"}), COMPLIANCE)
+    [gap_chart] = charts_titled(at, "vs 48 hours")
+    charter_line, what_if = gap_chart["data"][:2]
+    assert charter_line["marker"]["color"] == [charts.PRIMARY, "white"]
+    assert what_if["marker"]["color"] == [charts.SECONDARY, "white"]
+    assert what_if["customdata"] == ["", " (provisional)"] and "%{customdata}" in what_if["hovertemplate"]
+    assert "Hollow: provisional" in [trace.get("name") for trace in gap_chart["data"]]
+    at = open_page(new_app({"promise": "48 hours", "period": ["2026-02-02", "2026-02-08"]}), COMPLIANCE)
+    [settled] = charts_titled(at, "vs 48 hours")
+    assert settled["data"][0]["marker"]["color"] == [charts.PRIMARY]
+    assert "Hollow: provisional" not in [trace.get("name") for trace in settled["data"]]
+
+    for link in ({"promise": "48 hours"}, {"promise": "48 hours", "projector": "true"}):
+        at = open_page(new_app(link), COMPLIANCE)
+        for chart in (charts_titled(at, "48 hours")[0], charts_titled(at, "Compliance week by week")[0]):
+            [so_far] = chart["layout"]["annotations"]
+            assert (so_far["yref"], so_far["y"], so_far["yanchor"]) == ("y domain", 1, "bottom")   # above the plot
+            # the room above the plot, beyond what the title and subtitle take, holds the label's line
+            title = chart["layout"]["title"]
+            heading = (title["pad"]["t"] + 1.3 * title["font"]["size"] * (title["text"].count("<br>") + 1)
+                       + 1.3 * title["subtitle"]["font"]["size"] * (title["subtitle"]["text"].count("<br>") + 1))
+            assert chart["layout"]["margin"]["t"] - heading >= 1.3 * so_far["font"]["size"]
 
 
 def test_a_custom_what_if_travels_in_the_link(company):
