@@ -31,7 +31,8 @@ st.caption("A complaint is a contact of kind 'complaint'. Resolution time is cal
            "Reopen and follow-up rates are over resolved complaints; CSAT over every rated complaint (1-5).")
 show_tiles([
     tile("Complaints", "count", "count", "lower", "Complaints opened in the period.",
-         note=f"{fmt.count(summary['open'])} of them still open"),   # the ageing chart also counts older ones
+         # of the period's complaints only: the ageing chart counts every open one, older ones too (reading 13)
+         note=f"{fmt.count(summary['open'])} of this period's complaints still open"),
     tile("Per 1,000 contacts", "per_1000_contacts", "rate", "lower", "1,000 x complaints / all contacts opened."),
     tile("Resolved within (median)", "resolution_median_hours", "duration", "lower",
          "Half of the resolved complaints were resolved within this time."),
@@ -83,7 +84,7 @@ left, right = side_by_side("ageing")
 with left:
     charts.show(charts.bars(ageing, "band", "open_complaints", "Open complaints by age",
                             f"Complaints still open at {fmt.moment(context.as_of())}, by days since opened "
-                            f"(any complaint opened up to {fmt.day(filters.date_to)})",
+                            f"(any complaint opened up to {fmt.day(filters.date_to)}, before the period too)",
                             "Open complaints", horizontal=False, value_format=",.0f",
                             text=[fmt.count(v) for v in ageing["open_complaints"]],
                             colours=[charts.NEUTRAL, charts.NEUTRAL, charts.LIGHT, charts.PRIMARY, charts.RAG_COLOURS["red"]]),
