@@ -163,9 +163,12 @@ class Tile:
 
     @property
     def verdict_words(self) -> str | None:
-        """The verdict in words beside the change, so good and bad do not rest on green and red alone."""
+        """The verdict in words beside the change, so good and bad do not rest on green and red alone;
+        a change that rounds to nothing ('0.0 days', which has no direction) is said to be none."""
         if self.compared_with and self.change is not None:
             return self.compared_with
+        if self.change is not None and not any(digit in self.change for digit in "123456789"):
+            return "no change"
         return self.verdict if self.verdict in ("better", "worse") else None
 
 

@@ -845,6 +845,24 @@ def test_the_scorecard_table_prints_percentages_and_never_a_target_it_misses():
                      "90%", "-", "No data", "0", "0", "0", "0"]
 
 
+def test_a_change_that_rounds_to_nothing_reads_no_change_on_the_tile_and_in_the_meeting_pack():
+    """'0.0 days' in grey said nothing of its direction in the meeting pack: a change that rounds to
+    nothing is 'no change' beside it, on screen (the metric's description) and in the pack alike; a
+    real change keeps its better or worse, a neutral one none."""
+    from components import meeting_pack
+    from components.tiles import Tile
+
+    steady = Tile("Median complaint resolution", 161.6, "duration", 160.9, better="lower")
+    assert (steady.change, steady.verdict, steady.verdict_words) == ("0.0 days", "same", "no change")
+    assert '0.0 days (no change)</div>' in meeting_pack._tile(steady)
+    churn = Tile("Monthly churn", 0.0091, "share", 0.0089, better="lower")
+    assert (churn.change, churn.verdict_words) == ("0.0 pts", "no change")
+    assert Tile("Median time", 5.3, "duration", 6.3, better="lower").verdict_words == "better"
+    assert Tile("Met the promise", 120, "count", 100, better=None).verdict_words is None
+    assert Tile("Met the promise", 120, "count", 120, better=None).verdict_words == "no change"
+    assert Tile("If we promised 48 hours", 0.9, "share", 0.9, compared_with="vs the charter").verdict_words == "vs the charter"
+
+
 def test_changes_and_words_agree_with_the_printed_figures():
     from components.headlines import complaints_headline, pricing_headline, responsiveness_headline
     from components.tiles import change_text
@@ -1077,9 +1095,11 @@ def test_no_change_against_a_previous_period_before_the_data(company):
     # good and bad said in words too, the same way the colour says it (red-green colour blindness)
     from streamlit.proto.Metric_pb2 import Metric
     words_of_colour = {Metric.MetricColor.GREEN: "better", Metric.MetricColor.RED: "worse", Metric.MetricColor.GRAY: ""}
-    judged = [(m.proto.color, m.proto.delta_description) for m in at.metric if m.delta]
-    assert {colour for colour, _ in judged} >= {Metric.MetricColor.GREEN, Metric.MetricColor.RED}
-    assert all(words == words_of_colour[colour] for colour, words in judged)
+    judged = [(m.proto.color, m.proto.delta_description, m.delta) for m in at.metric if m.delta]
+    assert {colour for colour, _, _ in judged} >= {Metric.MetricColor.GREEN, Metric.MetricColor.RED}
+    # a grey change that rounds to nothing says so ('no change'); a neutral one says nothing
+    assert all(words == ("no change" if not any(digit in delta for digit in "123456789") else words_of_colour[colour])
+               for colour, words, delta in judged)
     at = open_page(new_app({"period": ["2026-02-05", "2026-02-11"]}), RESPONSIVENESS)
     assert "changes vs" not in texts(at) and not any(m.delta for m in at.metric)
 
