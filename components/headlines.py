@@ -110,7 +110,7 @@ def complaints_headline(count, per_1000, median_hours, reopen_rate, csat_mean, p
         movement = "steady"
     change = {None: "", "steady": ", steady on the previous period"}.get(
         movement, f", {movement} from {fmt.number(previous_per_1000)}")
-    parts = [f"{fmt.count(count)} complaints ({fmt.number(per_1000)} per 1,000 contacts{change})"]
+    parts = [f"{fmt.plural(count, 'complaint', 'complaints')} ({fmt.number(per_1000)} per 1,000 contacts{change})"]
     if not fmt.is_empty(median_hours):
         parts.append(f"half were resolved within {fmt.duration(median_hours)}")
     if not fmt.is_empty(reopen_rate):

@@ -872,6 +872,7 @@ def test_changes_and_words_agree_with_the_printed_figures():
     # 57.27 and 57.32 both print as 57.3: not "down from 57.3"
     assert "steady on the previous period" in complaints_headline(100, 57.27, 10, 0.1, 4, 57.32)
     assert "down from 60.0" in complaints_headline(100, 57.27, 10, 0.1, 4, 60)
+    assert complaints_headline(1, 200, 5, 0, None).startswith("1 complaint (200.0 per 1,000 contacts)")   # not '1 complaints'
     # the median held (3.4 against 4.0 min) while the slowest tenth went from 0.6 h to 10.1 h
     text = responsiveness_headline(500, 3.4 / 60, 10.1, 4.0 / 60, 0.6)
     assert "the median about the same as in the previous period" in text
