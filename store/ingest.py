@@ -217,7 +217,7 @@ def _stage(cursor, decoded: DecodedFile) -> list[str]:
     read in file order (the table keeps insertion order, so record k is rowid k - 1); without any
     quote in the file every line break ends a record, so DuckDB may split the file between its
     threads. A field past the header's last column that every row has, empty, is left out (reading
-    44); the notes say so."""
+    45); the notes say so."""
     trailing = _first_record_ends_with_an_empty_field(decoded)
     columns = ({f"c{i}": "VARCHAR" for i in range(len(decoded.headers))} | ({"extra_field": "VARCHAR"} if trailing else {})
                | {"overflow": "VARCHAR"})
