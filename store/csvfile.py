@@ -352,21 +352,32 @@ def _read_records(text: str, delimiter: str, header_row: int = 1) -> tuple[int, 
     return tuple(blank) if has_gaps else ()
 
 
+class BrokenQuoting(UploadRefused):
+    """The file's quoting is broken at `row` (a quote never closed, or text after a closing quote)."""
+
+    def __init__(self, message: str, row: int):
+        super().__init__(message)
+        self.row = row
+
+
 def _refuse_broken_quoting(error: csv.Error, broken: int, delimiter: str) -> None:
-    """UploadRefused for the csv module's two quoting errors at row `broken`; other errors pass."""
+    """BrokenQuoting for the csv module's two quoting errors at row `broken`; other errors pass."""
     if "unexpected end of data" in str(error):
-        raise UploadRefused(
+        raise BrokenQuoting(
             f'Row {broken} opens a quoted value (") that is never closed, so every row below it would be '
             f"read as part of that one value and lost. Close or remove that quote in row {broken} and "
-            "upload the file again."
+            "upload the file again.", broken
         ) from error
     if "expected after" in str(error):
-        separator = {",": "comma", ";": "semicolon", "\t": "tab"}.get(delimiter, repr(delimiter))
-        raise UploadRefused(
+        raise BrokenQuoting(
             f'Row {broken} has text right after a closing quote (like "abc"def), which is not valid CSV: a quoted '
-            f"value ends at a {separator} or at the end of the line, and a quote inside it is written twice "
-            f'("abc""def"). Fix row {broken}, or export the file again, and upload it again.'
+            f"value ends at a {_separator(delimiter)} or at the end of the line, and a quote inside it is written "
+            f'twice ("abc""def"). Fix row {broken}, or export the file again, and upload it again.', broken
         ) from error
+
+
+def _separator(delimiter: str) -> str:
+    return {",": "comma", ";": "semicolon", "\t": "tab"}.get(delimiter, repr(delimiter))
 
 
 def shown_header(header: str, limit: int = 40) -> str:

@@ -22,7 +22,7 @@ import pytest
 
 from ingest_helpers import (CONTACT_HEADER, FILTER_VALUES_AFRESH, charter, contact, contact_row, csv_text, dump, load,
                             open_db, rows)
-from store.csvfile import UploadRefused
+from store.csvfile import BrokenQuoting, UploadRefused
 from store.ingest import DateFormatNeeded, TooManyBadRows, load_file, load_path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -80,8 +80,8 @@ EXPECTED = {
                                    (33, "fewer fields than the header (17)"))),
     "too_many_bad_rows.csv": Refused(("3 of 20 rows (15%) are bad", "row 6: opened_at: cannot read 'not a date'",
                                       "row 11: csat must be", "row 16: ticket_id is missing"), TooManyBadRows),
-    "unbalanced_quote_mid_file.csv": Refused(("Row 12 opens a quoted value", "never closed")),
-    "unbalanced_quote_at_end.csv": Refused(("Row 12 opens a quoted value", "never closed")),
+    "unbalanced_quote_mid_file.csv": Refused(("Row 12 opens a quoted value", "never closed"), BrokenQuoting),
+    "unbalanced_quote_at_end.csv": Refused(("Row 12 opens a quoted value", "never closed"), BrokenQuoting),
     "stray_quotes.csv": Loaded(7),
     # dates
     "ambiguous_day_month_dates.csv": Refused(("02/03/2026 14:05", "day-first or month-first", "dayfirst"),
