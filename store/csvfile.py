@@ -38,6 +38,8 @@ class DecodedFile:
     title: str = ""                   # the report title left out above the header, if any
     footer: str = ""                  # the 'Timezone: ...' line left out below the data, if any
     stated_timezone: str | None = None  # the zone that line names: the file's times are in it
+    backslash_quotes: int = 0         # values with a quote after a backslash (\"), read as PHP reads them
+    backslash_quote_rows: tuple[int, ...] = ()   # the spreadsheet rows of the first few such values
 
 
 def refuse_if_too_large(size_bytes: int, *, read_up_to_limit: bool = False) -> None:
@@ -376,6 +378,81 @@ def _refuse_broken_quoting(error: csv.Error, broken: int, delimiter: str) -> Non
         ) from error
 
 
+# PHP's fputcsv, with which osTicket and other PHP helpdesks export, writes a quote that follows a
+# backslash as it is instead of doubling it (a backslash is its escape character), so a subject typed
+# He said \"hi\" is written "He said \"hi\"", which the usual reading (a quote inside a value is doubled)
+# takes for broken quoting. PHP's own reader, fgetcsv, keeps both characters: inside a quoted value a
+# backslash takes the next character as it is, and neither is dropped. DuckDB's escape option drops
+# the backslash, before any character (C:\Users reads C:Users), and no longer reads "" as a quote, so
+# such a file is rewritten as the usual CSV instead: each quote after a backslash is doubled, which the
+# usual reading gives back as PHP's does. Every other character stays as written.
+SAMPLED_ROWS = 3   # rows named in the upload summary
+
+
+def _php_quoting(delimiter: str) -> re.Pattern:
+    """Tokens of a file quoted as fputcsv writes it: `same`, a stretch that reads alike either way
+    (unquoted text and line ends, quoted values on one line without a backslash before a quote, a bare
+    quote inside an unquoted value: 5" screen); `lines`, such a quoted value with a line break in it;
+    `escaped`, a quoted value with a quote after a backslash; `broken`, a quote that opens a value
+    which does not close (a quote right before a delimiter or a line end). The quantifiers are
+    possessive: as in PHP's reader nothing is read twice (a quote after a backslash is inside the
+    value, "" is one quote, and a quote before anything but a delimiter or a line end does not close
+    it), and a broken file fails at once rather than after trying every other way to split it."""
+    d = re.escape(delimiter)
+    opens, closes = rf'(?<![^{d}\r\n])"', rf'"(?=[{d}\r\n]|\Z)'
+    one_line = rf'{opens}(?:[^"\\\r\n]++|""|\\[^"\r\n])*+{closes}'
+    same = rf'(?:[^"]++|{one_line}|(?<=[^{d}\r\n])")++'
+    lines = rf'{opens}(?:[^"\\]++|""|\\[^"])*+{closes}'
+    escaped = rf'{opens}(?:[^"\\]++|""|\\[\s\S])*+{closes}'
+    return re.compile(rf'(?P<same>{same})|(?P<lines>{lines})|(?P<escaped>{escaped})|(?P<broken>{opens})')
+
+
+def _backslash_quotes_as_usual_csv(text: str, delimiter: str, header_row: int,
+                                   broken: BrokenQuoting) -> tuple[str, int, tuple[int, ...]]:
+    """(text, values, rows): the file's text with each quote that follows a backslash inside a quoted
+    value doubled, how many values have one and the rows of the first few. Only for a file whose usual
+    reading broke at `broken.row`. It is refused as before when it has no such quote, or when its
+    quoting is broken in PHP's reading too: a value that does not close, or a quote after a backslash
+    right before a delimiter or a line end, which is also how fputcsv ends a value ending with a
+    backslash ("C:\temp\",): where that value ends nobody can say, and PHP's reader would run on into
+    the rows below. The refusal then names the row where PHP's reading breaks as well. One pass of a
+    regular expression; rows are counted from the line ends outside quoted values as it goes."""
+    if '\\"' not in text:
+        raise broken
+    parts, rows, values, row = [], [], 0, header_row
+    ambiguous = re.compile(rf'\\"(?=[{re.escape(delimiter)}\r\n])')
+    for token in _php_quoting(delimiter).finditer(text):
+        value = token.group()
+        if token.lastgroup == "same":
+            row += value.count("\n") + value.count("\r") - value.count("\r\n")   # no quoted line break in it
+        elif token.lastgroup == "broken":
+            _refuse_in_php_reading_too(broken, row, "a quoted value that does not close (a quote right before a "
+                                                    f"{_separator(delimiter)} or a line end)")
+        elif token.lastgroup == "escaped":
+            if ambiguous.search(_escape_pairs_marked(value)):
+                _refuse_in_php_reading_too(broken, row, f"a quote after a backslash (\\\") right before a "
+                                           f"{_separator(delimiter)} or a line end, as a value ending with a "
+                                           "backslash is written too, so where that value ends cannot be told")
+            values += 1
+            if len(rows) < SAMPLED_ROWS:
+                rows.append(row)
+            value = re.sub(r'\\[\s\S]', lambda pair: '\\""' if pair.group() == '\\"' else pair.group(), value)
+        parts.append(value)
+    return "".join(parts), values, tuple(rows)
+
+
+def _escape_pairs_marked(value: str) -> str:
+    """The quoted value with every backslash pair but \\" blanked (\\\\ and the like), so that a
+    search for \\" finds only a quote a backslash takes as it is."""
+    return re.sub(r'\\[\s\S]', lambda pair: pair.group() if pair.group() == '\\"' else "  ", value)
+
+
+def _refuse_in_php_reading_too(broken: BrokenQuoting, row: int, why: str) -> None:
+    """`broken` again, saying where and why PHP's reading breaks too."""
+    raise BrokenQuoting(f"{broken} Read as osTicket and other PHP-based helpdesks write quotes (a quote after a "
+                        f"backslash, \\\", kept as written), row {row} has {why}.", broken.row) from broken
+
+
 def _separator(delimiter: str) -> str:
     return {",": "comma", ";": "semicolon", "\t": "tab"}.get(delimiter, repr(delimiter))
 
@@ -455,12 +532,20 @@ def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFil
                             "Delete the rows above the column names, then upload again.")
     # A column without a name is judged once its cells are read (store.ingest._unnamed_columns_note).
     header_row = 1 + title_rows
-    blank_rows = _read_records(text, delimiter, header_row)   # before anything is written: it may refuse the file
+    backslash_quotes, backslash_quote_rows = 0, ()
+    try:
+        blank_rows = _read_records(text, delimiter, header_row)   # before anything is written: it may refuse the file
+    except BrokenQuoting as broken:
+        # an ordinary file never comes here: PHP's reading is tried only where the usual one breaks
+        text, backslash_quotes, backslash_quote_rows = _backslash_quotes_as_usual_csv(text, delimiter, header_row,
+                                                                                      broken)
+        headers = [h.strip() for h in next(csv.reader(io.StringIO(text[:1_000_000]), delimiter=delimiter))]
+        blank_rows = _read_records(text, delimiter, header_row)
     folder = Path(work_dir or tempfile.mkdtemp(prefix="charterdesk-upload-"))
     path = folder / "upload.csv"
-    if encoding == "UTF-8" and not normalised and not hint and not title_rows and not footer:
+    if encoding == "UTF-8" and not normalised and not hint and not title_rows and not footer and not backslash_quotes:
         path.write_bytes(data)
     else:
         path.write_text(text, encoding="utf-8")
     return DecodedFile(path, encoding, delimiter, headers, checksum_of(data), len(data),
-                       blank_rows, header_row, title, footer, zone)
+                       blank_rows, header_row, title, footer, zone, backslash_quotes, backslash_quote_rows)

@@ -412,7 +412,7 @@ def prepare_upload(con, table_name: str, data: bytes, file_name: str, *, preset_
     timezone = decoded.stated_timezone if decoded.stated_timezone and table.has_timestamps else charter_timezone
     cursor = con.cursor()
     try:
-        notes = _encoding_notes(decoded.encoding)
+        notes = _encoding_notes(decoded.encoding) + _backslash_quotes_note(decoded)
         notes.extend(_report_layout_notes(decoded, table, charter_timezone))
         mapping = _resolve_mapping(con, table, decoded.headers, preset_name, preset)
         if table.name == "contacts" and charter:
@@ -488,6 +488,19 @@ def _encoding_notes(encoding: str) -> list[str]:
         return []
     why = "" if encoding == "Windows-1252" else f": its accented letters make words in {encoding}, not in Windows-1252"
     return [f"The file is not UTF-8, so it was read as {encoding} ({SAVED_AS[encoding]}){why}."]
+
+
+def _backslash_quotes_note(decoded: DecodedFile) -> list[str]:
+    """How a file quoted as PHP writes it was read (store.csvfile._backslash_quotes_as_usual_csv, reading 46)."""
+    count = decoded.backslash_quotes
+    if not count:
+        return []
+    rows = sorted(set(decoded.backslash_quote_rows))
+    where = ", ".join(f"{row:,}" for row in rows) + (" ..." if count > len(decoded.backslash_quote_rows) else "")
+    values = f"{count:,} value{'s' if count != 1 else ''} (row{'s' if len(rows) > 1 else ''} {where})"
+    return [f"{values} {'have' if count != 1 else 'has'} a quote after a backslash (\\\"), which osTicket and other "
+            "PHP-based helpdesks write without doubling the quote: the file was read as PHP reads it back, each \\\" "
+            "kept as written, backslash included (He typed \\\"hi\\\")."]
 
 
 def _report_layout_notes(decoded: DecodedFile, table: CanonicalTable, charter_timezone: str) -> list[str]:
