@@ -20,18 +20,21 @@ with st.container(horizontal=True, horizontal_alignment="right"):
                        icon=":material/slideshow:", type="primary", on_click="ignore",
                        help="This page for the chosen period as one file with the charts inside; opens offline in any browser.")
 
-with st.container(border=True):
-    for area, text in content.headlines:
-        st.markdown(f"**{area}** · {fmt.literal(text)}")  # the text names partners from uploads
-
+# The promises' tiles come first, their explanation under them and the headlines after them: above
+# the tiles, the five sentences filled a laptop's or a 720-line projector's first screen, and the
+# numbers the meeting is about started below the fold.
 st.subheader("Charter scorecard")
-st.caption("Share of contacts that met each promise: met / (met + missed); pending contacts are not counted yet. "
-           "Green at or above target, amber within 5 points below, red further below.")
 if content.standard_tiles:
     show_tiles(content.standard_tiles, per_row=len(content.standard_tiles) if len(content.standard_tiles) <= 5 else 4)
+    st.caption("Share of contacts that met each promise: met / (met + missed); pending contacts are not counted yet. "
+               "Green at or above target, amber within 5 points below, red further below.")
     download(content.scorecard_table, scorecard.FILE_NAME, "scorecard", label="Download the scorecard (CSV)")
 else:
     empty.no_standards()
+
+with st.container(border=True):
+    for area, text in content.headlines:
+        st.markdown(f"**{area}** · {fmt.literal(text)}")  # the text names partners from uploads
 
 st.subheader("Service, complaints and loyalty")
 show_tiles(content.tiles, per_row=3)

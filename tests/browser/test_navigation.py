@@ -189,3 +189,33 @@ def test_charts_go_two_by_two_only_where_both_stay_readable(app, width, side_by_
             tops = page.evaluate(TITLE_TOPS)
             pair = [tops[title] for title in ("Contacts received each week", "Open backlog at each week's end")]
             assert abs(pair[0] - pair[1]) <= 1, tops
+
+
+# Where each tile of the Overview's charter scorecard (its first row of tiles) draws its number and
+# its red/amber/green badge, and where the first headline is.
+SCORECARD_ON_SCREEN = """() => {
+  const row = document.querySelector('[data-testid="stMain"] [class*="st-key-kpi-tiles-"]');
+  const bottom = selector => [...row.querySelectorAll(selector)].map(e => Math.round(e.getBoundingClientRect().bottom));
+  return {values: bottom('[data-testid="stMetricValue"]'), badges: bottom('.stMarkdownBadge'),
+          headline: Math.round([...document.querySelectorAll('[data-testid="stMain"] p')]
+            .find(p => p.innerText.startsWith('Charter ·')).getBoundingClientRect().top)};
+}"""
+
+
+@pytest.mark.parametrize("width, height, projector", [(1280, 720, False), (1280, 720, True), (1366, 768, False),
+                                                      (1366, 768, True), (1920, 1080, False), (1920, 1080, True)])
+def test_the_overview_opens_on_every_promise_s_number(app, width, height, projector):
+    """A laptop or a meeting-room screen: the Overview's first screen shows each promise's number and
+    status without scrolling. Under the five headline sentences, the tiles started below the fold;
+    the headlines are still there, under the scorecard."""
+    page = app.new_page(None, new_context=True)   # a sidebar another test opened stays open in its context
+    page.set_viewport_size({"width": width, "height": height})
+    open_url(page, app.server.url("/" + ("?projector=true" if projector else "")))
+    page.locator(f'[data-testid="stMain"] {METRIC}').first.wait_for()
+    seen = page.evaluate(SCORECARD_ON_SCREEN)
+    assert len(seen["values"]) == 5 and len(seen["badges"]) == 5, seen
+    assert max(seen["values"]) <= height, f"{width}x{height}, projector {projector}: {seen}"
+    if not projector:   # large text at 720 lines: the badges' tops show, a wrapped one's second line may not
+        assert max(seen["badges"]) <= height, f"{width}x{height}: {seen}"
+    assert seen["headline"] > max(seen["badges"]), seen
+    assert_no_errors(page, "overview")
