@@ -11,6 +11,7 @@ import streamlit as st
 from components import formatting as fmt, links
 from components.charts import selected_points
 from components.labels import DIMENSIONS
+from components.presentation import text_scale
 from components.tables import show_table
 
 _RESET = "_drill_reset"
@@ -19,23 +20,34 @@ _RESET = "_drill_reset"
 LINK_PARAMETERS = ("week", "bar")
 _CLICKED = "_drill_clicked"   # what the charts had selected on this page's previous run
 
-# Sized to the column's first rows, a time column cut the minutes off later ones ('19 Nov 2026, 12:2').
-TIME_WIDTH = 150
-CONTACT_COLUMNS = {
-    # pinned: a table wider than the page scrolls sideways, and each row must still say which ticket it is
-    "ticket_id": st.column_config.TextColumn("Ticket", pinned=True),
-    "kind": "Kind", "channel": "Channel", "team": "Team", "partner": "Partner", "priority": "Priority",
-    "category": "Category", "agent": "Agent",
-    "opened": st.column_config.DatetimeColumn("Opened", format="D MMM YYYY, HH:mm", width=TIME_WIDTH),
-    "week": st.column_config.DateColumn("Week of", format="D MMM YYYY"),
-    "deadline": st.column_config.DatetimeColumn("Deadline", format="D MMM YYYY, HH:mm", width=TIME_WIDTH),
-    "clock_stopped": st.column_config.DatetimeColumn("Clock stopped", format="D MMM YYYY, HH:mm", width=TIME_WIDTH,
-                                                     help="-: still open at the as-of time"),
-    "hours_late": st.column_config.NumberColumn("Hours late"),
-    "hours_left": st.column_config.NumberColumn("Hours left"),
-}
+# Every column on screen in view without scrolling sideways, on a 1280 px laptop with the sidebar open
+# and on a 1920 px projector with large text (the grid scrolled its team, partner and category out of
+# view): narrow columns whose text wraps, a row having room for three lines, and times written as text
+# so that they wrap too ('12 Oct 2026' over '12:07': a time cell does not wrap, and at one line a time
+# needed 150 px). The grid still sorts on the values beneath. Channel, agent, kind and week of arrival
+# (the promise or the drill-through mostly says them) are left to the CSV download, which has every column.
+ROW_HEIGHT = 66            # st.dataframe wraps text only in rows taller than 4rem
+OFF_SCREEN = ("channel", "agent", "kind", "week")
+# Labels and widths in px, which add up to the 818 px the grid has at 1280 px with the sidebar open.
+# With large text everything is drawn text_scale() times larger (4rem too), as 1280 px then has room for.
+SHOWN = {"ticket_id": ("Ticket", 112), "opened": ("Opened", 88), "hours_late": ("Hours late", 80),
+         "hours_left": ("Hours left", 80), "deadline": ("Deadline", 88), "clock_stopped": ("Clock stopped", 102),
+         "team": ("Team", 90), "partner": ("Partner", 86), "priority": ("Priority", 70), "category": ("Category", 98)}
+HOURS = ("hours_late", "hours_left")
+HELP = {"clock_stopped": "-: still open at the as-of time"}
+PINNED = "ticket_id"   # at 1024 px the list still scrolls sideways, and each row must still say which ticket it is
+
+
+def _contact_columns(scale: float) -> dict:
+    columns = {name: (st.column_config.NumberColumn if name in HOURS else st.column_config.TextColumn)(
+                   label, width=round(width * scale), help=HELP.get(name), pinned=(name == PINNED) or None)
+               for name, (label, width) in SHOWN.items()}
+    return columns | dict.fromkeys(OFF_SCREEN)   # None: not drawn
+
+
 # Streamlit's printf formats have no thousands separator ('16476.8 h'); the grid still sorts on the numbers.
-CONTACT_FORMATS = {"hours_late": fmt.hours, "hours_left": fmt.hours}
+CONTACT_FORMATS = {"hours_late": fmt.hours, "hours_left": fmt.hours,
+                   "opened": fmt.moment, "deadline": fmt.moment, "clock_stopped": fmt.moment}
 
 
 def reset_counter() -> int:
@@ -132,8 +144,10 @@ def show_contacts(contacts: pd.DataFrame, all_contacts: Callable[[], pd.DataFram
     download asks for every contact (`all_contacts`, run on the click)."""
     total, hidden = matching(contacts), [*hidden, "outcome", "matching"]
     cut = total > len(contacts)
-    if cut:
-        st.caption(f"Showing the first {len(contacts):,}, {order}; the CSV download has all {total:,}.")
-    show_table(contacts.drop(columns=hidden), key, key, column_config=CONTACT_COLUMNS, formats=CONTACT_FORMATS,
-               height=height,
+    also = "channel, agent, kind and week of arrival"   # OFF_SCREEN
+    st.caption(f"Showing the first {len(contacts):,}, {order}; the CSV download has all {total:,}, with their {also} too."
+               if cut else f"The CSV download adds each contact's {also}.")
+    scale = text_scale()
+    show_table(contacts.drop(columns=hidden), key, key, column_config=_contact_columns(scale), formats=CONTACT_FORMATS,
+               height=height, row_height=round(ROW_HEIGHT * scale),
                all_rows=(lambda: all_contacts().drop(columns=hidden)) if cut else None)

@@ -74,7 +74,8 @@ def whole_rows_height(rows: int) -> int:
 def show_table(frame: pd.DataFrame, key: str, file_name: str, *, column_config: dict | None = None,
                height: int | str = "auto", formats: dict[str, Callable] | None = None,
                style: Callable[[Styler], Styler] | None = None,
-               all_rows: Callable[[], pd.DataFrame] | None = None, wrap: bool = False) -> None:
+               all_rows: Callable[[], pd.DataFrame] | None = None, wrap: bool = False,
+               row_height: int | None = None) -> None:
     """A table with its CSV download underneath (the download keeps full precision). The grid shows
     the neutralised values too, so the grid's own download cannot carry a formula either. `formats`
     writes columns for people (components.formatting functions); `style` may colour cells.
@@ -94,5 +95,5 @@ def show_table(frame: pd.DataFrame, key: str, file_name: str, *, column_config: 
         st.table(styler)
     else:
         st.dataframe(styler if (formats or style) else shown, hide_index=True, column_config=column_config,
-                     height=height, key=f"table-{key}", placeholder=EMPTY)
+                     height=height, row_height=row_height, key=f"table-{key}", placeholder=EMPTY)
     download(all_rows or frame, file_name, key)

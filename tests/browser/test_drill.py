@@ -83,3 +83,30 @@ def test_a_click_on_a_week_or_a_bar_lists_only_its_breaches(app):
     show_all(page)
     assert breaches_listed(page) == missed and "bar=" not in page.url
     assert_no_errors(page)
+
+
+# The breach list's grid: how wide its columns run and how wide its box is, and its column headers.
+BREACH_GRID = """() => {
+  const grid = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stDataFrame"]')]
+    .find(frame => [...frame.querySelectorAll('[role="columnheader"]')].some(h => h.innerText.trim() === 'Hours late'));
+  const scroller = grid.querySelector('.dvn-scroller');
+  return {scroll: scroller.scrollWidth, client: scroller.clientWidth,
+          headers: [...grid.querySelectorAll('[role="columnheader"]')].map(h => h.innerText.trim())};
+}"""
+
+
+@pytest.mark.parametrize("width, height, projector", [(1280, 720, False), (1366, 768, False), (1920, 1080, True),
+                                                      (1280, 720, True)])
+def test_the_breach_list_shows_every_column_without_scrolling_sideways(app, width, height, projector):
+    """A laptop with the sidebar open, a projector with large text: the list of breaches scrolled its
+    team, partner and category out of view. The columns left to the CSV are said above the list."""
+    page = app.new_page(None, new_context=True)   # the sidebar as a fresh browser has it: open at these widths
+    page.set_viewport_size({"width": width, "height": height})
+    open_url(page, app.server.url("/compliance" + ("?projector=true" if projector else "")))
+    page.locator('[data-testid="stMain"] [data-testid="stDataFrame"] [role="columnheader"]').first.wait_for(state="attached")
+    grid = page.evaluate(BREACH_GRID)
+    assert grid["scroll"] <= grid["client"], f"{width}x{height}, projector {projector}: {grid}"
+    assert grid["headers"] == ["Ticket", "Opened", "Hours late", "Deadline", "Clock stopped", "Team", "Partner",
+                               "Priority", "Category"], grid
+    assert page.get_by_text(re.compile(r"CSV download (has|adds).* channel, agent, kind and week of arrival")).first.is_visible()
+    assert_no_errors(page)
