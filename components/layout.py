@@ -13,6 +13,7 @@ from components.filters import describe, latest_weeks, previous_period
 from queries import Filters
 
 SIDE_BY_SIDE_STYLE = Path(__file__).with_name("assets") / "side_by_side.css"
+TABS_STYLE = Path(__file__).with_name("assets") / "tabs.css"
 
 
 def period_text(filters: Filters) -> str:
@@ -70,3 +71,11 @@ def side_by_side(name: str):
     st.html(SIDE_BY_SIDE_STYLE)  # style only: Streamlit puts it outside the page flow
     with st.container(horizontal=True, gap="small", key=f"side-by-side-{name}"):
         return st.container(), st.container()
+
+
+def wrapping_tabs(labels: list[str], name: str):
+    """st.tabs whose tabs go onto a second line where they do not fit in one, rather than scroll the
+    last ones out of view (components/assets/tabs.css). `name` keeps these tabs apart from others."""
+    st.html(TABS_STYLE)  # style only: Streamlit puts it outside the page flow
+    with st.container(key=f"wrapping-tabs-{name}"):
+        return st.tabs(labels)

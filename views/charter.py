@@ -19,6 +19,7 @@ from components.charter_editor import (
     distinct_ignoring_case, remove_standard, schedule_words, standards_table,
 )
 from components.filters import current_filters
+from components.layout import wrapping_tabs
 from components.labels import standard_label
 from store import db
 
@@ -94,8 +95,8 @@ def _edited_document(saved_ids: set[str]) -> str:
     # named as the pages name them ('Acknowledgements'); the id, which the text editor below shows,
     # only where two would read the same
     names = [standard_label(s) for s in draft.standards]
-    tabs = st.tabs(["Schedule"] + [fmt.literal(name if names.count(name) == 1 else f"{name} ({s.id})")
-                                   for name, s in zip(names, draft.standards)])
+    tabs = wrapping_tabs(["Schedule"] + [fmt.literal(name if names.count(name) == 1 else f"{name} ({s.id})")
+                                         for name, s in zip(names, draft.standards)], "charter-editor")
     with tabs[0]:
         schedule = document.get("schedule")
         table = schedule if schedule is not None else tomlkit.table()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_helpers import assert_no_errors, go_to, sign_in, table_rows, wait_idle
+from browser_helpers import assert_no_errors, go_to, open_url, sign_in, table_rows, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -69,3 +69,33 @@ def test_a_target_over_100_percent_is_refused_in_words_not_kept_on_screen_only(a
     page.get_by_role("button", name="Discard my edits").click()
     wait_idle(page)
     assert page.locator('input[aria-label="Target (% of contacts)"]:visible').first.input_value() != "150"
+
+
+# Each tab of the charter editor: its name, and whether it is drawn whole inside the tab bar's box.
+EDITOR_TABS = """() => {
+  const bar = document.querySelector('[data-testid="stMain"] [role="tablist"]');
+  const box = bar.getBoundingClientRect();
+  return [...bar.querySelectorAll('[role="tab"]')].map(tab => {
+    const own = tab.getBoundingClientRect();
+    return [tab.innerText.trim(), own.left >= box.left - 1 && own.right <= box.right + 1];
+  });
+}"""
+
+
+def test_every_tab_of_the_charter_editor_is_in_view_on_a_laptop(app):
+    """At 1280 px with the sidebar open the tab bar scrolled sideways and cut its last promise
+    ('Complaint follo'); the tabs now go onto a second line, and the last one opens its promise."""
+    page = app.new_page(None, new_context=True)   # a fresh browser: the sidebar open, as a laptop has it
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_url(page, app.server.url("/data"))
+    sign_in(page)
+    go_to(page, "charter")
+    tabs = page.evaluate(EDITOR_TABS)
+    assert tabs[0][0] == "Schedule" and len(tabs) > 2, tabs
+    assert all(whole for _, whole in tabs), tabs
+    last = page.locator('[data-testid="stMain"] [role="tab"]').last
+    last.click()
+    wait_idle(page)
+    assert last.get_attribute("aria-selected") == "true"
+    page.get_by_role("button", name="Remove this standard").locator("visible=true").first.wait_for()
+    assert_no_errors(page, "charter")
