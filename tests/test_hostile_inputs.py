@@ -361,11 +361,11 @@ UNSAFE = re.compile(r"unsafe_allow_html\s*=\s*True|st\.html\(|components\.v1|str
 
 
 # The only st.html calls allowed: the app's own stylesheets (the tiles', large text for a projector,
-# charts side by side), files in the repository (never data).
+# charts side by side, tabs that wrap), files in the repository (never data).
 OWN_STYLESHEETS = ("st.html(TILE_STYLE)", "st.html(PROJECTOR_STYLE)", "st.html(SIDE_BY_SIDE_STYLE)",
-                   "st.html(_aligned_values_style(rows))")
+                   "st.html(TABS_STYLE)", "st.html(_aligned_values_style(rows))")
 ASSETS = PROJECT_ROOT / "components" / "assets"
-OWN_STYLE_ELEMENTS = {f"<style>{(ASSETS / name).read_text(encoding='utf-8')}</style>" for name in ("tiles.css", "side_by_side.css")}
+OWN_STYLE_ELEMENTS = {f"<style>{(ASSETS / name).read_text(encoding='utf-8')}</style>" for name in ("tiles.css", "side_by_side.css", "tabs.css")}
 # The one generated stylesheet (components.tiles): only tile-row keys and widths, never text from data.
 ROW = r"\.st-key-kpi-tiles-n\d-\d+-\d+"
 ALIGNED_VALUES_STYLE = re.compile(
@@ -391,8 +391,9 @@ def test_no_page_renders_raw_html():
         (PROJECT_ROOT / "components" / "tiles.py").read_text(encoding="utf-8")
     assert 'PROJECTOR_STYLE = Path(__file__).with_name("assets") / "projector.css"' in \
         (PROJECT_ROOT / "components" / "presentation.py").read_text(encoding="utf-8")
-    assert 'SIDE_BY_SIDE_STYLE = Path(__file__).with_name("assets") / "side_by_side.css"' in \
-        (PROJECT_ROOT / "components" / "layout.py").read_text(encoding="utf-8")
+    layout = (PROJECT_ROOT / "components" / "layout.py").read_text(encoding="utf-8")
+    assert 'SIDE_BY_SIDE_STYLE = Path(__file__).with_name("assets") / "side_by_side.css"' in layout
+    assert 'TABS_STYLE = Path(__file__).with_name("assets") / "tabs.css"' in layout
     pack = (PROJECT_ROOT / "components" / "meeting_pack.py").read_text(encoding="utf-8")
     assert "from html import escape" in pack
 
