@@ -40,6 +40,9 @@ class DecodedFile:
     stated_timezone: str | None = None  # the zone that line names: the file's times are in it
     backslash_quotes: int = 0         # values with a quote after a backslash (\"), read as PHP reads them
     backslash_quote_rows: tuple[int, ...] = ()   # the spreadsheet rows of the first few such values
+    # The first record below the header has one more field than the header, empty (a,b,c, under A,B,C):
+    # the staging reads that field apart, and the whole file decides whether it is left out (reading 45).
+    trailing_empty_field: bool = False
 
 
 def refuse_if_too_large(size_bytes: int, *, read_up_to_limit: bool = False) -> None:
@@ -548,4 +551,16 @@ def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFil
     else:
         path.write_text(text, encoding="utf-8")
     return DecodedFile(path, encoding, delimiter, headers, checksum_of(data), len(data),
-                       blank_rows, header_row, title, footer, zone, backslash_quotes, backslash_quote_rows)
+                       blank_rows, header_row, title, footer, zone, backslash_quotes, backslash_quote_rows,
+                       _first_record_ends_with_an_empty_field(text, delimiter, len(headers)))
+
+
+def _first_record_ends_with_an_empty_field(text: str, delimiter: str, columns: int) -> bool:
+    """Whether the first record below the header has one field more than the header's `columns`,
+    and that one empty: a look at the start of the text DuckDB will read, and nothing more."""
+    records = csv.reader(io.StringIO(text[:1 << 16]), delimiter=delimiter)
+    try:
+        first = next((record for record in islice(records, 1, 20) if record), None)
+    except csv.Error:   # a quoted value running past the first 64 KB: no such short record to look at
+        return False
+    return first is not None and len(first) == columns + 1 and not first[-1].strip()

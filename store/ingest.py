@@ -5,14 +5,11 @@ a manager previewing a file sees exactly what the weekly scheduled load would do
 """
 from __future__ import annotations
 
-import csv
-import io
 import mmap
 import os
 import shutil
 from dataclasses import dataclass, field
 from datetime import UTC
-from itertools import islice
 from pathlib import Path
 from typing import Callable
 
@@ -192,16 +189,6 @@ def _has_quote(path: Path) -> bool:
             return mapped.find(b'"') != -1
 
 
-def _first_record_ends_with_an_empty_field(decoded: DecodedFile) -> bool:
-    """Whether the first record below the header has one field more than the header, and that one
-    empty (a, b, c, under A, B, C): a look at the start of the file only, deciding whether to read
-    that field apart (_stage). The whole file decides whether it is left out."""
-    with open(decoded.path, encoding="utf-8", newline="") as handle:
-        records = csv.reader(io.StringIO(handle.read(1 << 16)), delimiter=decoded.delimiter)
-        first = next((record for record in islice(records, 1, 20) if record), None)
-    return first is not None and len(first) == len(decoded.headers) + 1 and not first[-1].strip()
-
-
 # The staged records' fields when a field past the header's last column is read apart (`extra_field`):
 # left out when every record has it empty (its overflow is then NULL), else kept as the overflow that
 # rejects the row, as when it is not read apart (DuckDB puts the first field past the header there).
@@ -218,7 +205,7 @@ def _stage(cursor, decoded: DecodedFile) -> list[str]:
     quote in the file every line break ends a record, so DuckDB may split the file between its
     threads. A field past the header's last column that every row has, empty, is left out (reading
     45); the notes say so."""
-    trailing = _first_record_ends_with_an_empty_field(decoded)
+    trailing = decoded.trailing_empty_field
     columns = ({f"c{i}": "VARCHAR" for i in range(len(decoded.headers))} | ({"extra_field": "VARCHAR"} if trailing else {})
                | {"overflow": "VARCHAR"})
     parallel = "false" if _has_quote(decoded.path) else "true"
@@ -797,12 +784,15 @@ def _write_batch(cursor, prepared: PreparedUpload, user: str, charter: Charter |
     ).fetchall()
     db.bump_data_version(cursor)
     # the date order a manager chose (or the file settled) is part of what was loaded: 03/04 is March or April
-    dates = f", dates read {DATE_FORMAT_LABELS[prepared.date_format]}" if prepared.date_format in DATE_FORMAT_LABELS else ""
+    how_read = f", dates read {DATE_FORMAT_LABELS[prepared.date_format]}" if prepared.date_format in DATE_FORMAT_LABELS else ""
     if prepared.decoded.stated_timezone and table.has_timestamps:   # the file's own zone, not the charter's (reading 32)
-        dates += f", times read in {prepared.decoded.stated_timezone} as the file's last line says"
+        how_read += f", times read in {prepared.decoded.stated_timezone} as the file's last line says"
+    if prepared.decoded.backslash_quotes:   # values read as PHP writes quotes, not as CSV usually is (reading 46)
+        values = prepared.decoded.backslash_quotes
+        how_read += f", {values:,} value{'s' if values != 1 else ''} with a quote after a backslash (\\\") read as PHP writes them"
     db.record_audit(cursor, user, "upload",
                     f"batch {batch_id}: {prepared.file_name} into {table.name}, {prepared.rows_good:,} rows loaded, "
-                    f"{prepared.rows_rejected:,} rejected{dates}")
+                    f"{prepared.rows_rejected:,} rejected{how_read}")
     return UploadResult(batch_id, table.name, prepared.file_name, prepared.preset.name, prepared.decoded.encoding,
                         prepared.rows_in_file, prepared.rows_good, new, updated, unchanged, prepared.rows_rejected,
                         stored_rejected(cursor, batch_id, prepared.decoded.headers), tuple(notes))

@@ -51,6 +51,10 @@ def test_an_osticket_export_with_a_quote_after_a_backslash_loads_as_php_reads_it
     assert ('3 values (rows 2, 4) have a quote after a backslash (\\"), which osTicket and other PHP-based helpdesks '
             'write without doubling the quote: the file was read as PHP reads it back, each \\" kept as written, '
             'backslash included (He typed \\"hi\\").') in result.notes
+    # the audit log keeps how the file was read, as it keeps the date order
+    assert con.execute("SELECT detail FROM audit_log WHERE action = 'upload'").fetchall() == [
+        ("batch 1: osticket_backslash_quotes.csv into contacts, 4 rows loaded, 0 rejected, dates read month first "
+         '(MM/DD/YYYY), 3 values with a quote after a backslash (\\") read as PHP writes them',)]
 
     row4 = contact(con, "483932")   # "IT\Support","Website \"Login\" page",...,"Ann \"The Fixer\"",0
     assert (row4["team"], row4["category"], row4["agent"]) == ("IT\\Support", 'Website \\"Login\\" page',
