@@ -503,11 +503,7 @@ def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFil
         text = text[above:]
         first_line = _first_line(text)
     delimiter = hint.group(1) if hint else _sniff_delimiter(first_line)
-    try:
-        headers = next(csv.reader(io.StringIO(text[:1_000_000]), delimiter=delimiter))
-    except (csv.Error, StopIteration) as error:
-        raise UploadRefused(f"The first row could not be read as CSV column headers ({error}).") from error
-    headers = [h.strip() for h in headers]
+    headers = _header_cells(text, delimiter)
     if len(headers) < 2:
         raise UploadRefused(
             "The file has a single column, so it does not look like a CSV export (columns separated by "
@@ -542,7 +538,7 @@ def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFil
         # an ordinary file never comes here: PHP's reading is tried only where the usual one breaks
         text, backslash_quotes, backslash_quote_rows = _backslash_quotes_as_usual_csv(text, delimiter, header_row,
                                                                                       broken)
-        headers = [h.strip() for h in next(csv.reader(io.StringIO(text[:1_000_000]), delimiter=delimiter))]
+        headers = _header_cells(text, delimiter)   # a quoted column name may hold one too
         blank_rows = _read_records(text, delimiter, header_row)
     folder = Path(work_dir or tempfile.mkdtemp(prefix="charterdesk-upload-"))
     path = folder / "upload.csv"
@@ -555,12 +551,18 @@ def decode_upload(data: bytes, work_dir: str | Path | None = None) -> DecodedFil
                        _first_record_ends_with_an_empty_field(text, delimiter, len(headers)))
 
 
+def _header_cells(text: str, delimiter: str) -> list[str]:
+    """The first row's cells, trimmed: the column names."""
+    try:
+        headers = next(csv.reader(io.StringIO(text[:1_000_000]), delimiter=delimiter))
+    except (csv.Error, StopIteration) as error:
+        raise UploadRefused(f"The first row could not be read as CSV column headers ({error}).") from error
+    return [h.strip() for h in headers]
+
+
 def _first_record_ends_with_an_empty_field(text: str, delimiter: str, columns: int) -> bool:
     """Whether the first record below the header has one field more than the header's `columns`,
     and that one empty: a look at the start of the text DuckDB will read, and nothing more."""
     records = csv.reader(io.StringIO(text[:1 << 16]), delimiter=delimiter)
-    try:
-        first = next((record for record in islice(records, 1, 20) if record), None)
-    except csv.Error:   # a quoted value running past the first 64 KB: no such short record to look at
-        return False
+    first = next((record for record in islice(records, 1, 20) if record), None)
     return first is not None and len(first) == columns + 1 and not first[-1].strip()
