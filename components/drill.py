@@ -27,7 +27,7 @@ _CLICKED = "_drill_clicked"   # what the charts had selected on this page's prev
 # needed 150 px). The grid still sorts on the values beneath. Channel, agent, kind and week of arrival
 # (the promise or the drill-through mostly says them) are left to the CSV download, which has every column.
 ROW_HEIGHT = 66            # st.dataframe wraps text only in rows taller than 4rem
-OFF_SCREEN = ("channel", "agent", "kind", "week")
+OFF_SCREEN = {"channel": "channel", "agent": "agent", "kind": "kind", "week": "week of arrival"}   # column: in words
 # Labels and widths in px, which add up to the 818 px the grid has at 1280 px with the sidebar open.
 # With large text everything is drawn text_scale() times larger (4rem too), as 1280 px then has room for.
 SHOWN = {"ticket_id": ("Ticket", 112), "opened": ("Opened", 88), "hours_late": ("Hours late", 80),
@@ -144,7 +144,8 @@ def show_contacts(contacts: pd.DataFrame, all_contacts: Callable[[], pd.DataFram
     download asks for every contact (`all_contacts`, run on the click)."""
     total, hidden = matching(contacts), [*hidden, "outcome", "matching"]
     cut = total > len(contacts)
-    also = "channel, agent, kind and week of arrival"   # OFF_SCREEN
+    *first, last = OFF_SCREEN.values()
+    also = f"{', '.join(first)} and {last}"
     st.caption(f"Showing the first {len(contacts):,}, {order}; the CSV download has all {total:,}, with their {also} too."
                if cut else f"The CSV download adds each contact's {also}.")
     scale = text_scale()
