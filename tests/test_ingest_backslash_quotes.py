@@ -35,6 +35,15 @@ def on_disk(tmp_path, name: str, *lines: str) -> object:
     return path
 
 
+def refusal_leaving_the_database_as_it_was(con, path) -> str:
+    """The message of the upload of `path`, which must be refused and leave `con` exactly as it was."""
+    before = dump(con)
+    with pytest.raises(UploadRefused) as error:
+        load_fixture(con, "contacts", path)
+    assert dump(con) == before
+    return str(error.value)
+
+
 def test_an_osticket_export_with_a_quote_after_a_backslash_loads_as_php_reads_it(tmp_path):
     con = open_db(tmp_path)
     path = VENDORS / "osticket_backslash_quotes.csv"
@@ -78,11 +87,7 @@ def test_a_file_broken_in_both_readings_is_still_refused_naming_its_rows(seeded,
                    '483951,"7/13/2026 9:05 AM",Oops,"Karen Doyle",k@example.com,Normal,Support,'
                    '"Report a Problem,Web,Closed,"7/13/2026 3:40 PM",,"Beth Walsh",0',
                    ORDINARY.replace("483940", "483941"))
-    before = dump(seeded)
-    with pytest.raises(UploadRefused) as error:
-        load_fixture(seeded, "contacts", path)
-    assert dump(seeded) == before
-    message = str(error.value)
+    message = refusal_leaving_the_database_as_it_was(seeded, path)
     assert message.startswith("Row 2 has text right after a closing quote")
     assert message.endswith('Read as osTicket and other PHP-based helpdesks write quotes (a quote after a backslash, '
                             '\\", kept as written), row 4 has a quoted value that does not close (a quote right '
@@ -96,11 +101,7 @@ def test_a_quote_after_a_backslash_before_a_comma_is_refused_not_guessed(seeded,
                    ORDINARY,
                    '483952,"7/13/2026 9:05 AM","Said \\"hi\\", then left","Karen Doyle",k@example.com,Normal,Support,'
                    '"Report a Problem",Web,Closed,"7/13/2026 3:40 PM",,"Beth Walsh",0')
-    before = dump(seeded)
-    with pytest.raises(UploadRefused) as error:
-        load_fixture(seeded, "contacts", path)
-    assert dump(seeded) == before
-    message = str(error.value)
+    message = refusal_leaving_the_database_as_it_was(seeded, path)
     assert message.startswith("Row 3 has text right after a closing quote")
     assert message.endswith('row 3 has a quote after a backslash (\\") right before a comma or a line end, as a '
                             "value ending with a backslash is written too, so where that value ends cannot be told.")
