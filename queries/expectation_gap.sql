@@ -15,14 +15,14 @@ judged AS (
     {deadline_join}
 )
 SELECT week,
-       count(*) FILTER (WHERE charter_outcome = 'met') AS charter_met,
-       count(*) FILTER (WHERE charter_outcome = 'missed') AS charter_missed,
-       count(*) FILTER (WHERE charter_outcome = 'pending') AS charter_pending,
-       charter_met / nullif(charter_met + charter_missed, 0) AS charter_compliance,
-       count(*) FILTER (WHERE alternative_outcome = 'met') AS alternative_met,
-       count(*) FILTER (WHERE alternative_outcome = 'missed') AS alternative_missed,
-       count(*) FILTER (WHERE alternative_outcome = 'pending') AS alternative_pending,
-       alternative_met / nullif(alternative_met + alternative_missed, 0) AS alternative_compliance
+       count_outcome(charter_outcome, 'met') AS charter_met,
+       count_outcome(charter_outcome, 'missed') AS charter_missed,
+       count_outcome(charter_outcome, 'pending') AS charter_pending,
+       compliance_share(charter_met, charter_missed) AS charter_compliance,
+       count_outcome(alternative_outcome, 'met') AS alternative_met,
+       count_outcome(alternative_outcome, 'missed') AS alternative_missed,
+       count_outcome(alternative_outcome, 'pending') AS alternative_pending,
+       compliance_share(alternative_met, alternative_missed) AS alternative_compliance
 FROM judged
 WHERE charter_outcome IS NOT NULL
 GROUP BY GROUPING SETS ((week), ())

@@ -19,8 +19,8 @@ outcomes AS (
 ),
 judged AS (
     SELECT band, standard_id,
-           count(*) FILTER (WHERE outcome = 'met') AS met,
-           count(*) FILTER (WHERE outcome = 'missed') AS missed
+           count_outcome(outcome, 'met') AS met,
+           count_outcome(outcome, 'missed') AS missed
     FROM outcomes GROUP BY band, standard_id
 ),
 bands AS (SELECT * FROM (VALUES (1, '<1y'), (2, '1-2y'), (3, '2-3y'), (4, '3-5y'), (5, '5y+')) b(band_order, band)),
@@ -31,7 +31,7 @@ SELECT b.band, s.standard_id,
        1000.0 * v.complaints / nullif(v.contacts, 0) AS complaints_per_1000,
        coalesce(j.met, 0) AS met,
        coalesce(j.missed, 0) AS missed,
-       j.met / nullif(j.met + j.missed, 0) AS compliance
+       compliance_share(j.met, j.missed) AS compliance
 FROM bands b CROSS JOIN standards s
 LEFT JOIN volumes v ON v.band = b.band
 LEFT JOIN judged j ON j.band = b.band AND j.standard_id = s.standard_id

@@ -17,11 +17,11 @@ WITH outcomes AS (
 )
 SELECT standard_id,
        value,
-       count(*) FILTER (WHERE outcome = 'met') AS met,
-       count(*) FILTER (WHERE outcome = 'missed') AS missed,
-       count(*) FILTER (WHERE outcome = 'pending') AS pending,
-       count(*) FILTER (WHERE outcome = 'invalid') AS invalid,
-       met / nullif(met + missed, 0) AS compliance
+       count_outcome(outcome, 'met') AS met,
+       count_outcome(outcome, 'missed') AS missed,
+       count_outcome(outcome, 'pending') AS pending,
+       count_outcome(outcome, 'invalid') AS invalid,
+       compliance_share(met, missed) AS compliance
 FROM outcomes
 WHERE outcome IS NOT NULL
 GROUP BY standard_id, value

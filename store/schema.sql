@@ -352,6 +352,14 @@ CREATE OR REPLACE MACRO clock_outcome(start_at, stop_at, deadline_at, as_of) AS 
     END
 );
 
+-- How many of a group's clock outcomes (clock_outcome) are `wanted`: 'met', 'missed', 'pending' or 'invalid'.
+CREATE OR REPLACE MACRO count_outcome(outcome, wanted) AS (count(*) FILTER (WHERE outcome = wanted));
+
+-- Compliance (spec section 5): met / (met + missed); pending and invalid contacts are shown beside
+-- it, never inside it. NULL when nothing is judged yet. Every query that reports compliance uses
+-- this one definition.
+CREATE OR REPLACE MACRO compliance_share(met, missed) AS (met / nullif(met + missed, 0));
+
 -- Completed years between two dates, like an age (the anniversary counts on the day).
 CREATE OR REPLACE MACRO completed_years(from_day, to_day) AS (
     year(to_day) - year(from_day)
