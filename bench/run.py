@@ -358,6 +358,25 @@ def machine() -> dict:
             "python": platform.python_version(), "duckdb": duckdb.__version__}
 
 
+# A fixed piece of DuckDB work (medians and a distinct count over 10 million numbers, both cores),
+# timed with every run: the absolute times of (c) follow the host's speed, which on this shared
+# machine has changed twofold from one day to the next; this says how fast the host was.
+HOST_PROBE = "SELECT quantile_cont(x, [0.5, 0.9]), count(DISTINCT x % 1000003) FROM range(10000000) t(x)"
+
+
+def host_probe(repeat: int) -> float:
+    con = duckdb.connect()
+    try:
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            con.execute(HOST_PROBE).fetchall()
+            times.append(time.perf_counter() - started)
+        return best(times)
+    finally:
+        con.close()
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -367,6 +386,9 @@ FIGURES = {"a", "b", "c", "d", "e"}
 
 def summary_lines(results: dict) -> list[str]:
     lines = []
+    if "host_probe_s" in results:
+        lines.append(f"host: the fixed DuckDB workload (HOST_PROBE) took {results['host_probe_s']:.2f} s "
+                     "(a slower host makes every absolute time slower)")
     if "a" in results:
         a = results["a"]
         lines.append(f"(a) load 1M contacts: app {a['app_s']:.1f} s vs raw DuckDB {a['raw_duckdb_s']:.1f} s = "
@@ -439,7 +461,8 @@ def main(argv: list[str] | None = None) -> int:
     # A run of some figures (--only) keeps the others of the last run, each with its own time.
     earlier = json.loads(stem.with_suffix(".json").read_text()) if stem.with_suffix(".json").exists() else {}
     results: dict = {k: v for k, v in earlier.items() if k in FIGURES and k not in wanted}
-    results |= {"rows": args.rows, "small_rows": args.small_rows, "machine": machine(), "started": started}
+    results |= {"rows": args.rows, "small_rows": args.small_rows, "machine": machine(), "started": started,
+                "host_probe_s": host_probe(args.repeat)}
 
     def save() -> None:
         stem.with_suffix(".json").write_text(json.dumps(results, indent=2, default=str))
