@@ -15,6 +15,7 @@ DEFAULT_WEEKS = 13  # a quarter: the span a Monday meeting usually looks back ov
 FOLLOWED_DEFAULT = "_period_default"   # the latest weeks as the period picker last offered them
 LINK_CHECKED = "_link_checked"   # the address a session opened with was read (and put right)
 LINK_NOTES = "_link_notes"   # {widget key: (value shown, what the sidebar says of the link's value)}
+ONE_DAY = "_link_one_day"   # a link's one-day period, on its way to the picker (_hand_one_day_to_picker)
 
 
 def default_period(first_day: date, last_day: date) -> tuple[date, date]:
@@ -55,11 +56,12 @@ def sidebar_filters() -> Filters:
                 # the week just loaded would stay out of view until the page is opened anew
                 st.session_state["period"] = default
             st.session_state[FOLLOWED_DEFAULT] = default
+            _write_one_day_back()
             period = st.date_input(
                 "Period (contacts opened)", value=default,
                 min_value=first_day, max_value=last_day, format="YYYY-MM-DD", key="period", bind="query-params",
             )
-            # a one-day period reads (day,) in the picker, as a link writes it: compared as (first, last)
+            # (day,) while the reader is still picking the second date: compared as (first, last)
             _link_note("period", (min(period), max(period)) if period else ())
             if period and (min(period), max(period)) == default:
                 st.caption(f":material/update: {latest_weeks(Filters(*default)).capitalize()}: a link to this "
@@ -95,10 +97,11 @@ def _put_link_right(default: tuple[date, date] | None, bounds: tuple[date, date]
     wanted: dict[str, list[str]] = {}
     if default:   # there are contacts, hence a period picker
         period = _period_from_link(*bounds, default)
-        if period is not None:
-            # one day is one date in the address: the picker cannot be given a one-day range from it
-            # (it shows the second date empty, and the period is that day)
-            wanted["period"] = [] if period == default else list(dict.fromkeys(day.isoformat() for day in period))
+        if period is not None and period != default and period[0] == period[1]:
+            _hand_one_day_to_picker(period)
+            wanted["period"] = []
+        elif period is not None:
+            wanted["period"] = [] if period == default else [day.isoformat() for day in period]
     for key in FILTER_KEYS:
         found = _linked_values(key, _options(options, key))
         if found is not None:
@@ -111,6 +114,21 @@ def _put_link_right(default: tuple[date, date] | None, bounds: tuple[date, date]
             del st.query_params[key]
     if changed:
         st.rerun()   # on the address as it now reads, which the widgets take as they are created
+
+
+def _hand_one_day_to_picker(period: tuple[date, date]) -> None:
+    """Streamlit reads a one-day range in the address (?period=d&period=d) as one date, which the picker
+    shows as a half range, its second date empty. The day reaches the picker through the session
+    instead, with the address rid of it for the run that creates the picker (the address would win),
+    and written back in that run as the range it is, both dates (_write_one_day_back)."""
+    st.session_state["period"] = st.session_state[ONE_DAY] = period
+
+
+def _write_one_day_back() -> None:
+    """Call just before the period picker is created: after that the address's period is the picker's."""
+    period = st.session_state.pop(ONE_DAY, None)
+    if period:
+        st.query_params["period"] = [day.isoformat() for day in period]
 
 
 def _link_note(key: str, shown: object) -> None:

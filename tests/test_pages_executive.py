@@ -968,8 +968,9 @@ def test_a_link_naming_what_is_not_in_the_data_says_so(company):
     # not a date: the same, naming what the link said
     (["2026-02-30", "2026-03-31"], (date(2026, 2, 2), date(2026, 2, 15)),
      "The link's period 2026-02-30 to 2026-03-31 is not a date (write 2026-09-01), so the latest weeks"),
-    # one day: that day (the picker leaves the second date empty: a one-day range has one date in a link)
-    (["2026-02-09"], (date(2026, 2, 9),), None),
+    # one day, as one date or as both: that day at both ends of the picker (Streamlit gave it half a range)
+    (["2026-02-09"], (date(2026, 2, 9), date(2026, 2, 9)), None),
+    (["2026-02-09", "2026-02-09"], (date(2026, 2, 9), date(2026, 2, 9)), None),
     # ends first: put in order
     (["2026-02-13", "2026-02-09"], (date(2026, 2, 9), date(2026, 2, 13)), None),
 ])
@@ -978,6 +979,9 @@ def test_a_linked_period_is_shown_as_near_to_what_it_says_as_the_data_allows(com
     assert at.date_input(key="period").value == shown
     assert (note in as_read(texts(at))) if note else ("link_off" not in texts(at))
     assert at.session_state["_filters"].date_from == shown[0] and at.session_state["_filters"].date_to == shown[-1]
+    # the address names the days shown (both, for one day), unless they are the latest weeks, left out of a link
+    latest = (date(2026, 2, 2), date(2026, 2, 15))
+    assert at.query_params.get("period") == (None if shown == latest else [day.isoformat() for day in shown])
 
 
 def test_an_exact_spelling_in_a_link_wins_over_one_differing_only_in_case(company, tmp_path):
@@ -1010,7 +1014,7 @@ def test_the_latest_weeks_are_said_to_move_on_with_the_data(company, tmp_path):
 def test_a_linked_period_cut_to_one_day_keeps_its_note(company):
     """The data starts on 2 Feb: a link for 1 Jan to 2 Feb is cut to that one day, and says so."""
     at = open_page(new_app({"period": ["2026-01-01", "2026-02-02"]}))
-    assert at.date_input(key="period").value == (date(2026, 2, 2),)
+    assert at.date_input(key="period").value == (date(2026, 2, 2), date(2026, 2, 2))
     assert ("The link's period, 1 Jan 2026 to 2 Feb 2026, runs past the data, so it is cut to 2 Feb 2026 to "
             "2 Feb 2026.") in as_read(texts(at))
 

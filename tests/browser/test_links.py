@@ -103,6 +103,23 @@ def test_filtered_link_opens_the_same_view_in_a_new_context(app):
     assert seen["tiles"], "the Complaints page shows no KPI tiles for the linked filters"
 
 
+def test_a_one_day_link_shows_that_day_at_both_ends_of_the_picker(app):
+    """Streamlit writes a one-day period as one date in the address and reads it back as half a range:
+    a link for one day opened with the picker's second date empty. It opens on that day at both ends,
+    with the figures of the same day picked in the picker, and the address still says that day."""
+    picked = app.new_page("/compliance")
+    set_period(picked, "2026-09-15", "2026-09-15")
+    expected = view(picked)
+    assert expected["period"] == ["2026-09-15", "2026-09-15"]
+    assert "15 Sep - 15 Sep 2026 (1 day)" in expected["header"]
+    for link in ("/compliance?period=2026-09-15", picked.url):
+        page = app.new_page(None, new_context=True)
+        open_url(page, app.server.url(link) if link.startswith("/") else link)
+        assert view(page) == expected, link
+        assert parse_qs(urlparse(page.url).query) == {"period": ["2026-09-15", "2026-09-15"]}, link
+        assert_no_errors(page)
+
+
 def test_first_deep_link_after_a_restart(app, first_deep_link):
     """The first request a freshly started server gets is a bookmark to a page with a filter
     (/complaints?channel=letter). It must open that page, with the filter and the app's own
