@@ -53,7 +53,7 @@ except (context.DatabaseBusy, context.DatabaseUnusable, context.SettingError) as
     st.stop()
 context.start_run()
 tables.forget_export_period()
-links.forget_notes_on_another_page(page.url_path)
+links.follow_page(page.url_path)
 sidebar_filters()
 presentation.projector_switch()
 if charter_problem is not None and page.url_path not in ("charter", "data"):

@@ -19,6 +19,7 @@ _RESET = "_drill_reset"
 # `by`), so a shared link opens the same short list of breaches.
 LINK_PARAMETERS = ("week", "bar")
 _CLICKED = "_drill_clicked"   # what the charts had selected on this page's previous run
+_KEPT = "_drill_kept"   # (what it is of, week, bar): the drill-through this page last showed, for coming back to it
 
 # Every column on screen in view without scrolling sideways, on a 1280 px laptop with the sidebar open
 # and on a 1920 px projector with large text (the grid scrolled its team, partner and category out of
@@ -68,7 +69,32 @@ def _linked_week(text: str | None) -> date | None:
         return None
 
 
-def linked(week: date | None, value: str | None, dimension: str) -> tuple[date | None, str | None]:
+def through(trend_state, bars_state, view: tuple, dimension: str, weeks, values) -> tuple[date | None, str | None]:
+    """The drill-through to show (see _linked and _shown) in `view` (the filters and the promise), by
+    `dimension`. A switch to another page drops it from the address, which keeps only the widgets'
+    values: back on this page in the same session, with the same filters, promise and breakdown, it is
+    put back there as it was shown."""
+    view = (*view, dimension)
+    if links.arrived_on_this_page():
+        # the charts are drawn anew, nothing selected: no click of the last visit is undone
+        st.session_state.pop(_CLICKED, None)
+        _bring_back(view)
+    week, value = _shown(*_linked(week_from(trend_state), value_from(bars_state), dimension), weeks, values, dimension)
+    st.session_state[_KEPT] = (view, week, value)
+    return week, value
+
+
+def _bring_back(view: tuple) -> None:
+    kept_view, week, value = st.session_state.get(_KEPT, (None, None, None))
+    if kept_view != view or any(name in st.query_params for name in LINK_PARAMETERS):
+        return   # other filters since, or the address names a drill-through of its own
+    if week is not None:
+        st.query_params["week"] = week.isoformat()
+    if value is not None:
+        st.query_params["bar"] = value
+
+
+def _linked(week: date | None, value: str | None, dimension: str) -> tuple[date | None, str | None]:
     """The drill-through to show, kept in the URL: a click on a chart (or a cleared selection)
     changes the URL, and the URL says what is shown. A link opened in a new session has nothing
     selected in its charts, so its week and bar stay until a click, "Show all" or another
@@ -88,7 +114,7 @@ def linked(week: date | None, value: str | None, dimension: str) -> tuple[date |
     return _linked_week(st.query_params.get("week")), st.query_params.get("bar") or None
 
 
-def shown(week: date | None, value: str | None, weeks, values, dimension: str) -> tuple[date | None, str | None]:
+def _shown(week: date | None, value: str | None, weeks, values, dimension: str) -> tuple[date | None, str | None]:
     """The drill-through kept only where it names a week on the trend and a dot on the breakdown: a
     hand-edited link (a Wednesday, 1900, a partner not in view) would list no breaches under a
     heading that says there are none, rather than show everything. Dropped from the URL too."""

@@ -16,14 +16,21 @@ from components import formatting as fmt
 # default is still on screen.
 _NOTED = "_links_unshown_values"
 _PAGE = "_links_page"
+_ARRIVED = "_links_arrived"   # this run is the first on its page since another page (or the session's first)
 
 
-def forget_notes_on_another_page(page: str) -> None:
-    """Call on every run with the page's address: a link's notes are about the visit it opened. (A
-    widget bound to the address keeps its value across pages, so its presence cannot tell.)"""
-    if st.session_state.get(_PAGE) != page:
+def follow_page(page: str) -> None:
+    """Call on every run with the page's address, before the page runs: a link's notes are about the
+    visit it opened, and what a page keeps for coming back to it is for the next visit. (A widget bound to
+    the address keeps its value across pages, so its presence cannot tell.)"""
+    st.session_state[_ARRIVED] = st.session_state.get(_PAGE) != page
+    if st.session_state[_ARRIVED]:
         st.session_state[_PAGE] = page
         st.session_state.pop(_NOTED, None)
+
+
+def arrived_on_this_page() -> bool:
+    return st.session_state.get(_ARRIVED, True)
 
 
 def _forget_note(key: str) -> None:

@@ -84,8 +84,7 @@ with right:
                                f"% meeting the promise, worst first · {period_text(filters)}"),
         breakdown, f"breakdown-{chosen}-{dimension}-{reset}", f"compliance-by-{dimension}-{chosen}", selectable=True)
 
-week, value = drill.shown(*drill.linked(drill.week_from(trend_state), drill.value_from(bars_state), dimension),
-                          weekly["week"], breakdown["value"], dimension)
+week, value = drill.through(trend_state, bars_state, (filters, chosen), dimension, weekly["week"], breakdown["value"])
 st.subheader("The breaches behind the numbers")
 st.caption("Contacts that missed the promise: the clock stopped after the deadline, or is still running past it. "
            "Click a week or a dot above to list only its breaches. Times are charter local time; hours late are elapsed hours.")

@@ -11,7 +11,9 @@ from datetime import datetime
 
 import pytest
 
-from browser_helpers import assert_no_errors, metrics, open_url, wait_idle
+from urllib.parse import parse_qs, urlparse
+
+from browser_helpers import assert_no_errors, choose, go_to, metrics, open_url, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -82,6 +84,32 @@ def test_a_click_on_a_week_or_a_bar_lists_only_its_breaches(app):
     assert "bar=" in page.url
     show_all(page)
     assert breaches_listed(page) == missed and "bar=" not in page.url
+    assert_no_errors(page)
+
+
+def test_a_drill_through_is_still_there_back_on_the_page(app):
+    """A switch to another page dropped the drill-through (Streamlit keeps only the widgets' values in
+    the address). Back on the compliance page in the same session, with the same filters, it lists the
+    same breaches and the link names it again; after other filters it is gone, as it was of another view."""
+    page = app.new_page("/compliance")
+    weeks = chart(page, "Compliance week by week").locator(".scatterlayer .trace").first.locator(".points path")
+    click(page, weeks.nth(weeks.count() // 2))
+    shown = click(page, chart(page, "Compliance by partner").locator(".scatterlayer .trace").first.locator(".points path").first)
+    listed, link = breaches_listed(page), parse_qs(urlparse(page.url).query)
+    assert set(link) == {"week", "bar"}, link
+
+    go_to(page, "data")
+    assert parse_qs(urlparse(page.url).query) == {}
+    go_to(page, "compliance")
+    assert page.get_by_text(re.compile(r"^Showing only ")).all_inner_texts() == [shown]
+    assert breaches_listed(page) == listed
+    assert parse_qs(urlparse(page.url).query) == link
+
+    go_to(page, "data")
+    choose(page, "stMultiSelect", "Channel", "email")
+    go_to(page, "compliance")
+    assert page.get_by_text(re.compile(r"^Showing only ")).count() == 0
+    assert parse_qs(urlparse(page.url).query) == {"channel": ["email"]}
     assert_no_errors(page)
 
 
