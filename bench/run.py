@@ -189,10 +189,10 @@ def figure_b(work: Path, big, history: Path, charter, repeat: int) -> dict:
             "all_history_s": full, "all_empty_s": empty}
 
 
-def visit_pages(database: Path, work: Path, rows: int) -> dict:
+def visit_pages(database: Path, work: Path, rows: int, repeat: int) -> dict:
     calls = work / f"page-calls-{rows}.pickle"
     env = app_env(database)
-    done = subprocess.run([PYTHON, str(PROJECT_ROOT / "bench" / "visit_pages.py"), str(calls)],
+    done = subprocess.run([PYTHON, str(PROJECT_ROOT / "bench" / "visit_pages.py"), str(calls), str(repeat)],
                           env=env, capture_output=True, text=True, cwd=work)
     if done.returncode != 0:
         raise RuntimeError(f"visit_pages failed: {done.stderr[-3000:]}")
@@ -203,58 +203,65 @@ def _unfiltered(filters):
     return replace(filters, date_from=None, date_to=None)
 
 
-def figure_c(database: Path, work: Path, visit: dict) -> dict:
-    import pickle
-
+def _replay(database: Path, calls: list, transform, rerun: bool) -> dict[str, dict]:
+    """Each page's queries in order on a freshly opened database (empty DuckDB buffer pool; the
+    operating system's file cache may be warm), each rerun once when `rerun`: per page, the time
+    of its queries cold and rerun, and its slowest query."""
     from queries import bind, only_columns
+    per_call, con, con_page = [], None, None
+    try:
+        for page, sql, filters, parameters in calls:
+            if page != con_page:
+                if con is not None:
+                    con.close()
+                con, con_page = duckdb.connect(str(database), read_only=True), page
+                db.run_script(con, db.SESSION_SETTINGS)
+            parameters = dict(parameters)
+            statement = only_columns(sql, parameters.pop("columns", None))   # as queries.execute runs it
+            values = transform(filters).parameters() | parameters
+            bound = bind(statement, values)
+            started = time.perf_counter()
+            con.cursor().execute(statement, bound).df()
+            cold = time.perf_counter() - started
+            warm = 0.0
+            if rerun:  # (the SQL rerun is informative only; skipped for the unfiltered pass)
+                started = time.perf_counter()
+                con.cursor().execute(statement, bound).df()
+                warm = time.perf_counter() - started
+            first_line = next((line for line in sql.strip().splitlines() if line.strip()
+                               and not line.strip().startswith("--")), "")[:60]
+            per_call.append((page, first_line, cold, warm))
+    finally:
+        if con is not None:
+            con.close()
+    pages: dict[str, dict] = {}
+    for page, first_line, cold, warm in per_call:
+        entry = pages.setdefault(page, {"cold_s": 0.0, "warm_sql_s": 0.0, "queries": 0, "slowest_cold": ("", 0.0)})
+        entry["cold_s"] += cold
+        entry["warm_sql_s"] += warm
+        entry["queries"] += 1
+        if cold > entry["slowest_cold"][1]:
+            entry["slowest_cold"] = (first_line, cold)
+    return pages
+
+
+def figure_c(database: Path, work: Path, visit: dict, repeat: int) -> dict:
+    import pickle
     with open(visit["calls_file"], "rb") as handle:
         calls = pickle.load(handle)
     # The first DataFrame of a process imports pandas (0.3-0.6 s), which the dashboard's server has
     # done before any page runs: made here, so it is not charged to the first page replayed.
     duckdb.connect().execute("SELECT 1").df()
-    pages: dict[str, dict] = {}
-    for label, transform, rerun in (("default filters (last 13 weeks)", lambda f: f, True),
-                                    ("no filters", _unfiltered, False)):
-        # Cold: each page's queries in order on a freshly opened database (empty DuckDB buffer
-        # pool; the operating system's file cache may be warm), then each rerun once.
-        per_call, con, con_page = [], None, None
-        try:
-            for page, sql, filters, parameters in calls:
-                if page != con_page:
-                    if con is not None:
-                        con.close()
-                    con, con_page = duckdb.connect(str(database), read_only=True), page
-                    db.run_script(con, db.SESSION_SETTINGS)
-                parameters = dict(parameters)
-                statement = only_columns(sql, parameters.pop("columns", None))   # as queries.execute runs it
-                values = transform(filters).parameters() | parameters
-                bound = bind(statement, values)
-                started = time.perf_counter()
-                con.cursor().execute(statement, bound).df()
-                cold = time.perf_counter() - started
-                warm = 0.0
-                if rerun:  # (the SQL rerun is informative only; skipped for the unfiltered pass)
-                    started = time.perf_counter()
-                    con.cursor().execute(statement, bound).df()
-                    warm = time.perf_counter() - started
-                first_line = next((line for line in sql.strip().splitlines() if line.strip()
-                                   and not line.strip().startswith("--")), "")[:60]
-                per_call.append((page, first_line, cold, warm))
-        finally:
-            if con is not None:
-                con.close()
-        for page, first_line, cold, warm in per_call:
-            entry = pages.setdefault(label, {}).setdefault(page, {"cold_s": 0.0, "warm_sql_s": 0.0, "queries": 0,
-                                                                 "slowest_cold": ("", 0.0)})
-            entry["cold_s"] += cold
-            entry["warm_sql_s"] += warm
-            entry["queries"] += 1
-            if cold > entry["slowest_cold"][1]:
-                entry["slowest_cold"] = (first_line, cold)
+    # With the default filters, each page's best of `repeat` replays, as (a), (b) and (e) take theirs;
+    # the whole history (no target, and slow) once.
+    rounds = [_replay(database, calls, lambda f: f, True) for _ in range(repeat)]
+    pages = {"default filters (last 13 weeks)": {page: min((r[page] for r in rounds), key=lambda e: e["cold_s"])
+                                                 for page in rounds[0]},
+             "no filters": _replay(database, calls, _unfiltered, False)}
     # The app's own warm path: on the second visit of a page, the time spent in the context.query /
     # kpis / whatif / as_of calls (served by st.cache_data), measured inside the AppTest run.
     warm_app = {page: t["warm_queries_s"] for page, t in visit["pages"].items() if "warm_queries_s" in t}
-    results = {"pages": pages, "app_visit_s": visit["pages"], "warm_app_s": warm_app}
+    results = {"pages": pages, "app_visit_s": visit["pages"], "warm_app_s": warm_app, "rounds": repeat}
     worst_cold = max(entry["cold_s"] for entry in pages["default filters (last 13 weeks)"].values())
     worst_warm = max(v for v in warm_app.values() if v is not None)
     results["worst_page_cold_s"] = worst_cold
@@ -267,11 +274,12 @@ def figure_c(database: Path, work: Path, visit: dict) -> dict:
 
 def figure_c_from_visit(visit: dict) -> dict:
     """(c) from the AppTest visit alone: per page, the time spent in its queries on the first visit
-    (empty st.cache_data, default filters) and on the second (served by st.cache_data)."""
+    (empty st.cache_data, default filters) and on the second (served by st.cache_data), each the
+    best of the visit's rounds."""
     pages = {page: t for page, t in visit["pages"].items() if "warm_queries_s" in t}
     worst_cold = max(t["cold_queries_s"] for t in pages.values())
     worst_warm = max(t["warm_queries_s"] for t in pages.values())
-    return {"pages": {}, "app_visit_s": visit["pages"], "worst_page_cold_s": worst_cold,
+    return {"pages": {}, "app_visit_s": visit["pages"], "rounds": visit["rounds"], "worst_page_cold_s": worst_cold,
             "worst_page_warm_app_s": worst_warm, "pass_cold": worst_cold < 1.0, "pass_warm": worst_warm < 0.1}
 
 
@@ -399,7 +407,7 @@ def summary_lines(results: dict) -> list[str]:
                      f"{b['into_empty_s']:.1f} s = {b['ratio']:.2f}x (target <= 1.5x) {verdict(b['pass'])}")
     if "c" in results:
         c = results["c"]
-        lines.append(f"(c) slowest page's queries cold (default filters): "
+        lines.append(f"(c) slowest page's queries cold (default filters, best of {c.get('rounds', 1)}): "
                      f"{c['worst_page_cold_s']:.2f} s (target < 1 s) {verdict(c['pass_cold'])}")
         if "worst_page_cold_unfiltered_s" in c:
             lines.append(f"    slowest page's queries cold with no filters (the whole history; no target): "
@@ -485,7 +493,7 @@ def main(argv: list[str] | None = None) -> int:
             save()
         if wanted & {"c", "d"}:
             log("(c, d) visiting every page")
-            visit = visit_pages(history, work, args.rows)
+            visit = visit_pages(history, work, args.rows, args.repeat)
             if "d" in wanted:
                 results["d"] = {"peak_rss_mb": visit["peak_rss_mb"], "target": "< 1.5 GB",
                                 "pass": visit["peak_rss_mb"] < 1536, "page_visits": visit["pages"]}
@@ -493,7 +501,7 @@ def main(argv: list[str] | None = None) -> int:
             if "c" in wanted:
                 if args.sql_timing:
                     log("(c) timing each page's queries on a fresh read-only connection")
-                    results["c"] = figure_c(history, work, visit)
+                    results["c"] = figure_c(history, work, visit, args.repeat)
                 else:
                     results["c"] = figure_c_from_visit(visit)
                 save()
