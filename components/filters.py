@@ -97,11 +97,11 @@ def _put_link_right(default: tuple[date, date] | None, bounds: tuple[date, date]
     wanted: dict[str, list[str]] = {}
     if default:   # there are contacts, hence a period picker
         period = _period_from_link(*bounds, default)
-        if period is not None and period != default and period[0] == period[1]:
-            _hand_one_day_to_picker(period)
-            wanted["period"] = []
-        elif period is not None:
-            wanted["period"] = [] if period == default else [day.isoformat() for day in period]
+        if period is not None:
+            one_day = period != default and period[0] == period[1]
+            if one_day:
+                _hand_one_day_to_picker(period)   # out of the address; the picker's run writes it back
+            wanted["period"] = [] if period == default or one_day else [day.isoformat() for day in period]
     for key in FILTER_KEYS:
         found = _linked_values(key, _options(options, key))
         if found is not None:

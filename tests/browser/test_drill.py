@@ -8,10 +8,9 @@ import csv
 import io
 import re
 from datetime import datetime
+from urllib.parse import parse_qs, urlparse
 
 import pytest
-
-from urllib.parse import parse_qs, urlparse
 
 from browser_helpers import assert_no_errors, choose, go_to, metrics, open_url, wait_idle
 
