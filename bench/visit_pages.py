@@ -98,7 +98,6 @@ def main(out_calls: str, repeat: int) -> None:
             timings[page] = visit if earlier is None else {
                 key: min(value, earlier[key]) if isinstance(value, float) else earlier[key] + value
                 for key, value in visit.items()}
-            timings[page]["rounds"] = round_number + 1
     with open(out_calls, "wb") as handle:
         pickle.dump([r for r in RECORDED if r[0] in PAGES], handle)
     print(json.dumps({"pages": timings, "rounds": repeat, "peak_rss_mb": peak_rss_mb(),
