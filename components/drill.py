@@ -21,34 +21,36 @@ LINK_PARAMETERS = ("week", "bar")
 _CLICKED = "_drill_clicked"   # what the charts had selected on this page's previous run
 _KEPT = "_drill_kept"   # (what it is of, week, bar): the drill-through this page last showed, for coming back to it
 
-# Every column on screen in view without scrolling sideways, on a 1280 px laptop with the sidebar open
-# and on a 1920 px projector with large text (the grid scrolled its team, partner and category out of
-# view): narrow columns whose text wraps, a row having room for three lines, and times written as text
-# so that they wrap too ('12 Oct 2026' over '12:07': a time cell does not wrap, and at one line a time
-# needed 150 px). The grid still sorts on the values beneath. Channel, agent, kind and week of arrival
-# (the promise or the drill-through mostly says them) are left to the CSV download, which has every column.
+# Every column on screen in view without scrolling sideways, on a 1024 px laptop with the sidebar open
+# (the grid then has 562 px) and on a 1920 px projector with large text (the grid scrolled its team,
+# partner and category out of view): narrow columns whose text wraps, a row having room for three
+# lines, and times written as text so that they wrap too ('12 Oct' over '2026' over '12:07': a time
+# cell does not wrap, and at one line a time needed 150 px). The grid still sorts on the values beneath,
+# and on a wider screen the columns grow to fill it. Channel, agent, kind and week of arrival (the
+# promise or the drill-through mostly says them), priority, and when the clock stopped (the deadline
+# plus the hours late) are left to the CSV download, which has every column.
 ROW_HEIGHT = 66            # st.dataframe wraps text only in rows taller than 4rem
-OFF_SCREEN = {"channel": "channel", "agent": "agent", "kind": "kind", "week": "week of arrival"}   # column: in words
-# Labels and widths in px, which add up to the 818 px the grid has at 1280 px with the sidebar open.
-# With large text everything is drawn text_scale() times larger (4rem too), as 1280 px then has room for.
-SHOWN = {"ticket_id": ("Ticket", 112), "opened": ("Opened", 88), "hours_late": ("Hours late", 80),
-         "hours_left": ("Hours left", 80), "deadline": ("Deadline", 88), "clock_stopped": ("Clock stopped", 102),
-         "team": ("Team", 90), "partner": ("Partner", 86), "priority": ("Priority", 70), "category": ("Category", 98)}
+OFF_SCREEN = {"channel": "channel", "agent": "agent", "kind": "kind", "week": "week of arrival",
+              "priority": "priority", "clock_stopped": "clock stopped"}   # column: in words
+# Labels and widths in px: each wide enough for its label and its longest word ('Complaints',
+# 'communication'), together within the 562 px. With large text everything is drawn text_scale()
+# times larger (4rem too), as a projector with the sidebar folded away has room for.
+SHOWN = {"ticket_id": ("Ticket", 96), "opened": ("Opened", 64), "hours_late": ("Hours late", 76),
+         "hours_left": ("Hours left", 76), "deadline": ("Deadline", 70), "team": ("Team", 84),
+         "partner": ("Partner", 68), "category": ("Category", 102)}
 HOURS = ("hours_late", "hours_left")
-HELP = {"clock_stopped": "-: still open at the as-of time"}
-PINNED = "ticket_id"   # at 1024 px the list still scrolls sideways, and each row must still say which ticket it is
+PINNED = "ticket_id"   # on a window narrower still, the list scrolls sideways, and each row must still say which ticket it is
 
 
 def _contact_columns(scale: float) -> dict:
     columns = {name: (st.column_config.NumberColumn if name in HOURS else st.column_config.TextColumn)(
-                   label, width=round(width * scale), help=HELP.get(name), pinned=(name == PINNED) or None)
+                   label, width=round(width * scale), pinned=(name == PINNED) or None)
                for name, (label, width) in SHOWN.items()}
     return columns | dict.fromkeys(OFF_SCREEN)   # None: not drawn
 
 
 # Streamlit's printf formats have no thousands separator ('16476.8 h'); the grid still sorts on the numbers.
-CONTACT_FORMATS = {"hours_late": fmt.hours, "hours_left": fmt.hours,
-                   "opened": fmt.moment, "deadline": fmt.moment, "clock_stopped": fmt.moment}
+CONTACT_FORMATS = {"hours_late": fmt.hours, "hours_left": fmt.hours, "opened": fmt.moment, "deadline": fmt.moment}
 
 
 def reset_counter() -> int:
@@ -170,7 +172,7 @@ def show_contacts(contacts: pd.DataFrame, all_contacts: Callable[[], pd.DataFram
     download asks for every contact (`all_contacts`, run on the click)."""
     total, hidden = matching(contacts), [*hidden, "outcome", "matching"]
     cut = total > len(contacts)
-    *first, last = OFF_SCREEN.values()
+    *first, last = [words for column, words in OFF_SCREEN.items() if column not in hidden]
     also = f"{', '.join(first)} and {last}"
     st.caption(f"Showing the first {len(contacts):,}, {order}; the CSV download has all {total:,}, with their {also} too."
                if cut else f"The CSV download adds each contact's {also}.")

@@ -428,8 +428,8 @@ def test_a_cut_list_says_so_and_its_download_asks_for_every_contact(company):
     at = AppTest.from_function(_two_listed_breaches_script)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert ("Showing the first 2, most hours late first; the CSV download has all 3, with their channel, agent, kind "
-            "and week of arrival too.") in texts(at)
+    assert ("Showing the first 2, most hours late first; the CSV download has all 3, with their channel, agent, kind"
+            ", week of arrival, priority and clock stopped too.") in texts(at)
     grid = at.dataframe[0].value
     assert list(grid["ticket_id"]) == BREACHES_MOST_LATE_FIRST[:2]
     assert not {"matching", "outcome", "hours_left"} & set(grid.columns)
