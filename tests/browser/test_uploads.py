@@ -135,3 +135,43 @@ def test_bad_files_are_refused_and_change_nothing(app):
     go_to(page, "overview")
     assert overview_numbers(page) == before
     assert_no_errors(page, "overview after the refusals")
+
+
+# The upload history's grid: how wide its columns run and how wide its box is.
+HISTORY_GRID = """() => {
+  const grid = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stDataFrame"]')]
+    .find(frame => [...frame.querySelectorAll('[role="columnheader"]')].some(h => h.innerText.trim() === 'rows in file'));
+  const scroller = grid.querySelector('.dvn-scroller');
+  return {scroll: scroller.scrollWidth, client: scroller.clientWidth};
+}"""
+
+
+def test_the_upload_history_fits_a_1600_px_screen(app, tmp_path):
+    """Columns sized by what they held: a long file name and an undone batch's 'undone by ... on ...'
+    pushed the history's last counts and its checksum out of view at 1600 px with the sidebar open.
+    The batch loaded here is undone again, so the data is as it was."""
+    rows = UPLOAD.read_text(encoding="utf-8").splitlines()[:3]
+    export = tmp_path / "helpdesk-tickets-export-week-45-2026-11-02-final.csv"
+    export.write_text("\n".join(rows).replace("E2E-UP-", "E2E-HISTORY-") + "\n", encoding="utf-8")
+    page = app.new_page(None, new_context=True)   # the sidebar as a fresh browser has it: open at 1600 px
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    page.goto(app.server.url("/data"))
+    wait_idle(page)
+    sign_in(page)
+    upload(page, export)
+    page.get_by_role("button", name="Load 2 rows into contacts").click()
+    loaded = page.get_by_text(re.compile(rf"Batch \d+: {re.escape(export.name)} loaded into contacts"))
+    loaded.wait_for()
+    batch = int(re.search(r"Batch (\d+):", loaded.inner_text()).group(1))
+    wait_idle(page)
+    choose(page, "stSelectbox", "Undo an upload", f"Batch {batch} · {export.name} (contacts, 2 rows loaded)")
+    page.get_by_role("button", name="Undo this batch…").click()
+    wait_idle(page)
+    page.get_by_role("button", name=f"Yes, undo batch {batch}").click()
+    page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text=f"Batch {batch} ({export.name}) undone").wait_for()
+    wait_idle(page)
+
+    assert table_rows(page, "rows in file")[0]["status"].startswith("undone by")
+    grid = page.evaluate(HISTORY_GRID)
+    assert grid["scroll"] <= grid["client"], grid
+    assert_no_errors(page)
