@@ -13,17 +13,18 @@ header("Overview", "Are we keeping our promises to customers, and what is changi
 content = overview.gather(filters)
 if not content.contacts:
     empty.no_rows()
-# Under the header, not beside it: beside it, a narrow screen cut its label or broke the title.
-with st.container(horizontal=True, horizontal_alignment="right"):
+# The promises' tiles come first, their explanation under them and the headlines after them: above
+# the tiles, the five sentences filled a laptop's or a 720-line projector's first screen, and the
+# numbers the meeting is about started below the fold. The meeting pack sits at the right of the
+# scorecard's heading, not on a row of its own above it (60 px more of the first screen), nor beside the
+# title, where a narrow screen cut its label or broke the title; where the two do not fit on one line,
+# the button goes under the heading.
+with st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center"):
+    st.subheader("Charter scorecard", width="content")
     st.download_button("Meeting pack (HTML)", data=lambda: meeting_pack.build_html(content),
                        file_name=meeting_pack.file_name(content), mime="text/html", key="meeting-pack",
                        icon=":material/slideshow:", type="primary", on_click="ignore",
                        help="This page for the chosen period as one file with the charts inside; opens offline in any browser.")
-
-# The promises' tiles come first, their explanation under them and the headlines after them: above
-# the tiles, the five sentences filled a laptop's or a 720-line projector's first screen, and the
-# numbers the meeting is about started below the fold.
-st.subheader("Charter scorecard")
 if content.standard_tiles:
     show_tiles(content.standard_tiles, per_row=len(content.standard_tiles) if len(content.standard_tiles) <= 5 else 4)
     st.caption("Share of contacts that met each promise: met / (met + missed); pending contacts are not counted yet. "

@@ -219,3 +219,32 @@ def test_the_overview_opens_on_every_promise_s_number(app, width, height, projec
         assert max(seen["badges"]) <= height, f"{width}x{height}: {seen}"
     assert seen["headline"] > max(seen["badges"]), seen
     assert_no_errors(page, "overview")
+
+
+# The top and bottom of the Overview's "Charter scorecard" heading and of its meeting-pack button, and
+# their left and right edges.
+MEETING_PACK_AND_HEADING = """() => {
+  const box = element => { const r = element.getBoundingClientRect();
+    return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; };
+  const heading = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stHeading"]')]
+    .find(h => h.innerText.trim() === 'Charter scorecard');
+  const button = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stDownloadButton"] button')]
+    .find(b => b.innerText.includes('Meeting pack (HTML)'));
+  return {heading: box(heading), button: box(button)};
+}"""
+
+
+@pytest.mark.parametrize("width, height", [(1024, 768), (1280, 720), (1600, 1000)])
+def test_the_meeting_pack_sits_beside_the_scorecard_heading(app, width, height):
+    """The meeting-pack button had a row of its own between the page's caption and 'Charter scorecard',
+    some 60 px of the first screen; now it is at the heading's right, on the heading's line."""
+    page = app.new_page(None, new_context=True)   # the sidebar as a fresh browser has it: open at these widths
+    page.set_viewport_size({"width": width, "height": height})
+    open_url(page, app.server.url("/"))
+    page.get_by_role("button", name="Meeting pack (HTML)").wait_for()
+    seen = page.evaluate(MEETING_PACK_AND_HEADING)
+    heading, button = seen["heading"], seen["button"]
+    middle = (button["top"] + button["bottom"]) / 2
+    assert heading["top"] <= middle <= heading["bottom"], f"{width}x{height}: {seen}"
+    assert button["left"] >= heading["right"], f"{width}x{height}: {seen}"
+    assert_no_errors(page, "overview")
