@@ -192,11 +192,12 @@ def test_charts_go_two_by_two_only_where_both_stay_readable(app, width, side_by_
 
 
 # Where each tile of the Overview's charter scorecard (its first row of tiles) draws its number and
-# its red/amber/green badge, and where the first headline is.
+# its red/amber/green badge, where the tile ends (under its note), and where the first headline is.
 SCORECARD_ON_SCREEN = """() => {
   const row = document.querySelector('[data-testid="stMain"] [class*="st-key-kpi-tiles-"]');
   const bottom = selector => [...row.querySelectorAll(selector)].map(e => Math.round(e.getBoundingClientRect().bottom));
   return {values: bottom('[data-testid="stMetricValue"]'), badges: bottom('.stMarkdownBadge'),
+          tiles: [...row.children].map(tile => Math.round(tile.getBoundingClientRect().bottom)),
           headline: Math.round([...document.querySelectorAll('[data-testid="stMain"] p')]
             .find(p => p.innerText.startsWith('Charter ·')).getBoundingClientRect().top)};
 }"""
@@ -206,17 +207,19 @@ SCORECARD_ON_SCREEN = """() => {
                                                       (1366, 768, True), (1920, 1080, False), (1920, 1080, True)])
 def test_the_overview_opens_on_every_promise_s_number(app, width, height, projector):
     """A laptop or a meeting-room screen: the Overview's first screen shows each promise's number and
-    status without scrolling. Under the five headline sentences, the tiles started below the fold;
-    the headlines are still there, under the scorecard."""
+    status without scrolling, and at ordinary text size each tile whole, its note of target, missed and
+    pending too. Under the five headline sentences, the tiles started below the fold; the headlines are
+    still there, under the scorecard. With the meeting pack beside the scorecard's heading instead of
+    on a row of its own, large text at 720 lines shows every badge whole."""
     page = app.new_page(None, new_context=True)   # a sidebar another test opened stays open in its context
     page.set_viewport_size({"width": width, "height": height})
     open_url(page, app.server.url("/" + ("?projector=true" if projector else "")))
     page.locator(f'[data-testid="stMain"] {METRIC}').first.wait_for()
     seen = page.evaluate(SCORECARD_ON_SCREEN)
     assert len(seen["values"]) == 5 and len(seen["badges"]) == 5, seen
-    assert max(seen["values"]) <= height, f"{width}x{height}, projector {projector}: {seen}"
-    if not projector:   # large text at 720 lines: the badges' tops show, a wrapped one's second line may not
-        assert max(seen["badges"]) <= height, f"{width}x{height}: {seen}"
+    assert max(seen["values"]) <= height and max(seen["badges"]) <= height, f"{width}x{height}, projector {projector}: {seen}"
+    if not projector:   # large text at 720 lines: the notes' first lines show, their last ones may not
+        assert max(seen["tiles"]) <= height, f"{width}x{height}: {seen}"
     assert seen["headline"] > max(seen["badges"]), seen
     assert_no_errors(page, "overview")
 
