@@ -12,13 +12,22 @@ With neither, the manager pages are read-only and say how to set a password.
 Pages call `require_manager()` to render the sign-in prompt, and `manager_for_action()` at the
 moment of every change, so a session that lost its rights (password changed, signed out, removed
 from the managers list) cannot act on a page it rendered earlier.
+
+A password sign-in lasts its working day in that browser, across reloads and tabs, as single
+sign-on's cookie does: it is a signed token (`issue_session_token`) kept in a browser cookie, which a
+new tab's connection brings along (`st.context.cookies`). Its key is derived from the configured
+password hash and a secret of this server process, so a changed password or a restart ends every
+token; signing out ends the one token on the server too, not only in the browser.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import json
 import logging
 import os
+import re
 import secrets as token_source
 import threading
 import time
@@ -40,8 +49,13 @@ SCRYPT_MAX_N = 2**20          # refuse absurd costs in a stored value (memory ex
 SESSION_HOURS = 12            # a password sign-in lasts a working day
 MAX_FAILURES, LOCKOUT_SECONDS = 5, 60
 
-_SESSION = "_manager_session"
+_SESSION = "_manager_session"           # this tab's sign-in token
 _ENDED = "_manager_session_ended"
+_ENDED_TOKEN = "_manager_session_ended_token"   # to take out of the browser's cookie too
+COOKIE = "charterdesk_manager"
+# What issue_session_token writes (digits, dots, base64url) and nothing else: a cookie of any other
+# shape is not ours, and only a value of this shape is ever written back into a script.
+_TOKEN_SHAPE = re.compile(r"[0-9]{1,12}\.[A-Za-z0-9_-]{1,32}\.[A-Za-z0-9_-]{0,512}\.[A-Za-z0-9_-]{43}")
 _REFUSED = "_manager_sign_in_refused"   # why the last sign-in was refused, said after the rerun that clears it
 _log = logging.getLogger("charterdesk.auth")
 
@@ -143,18 +157,112 @@ def mode() -> str:
     return "password" if _configured_hash() else "none"
 
 
-def _hash_fingerprint(stored: str) -> str:
-    # The session remembers which hash it proved itself against (not the hash itself): changing
-    # the password ends every earlier manager session.
-    return hashlib.sha256(stored.encode()).hexdigest()[:16]
-
-
 def _signed_in_email() -> str | None:
     user = st.user
     if not user.get("is_logged_in", False):
         return None
     email = str(user.get("email", "") or "").strip()
     return email or None
+
+
+# ----------------------------------------------------------------------------- password sign-in tokens
+
+@st.cache_resource(show_spinner=False)
+def session_book() -> dict:
+    """This server process's token secret and the tokens signed out before their time. Both live
+    exactly as long as the process: a token cannot outlive the list that could have ended it."""
+    return {"lock": threading.Lock(), "secret": token_source.token_bytes(32), "ended": {}}
+
+
+def _token_key(stored_hash: str) -> bytes:
+    # The hash in the key: a new password (a new salt, even for the same password) ends every token.
+    return hmac.new(session_book()["secret"], b"charterdesk manager session key|" + stored_hash.encode("utf-8"),
+                    hashlib.sha256).digest()
+
+
+def _signature(stored_hash: str, payload: str) -> str:
+    mac = hmac.new(_token_key(stored_hash), ("manager-session|" + payload).encode("ascii"), hashlib.sha256)
+    return base64.urlsafe_b64encode(mac.digest()).decode("ascii").rstrip("=")
+
+
+def issue_session_token(name: str, stored_hash: str, now: float | None = None) -> str:
+    """`expires.nonce.name.signature`: the manager's name for the audit log, signed with a key only
+    this server process holds for this password hash, valid for SESSION_HOURS."""
+    expires = int(now if now is not None else time.time()) + SESSION_HOURS * 3600
+    encoded_name = base64.urlsafe_b64encode(name.encode("utf-8")).decode("ascii").rstrip("=")
+    payload = f"{expires}.{token_source.token_urlsafe(12)}.{encoded_name}"
+    return f"{payload}.{_signature(stored_hash, payload)}"
+
+
+def manager_named_in_token(token, stored_hash: str | None, now: float | None = None) -> str | None:
+    """The manager's name if `token` is one this process issued for `stored_hash`, unexpired and
+    not signed out; None for anything else (never an error: a cookie is whatever the browser sent)."""
+    if not stored_hash or not isinstance(token, str) or not _TOKEN_SHAPE.fullmatch(token):
+        return None
+    payload, signature = token.rsplit(".", 1)
+    if not hmac.compare_digest(signature, _signature(stored_hash, payload)):
+        return None
+    expires, _nonce, encoded_name = payload.split(".")
+    remaining = int(expires) - (now if now is not None else time.time())
+    if not 0 < remaining <= SESSION_HOURS * 3600 or signature in session_book()["ended"]:
+        return None
+    try:
+        return base64.urlsafe_b64decode(encoded_name + "=" * (-len(encoded_name) % 4)).decode("utf-8")
+    except ValueError:   # cannot happen for a token we signed; a broken one is still only a viewer
+        return None
+
+
+def end_session_token(token: str | None) -> None:
+    """Signing out: the server refuses this token from now on, whichever browser still holds it."""
+    if not isinstance(token, str) or not _TOKEN_SHAPE.fullmatch(token):
+        return
+    book, now = session_book(), time.time()
+    expires, signature = int(token.split(".", 1)[0]), token.rsplit(".", 1)[1]
+    with book["lock"]:   # the list keeps only tokens that would still be valid: it cannot grow for ever
+        book["ended"] = {kept: until for kept, until in book["ended"].items() if until > now}
+        book["ended"][signature] = expires
+
+
+def _browser_token() -> str | None:
+    """The sign-in cookie as the browser sent it when this tab connected (a reload connects anew)."""
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except Exception:   # no request context (a script run outside a server)
+        return None
+    return value if isinstance(value, str) else None   # AppTest's stand-in client answers a mock
+
+
+def _cookie_script(token: str, max_age: int) -> str:
+    """Sets (max_age > 0) or deletes (max_age 0, and only while the cookie still holds `token`, so
+    a tab does not delete the sign-in another tab made since) the sign-in cookie in this browser.
+
+    Set from JavaScript, the cookie cannot be HttpOnly (Streamlit has no way to send a Set-Cookie
+    header from a page): a script running in the page could read it. That is why a token is worth
+    nothing once signed out, expired, or its password changed. Secure only over https: the internal
+    server may be plain http."""
+    name, value = json.dumps(COOKIE), json.dumps(token if max_age > 0 else "")
+    attributes = f"; Path=/; Max-Age={int(max_age)}; SameSite=Strict"
+    write = f'document.cookie = {name} + "=" + {value} + "{attributes}" + (location.protocol === "https:" ? "; Secure" : "");'
+    if max_age <= 0:
+        write = f'if (document.cookie.split("; ").includes({json.dumps(f"{COOKIE}={token}")})) {{ {write} }}'
+    # The style hides the element's own container: a script alone still takes a row of the page.
+    return (f'<style>.stElementContainer:has(#{COOKIE}) {{ display: none; }}</style>'
+            f'<script id="{COOKIE}">{write}</script>')
+
+
+def _keep_browser_cookie(live_token: str | None) -> None:
+    """Make the browser's cookie hold this tab's sign-in, or no longer hold a token that has ended.
+    The tab only knows the cookie as it was when it connected, so the script runs in the browser."""
+    seen = _browser_token()
+    if live_token:
+        if seen == live_token:
+            return
+        token, max_age = live_token, max(1, int(live_token.split(".", 1)[0]) - int(time.time()))
+    else:
+        token, max_age = st.session_state.get(_ENDED_TOKEN) or seen, 0
+        if not (token and _TOKEN_SHAPE.fullmatch(token)):   # only our own shape is ever written into a script
+            return
+    st.html(_cookie_script(token, max_age), unsafe_allow_javascript=True)
 
 
 # ----------------------------------------------------------------------------- the role, now
@@ -166,15 +274,22 @@ def manager_for_action() -> str | None:
     if current == "oidc":
         email = _signed_in_email()
         return email if email and email.casefold() in _manager_emails() else None
-    session = st.session_state.get(_SESSION)
-    if not session:
-        return None
-    if current == "password" and session["fingerprint"] == _hash_fingerprint(_configured_hash()) \
-            and time.time() - session["since"] <= SESSION_HOURS * 3600:
-        return session["name"]
-    # The password changed or was removed, or the sign-in is a working day old.
+    stored = _configured_hash() if current == "password" else None
+    token = st.session_state.get(_SESSION)
+    if not token:   # a new tab or a reload: the sign-in this browser kept, if it is still good
+        token = _browser_token()
+        name = manager_named_in_token(token, stored)
+        if name:
+            st.session_state[_SESSION] = token
+        return name
+    name = manager_named_in_token(token, stored)
+    if name:
+        return name
+    # The password changed or was removed, the sign-in is a working day old, or another tab of
+    # this browser signed out.
     st.session_state.pop(_SESSION, None)
     st.session_state[_ENDED] = True
+    st.session_state[_ENDED_TOKEN] = token
     return None
 
 
@@ -192,13 +307,16 @@ def require_manager() -> str | None:
     """The manager's name/email for the audit log; otherwise render the sign-in prompt (or the
     explanation of how to configure one) and return None."""
     manager = manager_for_action()
+    current = mode()
+    if current != "oidc":
+        _keep_browser_cookie(st.session_state.get(_SESSION) if manager else None)
     if manager:
         _signed_in_banner(manager)
         return manager
     if st.session_state.pop(_ENDED, False):
-        st.warning("Your manager sign-in has ended (the password was changed or a working day has passed). "
-                   "Nothing was changed; sign in again to continue.", icon=":material/lock_clock:")
-    current = mode()
+        st.warning("Your manager sign-in has ended (signed out in another tab, the password was changed or a "
+                   "working day has passed). Nothing was changed; sign in again to continue.",
+                   icon=":material/lock_clock:")
     if current == "oidc":
         _oidc_prompt()
     elif current == "password":
@@ -222,7 +340,9 @@ def _signed_in_banner(manager: str) -> None:
         if mode() == "oidc":
             st.logout()
         else:
-            st.session_state.pop(_SESSION, None)
+            token = st.session_state.pop(_SESSION, None)
+            end_session_token(token)
+            st.session_state[_ENDED_TOKEN] = token
             st.rerun()
 
 
@@ -312,11 +432,9 @@ def _password_prompt() -> None:
     if stored and verify_password(password, stored):
         _forget_failures()
         st.session_state.pop(_ENDED, None)
-        st.session_state[_SESSION] = {
-            "name": f"{name.strip() or 'manager'} (password)",
-            "fingerprint": _hash_fingerprint(stored),
-            "since": time.time(),
-        }
+        st.session_state.pop(_ENDED_TOKEN, None)
+        # 80 characters, as the field allows: a name any longer would not fit the cookie's shape
+        st.session_state[_SESSION] = issue_session_token(f"{name.strip()[:80] or 'manager'} (password)", stored)
         st.rerun()
     _record_failure(name)
     _refuse("That password is not right. Nothing was changed.")

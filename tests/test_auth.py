@@ -1,10 +1,16 @@
-"""The manager role: password hashes (scrypt), the secrets file writer for the CLI, and the three
-ways a session meets the manager pages (password, single sign-on, nothing configured)."""
+"""The manager role: password hashes (scrypt), the secrets file writer for the CLI, the three ways a
+session meets the manager pages (password, single sign-on, nothing configured), and the signed token
+in which a browser keeps a password sign-in (tests/browser/test_sign_in_kept.py reloads with it)."""
 from __future__ import annotations
 
+import re
 import stat
+import time
 
-from components.auth import hash_password, verify_password, write_password_hash
+from components.auth import (
+    end_session_token, hash_password, issue_session_token, manager_named_in_token, session_book, verify_password,
+    write_password_hash,
+)
 from streamlit.testing.v1 import AppTest
 
 from manager_helpers import APP, NO_SECRETS, PASSWORD, PASSWORD_HASH, app, button, labels, open_page, sign_in, values
@@ -148,26 +154,78 @@ def _action_script():
     st.write(f"acting as {acting_manager('load data')}")
 
 
-def _session(fingerprint_of: str, age_hours: float = 0) -> dict:
-    import hashlib
-    import time
-
-    return {"name": "Ann (password)", "fingerprint": hashlib.sha256(fingerprint_of.encode()).hexdigest()[:16],
-            "since": time.time() - age_hours * 3600}
-
-
 def test_the_action_check_accepts_a_current_session_and_refuses_a_stale_one(monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     refused = ["Only a signed-in manager can load data. Nothing was changed."]
-    cases = [(_session(PASSWORD_HASH), "acting as Ann (password)", []),
-             (_session("an older hash"), "acting as None", refused),           # the password was changed
-             (_session(PASSWORD_HASH, age_hours=13), "acting as None", refused)]  # more than a working day
-    for session, written, errors in cases:
+    signed_out = issue_session_token("Ann (password)", PASSWORD_HASH)
+    end_session_token(signed_out)
+    cases = [(issue_session_token("Ann (password)", PASSWORD_HASH), "acting as Ann (password)", []),
+             (issue_session_token("Ann (password)", hash_password(PASSWORD)), "acting as None", refused),  # a new password
+             (issue_session_token("Ann (password)", PASSWORD_HASH, now=time.time() - 13 * 3600),
+              "acting as None", refused),                                                     # more than a working day
+             (signed_out, "acting as None", refused)]                                         # signed out in another tab
+    for token, written, errors in cases:
         monkeypatch.setenv("CHARTERDESK_MANAGER_PASSWORD_HASH", PASSWORD_HASH)
         at = AppTest.from_function(_action_script)
         at.secrets = {"charterdesk_tests": True}
-        at.session_state["_manager_session"] = session
+        at.session_state["_manager_session"] = token
         at.run()
         assert not at.exception, [e.value for e in at.exception]
         assert at.markdown[0].value == written and values(at.error) == errors
+
+
+# ----------------------------------------------------------------------------- the sign-in token a browser keeps
+
+def test_a_sign_in_token_names_its_manager_until_it_expires():
+    now = time.time()
+    token = issue_session_token("Zoë O'Brien (password)", PASSWORD_HASH, now=now)
+    assert manager_named_in_token(token, PASSWORD_HASH, now=now) == "Zoë O'Brien (password)"
+    assert manager_named_in_token(token, PASSWORD_HASH, now=now + 12 * 3600 - 1) == "Zoë O'Brien (password)"
+    assert manager_named_in_token(token, PASSWORD_HASH, now=now + 12 * 3600 + 1) is None   # a working day later
+    assert re.fullmatch(r"[A-Za-z0-9._-]+", token)   # a cookie value as it is, nothing to quote or escape
+    assert issue_session_token("Ann", PASSWORD_HASH, now=now) != issue_session_token("Ann", PASSWORD_HASH, now=now)
+
+
+def test_an_expired_token_is_refused():
+    token = issue_session_token("Ann (password)", PASSWORD_HASH, now=time.time() - 12 * 3600 - 5)
+    assert manager_named_in_token(token, PASSWORD_HASH) is None
+
+
+def test_a_tampered_or_forged_token_is_refused():
+    token = issue_session_token("Ann (password)", PASSWORD_HASH)
+    expires, nonce, name, signature = token.split(".")
+    other_name = issue_session_token("Boss (password)", PASSWORD_HASH).split(".")[2]
+    flipped = signature[:10] + ("A" if signature[10] != "A" else "B") + signature[11:]
+    for tampered in (f"{expires}.{nonce}.{other_name}.{signature}",           # another name, the same signature
+                     f"{int(expires) + 3600}.{nonce}.{name}.{signature}",     # a longer life
+                     f"{expires}.{nonce}.{name}.{flipped}",                   # a changed signature
+                     f"{expires}.{nonce}.{name}.{signature}x", token[:-1], token + ".", "." + token,
+                     f"{expires}.{nonce}.{name}." + "A" * 43,                  # a signature made up
+                     "", "null", "undefined", "1.2.3.4", "<script>alert(1)</script>", "é" * 60, "." * 3):
+        assert manager_named_in_token(tampered, PASSWORD_HASH) is None, tampered
+    for not_a_string in (None, 42, b"bytes", ["list"]):
+        assert manager_named_in_token(not_a_string, PASSWORD_HASH) is None
+    assert manager_named_in_token(token, PASSWORD_HASH) == "Ann (password)"   # the untouched one still is
+
+
+def test_a_token_for_another_password_is_refused():
+    token = issue_session_token("Ann (password)", PASSWORD_HASH)
+    assert manager_named_in_token(token, hash_password("another password entirely")) is None
+    # the same password set again: a new salt, so a new hash, and every earlier token ends
+    assert manager_named_in_token(token, hash_password(PASSWORD)) is None
+    assert manager_named_in_token(token, None) is None   # the password was removed
+
+
+def test_a_signed_out_token_is_refused_and_others_are_not():
+    token, other = issue_session_token("Ann (password)", PASSWORD_HASH), issue_session_token("Ann (password)", PASSWORD_HASH)
+    end_session_token(token)
+    assert manager_named_in_token(token, PASSWORD_HASH) is None
+    assert manager_named_in_token(other, PASSWORD_HASH) == "Ann (password)"
+    end_session_token("not a token")   # nothing to end, no error
+
+
+def test_a_token_from_an_earlier_server_process_is_refused():
+    token = issue_session_token("Ann (password)", PASSWORD_HASH)
+    session_book.clear()   # the process's secret (and its list of signed-out tokens) is made anew on a restart
+    assert manager_named_in_token(token, PASSWORD_HASH) is None

@@ -361,9 +361,12 @@ UNSAFE = re.compile(r"unsafe_allow_html\s*=\s*True|st\.html\(|components\.v1|str
 
 
 # The only st.html calls allowed: the app's own stylesheets (the tiles', large text for a projector,
-# charts side by side, tabs that wrap), files in the repository (never data).
+# charts side by side, tabs that wrap), files in the repository (never data); and the script that
+# keeps a manager's sign-in cookie (components.auth), which writes only a token of the app's own
+# shape (digits, dots, base64url), never a value it has not checked against that shape.
 OWN_STYLESHEETS = ("st.html(TILE_STYLE)", "st.html(PROJECTOR_STYLE)", "st.html(SIDE_BY_SIDE_STYLE)",
-                   "st.html(TABS_STYLE)", "st.html(_aligned_values_style(rows))")
+                   "st.html(TABS_STYLE)", "st.html(_aligned_values_style(rows))",
+                   "st.html(_cookie_script(token, max_age), unsafe_allow_javascript=True)")
 ASSETS = PROJECT_ROOT / "components" / "assets"
 OWN_STYLE_ELEMENTS = {f"<style>{(ASSETS / name).read_text(encoding='utf-8')}</style>" for name in ("tiles.css", "side_by_side.css", "tabs.css")}
 # The one generated stylesheet (components.tiles): only tile-row keys and widths, never text from data.

@@ -19,6 +19,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless=new"]
 DEMO_CONTACTS, DEMO_CUSTOMERS = 8000, 1500
 MANAGER_PASSWORD = "e2e-Manager-pass-7"
 MANAGER_NAME = "E2E tester"
+SIGN_IN_COOKIE = "charterdesk_manager"   # where the browser keeps a manager's password sign-in
 
 SERVER_START_TIMEOUT = 90      # seconds (first start imports pandas, plotly, duckdb ...)
 RUN_TIMEOUT_MS = 60_000        # one script run of a page on a busy 2-core machine

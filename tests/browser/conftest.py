@@ -25,7 +25,7 @@ from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwr
 
 from browser_helpers import (
     ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DEMO_CONTACTS, DEMO_CUSTOMERS, FIRST_DEEP_LINK, MANAGER_PASSWORD,
-    PROJECT_ROOT, SERVER_START_TIMEOUT, Server, Session, heading, make_context, open_url,
+    PROJECT_ROOT, SERVER_START_TIMEOUT, SIGN_IN_COOKIE, Server, Session, heading, make_context, open_url,
 )
 
 # ----------------------------------------------------------------------------- the server
@@ -173,6 +173,9 @@ def app(browser: Browser, shared_context: BrowserContext, server: Server, first_
     """Pages for one test. Afterwards the server log must not have gained a traceback: that would
     be an error some user saw (or a failure the app hid without handling it)."""
     start = server.log.stat().st_size
+    # A manager's sign-in lasts the working day in its browser (a cookie): one test's sign-in in the
+    # shared context must not make the next test's visitor a manager.
+    shared_context.clear_cookies(name=SIGN_IN_COOKIE)
     session = Session(server, browser, shared_context)
     yield session
     session.close()
