@@ -290,6 +290,12 @@ def mapping_editor(table: str, headers: list[str], start_from: Preset | None, ke
             chosen.pop("kind", None)  # the rule decides kind; an enquiry is anything else
         elif kind_column != NOT_IN_FILE:
             st.caption("Type the values that mean complaint to use this column.")
+        elif "kind" not in chosen:
+            # nothing else tells: the preview's kind column reads 'enquiry' in every row, and once loaded the
+            # complaint promises and the Complaints page miss this file's complaints without a word
+            st.warning("No column is chosen to say which contacts are complaints, so every contact in this file "
+                       "loads as an enquiry. Choose the file's column for kind above, or its complaint column and "
+                       "values here; if the export has none, the helpdesk can add one.", icon=":material/warning:")
     st.markdown("**Value translations** (optional): a value of the file stored under another name, such as "
                 "the export's 'Web Widget' as the channel 'web', so that one channel, team or partner is not "
                 "counted as two. Type into the empty last row to add one. Matched whatever its case; a blank "

@@ -619,3 +619,24 @@ def test_a_customers_preview_shows_days_and_claims_no_times(monkeypatch):
     assert shown["joined_at"]["type_config"] == {"type": "date", "format": "YYYY-MM-DD"}, shown
     upload(at, contacts_csv(["T1,2026-03-02 09:00,email,,"]), "contacts.csv")
     assert "**First rows as they will be stored** (times in UTC)" in values(at.markdown)
+
+
+def test_a_mapping_that_names_no_complaint_column_says_every_contact_loads_as_an_enquiry(monkeypatch):
+    """A manager who maps the required columns and leaves the file's 'Case Type' unchosen saw a
+    preview with 'enquiry' in every row and no word; loaded, this week's complaints were missing from
+    the complaint promises and the Complaints page."""
+    data = ("Case Number,Date Opened,Case Type\nSF-1,2026-03-02 09:15,complaint\n"
+            "SF-2,2026-03-02 09:45,enquiry\n").encode()
+    at = upload(manager_on_data_page(monkeypatch), data, "cases.csv")
+    key = map_columns(at, ticket_id="Case Number", opened_at="Date Opened")
+    said = "every contact in this file loads as an enquiry"
+    assert any(said in w for w in values(at.warning)), values(at.warning)
+    # the complaint rule chosen: no warning
+    at.selectbox(key=f"{key}_kind_column").set_value("Case Type")
+    at.text_input(key=f"{key}_kind_values").input("complaint").run()
+    assert not any(said in w for w in values(at.warning))
+    assert {m.label: m.value for m in at.metric}["Rows that will load"] == "2"
+    # or the column mapped to kind itself: no warning either
+    at.selectbox(key=f"{key}_kind_column").set_value(NOT_IN_FILE)
+    at.selectbox(key=f"{key}_kind").set_value("Case Type").run()
+    assert not any(said in w for w in values(at.warning))
