@@ -621,6 +621,24 @@ def test_a_customers_preview_shows_days_and_claims_no_times(monkeypatch):
     assert "**First rows as they will be stored** (times in UTC)" in values(at.markdown)
 
 
+def test_the_date_order_question_names_the_choice_on_the_page_not_a_command_line_option(monkeypatch):
+    """The store's question also serves `cli.py load`; on the Data page the answer is the radio under
+    it, and the page showed '--date-format dayfirst|monthfirst on the command line' to a manager."""
+    data = contacts_csv([f"D{i:02d},02/03/2026 10:{i:02d},email,02/03/2026 11:00," for i in range(1, 4)])
+    at = upload(manager_on_data_page(monkeypatch), data, "dates.csv")
+    question = [w for w in values(at.warning) if "day-first or month-first" in w]
+    assert question and question[0].endswith("Choose the order below."), question
+    assert not any("--date-format" in text or "command line" in text
+                   for text in values(at.warning) + values(at.info) + values(at.error) + values(at.caption))
+    # mixed orders (13/03 only day-first, 03/13 only month-first): the same, and the rule for the other rows kept
+    mixed = contacts_csv(["M1,13/03/2026 10:00,email,,", "M2,03/13/2026 10:00,email,,"])
+    at = upload(at, mixed, "mixed.csv")
+    question = [w for w in values(at.warning) if "mix day-first" in w]
+    assert question and "Choose the order the file uses below; rows in the other order will be rejected." in \
+        question[0], question
+    assert not any("--date-format" in w for w in values(at.warning))
+
+
 def test_a_mapping_that_names_no_complaint_column_says_every_contact_loads_as_an_enquiry(monkeypatch):
     """A manager who maps the required columns and leaves the file's 'Case Type' unchosen saw a
     preview with 'enquiry' in every row and no word; loaded, this week's complaints were missing from
