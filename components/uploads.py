@@ -34,7 +34,17 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def preset_label(preset: Preset) -> str:
-    return PRESET_LABELS.get(preset.name, f"{preset.name} (saved mapping)")
+    return layout_label(preset.name)
+
+
+def layout_label(preset_name: str) -> str:
+    """A layout as the Data page names it: the vendor's name, ours, or a saved mapping's."""
+    return PRESET_LABELS.get(preset_name, f"{preset_name} (saved mapping)")
+
+
+def encoding_label(encoding: str) -> str:
+    # A byte-order mark is how Excel's "CSV UTF-8" marks the text, and changes nothing a manager reads.
+    return "UTF-8" if encoding == "UTF-8 with BOM" else encoding
 
 
 # ----------------------------------------------------------------------------- downloads

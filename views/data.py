@@ -17,7 +17,7 @@ import streamlit as st
 from charter.model import CharterError
 from components import auth, context, formatting as fmt
 from components.uploads import (
-    HISTORY_COLUMNS, TABLE_LABELS, audit_frame, batch_label, file_headers, history_frame,
+    HISTORY_COLUMNS, TABLE_LABELS, audit_frame, batch_label, encoding_label, file_headers, history_frame, layout_label,
     mapping_editor, mapping_problem, preset_label, rejected_csv, show_prepared, show_rejected, starting_layout_note,
 )
 from store import db
@@ -219,8 +219,8 @@ def _show_result(result: UploadResult) -> None:
     if result.already_loaded:
         st.info(f"{fmt.literal(result.file_name)}: " + " ".join(result.notes), icon=":material/content_copy:")
         return
-    st.success(f"Batch {result.batch_id}: **{fmt.literal(result.file_name)}** loaded into {result.table} "
-               f"(preset {result.preset}, {result.encoding}).", icon=":material/task_alt:")
+    st.success(f"Batch {result.batch_id}: **{fmt.literal(result.file_name)}** loaded into {result.table}, read as "
+               f"{fmt.literal(layout_label(result.preset))}, {encoding_label(result.encoding)}.", icon=":material/task_alt:")
     columns = st.columns(4)
     for column, (label, value) in zip(columns, [("New rows", result.rows_new), ("Updated", result.rows_updated),
                                                  ("Unchanged", result.rows_unchanged),
