@@ -87,11 +87,15 @@ def mapping_frame(prepared: PreparedUpload) -> pd.DataFrame:
     rows = []
     for column in prepared.table.columns:
         source = headers[mapping.columns[column.name]] if column.name in mapping.columns else ""
-        how = ""
+        instead = []   # what is read, in order, on a row where the mapped cell is blank
+        for position, _ in mapping.fallbacks.get(column.name, ()):
+            instead.append(f"'{headers[position]}'")
+            source = source or headers[position]
         if column.name in mapping.durations:
             position, unit = mapping.durations[column.name]
-            how = f"or opened_at + '{headers[position]}' ({unit}) when blank"
+            instead.append(f"opened_at + '{headers[position]}' ({unit})")
             source = source or f"'{headers[position]}' ({unit} after opened_at)"
+        how = f"or {' then '.join(instead)} when blank" if instead else ""
         if column.name == "kind" and mapping.kind_column is not None:
             rule = mapping.preset.kind_rule
             how = f"complaint when '{headers[mapping.kind_column]}' is {' / '.join(rule.complaint)}"
@@ -107,9 +111,7 @@ def mapping_frame(prepared: PreparedUpload) -> pd.DataFrame:
 
 def unused_headers(prepared: PreparedUpload) -> list[str]:
     mapping = prepared.mapping
-    used = set(mapping.columns.values()) | {p for p, _ in mapping.durations.values()}
-    if mapping.kind_column is not None:
-        used.add(mapping.kind_column)
+    used = mapping.used_positions()
     return [h for i, h in enumerate(prepared.decoded.headers) if i not in used and h]
 
 
@@ -182,7 +184,8 @@ class MappingChoice:
         mapped = replace(custom_preset(name, table, self.columns, self.kind_rule), values=self.values)
         if self.start_from is None:
             return mapped
-        return replace(mapped, durations=self.start_from.durations, date_format=self.start_from.date_format)
+        return replace(mapped, durations=self.start_from.durations, fallbacks=self.start_from.fallbacks,
+                       date_format=self.start_from.date_format)
 
     def signature(self) -> tuple:
         translations = tuple((column, tuple(sorted(pairs.items()))) for column, pairs in sorted(self.values.items()))

@@ -323,10 +323,7 @@ def _header_list(headers: list[str], limit: int) -> str:
 
 def _refuse_duplicated_headers(headers: list[str], mapping: ResolvedMapping) -> None:
     """Two columns with the name of a column that is used: which one holds the data is a guess."""
-    used = set(mapping.columns.values()) | {position for position, _ in mapping.durations.values()}
-    if mapping.kind_column is not None:
-        used.add(mapping.kind_column)
-    for position in sorted(used):
+    for position in sorted(mapping.used_positions()):
         name = normalise_header(headers[position])
         same = [str(i + 1) for i, header in enumerate(headers) if normalise_header(header) == name]
         if len(same) > 1:
@@ -375,7 +372,7 @@ def unmeasurable_promises(mapping: ResolvedMapping, charter: Charter) -> list[st
     their clock (osTicket exports no reply time; most exports no follow-up), so every contact they
     judge becomes a breach once its deadline passes. Loading is still right (the spec's rule), but a
     manager should know before the scorecard turns red."""
-    present = set(mapping.columns) | set(mapping.durations)
+    present = set(mapping.columns) | set(mapping.durations) | set(mapping.fallbacks)
     unmeasured: dict[tuple[str, ...], list[str]] = {}
     for standard in charter.standards:
         stops = MEASURE_STOPS[standard.measure]

@@ -34,6 +34,9 @@ class Preset:
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # canonical -> {source: value}
     description: str = ""
     date_format: str | None = None   # the order a manager chose for this layout's ambiguous dates
+    # timestamp -> headers read, in order, on a row whose own cell is blank (a ticket closed
+    # without being resolved was resolved when it was closed, at the latest: reading 47)
+    fallbacks: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -47,15 +50,41 @@ class ResolvedMapping:
     durations: dict[str, tuple[int, str]]
     kind_column: int | None
     missing_required: list[str]
+    fallbacks: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)  # canonical -> (position, header)
+
+    def used_positions(self) -> set[int]:
+        """Every file column the mapping reads, whatever for."""
+        used = set(self.columns.values()) | {position for position, _ in self.durations.values()}
+        used |= {position for columns in self.fallbacks.values() for position, _ in columns}
+        if self.kind_column is not None:
+            used.add(self.kind_column)
+        return used
 
 
 def normalise_header(header: str) -> str:
     return header.replace("\ufeff", "").strip().casefold()
 
 
+def _duration(declared: dict | list) -> tuple[str, str]:
+    """A TOML file declares {column, unit}; a saved mapping's JSON holds the pair as a list."""
+    if isinstance(declared, dict):
+        return declared["column"], declared.get("unit", "minutes")
+    return declared[0], declared[1]
+
+
+def _fallbacks(raw: dict) -> dict[str, tuple[str, ...]]:
+    fallbacks = {k: tuple(v) if isinstance(v, list) else (v,) for k, v in raw.get("fallbacks", {}).items()}
+    kinds = {c.name: c.kind for c in TABLES[raw["table"]].columns}
+    for canonical in fallbacks:
+        # the fallback cell is read as its column's type: only timestamps are read that way (validation.py)
+        if kinds.get(canonical) != "timestamp":
+            raise ValueError(f"Preset {raw['name']!r}: a fallback is for a timestamp column, not {canonical!r}")
+    return fallbacks
+
+
 def _preset_from_dict(raw: dict) -> Preset:
     columns = {k: tuple(v) if isinstance(v, list) else (v,) for k, v in raw.get("columns", {}).items()}
-    durations = {k: (v["column"], v.get("unit", "minutes")) for k, v in raw.get("durations", {}).items()}
+    durations = {k: _duration(v) for k, v in raw.get("durations", {}).items()}
     kind = raw.get("kind") or raw.get("kind_rule")
     kind_rule = None
     if kind:
@@ -64,7 +93,7 @@ def _preset_from_dict(raw: dict) -> Preset:
     values = {k: {str(a).lower(): str(b) for a, b in v.items()} for k, v in raw.get("values", {}).items()}
     detect = tuple(tuple(d) if isinstance(d, list) else d for d in raw.get("detect", ()))
     return Preset(raw["name"], raw["table"], columns, detect, durations, kind_rule, values,
-                  raw.get("description", ""), raw.get("date_format"))
+                  raw.get("description", ""), raw.get("date_format"), _fallbacks(raw))
 
 
 def canonical_preset(table: str) -> Preset:
@@ -129,9 +158,22 @@ def resolve(preset: Preset, headers: list[str]) -> ResolvedMapping:
         found = first_present([header])
         if found is not None:
             durations[stop] = (found, unit)
+    fallbacks = {}
+    for canonical, alternatives in preset.fallbacks.items():
+        # each present column once, and never the column already mapped (a file without
+        # "Resolved time" maps "Closed time" itself)
+        taken = {columns.get(canonical)}
+        found = []
+        for header in alternatives:
+            at = first_present([header])
+            if at is not None and at not in taken:
+                taken.add(at)
+                found.append((at, header))
+        if found:
+            fallbacks[canonical] = tuple(found)
     kind_column = first_present([preset.kind_rule.column]) if preset.kind_rule else None
     missing = [c for c in TABLES[preset.table].required if c not in columns]
-    return ResolvedMapping(preset, columns, durations, kind_column, missing)
+    return ResolvedMapping(preset, columns, durations, kind_column, missing, fallbacks)
 
 
 def detect(con, table: str, headers: list[str]) -> Preset | None:

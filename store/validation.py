@@ -288,15 +288,7 @@ def column_sql(column: Column, mapping: ResolvedMapping, date_format: str | None
         reasons.append(_reason(f"length({cell}) > {MAX_TEXT_LENGTH}",
                                sql_text(f"{name} is longer than {MAX_TEXT_LENGTH:,} characters")))
     elif column.kind == "timestamp":
-        naive = naive_timestamp_sql(cell, date_format)
-        value = timestamp_value_sql(cell, f"naive_{name}", offsets)
-        respelled = f"respelled_{name}"
-        second = (naive_timestamp_sql(respelled, date_format, respelled=True),
-                  timestamp_value_sql(respelled, f"naive2_{name}", offsets))
-        reasons.append(_reason(f"{cell} IS NOT NULL AND {typed} IS NULL",
-                               f"{sql_text(name + ': cannot read ')} || {_quoted(cell)} || ' as a date and time'"))
-        # the UTC year, by arithmetic (timezone('UTC', ...) would cost an ICU call per value)
-        reasons.append(_year_reason(name, cell, f"year(make_timestamp(epoch_us({typed})))", TIMESTAMP_YEARS))
+        return _timestamp_sql(name, name, cell_expr, date_format, offsets, reasons)
     elif column.kind == "date":
         value = parse_date_sql(cell, date_format)
         second = (None, parse_date_sql(f"respelled_{name}", date_format, respelled=True))
@@ -326,6 +318,35 @@ def column_sql(column: Column, mapping: ResolvedMapping, date_format: str | None
     else:  # pragma: no cover - tables.py lists every kind above
         raise ValueError(column.kind)
     return ColumnSql(name, value, reasons, cell_expr, naive, second)
+
+
+def _timestamp_sql(name: str, label: str, cell_expr: str, date_format: str | None, offsets: DayOffsets | None,
+                   reasons: list[str]) -> ColumnSql:
+    """A timestamp's layered reading (column_sql) over the columns cell_<name>, naive_<name> and
+    v_<name>; `label` names it in the reasons."""
+    cell, typed, respelled = f"cell_{name}", f"v_{name}", f"respelled_{name}"
+    naive = naive_timestamp_sql(cell, date_format)
+    value = timestamp_value_sql(cell, f"naive_{name}", offsets)
+    second = (naive_timestamp_sql(respelled, date_format, respelled=True),
+              timestamp_value_sql(respelled, f"naive2_{name}", offsets))
+    reasons = reasons + [
+        _reason(f"{cell} IS NOT NULL AND {typed} IS NULL",
+                f"{sql_text(label + ': cannot read ')} || {_quoted(cell)} || ' as a date and time'"),
+        # the UTC year, by arithmetic (timezone('UTC', ...) would cost an ICU call per value)
+        _year_reason(label, cell, f"year(make_timestamp(epoch_us({typed})))", TIMESTAMP_YEARS),
+    ]
+    return ColumnSql(name, value, reasons, cell_expr, naive, second)
+
+
+def fallback_sql(canonical: str, mapping: ResolvedMapping, date_format: str | None,
+                 offsets: DayOffsets | None) -> list[ColumnSql]:
+    """The readings of the columns a timestamp falls back to where its own cell is blank (the
+    preset's [fallbacks]), named <canonical>_or_<n>. Each is read and checked on every row, as any
+    column a mapping reads (and as a duration column beside its timestamp is): a bad value there
+    is a bad row even where the mapped column has a value."""
+    return [_timestamp_sql(f"{canonical}_or_{n}", f"{canonical} from {header!r}",
+                           _cell(position, mapping, canonical), date_format, offsets, [])
+            for n, (position, header) in enumerate(mapping.fallbacks.get(canonical, ()), start=1)]
 
 
 # The start of a row's reason when its kind is neither word (the Data page points such a file to the
@@ -393,8 +414,13 @@ def validated_select(table: CanonicalTable, mapping: ResolvedMapping, date_forma
     patterns and formats for every date column make the statement slower to plan, so it is run on
     the rows the usual readings reject only: store.ingest._validate). Parameters: $tz, and
     $tz_local_offsets when `offsets` is given (store.timezones.parameters)."""
-    columns = {c.name: column_sql(c, mapping, date_format, offsets, decimal_comma) for c in table.columns}
-    values = {name: f"v_{name}" for name in columns}
+    canonical = {c.name: column_sql(c, mapping, date_format, offsets, decimal_comma) for c in table.columns}
+    values = {name: f"v_{name}" for name in canonical}
+    columns = dict(canonical)   # and the columns they fall back to, read in the same layers
+    for name in mapping.fallbacks:
+        readings = fallback_sql(name, mapping, date_format, offsets)
+        columns |= {sql.name: sql for sql in readings}
+        values[name] = f"coalesce({values[name]}, {', '.join(f'v_{sql.name}' for sql in readings)})"
     reasons = [r for sql in columns.values() for r in sql.reasons]
     for stop, (position, unit) in mapping.durations.items():
         values[stop], duration_reasons = duration_stop_sql(values[stop], values["opened_at"], position, unit, stop,
@@ -450,6 +476,7 @@ def day_month_evidence_sql(mapping: ResolvedMapping, table: CanonicalTable) -> s
     cell neither order reads (31/31, 45/02, 00/00) is evidence of nothing: it is a bad value either way."""
     columns = [f"c{mapping.columns[c.name]}" for c in table.columns
                if c.kind in ("timestamp", "date") and c.name in mapping.columns]
+    columns += [f"c{position}" for read in mapping.fallbacks.values() for position, _ in read]
     if not columns:
         return None
     # Only the cells that may be day/month first, picked by a cheap pattern on the raw text (space as

@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 
 from ingest_helpers import (
-    CONTACT_HEADER, VENDORS, contact, contact_row, csv_text, load, load_fixture, open_db, rows, utc,
+    CONTACT_HEADER, VENDORS, charter, contact, contact_row, csv_text, load, load_fixture, open_db, rows, utc,
 )
 from store import db
 from store.csvfile import UploadRefused
@@ -168,6 +168,118 @@ def test_freshdesk_type_complaints_in_the_plural_is_a_complaint(tmp_path):
     con = open_db(tmp_path)
     load(con, "contacts", text, "freshdesk_plural.csv")
     assert complaints(con) == ["4512"]
+
+
+# Freshdesk's own header order, the columns a resolution needs. January: GMT, so a naive time is UTC.
+FRESHDESK_HEADER = "Ticket ID,Subject,Status,Priority,Source,Type,Created time,Resolved time,Closed time,Last update time"
+
+
+def freshdesk_row(ticket: str, resolved: str, closed: str, *, created: str = "2026-01-12 09:00:00") -> str:
+    return f"{ticket},Bill too high,Closed,Medium,Email,Complaint,{created},{resolved},{closed},{created}"
+
+
+def freshdesk_filler(count: int) -> list[str]:
+    """Good rows, so that a bad row or two stay under the 5% a file may have."""
+    return [freshdesk_row(f"F{i:03d}", "2026-01-12 10:00:00", "") for i in range(count)]
+
+
+def test_a_freshdesk_ticket_closed_without_a_resolved_time_is_resolved_when_it_was_closed(tmp_path):
+    """resolved_at falls back to "Closed time" where "Resolved time" is blank (reading 47). A bad
+    "Closed time" is a bad row like any bad timestamp, also beside a "Resolved time" (as a bad
+    duration beside its timestamp is): the column is read on every row."""
+    con = open_db(tmp_path)
+    data = csv_text(FRESHDESK_HEADER,
+                    freshdesk_row("R1", "2026-01-12 11:00:00", "2026-01-13 16:00:00"),  # row 2: both, Resolved wins
+                    freshdesk_row("R2", "", "2026-01-13 16:00:00"),                     # row 3: closed only
+                    freshdesk_row("R3", "", ""),                                        # row 4: neither: open
+                    freshdesk_row("R4", "", "next week"),                               # row 5: closed unreadable
+                    freshdesk_row("R5", "2026-01-12 11:00:00", "2026-01-13 25:00"),     # row 6: a bad Closed time beside
+                    *freshdesk_filler(40))
+    result = load(con, "contacts", data, "freshdesk.csv")
+    assert result.preset == "freshdesk"
+    assert (result.rows_in_file, result.rows_loaded, result.rows_rejected) == (45, 43, 2)
+    assert contact(con, "R1")["resolved_at"] == utc("2026-01-12 11:00")
+    assert contact(con, "R2")["resolved_at"] == utc("2026-01-13 16:00")
+    assert contact(con, "R3")["resolved_at"] is None
+    assert rows(con, "SELECT row_number, reason FROM rejected_rows ORDER BY 1") == [
+        (5, "resolved_at from 'Closed time': cannot read 'next week' as a date and time"),
+        (6, "resolved_at from 'Closed time': cannot read '2026-01-13 25:00' as a date and time"),
+    ]
+    assert rows(con, "SELECT count(*) FROM contacts WHERE ticket_id IN ('R4', 'R5')") == [(0,)]
+
+
+def test_closed_time_is_a_column_the_freshdesk_mapping_reads(tmp_path):
+    """Listed as used on the Data page, shown as resolved_at's fallback, and two columns of its name
+    are a question of which one to read, as for any column a mapping reads."""
+    from components.uploads import mapping_frame, unused_headers
+    from store.ingest import prepare_upload
+
+    con = open_db(tmp_path)
+    data = csv_text(FRESHDESK_HEADER, freshdesk_row("R2", "", "2026-01-13 16:00:00"))
+    prepared = prepare_upload(con, "contacts", data.encode(), "freshdesk.csv", charter=charter())
+    assert "Closed time" not in unused_headers(prepared)
+    frame = mapping_frame(prepared).set_index("column")
+    assert (frame.loc["resolved_at", "from file column"], frame.loc["resolved_at", "note"]) == \
+           ("Resolved time", "or 'Closed time' when blank")
+    prepared.close()
+
+    twice = csv_text(FRESHDESK_HEADER + ",Closed time", freshdesk_row("R2", "", "2026-01-13 16:00:00") + ",")
+    with pytest.raises(UploadRefused, match="2 columns named 'Closed time'"):
+        load(con, "contacts", twice, "freshdesk-twice.csv")
+
+
+def test_a_freshdesk_export_without_resolved_time_reads_closed_time_as_before(tmp_path):
+    con = open_db(tmp_path)
+    header = FRESHDESK_HEADER.replace("Resolved time,", "")
+    data = csv_text(header, "R2,Bill too high,Closed,Medium,Email,Complaint,2026-01-12 09:00:00,2026-01-13 16:00:00,"
+                            "2026-01-13 16:00:00")
+    assert load(con, "contacts", data, "freshdesk.csv").preset == "freshdesk"
+    assert contact(con, "R2")["resolved_at"] == utc("2026-01-13 16:00")
+
+
+def test_a_mapping_saved_from_a_preset_with_fallbacks_and_durations_reads_back(tmp_path):
+    """A mapping started from a vendor preset keeps its fallbacks and durations when saved; the
+    durations were saved as a list that could not be read back, so every upload failed from then on."""
+    from components.uploads import MappingChoice
+
+    con = open_db(tmp_path)
+    mapping = {"ticket_id": "Ticket Number", "opened_at": "Created time", "resolved_at": "Resolved time"}
+    for start_from in ("freshdesk", "zendesk"):
+        choice = MappingChoice(mapping, None, [], find_preset(con, "contacts", start_from))
+        with db.write_transaction(con) as cursor:
+            save_preset(cursor, choice.preset("contacts", f"Renamed {start_from}"), "tester")
+    saved = {p.name: p for p in saved_presets(con)}
+    assert saved["Renamed freshdesk"].fallbacks == {"resolved_at": ("Closed time",)}
+    assert saved["Renamed zendesk"].durations == {
+        "first_response_at": ("First reply time in minutes", "minutes"),
+        "resolved_at": ("Full resolution time in minutes", "minutes")}
+    data = "Ticket Number,Created time,Resolved time,Closed time\nN1,2026-01-12 09:00:00,,2026-01-13 16:00:00\n"
+    result = load(con, "contacts", data, "renamed.csv", preset_name="Renamed freshdesk")
+    assert result.rows_loaded == 1
+    assert contact(con, "N1")["resolved_at"] == utc("2026-01-13 16:00")
+
+
+def test_a_complaint_closed_without_a_resolved_time_counts_as_resolved_in_the_kpis(tmp_path):
+    """Through `cli.py load` and `cli.py kpis --json`. Complaints opened Monday 2 March 2026 (GMT):
+    K1 resolved 11:00 (2 h); K2 closed 15:00 without a Resolved time (6 h); K3 open. as_of is K2's
+    close, 15:00; K3's 24-hour deadline (Tuesday 10:00) is after it: pending. Resolution hours 2
+    and 6: median 4. Read as open, K2 was pending and the median was 2."""
+    from spec_harness import Desk, approx, std
+
+    desk = Desk(tmp_path)
+    desk.charter([std("resolution", 24, "hours", id="day", scope={"kind": ["complaint"]})])
+    path = tmp_path / "freshdesk.csv"
+    path.write_text(csv_text(FRESHDESK_HEADER.replace(",Last update time", ""),
+                             "K1,a,Resolved,Low,Email,Complaint,2026-03-02 09:00:00,2026-03-02 11:00:00,",
+                             "K2,b,Closed,Low,Email,Complaint,2026-03-02 09:00:00,,2026-03-02 15:00:00",
+                             "K3,c,Open,Low,Email,Complaint,2026-03-02 10:00:00,,"), encoding="utf-8")
+    loaded = desk.run("load", "contacts", str(path))
+    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+    kpis = desk.kpis()
+    assert kpis["complaints"]["count"] == 3
+    assert kpis["complaints"]["resolution_median_hours"] == approx(4.0)
+    assert kpis["complaints_within_standards"] == [
+        {"id": "day", "met": 2, "missed": 0, "pending": 1, "invalid": 0, "share": approx(1.0)}]
 
 
 # ---------------------------------------------------------------------------------------- Zammad
