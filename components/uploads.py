@@ -196,6 +196,14 @@ class MappingChoice:
 TRANSLATION_COLUMNS = ("column", "in the file", "stored as")
 
 
+# Each table's example names columns it has (a customers file has no channel).
+TRANSLATION_EXAMPLES = {
+    "contacts": ("the export's 'Web Widget' as the channel 'web'", "channel, team or partner"),
+    "customers": ("the file's 'Bband' as the product 'Broadband'", "product, segment or region"),
+    "prices": ("the file's 'Bband' as the product 'Broadband'", "product or channel"),
+}
+
+
 def translatable_columns(table: str) -> list[str]:
     """The columns whose values a mapping may translate: names and categories, not ids, times or amounts."""
     return [c.name for c in TABLES[table].columns if c.kind in ("text", "lower_text", "kind", "csat")
@@ -309,10 +317,10 @@ def mapping_editor(table: str, headers: list[str], start_from: Preset | None, ke
             st.warning("No column is chosen to say which contacts are complaints, so every contact in this file "
                        "loads as an enquiry. Choose the file's column for kind above, or its complaint column and "
                        "values here; if the export has none, the helpdesk can add one.", icon=":material/warning:")
-    st.markdown("**Value translations** (optional): a value of the file stored under another name, such as "
-                "the export's 'Web Widget' as the channel 'web', so that one channel, team or partner is not "
-                "counted as two. Type into the empty last row to add one. Matched whatever its case; a blank "
-                "'stored as' leaves the cell empty.")
+    example, counted = TRANSLATION_EXAMPLES[table]
+    st.markdown(f"**Value translations** (optional): a value of the file stored under another name, such as "
+                f"{example}, so that one {counted} is not counted as two. Type into the empty last row to add one. "
+                "Matched whatever its case; a blank 'stored as' leaves the cell empty.")
     edited = st.data_editor(
         translations_frame(start.values), key=f"{key}_values", num_rows="dynamic", hide_index=True, width="stretch",
         column_config={
@@ -384,7 +392,9 @@ HISTORY_COLUMNS = {name: (st.column_config.NumberColumn(name, format="localized"
 
 
 def batch_label(batches: pd.DataFrame) -> Callable[[int], str]:
-    names = {row.batch_id: f"Batch {row.batch_id} · {row.file_name} ({row.table_name}, {row.rows_loaded:,} rows loaded)"
+    # An undone batch's rows are no longer in the tables, though its rejected rows can still be looked at.
+    names = {row.batch_id: f"Batch {row.batch_id} · {row.file_name} ({row.table_name}, {row.rows_loaded:,} rows loaded"
+                           f"{', since undone' if row.status == 'undone' else ''})"
              for row in batches.itertuples()}
     return lambda batch_id: names.get(batch_id, f"Batch {batch_id}")
 

@@ -370,6 +370,18 @@ def test_a_vendor_export_with_a_renamed_column_is_mapped_from_its_preset_and_kee
         ("F-1", "complaint", "web", "normal", "Billing", 5), ("F-2", "enquiry", "email", "high", "Metering", None)]
 
 
+def test_the_value_translations_example_names_a_column_of_the_file_s_table(monkeypatch):
+    """A customers file has no channel: its mapping editor's example translates a product."""
+    data = ("Account;Since;Plan\n"
+            "C-1;2024-03-02;Bband\n"
+            "C-2;2025-07-19;Broadband\n").encode()
+    at = upload(manager_on_data_page(monkeypatch), data, "crm-customers.csv", table="customers")
+    assert any("do not match a known customers export" in w for w in values(at.warning))
+    explained = [m for m in values(at.markdown) if m.startswith("**Value translations**")]
+    assert len(explained) == 1
+    assert "the file's 'Bband' as the product 'Broadband'" in explained[0] and "channel" not in explained[0]
+
+
 def test_the_mapping_editor_offers_no_column_without_a_name(monkeypatch):
     """Excel's empty columns without a name (one after Subject, two at the end) are left out of the
     upload, so the editor does not offer them, and still finds what the closest layout finds behind
@@ -536,6 +548,8 @@ def test_undo_from_the_history_restores_the_earlier_state(monkeypatch):
         (f"T{i:02d}", "email") for i in range(1, 6)]                 # T02 is back to email
     history = at.dataframe[0].value
     assert history.loc[history["batch"] == 2, "status"].item().startswith("undone by Ann Manager (password)")
+    # its rejected row can still be looked at, under a name that no longer says its rows are loaded only
+    assert at.selectbox(key="rejected_of").options == ["Batch 2 · week2.csv (contacts, 21 rows loaded, since undone)"]
     assert "Times here and in the audit log are Europe/London time, the charter's time zone." in values(at.caption)
     audit = at.dataframe[-1].value
     assert audit["action"].tolist()[0] == "undo" and audit["who"].tolist()[0] == "Ann Manager (password)"
