@@ -370,6 +370,20 @@ def test_a_vendor_export_with_a_renamed_column_is_mapped_from_its_preset_and_kee
         ("F-1", "complaint", "web", "normal", "Billing", 5), ("F-2", "enquiry", "email", "high", "Metering", None)]
 
 
+def test_a_file_without_a_required_column_is_told_how_to_get_one(monkeypatch):
+    """No column of this file can be opened_at: choosing is a dead end, so the page says to export it again."""
+    data = ("Ref;Medium\n"
+            "A-1;Email\n"
+            "A-2;Phone\n").encode()
+    at = manager_on_data_page(monkeypatch)
+    before = database_state()
+    at = upload(at, data, "no-dates.csv")
+    asked = [i for i in values(at.info) if i.startswith("Choose the file column for the required column(s)")]
+    assert len(asked) == 1 and "opened_at" in asked[0]
+    assert "export the file again with that column" in asked[0]
+    assert database_state() == before   # nothing loaded
+
+
 def test_the_value_translations_example_names_a_column_of_the_file_s_table(monkeypatch):
     """A customers file has no channel: its mapping editor's example translates a product."""
     data = ("Account;Since;Plan\n"

@@ -261,7 +261,10 @@ def _mapping_section(con, table: str, uploaded, headers: list[str], preset, date
         st.caption(fmt.literal(starting_layout_note(start, headers, picked=preset is not None)))
     choice = mapping_editor(table, headers, start, key=f"map_{uploaded.file_id}_{table}")
     if choice.missing_required:
-        st.info("Choose the file column for the required column(s): " + ", ".join(choice.missing_required) + ".")
+        # the dead end a file without such a column leads to: nothing here can supply it
+        st.info("Choose the file column for the required column(s): " + ", ".join(choice.missing_required) + ". "
+                "If the file has none, no mapping can load it: export the file again with that column "
+                "(the helpdesk's or system's export settings choose the columns), then upload it.")
         return
     try:
         prepared = _prepare(con, table, uploaded, preset=choice.preset(table), date_format=date_format,
