@@ -183,10 +183,12 @@ def edit_standard(table: Table, current: Standard, key: str, options: dict[str, 
         st.caption(f"Id `{current.id}`")
     name = st.text_input("Promise as published", current.name, key=f"{key}_name")
     _set(table, "name", name, current.name)
-    left, middle, right, last = st.columns([3, 2, 2, 2])
-    measure = left.selectbox("Clock", MEASURES, index=MEASURES.index(current.measure),
+    # The clock on a line of its own: its words ('Acknowledge (from receipt to acknowledgement (or first
+    # reply))') were cut to 'Acknowledge (from receipt to ackno' beside the three numbers on a laptop.
+    measure = st.selectbox("Clock", MEASURES, index=MEASURES.index(current.measure),
                              format_func=lambda m: f"{MEASURE_LABELS[m]} ({CLOCK_WORDS[m]})", key=f"{key}_measure")
     _set(table, "measure", measure, current.measure)
+    middle, right, last = st.columns(3)
     # No min_value/max_value on these boxes: Streamlit keeps a typed value outside them on screen (with a
     # small red mark) and returns the old one, so the review showed, and Save would store, a target of
     # 90% under a box reading 150. Any value comes through; the charter's own checks refuse it in words.

@@ -99,3 +99,18 @@ def test_every_tab_of_the_charter_editor_is_in_view_on_a_laptop(app):
     assert last.get_attribute("aria-selected") == "true"
     page.get_by_role("button", name="Remove this standard").locator("visible=true").first.wait_for()
     assert_no_errors(page, "charter")
+
+
+def test_a_promise_s_clock_is_read_whole_on_a_1280_px_laptop(app):
+    """The Clock box says what the clock measures ('Acknowledge (from receipt to acknowledgement (or
+    first reply))'); beside Within, Unit and Target it was cut to 'Acknowledge (from receipt to ackno'."""
+    page = app.new_page("/data")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page)
+    go_to(page, "charter")
+    page.get_by_role("tab", name="Acknowledgements").click()
+    wait_idle(page)
+    clock = page.locator('input[aria-label="Clock"]:visible').first
+    assert clock.input_value() == "Acknowledge (from receipt to acknowledgement (or first reply))"
+    widths = clock.evaluate("element => [element.scrollWidth, element.clientWidth]")
+    assert widths[0] <= widths[1], f"the clock's words need {widths[0]} px and have {widths[1]} px"
