@@ -35,7 +35,17 @@ Progress = Callable[[float, str], None]
 
 
 class DateFormatNeeded(UploadRefused):
-    """Dates such as 02/03/2026 could be either order; the user must say which (never guessed)."""
+    """Dates such as 02/03/2026 could be either order; the user must say which (never guessed).
+
+    The message asks the order and says where to answer it, on the Data page or with --date-format
+    `order` on the command line; `asked_where(where)` is the question with a front end's own words."""
+
+    def __init__(self, before: str, after: str = ".", order: str = "dayfirst|monthfirst"):
+        self.before, self.after = before, after
+        super().__init__(self.asked_where(f" (on the Data page, or --date-format {order} on the command line)"))
+
+    def asked_where(self, where: str) -> str:
+        return f"{self.before}{where}{self.after}"
 
 
 class TooManyBadRows(UploadRefused):
@@ -267,8 +277,7 @@ def _choose_date_format(cursor, mapping: ResolvedMapping, table: CanonicalTable,
     if day_example and month_example:
         raise DateFormatNeeded(
             f"The dates mix day-first ({day_example}) and month-first ({month_example}) orders. Choose the "
-            "order the file uses (on the Data page, or --date-format dayfirst|monthfirst on the command line); "
-            "rows in the other order will be rejected."
+            "order the file uses", "; rows in the other order will be rejected."
         )
     if day_example:
         notes.append(f"Dates read {date_format_label('dayfirst', day_example)}: the file has {day_example}.")
@@ -285,7 +294,7 @@ def _choose_date_format(cursor, mapping: ResolvedMapping, table: CanonicalTable,
         return saved
     raise DateFormatNeeded(
         f"Dates such as {example} could be day-first or month-first, and nothing in the file settles it. "
-        "Choose the order (on the Data page, or --date-format dayfirst|monthfirst on the command line)."
+        "Choose the order"
     )
 
 
@@ -302,8 +311,7 @@ def _refuse_an_order_the_file_contradicts(declared: str, day_example: str | None
         raise DateFormatNeeded(
             f"The dates were to be read {DATE_FORMAT_LABELS[declared]}, but the file has {other_example}, which only "
             f"reads {date_format_label(other_order, other_example)}, and no date that only reads the chosen way: "
-            "nothing was loaded. Choose the order the file uses (on the Data page, or --date-format "
-            f"{other_order} on the command line)."
+            "nothing was loaded. Choose the order the file uses", order=other_order
         )
 
 

@@ -6,7 +6,6 @@ is made (components.auth.manager_for_action), not only when the page was drawn.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
@@ -107,12 +106,6 @@ def _prepare(con, table: str, uploaded, *, preset_name: str | None = None, prese
     return prepared
 
 
-# The store's date-order questions serve the command line too ("Choose the order (on the Data page, or
-# --date-format dayfirst|monthfirst on the command line)"): on this page the answer is the radio below
-# the question, and a manager was shown a command-line option to type.
-COMMAND_LINE_DATE_HINT = re.compile(r" \(on the Data page, or --date-format \S+ on the command line\)")
-
-
 def _date_order(file_id: str) -> str | None:
     """Ask day-first or month-first when this file's dates were found ambiguous (never guessed)."""
     question = st.session_state.get(DATE_QUESTION)
@@ -125,7 +118,8 @@ def _date_order(file_id: str) -> str | None:
 
 
 def _ask_date_order(file_id: str, error: DateFormatNeeded) -> None:
-    asked = (file_id, COMMAND_LINE_DATE_HINT.sub(" below", str(error)))
+    # on this page the answer is the radio below the question, not a command-line option
+    asked = (file_id, error.asked_where(" below"))
     if st.session_state.get(DATE_QUESTION) == asked:
         return  # the question is on the page already, waiting for an answer (or another: the file refused it)
     st.session_state[DATE_QUESTION] = asked
