@@ -186,7 +186,7 @@ def edit_standard(table: Table, current: Standard, key: str, options: dict[str, 
     # The clock on a line of its own: its words ('Acknowledge (from receipt to acknowledgement (or first
     # reply))') were cut to 'Acknowledge (from receipt to ackno' beside the three numbers on a laptop.
     measure = st.selectbox("Clock", MEASURES, index=MEASURES.index(current.measure),
-                             format_func=lambda m: f"{MEASURE_LABELS[m]} ({CLOCK_WORDS[m]})", key=f"{key}_measure")
+                           format_func=lambda m: f"{MEASURE_LABELS[m]} ({CLOCK_WORDS[m]})", key=f"{key}_measure")
     _set(table, "measure", measure, current.measure)
     middle, right, last = st.columns(3)
     # No min_value/max_value on these boxes: Streamlit keeps a typed value outside them on screen (with a

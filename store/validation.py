@@ -414,10 +414,9 @@ def validated_select(table: CanonicalTable, mapping: ResolvedMapping, date_forma
     patterns and formats for every date column make the statement slower to plan, so it is run on
     the rows the usual readings reject only: store.ingest._validate). Parameters: $tz, and
     $tz_local_offsets when `offsets` is given (store.timezones.parameters)."""
-    canonical = {c.name: column_sql(c, mapping, date_format, offsets, decimal_comma) for c in table.columns}
-    values = {name: f"v_{name}" for name in canonical}
-    columns = dict(canonical)   # and the columns they fall back to, read in the same layers
-    for name in mapping.fallbacks:
+    columns = {c.name: column_sql(c, mapping, date_format, offsets, decimal_comma) for c in table.columns}
+    values = {name: f"v_{name}" for name in columns}
+    for name in mapping.fallbacks:   # and the columns they fall back to, read in the same layers
         readings = fallback_sql(name, mapping, date_format, offsets)
         columns |= {sql.name: sql for sql in readings}
         values[name] = f"coalesce({values[name]}, {', '.join(f'v_{sql.name}' for sql in readings)})"
