@@ -56,10 +56,15 @@ def neutralise(value: object) -> object:
     return value
 
 
+def spreadsheet_csv(frame: pd.DataFrame) -> bytes:
+    """A table as a CSV file safe to open in Excel (UTF-8 with BOM, no cell read as a formula)."""
+    safe = frame.astype(object).map(neutralise)
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")  # quotes a value's bare CR
+
+
 def rejected_csv(rejected: pd.DataFrame) -> bytes:
-    """Each rejected row's number, reason and cells, safe to open in Excel (UTF-8 with BOM)."""
-    frame = rejected.rename(columns={"row": "row_number"}).astype(object).map(neutralise)
-    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")  # quotes a value's bare CR
+    """Each rejected row's number, reason and cells."""
+    return spreadsheet_csv(rejected.rename(columns={"row": "row_number"}))
 
 
 # ----------------------------------------------------------------------------- the file's layout
@@ -354,13 +359,11 @@ def local_times(series: pd.Series, timezone: str) -> pd.Series:
 
 
 def history_frame(batches: pd.DataFrame, timezone: str) -> pd.DataFrame:
-    """The upload history as a manager reads it (times in the charter's time zone)."""
+    """The upload history as a manager reads it at a glance (times in the charter's time zone): what
+    was loaded, when, by whom, whether it still stands and how many rows loaded and were rejected.
+    The rest of each batch is in `history_csv`."""
     if batches.empty:
         return pd.DataFrame()
-    status = batches["status"].where(
-        batches["status"] != "undone",
-        "undone by " + batches["undone_by"].fillna("?") + " on " + local_times(batches["undone_at"], timezone),
-    )
     return pd.DataFrame({
         "batch": batches["batch_id"],
         "file": batches["file_name"],
@@ -368,26 +371,45 @@ def history_frame(batches: pd.DataFrame, timezone: str) -> pd.DataFrame:
         "loaded": local_times(batches["loaded_at"], timezone),
         "by": batches["loaded_by"],
         "preset": batches["preset"],
-        "status": status,   # before the counts: an undone batch must show without scrolling sideways
-        "rows in file": batches["rows_in_file"],
-        "new": batches["rows_new"],
-        "updated": batches["rows_updated"],
-        "unchanged": batches["rows_unchanged"],
-        "rejected": batches["rows_rejected"],
-        "checksum": batches["checksum"].str.slice(0, 8),   # enough to tell two files apart by eye
+        "status": _batch_status(batches, timezone),   # before the counts: an undone batch shows at a glance
+        "rows": [f"{loaded:,} loaded · {rejected:,} rejected"
+                 for loaded, rejected in zip(batches["rows_loaded"], batches["rows_rejected"])],
     })
 
 
-COUNT_COLUMNS = ("rows in file", "new", "updated", "unchanged", "rejected")
-# Widths in px, which add up to less than the 1,138 px the table has at 1600 px with the sidebar open (on
+def history_csv(batches: pd.DataFrame, timezone: str) -> bytes:
+    """Every batch in full, for the rarer question the history's columns leave out: the rows new,
+    updated and unchanged apart, the encoding read, the file's whole checksum."""
+    return spreadsheet_csv(pd.DataFrame({
+        "batch": batches["batch_id"], "file": batches["file_name"], "into": batches["table_name"],
+        "loaded": local_times(batches["loaded_at"], timezone), "by": batches["loaded_by"],
+        "preset": batches["preset"], "encoding": batches["encoding"], "status": _batch_status(batches, timezone),
+        "rows in file": batches["rows_in_file"], "loaded rows": batches["rows_loaded"], "new": batches["rows_new"],
+        "updated": batches["rows_updated"], "unchanged": batches["rows_unchanged"],
+        "rejected": batches["rows_rejected"], "checksum (SHA-256)": batches["checksum"],
+    }))
+
+
+def _batch_status(batches: pd.DataFrame, timezone: str) -> pd.Series:
+    return batches["status"].where(
+        batches["status"] != "undone",
+        "undone by " + batches["undone_by"].fillna("?") + " on " + local_times(batches["undone_at"], timezone),
+    )
+
+
+# Widths in px, which add up to less than the 818 px the table has at 1280 px with the sidebar open (on
 # a wider screen they grow to fill it): sized by their content, a long file name and an undone batch's
-# "undone by ... on ..." pushed the last counts and the checksum out of view. What a cell cuts short the
-# audit log below says in full. On a 1280 px laptop the counts still scroll sideways, under the batch
-# number kept in view.
-HISTORY_WIDTHS = {"batch": 56, "file": 170, "into": 80, "loaded": 118, "by": 90, "preset": 76, "status": 96,
-                  "rows in file": 78, "new": 64, "updated": 64, "unchanged": 78, "rejected": 66, "checksum": 72}
-HISTORY_COLUMNS = {name: (st.column_config.NumberColumn(name, format="localized", width=width) if name in COUNT_COLUMNS
-                          else st.column_config.Column(name, width=width, pinned=(name == "batch") or None))
+# "undone by ... on ..." pushed the last columns out of view, and at 1280 px five counts and a checksum
+# did. What a cell cuts short the audit log below and the history's CSV say in full.
+HISTORY_WIDTHS = {"batch": 48, "file": 136, "into": 72, "loaded": 112, "by": 92, "preset": 84, "status": 100,
+                  "rows": 166}
+HISTORY_HELP = {
+    "status": "Loaded, or undone (by whom and when): an undone batch's rows are no longer in the tables.",
+    "rows": "Rows loaded (new, updated or unchanged) and rejected. The history's CSV below has each count apart, "
+            "the encoding read and the file's checksum.",
+}
+HISTORY_COLUMNS = {name: st.column_config.Column(name, width=width, help=HISTORY_HELP.get(name),
+                                                 pinned=(name == "batch") or None)
                    for name, width in HISTORY_WIDTHS.items()}
 
 

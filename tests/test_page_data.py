@@ -4,16 +4,19 @@ moment of each action. Real DuckDB file, real CSV bytes; expected counts are wor
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 
 import pytest
 
 from components.auth import ENV_HASH, hash_password
-from components.uploads import NOT_IN_FILE, neutralise, rejected_csv
+from components.uploads import NOT_IN_FILE, history_csv, neutralise, rejected_csv
 from manager_helpers import (
     app, button, contacts_csv, database_state, labels, load_directly, open_page, rows, scalar, sign_in, values,
 )
 from page_helpers import as_read, column_settings
+from store import db
+from store.batches import list_batches
 
 DATA = "views/data.py"
 
@@ -540,6 +543,28 @@ def test_a_saved_mapping_can_be_forgotten(monkeypatch):
 
 
 # ----------------------------------------------------------------------------- undo and audit
+
+def test_the_upload_history_counts_rows_in_one_column_and_keeps_the_rest_in_its_csv(monkeypatch):
+    """Five counts and a checksum made the history scroll sideways on a 1280 px laptop: the table now
+    says rows loaded and rejected in one column, and its CSV keeps each count and the whole checksum."""
+    load_directly("contacts", WEEK_1, "week1.csv")
+    load_directly("contacts", week_2(), "week2.csv")
+    at = manager_on_data_page(monkeypatch)
+    history = at.dataframe[0].value
+    assert history.columns.tolist() == ["batch", "file", "into", "loaded", "by", "preset", "status", "rows"]
+    assert history.set_index("batch")["rows"].to_dict() == {2: "21 loaded · 1 rejected", 1: "5 loaded · 0 rejected"}
+
+    con = db.connect()
+    try:
+        kept = list(csv.DictReader(io.StringIO(history_csv(list_batches(con), "Europe/London").decode("utf-8-sig"))))
+    finally:
+        con.close()
+    week2 = next(row for row in kept if row["batch"] == "2")
+    assert {k: week2[k] for k in ("rows in file", "loaded rows", "new", "updated", "unchanged", "rejected")} == {
+        "rows in file": "22", "loaded rows": "21", "new": "19", "updated": "1", "unchanged": "1", "rejected": "1"}
+    assert week2["checksum (SHA-256)"] == hashlib.sha256(week_2()).hexdigest()
+    assert week2["encoding"] == "UTF-8"
+
 
 def test_undo_from_the_history_restores_the_earlier_state(monkeypatch):
     load_directly("contacts", WEEK_1, "week1.csv")

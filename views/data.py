@@ -16,8 +16,9 @@ import streamlit as st
 from charter.model import CharterError
 from components import auth, context, formatting as fmt
 from components.uploads import (
-    HISTORY_COLUMNS, TABLE_LABELS, audit_frame, batch_label, encoding_label, file_headers, history_frame, layout_label,
-    mapping_editor, mapping_problem, preset_label, rejected_csv, show_prepared, show_rejected, starting_layout_note,
+    HISTORY_COLUMNS, TABLE_LABELS, audit_frame, batch_label, encoding_label, file_headers, history_csv, history_frame,
+    layout_label, mapping_editor, mapping_problem, preset_label, rejected_csv, show_prepared, show_rejected,
+    starting_layout_note,
 )
 from store import db
 from store.batches import AlreadyUndone, UnknownBatch, list_batches, rejected_rows, undo_batch
@@ -384,6 +385,10 @@ def _history_section(con, manager: str | None) -> None:
     st.caption(f"Times here and in the audit log are {_timezone()} time, the charter's time zone.")
     st.dataframe(history_frame(batches, _timezone()), hide_index=True, width="stretch", column_config=HISTORY_COLUMNS,
                  placeholder=fmt.EMPTY)
+    st.download_button("Download the upload history (CSV)", history_csv(batches, _timezone()), "upload-history.csv",
+                       mime="text/csv", icon=":material/download:", key="download_history", on_click="ignore",
+                       help="Every batch in full: rows new, updated and unchanged apart, the encoding read, the "
+                            "file's whole checksum.")
     label = batch_label(batches)
     with_rejected = batches.loc[batches["rows_rejected"] > 0, "batch_id"].tolist()
     if with_rejected:
