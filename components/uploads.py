@@ -189,13 +189,48 @@ class MappingChoice:
         mapped = replace(custom_preset(name, table, self.columns, self.kind_rule), values=self.values)
         if self.start_from is None:
             return mapped
-        return replace(mapped, durations=self.start_from.durations, fallbacks=self.start_from.fallbacks,
-                       date_format=self.start_from.date_format)
+        return replace(mapped, durations=self.start_from.durations,
+                       fallbacks=kept_fallbacks(self.start_from, self.columns), date_format=self.start_from.date_format)
 
     def signature(self) -> tuple:
         translations = tuple((column, tuple(sorted(pairs.items()))) for column, pairs in sorted(self.values.items()))
         return (tuple(sorted(self.columns.items())), self.kind_rule, self.start_from and self.start_from.name,
                 translations)
+
+
+def kept_fallbacks(start: Preset, columns: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """The starting layout's fallbacks of the columns still mapped to that layout's own header for
+    them: Freshdesk's 'Closed time' stands in for a blank 'Resolved time', not for whatever other
+    column the manager points resolved_at at (nor for a resolved_at left out of the mapping)."""
+    return {column: alternatives for column, alternatives in start.fallbacks.items()
+            if _same_header(columns.get(column), start.columns.get(column, ()))}
+
+
+def _same_header(header: str | None, names: tuple[str, ...]) -> bool:
+    return header is not None and normalise_header(header) in {normalise_header(name) for name in names}
+
+
+def fallback_notes(start: Preset, columns: dict[str, str], headers: list[str]) -> list[str]:
+    """What the starting layout reads where a mapped time is blank, kept or left out as the manager
+    mapped that column, for the editor to say (only fallback columns this file has)."""
+    present = {normalise_header(header) for header in headers}
+    kept = kept_fallbacks(start, columns)
+    notes = []
+    for column, alternatives in start.fallbacks.items():
+        mapped = columns.get(column)
+        readers = [name for name in alternatives if normalise_header(name) in present and not _same_header(mapped, (name,))]
+        if not readers:
+            continue
+        read = " then ".join(f"'{name}'" for name in readers)
+        own = start.columns[column][0] if start.columns.get(column) else column
+        where = f"mapped to '{mapped}'" if mapped else "not mapped"
+        if column in kept:
+            notes.append(f"{column}: where '{mapped}' is blank, {read} is read instead (the {preset_label(start)} "
+                         f"layout's rule). Choose another column for {column} to leave this rule out.")
+        else:
+            notes.append(f"{column}: the {preset_label(start)} layout reads {read} where its '{own}' is blank; "
+                         f"{column} is {where}, so that rule is left out and a blank stays blank.")
+    return notes
 
 
 TRANSLATION_COLUMNS = ("column", "in the file", "stored as")
@@ -297,6 +332,8 @@ def mapping_editor(table: str, headers: list[str], start_from: Preset | None, ke
         )
         if value != NOT_IN_FILE:
             chosen[column.name] = value
+    for note in fallback_notes(start, chosen, headers):   # the file's headers: text, not markdown
+        st.caption(fmt.literal(note))
     kind_rule = None
     if table == "contacts":
         st.markdown("**Complaints** (optional): which file column marks a contact as a complaint?")

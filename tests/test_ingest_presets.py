@@ -259,6 +259,28 @@ def test_a_mapping_saved_from_a_preset_with_fallbacks_and_durations_reads_back(t
     assert contact(con, "N1")["resolved_at"] == utc("2026-01-13 16:00")
 
 
+def test_a_mapping_that_points_resolved_at_elsewhere_saves_no_closed_time_fallback(tmp_path):
+    """The fallback is Freshdesk's own "Resolved time"'s: a mapping from that layout reading resolved_at
+    from another column ("Solved on") kept it, so a row blank there loaded as resolved when it was
+    closed. Saved and read back it now has no fallback and that row loads open; one still reading
+    "Resolved time" keeps it (the test above)."""
+    from components.uploads import MappingChoice
+
+    con = open_db(tmp_path)
+    mapping = {"ticket_id": "Ticket Number", "opened_at": "Created time", "resolved_at": "Solved on"}
+    choice = MappingChoice(mapping, None, [], find_preset(con, "contacts", "freshdesk"))
+    with db.write_transaction(con) as cursor:
+        save_preset(cursor, choice.preset("contacts", "Solved on"), "tester")
+    saved = {p.name: p for p in saved_presets(con)}["Solved on"]
+    assert saved.fallbacks == {} and saved.columns["resolved_at"] == ("Solved on",)
+    data = csv_text("Ticket Number,Created time,Resolved time,Closed time,Solved on",
+                    "S1,2026-01-12 09:00:00,,2026-01-13 16:00:00,2026-01-12 11:00:00",
+                    "S2,2026-01-12 10:00:00,,2026-01-13 16:00:00,")
+    assert load(con, "contacts", data, "solved-on.csv", preset_name="Solved on").rows_loaded == 2
+    assert contact(con, "S1")["resolved_at"] == utc("2026-01-12 11:00")
+    assert contact(con, "S2")["resolved_at"] is None
+
+
 def test_a_complaint_closed_without_a_resolved_time_counts_as_resolved_in_the_kpis(tmp_path):
     """Through `cli.py load` and `cli.py kpis --json`. Complaints opened Monday 2 March 2026 (GMT):
     K1 resolved 11:00 (2 h); K2 closed 15:00 without a Resolved time (6 h); K3 open. as_of is K2's

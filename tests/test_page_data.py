@@ -17,6 +17,7 @@ from manager_helpers import (
 from page_helpers import as_read, column_settings
 from store import db
 from store.batches import list_batches
+from store.presets import saved_presets
 
 DATA = "views/data.py"
 
@@ -276,6 +277,38 @@ def test_unknown_layout_gets_the_mapping_editor_and_a_saved_preset_loads_the_fil
         ("A-1", "complaint", "email"), ("A-2", "enquiry", "phone"), ("A-3", "complaint", "chat")]
     assert scalar("SELECT preset FROM batches") == "Acme Desk"
     assert [r[0] for r in rows("SELECT action FROM audit_log ORDER BY happened_at")] == ["save preset", "upload"]
+
+
+def test_a_mapping_from_the_freshdesk_layout_drops_its_closed_time_rule_when_resolved_at_is_mapped_elsewhere(monkeypatch):
+    """Freshdesk's rule reads 'Closed time' where 'Resolved time' is blank (reading 47). A manager who
+    pointed resolved_at at another column still had it, unseen and not to be removed: T2, blank in
+    that column, loaded as resolved when it was closed. The editor now says the rule is left out, the
+    saved mapping has no fallback, and T2 loads open."""
+    data = ("Ticket Number,Subject,Status,Priority,Source,Type,Created time,Resolved time,Closed time,Solved on\n"
+            "T1,a,Closed,Low,Email,Question,2026-03-02 09:00:00,,2026-03-02 15:00:00,2026-03-02 11:00:00\n"
+            "T2,b,Closed,Low,Email,Question,2026-03-02 10:00:00,,2026-03-02 16:00:00,\n").encode()
+    at = upload(manager_on_data_page(monkeypatch), data, "renamed-freshdesk.csv")
+    assert any("Started from the Freshdesk layout" in text for text in values(at.info) + values(at.caption))
+    key = map_columns(at, ticket_id="Ticket Number")
+    assert ("resolved_at: where 'Resolved time' is blank, 'Closed time' is read instead (the Freshdesk layout's rule). "
+            "Choose another column for resolved_at to leave this rule out.") in values(at.caption)
+    at.selectbox(key=f"{key}_resolved_at").set_value("Solved on").run()
+    assert ("resolved_at: the Freshdesk layout reads 'Closed time' where its 'Resolved time' is blank; resolved_at "
+            "is mapped to 'Solved on', so that rule is left out and a blank stays blank.") in values(at.caption)
+
+    at.text_input(key=[t.key for t in at.text_input if t.key.startswith("preset_name_")][0]).input("Solved on").run()
+    button(at, "Save preset and use it").click().run()
+    assert not at.exception
+    con = db.connect()
+    try:
+        saved = {preset.name: preset for preset in saved_presets(con)}["Solved on"]
+    finally:
+        con.close()
+    assert saved.columns["resolved_at"] == ("Solved on",) and saved.fallbacks == {}
+    button(at, "Load 2 rows into contacts").click().run()
+    assert not at.exception
+    assert rows("SELECT ticket_id, strftime(resolved_at, '%H:%M') FROM contacts ORDER BY ticket_id") == [
+        ("T1", "11:00"), ("T2", None)]
 
 
 def test_the_date_order_chosen_while_mapping_is_kept_with_the_preset_for_next_months_file(monkeypatch):
