@@ -42,6 +42,14 @@ def layout_label(preset_name: str) -> str:
     return PRESET_LABELS.get(preset_name, f"{preset_name} (saved mapping)")
 
 
+def history_layout_label(preset_name: str) -> str:
+    """A layout in the upload history's narrow column, in the page's words cut short: the vendor's
+    name, 'Charter Desk' for its own columns, 'NAME (saved)' for a saved mapping."""
+    if preset_name == "canonical":
+        return "Charter Desk"
+    return PRESET_LABELS.get(preset_name, f"{preset_name} (saved)")
+
+
 def encoding_label(encoding: str) -> str:
     # A byte-order mark is how Excel's "CSV UTF-8" marks the text, and changes nothing a manager reads.
     return "UTF-8" if encoding == "UTF-8 with BOM" else encoding
@@ -407,7 +415,7 @@ def history_frame(batches: pd.DataFrame, timezone: str) -> pd.DataFrame:
         "into": batches["table_name"],
         "loaded": local_times(batches["loaded_at"], timezone),
         "by": batches["loaded_by"],
-        "preset": batches["preset"],
+        "layout": batches["preset"].map(history_layout_label),
         "status": _batch_status(batches, timezone),   # before the counts: an undone batch shows at a glance
         "rows": [f"{loaded:,} loaded · {rejected:,} rejected"
                  for loaded, rejected in zip(batches["rows_loaded"], batches["rows_rejected"])],
@@ -420,7 +428,8 @@ def history_csv(batches: pd.DataFrame, timezone: str) -> bytes:
     return spreadsheet_csv(pd.DataFrame({
         "batch": batches["batch_id"], "file": batches["file_name"], "into": batches["table_name"],
         "loaded": local_times(batches["loaded_at"], timezone), "by": batches["loaded_by"],
-        "preset": batches["preset"], "encoding": batches["encoding"], "status": _batch_status(batches, timezone),
+        "layout": batches["preset"].map(layout_label), "encoding": batches["encoding"],
+        "status": _batch_status(batches, timezone),
         "rows in file": batches["rows_in_file"], "loaded rows": batches["rows_loaded"], "new": batches["rows_new"],
         "updated": batches["rows_updated"], "unchanged": batches["rows_unchanged"],
         "rejected": batches["rows_rejected"], "checksum (SHA-256)": batches["checksum"],
@@ -438,9 +447,11 @@ def _batch_status(batches: pd.DataFrame, timezone: str) -> pd.Series:
 # a wider screen they grow to fill it): sized by their content, a long file name and an undone batch's
 # "undone by ... on ..." pushed the last columns out of view, and at 1280 px five counts and a checksum
 # did. What a cell cuts short the audit log below and the history's CSV say in full.
-HISTORY_WIDTHS = {"batch": 48, "file": 136, "into": 72, "loaded": 112, "by": 92, "preset": 84, "status": 100,
+HISTORY_WIDTHS = {"batch": 48, "file": 136, "into": 72, "loaded": 112, "by": 88, "layout": 88, "status": 100,
                   "rows": 166}
 HISTORY_HELP = {
+    "layout": "The layout the file was read in: a helpdesk's export, Charter Desk's own columns (generic CSV) or "
+              "a saved mapping. The history's CSV names it in full.",
     "status": "Loaded, or undone (by whom and when): an undone batch's rows are no longer in the tables.",
     "rows": "Rows loaded (new, updated or unchanged) and rejected. The history's CSV below has each count apart, "
             "the encoding read and the file's checksum.",

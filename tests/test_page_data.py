@@ -276,6 +276,8 @@ def test_unknown_layout_gets_the_mapping_editor_and_a_saved_preset_loads_the_fil
     assert rows("SELECT ticket_id, kind, channel FROM contacts ORDER BY ticket_id") == [
         ("A-1", "complaint", "email"), ("A-2", "enquiry", "phone"), ("A-3", "complaint", "chat")]
     assert scalar("SELECT preset FROM batches") == "Acme Desk"
+    history = next(frame.value for frame in at.dataframe if "layout" in frame.value.columns)
+    assert history["layout"].tolist() == ["Acme Desk (saved)"]   # the page's words, not the store's
     assert [r[0] for r in rows("SELECT action FROM audit_log ORDER BY happened_at")] == ["save preset", "upload"]
 
 
@@ -584,8 +586,9 @@ def test_the_upload_history_counts_rows_in_one_column_and_keeps_the_rest_in_its_
     load_directly("contacts", week_2(), "week2.csv")
     at = manager_on_data_page(monkeypatch)
     history = at.dataframe[0].value
-    assert history.columns.tolist() == ["batch", "file", "into", "loaded", "by", "preset", "status", "rows"]
+    assert history.columns.tolist() == ["batch", "file", "into", "loaded", "by", "layout", "status", "rows"]
     assert history.set_index("batch")["rows"].to_dict() == {2: "21 loaded · 1 rejected", 1: "5 loaded · 0 rejected"}
+    assert history["layout"].tolist() == ["Charter Desk", "Charter Desk"]   # not the store's 'canonical'
 
     con = db.connect()
     try:
@@ -597,6 +600,7 @@ def test_the_upload_history_counts_rows_in_one_column_and_keeps_the_rest_in_its_
         "rows in file": "22", "loaded rows": "21", "new": "19", "updated": "1", "unchanged": "1", "rejected": "1"}
     assert week2["checksum (SHA-256)"] == hashlib.sha256(week_2()).hexdigest()
     assert week2["encoding"] == "UTF-8"
+    assert week2["layout"] == "Charter Desk columns (generic CSV)"   # as the upload summary named it
 
 
 def test_undo_from_the_history_restores_the_earlier_state(monkeypatch):

@@ -73,9 +73,9 @@ def test_manager_uploads_then_undoes(app):
     batch = int(re.search(r"Batch (\d+):", success.inner_text()).group(1))
     assert dict(metrics(page)) == {"New rows": "40", "Updated": "0", "Unchanged": "0", "Rejected": "0"}
     latest = table_rows(page, "rows")[0]
-    assert {k: latest[k] for k in ("batch", "file", "into", "by", "preset", "rows")} == {
+    assert {k: latest[k] for k in ("batch", "file", "into", "by", "layout", "rows")} == {
         "batch": str(batch), "file": "contacts_upload.csv", "into": "contacts", "by": "E2E tester (password)",
-        "preset": "canonical", "rows": "40 loaded · 0 rejected"}
+        "layout": "Charter Desk", "rows": "40 loaded · 0 rejected"}
     assert_no_errors(page, "after the load")
 
     go_to(page, "overview")
