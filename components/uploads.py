@@ -5,6 +5,7 @@ Nothing here writes to the database; the page does that after checking the manag
 """
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -320,11 +321,42 @@ def starting_layout_note(start: Preset, headers: list[str], *, picked: bool) -> 
             + f": {' and '.join(kept)} come with the mapping.")
 
 
-def mapping_editor(table: str, headers: list[str], start_from: Preset | None, key: str) -> MappingChoice:
+def loose_name(header: str) -> str:
+    """A name whatever its case and its separators: customerID, Customer Id, customer-id and
+    CUSTOMER.ID all read 'customerid', as customer_id does."""
+    return re.sub(r"[\s_.\-]+", "", header.replace("\ufeff", "")).casefold()
+
+
+def similar_name_suggestions(table: str, headers: list[str], taken: set[int]) -> dict[str, int]:
+    """Charter Desk columns -> the position of the one file header that is its name written another
+    way, for the editor to pre-fill (never to load unasked: detection keeps the spec's matching). A
+    header in `taken` (what the starting layout found) or alike to another suggests nothing."""
+    positions: dict[str, list[int]] = {}
+    for position, header in enumerate(headers):
+        if header and position not in taken:
+            positions.setdefault(loose_name(header), []).append(position)
+    suggestions = {}
+    for column in TABLES[table].columns:
+        alike = positions.get(loose_name(column.name), [])
+        if len(alike) == 1:
+            suggestions[column.name] = alike[0]
+    return suggestions
+
+
+def mapping_editor(table: str, headers: list[str], start_from: Preset | None, key: str, *,
+                   suggest_similar_names: bool = False) -> MappingChoice:
     """A selectbox per canonical column listing the file's headers, preselected with what the
-    starting preset (or Charter Desk's own names) finds; required columns marked."""
+    starting preset (or Charter Desk's own names) finds; required columns marked. For a layout
+    nothing recognised, `suggest_similar_names` also preselects a header that is a column's name
+    written another way (customerID for customer_id), and says so for the manager to check."""
     start = start_from or canonical_preset(table)
     found = resolve(start, headers)
+    suggested = {}
+    if suggest_similar_names:
+        taken = found.used_positions()
+        suggested = {column: position for column, position in similar_name_suggestions(table, headers, taken).items()
+                     if column not in found.columns and column not in found.fallbacks
+                     and column not in found.durations}
     key = f"{key}_{start.name}"   # another starting preset starts the editor afresh, not from the old picks
     # a column without a name (Excel's empty ones, left out of the upload) is no column to pick
     options = [NOT_IN_FILE] + [header for header in headers if header]
@@ -333,13 +365,16 @@ def mapping_editor(table: str, headers: list[str], start_from: Preset | None, ke
     grid = st.columns(3)
     for number, column in enumerate(canonical.columns):
         label = f"{column.name} *" if column.required else column.name
-        default = found.columns.get(column.name)
+        default = found.columns.get(column.name, suggested.get(column.name))
         value = grid[number % 3].selectbox(
             label, options, index=_option_index(headers, default), key=f"{key}_{column.name}",
             help="Required" if column.required else "Optional: leave it out if the file has no such column",
         )
         if value != NOT_IN_FILE:
             chosen[column.name] = value
+    if suggested:   # the file's headers: text, not markdown
+        st.caption("Chosen for you by a name like the column's, check each: " + fmt.literal(", ".join(
+            f"{column} ← '{headers[position]}'" for column, position in suggested.items())) + ".")
     for note in fallback_notes(start, chosen, headers):   # the file's headers: text, not markdown
         st.caption(fmt.literal(note))
     kind_rule = None

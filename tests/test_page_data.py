@@ -10,7 +10,7 @@ import io
 import pytest
 
 from components.auth import ENV_HASH, hash_password
-from components.uploads import NOT_IN_FILE, history_csv, neutralise, rejected_csv
+from components.uploads import NOT_IN_FILE, history_csv, neutralise, rejected_csv, similar_name_suggestions
 from manager_helpers import (
     app, button, contacts_csv, database_state, labels, load_directly, open_page, rows, scalar, sign_in, values,
 )
@@ -311,6 +311,35 @@ def test_a_mapping_from_the_freshdesk_layout_drops_its_closed_time_rule_when_res
     assert not at.exception
     assert rows("SELECT ticket_id, strftime(resolved_at, '%H:%M') FROM contacts ORDER BY ticket_id") == [
         ("T1", "11:00"), ("T2", None)]
+
+
+def test_the_mapping_editor_suggests_a_column_written_another_way_for_the_manager_to_confirm(monkeypatch):
+    """customerID, Opened At, first-response.at: Charter Desk's own names written another way were not
+    recognised (the layout is still unknown, as the spec's matching has it), and the editor left every
+    one of them 'not in the file'. It now pre-fills them, says so, and loads nothing until asked."""
+    data = ("TicketID,customerID,Opened At,first-response.at,CHANNEL,Customer Name\n"
+            "S-1,C-9,2026-03-02 09:15,2026-03-02 10:00,Email,Ann\n").encode()
+    at = upload(manager_on_data_page(monkeypatch), data, "spelled.csv")
+    assert any("do not match a known contacts export" in w for w in values(at.warning))
+    key = [s for s in at.selectbox if s.key and s.key.startswith("map_")][0].key.rsplit("_ticket_id", 1)[0]
+    chosen = {column: at.selectbox(key=f"{key}_{column}").value
+              for column in ("ticket_id", "customer_id", "opened_at", "first_response_at", "channel", "agent")}
+    assert chosen == {"ticket_id": "TicketID", "customer_id": "customerID", "opened_at": "Opened At",
+                      "first_response_at": "first-response.at", "channel": "CHANNEL", "agent": NOT_IN_FILE}
+    assert ("Chosen for you by a name like the column's, check each: ticket_id ← 'TicketID', opened_at ← "
+            "'Opened At', customer_id ← 'customerID', first_response_at ← 'first-response.at'.") in values(at.caption)
+    assert database_state()[0] == 0   # a suggestion, not a load
+    button(at, "Load 1 rows once, without saving the mapping").click().run()
+    assert rows("SELECT ticket_id, customer_id, strftime(opened_at, '%H:%M'), strftime(first_response_at, '%H:%M'), "
+                "channel FROM contacts") == [("S-1", "C-9", "09:15", "10:00", "email")]
+
+
+@pytest.mark.parametrize("header", ["customerID", "Customer Id", "customer-id", "CUSTOMER.ID", "\ufeffcustomer id "])
+def test_a_column_name_written_another_way_is_suggested_once_and_never_twice(header):
+    assert similar_name_suggestions("contacts", ["Ref", header], taken=set()) == {"customer_id": 1}
+    # two headers alike suggest neither; one the starting layout already reads is not offered again
+    assert similar_name_suggestions("contacts", [header, "customer_id"], taken=set()) == {}
+    assert similar_name_suggestions("contacts", ["Ref", header], taken={1}) == {}
 
 
 def test_the_date_order_chosen_while_mapping_is_kept_with_the_preset_for_next_months_file(monkeypatch):

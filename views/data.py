@@ -254,7 +254,8 @@ def _mapping_section(con, table: str, uploaded, headers: list[str], preset, date
     start = preset or closest_preset(con, table, headers)
     if start.name != "canonical":
         st.caption(fmt.literal(starting_layout_note(start, headers, picked=preset is not None)))
-    choice = mapping_editor(table, headers, start, key=f"map_{uploaded.file_id}_{table}")
+    choice = mapping_editor(table, headers, start, key=f"map_{uploaded.file_id}_{table}",
+                            suggest_similar_names=preset is None)
     if choice.missing_required:
         # the dead end a file without such a column leads to: nothing here can supply it
         st.info("Choose the file column for the required column(s): " + ", ".join(choice.missing_required) + ". "
