@@ -4,6 +4,7 @@ the default for what the sender saw. (The sidebar's filters are put right in com
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import streamlit as st
 
@@ -17,6 +18,18 @@ from components import formatting as fmt
 _NOTED = "_links_unshown_values"
 _PAGE = "_links_page"
 _ARRIVED = "_links_arrived"   # this run is the first on its page since another page (or the session's first)
+ONE_ENTRY_PER_STEP = Path(__file__).with_name("assets") / "history.js"
+
+
+def one_entry_per_step() -> None:
+    """Call first on every run: the browser's Back goes to where the reader was before their last
+    click or key, not to an address the app put right by itself on the way (a shared link's outdated
+    period or partner, see filters._put_link_right; a guessed address). Drawn before anything else, so
+    it is in the page as early as can be; what the first run put right before it was, it passes over
+    (components/assets/history.js). Its element takes no room."""
+    st.html(f'<style>.stElementContainer:has(#charter-desk-history) {{ display: none; }}</style>'
+            f'<script id="charter-desk-history">{ONE_ENTRY_PER_STEP.read_text(encoding="utf-8")}</script>',
+            unsafe_allow_javascript=True)
 
 
 def follow_page(page: str) -> None:

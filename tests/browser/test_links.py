@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from browser_helpers import PAGES, assert_no_errors, choose, go_to, heading, metrics, open_url, wait_idle
 
@@ -150,6 +151,32 @@ def test_a_guessed_address_opens_its_page_with_the_link_filters(app, address, pa
     assert parse_qs(urlparse(page.url).query) == {"channel": ["email", "phone"], "by": ["Team"]}
     assert page.get_by_text("Page not found").count() == 0
     assert page.locator('[data-testid="stSidebarNav"] a[aria-current="page"]').inner_text().splitlines()[-1] == title
+    assert_no_errors(page)
+
+
+@pytest.mark.parametrize("link, corrected", [
+    ("/compliance?channel=fax&team=Billing&period=2020-01-01&period=2020-02-01", "/compliance?team=Billing"),
+    ("/overview?team=billing", "/?team=Billing"),
+])
+def test_back_from_a_link_put_right_goes_where_the_reader_came_from(app, link, corrected):
+    """A shared link naming what the data does not have (a channel, a period long gone), or a guessed
+    address, is put right as it opens. Each change the app made added an entry to the browser's
+    history: Back landed on the link as it was, or half put right (/compliance?channel=fax&team=Billing),
+    instead of the page the reader came from. Back now goes there, and Forward to the link put right."""
+    page = app.new_page("/responsiveness", new_context=True)   # a history of its own
+    open_url(page, app.server.url(link))
+    page.wait_for_url(app.server.url(corrected))
+    wait_idle(page)
+    page.go_back()
+    try:   # passing over the entries the app added by itself, Back goes on to the page before the link
+        page.wait_for_url(app.server.url("/responsiveness"), timeout=15_000)
+    except PlaywrightTimeoutError:
+        pass   # said below, with the address Back landed on
+    wait_idle(page)
+    assert (page.url, heading(page)) == (app.server.url("/responsiveness"), "Responsiveness")
+    page.go_forward()
+    wait_idle(page)
+    assert page.url == app.server.url(corrected)
     assert_no_errors(page)
 
 
