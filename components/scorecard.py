@@ -57,11 +57,13 @@ def style(styler):
     """The figures as cell_text writes them and the status cell in its RAG colour."""
     colours = {RAG_LABELS[status]: (colour, RAG_TEXT[status]) for status, colour in RAG_COLOURS.items()}
     frame = styler.data
-    # one format call per cell: a dict of formats would reset the columns it does not name
+    # one format call per cell: a dict of formats would reset the columns it does not name. st.table
+    # reads a cell as markdown, where a lone '-' (a compliance not judged yet) is an empty list item,
+    # drawn as a dot: escaped, it shows as the dash it is.
     for row in frame.index:
         for column in NUMBERS:
             styler = styler.format(lambda _, figures=frame.loc[row], column=column: cell_text(figures, column),
-                                   subset=([row], [column]), na_rep=fmt.EMPTY)
+                                   subset=([row], [column]), na_rep=fmt.literal(fmt.EMPTY))
 
     def status_cell(label) -> str:
         background, text = colours.get(label, ("white", "inherit"))

@@ -158,6 +158,20 @@ def test_the_promise_tables_fit_a_projector_whole(app, projector):
         assert_no_errors(page, url_path)
 
 
+def test_a_promise_without_contacts_reads_as_a_dash_in_the_scorecard(app):
+    """Filtered to email, the phone-and-chat promise has no contact in scope: its compliance cell in
+    'All promises at a glance' showed a lone dot, as st.table read the '-' as an empty markdown list
+    item. It reads '-', beside 'No data'."""
+    page = app.new_page("/compliance?channel=email")
+    table = page.locator('[data-testid="stMain"] [data-testid="stTable"]').first
+    headers = [text.strip() for text in table.locator("thead th").all_inner_texts()]
+    row = table.locator("tbody tr").filter(has_text="Replies to phone and chat")
+    shown = dict(zip(headers, (text.strip() for text in row.locator("th, td").all_inner_texts())))
+    assert (shown["Compliance"], shown["Status"]) == ("-", "No data"), shown
+    assert table.locator("li").count() == 0
+    assert_no_errors(page, "compliance")
+
+
 # The width of every chart on the page and where its left edge is (the right one of a pair starts further right).
 CHART_BOXES = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stPlotlyChart"]')]
   .map(chart => { const box = chart.getBoundingClientRect(); return [Math.round(box.width), Math.round(box.left)]; })"""
