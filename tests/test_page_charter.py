@@ -137,7 +137,7 @@ def test_edit_within_preview_then_save_keeps_comments_recomputes_and_audits(monk
 
     button(at, "Preview the effect on compliance").click().run()
     assert not at.exception
-    preview = at.dataframe[-1].value.set_index("promise")   # named as every page names them, not by id
+    preview = at.table[-1].value   # named as every page names them, not by id
     assert list(preview.index) == ["Replies", "Acknowledgements"]
     assert preview.loc["Replies", "now"] == "50.0% (2 met, 2 missed)"
     assert preview.loc["Replies", "with the edits"] == "75.0% (3 met, 1 missed)"
@@ -177,7 +177,21 @@ def test_the_preview_shows_an_edited_target_beside_the_saved_one(monkeypatch, ch
     at = manager_on_charter_page(monkeypatch)
     [n for n in at.number_input if n.label == "Target (% of contacts)"][0].set_value(95.0).run()
     button(at, "Preview the effect on compliance").click().run()
-    assert at.dataframe[-1].value.set_index("promise").loc["Replies", "target"] == "90% → 95%"
+    assert at.table[-1].value.loc["Replies", "target"] == "90% → 95%"
+
+
+def test_the_preview_is_a_table_that_wraps_so_its_change_column_is_read_on_a_laptop(monkeypatch, charter_file):
+    """The preview was a scrolling grid: on a 1280 px laptop its last column, the change the manager
+    asked for, was cut to '-11.4 pt' at the grid's right edge. A static table wraps its cells instead."""
+    at = manager_on_charter_page(monkeypatch)
+    [n for n in at.number_input if n.label == "Within"][0].set_value(36).run()
+    button(at, "Preview the effect on compliance").click().run()
+    assert not at.exception
+    assert len(at.dataframe) == 0
+    preview = at.table[-1].value
+    assert preview.index.name == "promise"
+    assert list(preview.columns) == ["target", "now", "with the edits", "change"]
+    assert preview.loc["Replies", "change"] == "+25.0 pts"
 
 
 def test_a_name_is_checked_against_its_deadline():

@@ -155,7 +155,9 @@ def _preview(current: Charter, edited: Charter) -> None:
     held = st.session_state.get(PREVIEW)
     if held and held[0] == key:
         st.markdown("**Compliance now and with the edits** (same contacts, period and filters; nothing saved yet)")
-        st.dataframe(held[1], hide_index=True, width="stretch")
+        # a table that wraps, not a grid: at 1280 px the grid's last column, the change the manager
+        # previewed for, was cut to '-11.4 pt' and scrolled out of view
+        st.table(held[1].set_index("promise"))
 
 
 def _save(edited_text: str, changes: list[str]) -> None:
