@@ -194,6 +194,44 @@ def test_the_preview_is_a_table_that_wraps_so_its_change_column_is_read_on_a_lap
     assert preview.loc["Replies", "change"] == "+25.0 pts"
 
 
+def test_the_save_says_it_is_recomputing_while_it_does(monkeypatch, charter_file):
+    """Save recomputes every contact's deadlines (8 seconds for a schedule edit on the demo's 150,000
+    contacts) and the page sat unchanged meanwhile, as if the click was lost; the recompute now runs
+    under a spinner that says so. (AppTest keeps no spinner once the run ends: the test records them.)"""
+    import contextlib
+    from datetime import time
+
+    import streamlit
+
+    from charter import engine
+
+    shown: list[str] = []
+    recomputed_under: list[list[str]] = []
+    real_spinner, real_refresh = streamlit.spinner, engine.refresh
+
+    @contextlib.contextmanager
+    def spinner(text: str = "", *args, **kwargs):
+        shown.append(text)
+        try:
+            with real_spinner(text, *args, **kwargs):
+                yield
+        finally:
+            shown.remove(text)
+
+    def refresh(*args, **kwargs):
+        recomputed_under.append(list(shown))
+        return real_refresh(*args, **kwargs)
+
+    at = manager_on_charter_page(monkeypatch)
+    [t for t in at.time_input if t.label == "Opens"][0].set_value(time(8, 0)).run()
+    monkeypatch.setattr(streamlit, "spinner", spinner)
+    monkeypatch.setattr(engine, "refresh", refresh)
+    button(at, "Save the charter").click().run()
+    assert not at.exception
+    assert any("Charter saved" in s for s in values(at.success))
+    assert recomputed_under == [["Saving the charter and recomputing every contact's deadlines…"]]
+
+
 def test_a_name_is_checked_against_its_deadline():
     """Reading 28: the first deadline a name writes ('within 1 working hour', 'within eight weeks')
     against the one measured; calendar hours, days and weeks compare as lengths, working hours and

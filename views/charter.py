@@ -175,9 +175,12 @@ def _save(edited_text: str, changes: list[str]) -> None:
                 st.error("The charter file was changed by someone else since you started editing. Nothing was saved. "
                          "Choose 'Discard my edits' to start again from the saved file.")
                 return
+            # A schedule edit recomputes every contact's clocks (seconds on a large history): said
+            # where the manager clicked, which otherwise sat unchanged as if the click was lost.
             try:
                 edited = parse_charter(edited_text)
-                with db.write_transaction(context.connection()) as cursor:
+                with st.spinner("Saving the charter and recomputing every contact's deadlines…"), \
+                        db.write_transaction(context.connection()) as cursor:
                     engine.refresh(cursor, edited)
                     db.bump_data_version(cursor)
                     db.record_audit(cursor, who, "edit charter", "; ".join(changes)[:2000])
