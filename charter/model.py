@@ -305,6 +305,23 @@ def _parse_schedule(raw: dict, check_holidays: bool) -> Schedule:
     return Schedule(timezone, working_days, opens, closes, country, subdivision, tuple(sorted(closed)))
 
 
+# An id names its promise in links (?standard=ack) and on the command line: one word, so that
+# neither needs quoting or escaping. Checked where a promise is added in the app; a file written
+# before this check, with a space in an id, is still read (it worked, and refusing it would stop
+# every page).
+ID_CHARACTERS = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def new_id_problem(identifier: str) -> str | None:
+    """What is wrong with `identifier` as the id of a new standard, or None (an empty id is
+    parse_charter's to refuse)."""
+    if not identifier or ID_CHARACTERS.fullmatch(identifier):
+        return None
+    suggestion = re.sub(r"[^A-Za-z0-9_-]+", "_", identifier).strip("_")
+    return (f"the id {identifier!r} is used in links and on the command line, so it is one word of letters, "
+            "digits, _ and - only" + (f", such as {suggestion!r}." if suggestion else "."))
+
+
 def _parse_standard(raw: dict, number: int) -> Standard:
     where = f"standard {number}"
     standard_id = str(raw.get("id", "")).strip()

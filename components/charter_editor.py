@@ -14,7 +14,9 @@ import tomlkit
 from tomlkit.items import AoT, Table
 
 from charter import engine
-from charter.model import MEASURES, SCOPE_COLUMNS, UNIT_LABELS, UNITS, WEEKDAYS, Charter, Schedule, Standard
+from charter.model import (
+    MEASURES, SCOPE_COLUMNS, UNIT_LABELS, UNITS, WEEKDAYS, Charter, Schedule, Standard, new_id_problem,
+)
 from components import formatting as fmt
 from components.labels import unique_standard_labels
 from components.tiles import rag_text
@@ -173,12 +175,18 @@ def _scope_picker(column, field: str, current: Standard, options: dict[str, list
                               accept_new_options=True, placeholder="any")
 
 
-def edit_standard(table: Table, current: Standard, key: str, options: dict[str, list[str]], is_new: bool) -> None:
-    """Fields of one [[standard]]; `options` lists values seen in the data for the scope pickers."""
+def edit_standard(table: Table, current: Standard, key: str, options: dict[str, list[str]],
+                  is_new: bool) -> str | None:
+    """Fields of one [[standard]]; `options` lists values seen in the data for the scope pickers.
+    Returns what keeps a new standard's id from being saved, said under the field too, or None."""
+    problem = None
     if is_new:
         identifier = st.text_input("Id (short, unique; used in links and the command line)", current.id,
                                    key=f"{key}_id").strip()
         _set(table, "id", identifier, current.id)
+        problem = new_id_problem(identifier)
+        if problem:
+            st.error(problem[0].upper() + problem[1:], icon=":material/error:")
     else:
         st.caption(f"Id `{current.id}`")
     name = st.text_input("Promise as published", current.name, key=f"{key}_name")
@@ -211,6 +219,7 @@ def edit_standard(table: Table, current: Standard, key: str, options: dict[str, 
         others = [f for f in SCOPE_COLUMNS if f not in MAIN_SCOPE]
         scope |= {field: _scope_picker(columns[i % 3], field, current, options, key) for i, field in enumerate(others)}
     _write_scope(table, scope, current)
+    return problem
 
 
 def distinct_ignoring_case(values) -> tuple[str, ...]:

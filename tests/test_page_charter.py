@@ -312,6 +312,41 @@ def test_add_and_remove_a_standard(monkeypatch, charter_file):
     assert scalar("SELECT count(*) FROM contact_facts WHERE standard_id = 'ack'") == 0
 
 
+def test_a_new_promise_s_id_with_a_space_is_refused_in_words_and_nothing_is_lost(monkeypatch, charter_file):
+    """A manager typed 'call back' as a new promise's id and it was saved, though the field says the
+    id is used in links and on the command line; now the field and the review say why and suggest
+    'call_back', Save is off, and the edit stays on screen to be put right."""
+    at = manager_on_charter_page(monkeypatch)
+    button(at, "Add a standard").click().run()
+    [t for t in at.text_input if t.key and t.key.endswith("_id")][0].input("call back").run()
+    [t for t in at.text_input if t.label == "Promise as published"][-1].input("We call you back within 1 working day").run()
+    assert not at.exception
+    errors = values(at.error)
+    said = ("the id 'call back' is used in links and on the command line, so it is one word of letters, digits, "
+            "_ and - only, such as 'call_back'.")
+    assert "T" + said[1:] in errors                                          # under the field
+    assert f"The charter cannot be saved as it is: {said}" in errors         # beside Save
+    assert button(at, "Save the charter").disabled
+    assert charter_file.read_text(encoding="utf-8") == TINY_CHARTER
+    # put right: the name typed is still there, and the promise saves
+    [t for t in at.text_input if t.key and t.key.endswith("_id")][0].input("call_back").run()
+    assert [t.value for t in at.text_input if t.label == "Promise as published"][-1] == \
+        "We call you back within 1 working day"
+    assert not values(at.error)
+    button(at, "Save the charter").click().run()
+    assert 'id = "call_back"' in charter_file.read_text(encoding="utf-8")
+
+
+def test_a_charter_file_with_a_space_in_an_id_is_still_read():
+    """Only a new id is checked: a file the app saved before the check keeps every page working."""
+    from charter.model import new_id_problem, parse_charter
+
+    text = TINY_CHARTER.replace('id = "ack"', 'id = "call back"')
+    assert [s.id for s in parse_charter(text).standards] == ["reply", "call back"]
+    assert new_id_problem("complaint-follow_up2") is None and new_id_problem("") is None
+    assert new_id_problem("!!").endswith("digits, _ and - only.")
+
+
 def test_a_session_that_lost_the_manager_role_cannot_save(monkeypatch, charter_file):
     at = manager_on_charter_page(monkeypatch)
     [n for n in at.number_input if n.label == "Within"][0].set_value(36).run()

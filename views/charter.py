@@ -87,8 +87,9 @@ def _view(current: Charter) -> None:
 
 # ----------------------------------------------------------------------------- editor (managers)
 
-def _edited_document(saved_ids: set[str]) -> str:
-    """Render the forms over the draft and return the edited TOML text (the draft, edited in place)."""
+def _edited_document(saved_ids: set[str]) -> tuple[str, list[str]]:
+    """Render the forms over the draft; the edited TOML text (the draft, edited in place) and what
+    the forms refuse beyond the charter's own checks (a new id with a space)."""
     draft = parse_charter(st.session_state[DRAFT])
     document = tomlkit.parse(st.session_state[DRAFT])
     generation = st.session_state[GENERATION]
@@ -104,17 +105,17 @@ def _edited_document(saved_ids: set[str]) -> str:
         if schedule is None and len(table):
             document.add("schedule", table)
     options = _scope_options()
-    removing = None
+    removing, problems = None, []
     for index, standard in enumerate(draft.standards):
         with tabs[index + 1]:
-            edit_standard(document["standard"][index], standard, f"c{generation}_s{index}", options,
-                          is_new=standard.id not in saved_ids)
+            problems.append(edit_standard(document["standard"][index], standard, f"c{generation}_s{index}",
+                                          options, is_new=standard.id not in saved_ids))
             if st.button("Remove this standard", icon=":material/delete:", key=f"c{generation}_remove_{index}"):
                 removing = index
     edited = document.as_string()
     if removing is not None:
         _change_structure(edited, lambda doc: remove_standard(doc, removing))
-    return edited
+    return edited, [problem for problem in problems if problem]
 
 
 def _change_structure(edited: str, change) -> None:
@@ -207,9 +208,9 @@ def _editor(current: Charter | None) -> None:
         st.warning("The charter file changed on disk since you started editing (someone else saved it).",
                    icon=":material/sync_problem:")
     try:
-        edited_text = _edited_document({s.id for s in current.standards} if current else set())
+        edited_text, refused = _edited_document({s.id for s in current.standards} if current else set())
     except CharterError:  # only when the saved file itself is broken: fix it as text
-        edited_text = st.session_state[DRAFT]
+        edited_text, refused = st.session_state[DRAFT], []
     if st.button("Add a standard", icon=":material/add:", key="charter_add"):
         _change_structure(edited_text, lambda doc: add_standard(
             doc, {s.id for s in parse_charter(edited_text).standards}))
@@ -221,6 +222,8 @@ def _editor(current: Charter | None) -> None:
     except CharterError as error:
         st.error(f"The charter cannot be saved as it is: {error}", icon=":material/error:")
         edited = None
+    for problem in refused:
+        st.error(f"The charter cannot be saved as it is: {problem}", icon=":material/error:")
     changes: list[str] = []
     if edited_text == file_text and file_text == st.session_state[BASE]:
         st.caption("No changes yet.")
@@ -234,7 +237,7 @@ def _editor(current: Charter | None) -> None:
             _preview(current, edited)
     save, discard, _ = st.columns([2, 2, 4])
     if save.button("Save the charter", type="primary", icon=":material/save:", key="charter_save",
-                   disabled=edited is None):
+                   disabled=edited is None or bool(refused)):
         _save(edited_text, changes)
     if discard.button("Discard my edits", key="charter_discard"):
         _start_draft(file_text)
