@@ -272,6 +272,25 @@ def test_an_invalid_toml_edit_shows_the_charter_error_and_writes_nothing(monkeyp
     assert database_state() == before
 
 
+def test_a_charter_saved_by_someone_else_meanwhile_is_named_and_the_edits_can_be_kept(monkeypatch, charter_file):
+    """Two managers edit at once: the second to save is refused (saving would lose the first one's
+    change). The refusal sent them to 'Discard my edits', which threw their own edits away unseen; the
+    page now says what the other manager changed and offers this manager's edits as a file first."""
+    at = manager_on_charter_page(monkeypatch)
+    [n for n in at.number_input if n.label == "Within"][0].set_value(36).run()
+    theirs = TINY_CHARTER.replace("target = 0.9\n", "target = 0.8\n")
+    charter_file.write_text(theirs, encoding="utf-8")   # the other manager's save
+    at.run()
+    assert not at.exception
+    warning = [w for w in values(at.warning) if "changed on disk" in w]
+    assert len(warning) == 1 and "reply: target 90% → 80%" in warning[0]   # what they changed
+    assert "Download my edits (TOML)" in [b.label for b in at.get("download_button")]
+    button(at, "Save the charter").click().run()
+    assert any("Nothing was saved. Download your edits" in e for e in values(at.error))
+    assert charter_file.read_text(encoding="utf-8") == theirs   # theirs stands, not overwritten
+    assert [n.value for n in at.number_input if n.label == "Within"][0] == 36   # and these edits are still here
+
+
 def test_an_invalid_form_edit_cannot_be_saved(monkeypatch, charter_file):
     from datetime import time
 

@@ -174,7 +174,8 @@ def _save(edited_text: str, changes: list[str]) -> None:
         if on_disk != edited_text:
             if on_disk != st.session_state[BASE]:
                 st.error("The charter file was changed by someone else since you started editing. Nothing was saved. "
-                         "Choose 'Discard my edits' to start again from the saved file.")
+                         "Download your edits (above) to keep them, then choose 'Discard my edits' to start again "
+                         "from the saved file and make them there.")
                 return
             # A schedule edit recomputes every contact's clocks (seconds on a large history): said
             # where the manager clicked, which otherwise sat unchanged as if the click was lost.
@@ -199,18 +200,36 @@ def _save(edited_text: str, changes: list[str]) -> None:
     st.rerun()
 
 
+def _changed_by_someone_else(base_text: str, file_text: str, edited_text: str) -> None:
+    """Someone saved the charter while this manager edited it: what they changed, and this manager's
+    edits to take away. Saving over theirs would lose their change; starting again from their file
+    would lose these edits, unless kept first."""
+    try:
+        theirs = describe_changes(parse_charter(base_text), parse_charter(file_text)) or ["comments or layout only"]
+    except CharterError:   # either side not a charter (a first file, a broken one): no list to give
+        theirs = ["the file as a whole"]
+    st.warning("The charter file changed on disk since you started editing (someone else saved it): "
+               + "; ".join(fmt.literal(line) for line in theirs) + ". Your edits cannot be saved over it. Download "
+               "them to keep them, then 'Discard my edits' to start again from the saved file.",
+               icon=":material/sync_problem:")
+    st.download_button("Download my edits (TOML)", edited_text.encode("utf-8"), "charter-my-edits.toml",
+                       mime="application/toml", icon=":material/download:", key="charter_download_draft",
+                       on_click="ignore")
+
+
 def _editor(current: Charter | None) -> None:
     file_text = _file_text()
     if BASE not in st.session_state:
         _start_draft(file_text)
     st.subheader("Edit the charter")
-    if file_text != st.session_state[BASE]:
-        st.warning("The charter file changed on disk since you started editing (someone else saved it).",
-                   icon=":material/sync_problem:")
+    notice = st.container()   # above the forms, though it offers what they edit
     try:
         edited_text, refused = _edited_document({s.id for s in current.standards} if current else set())
     except CharterError:  # only when the saved file itself is broken: fix it as text
         edited_text, refused = st.session_state[DRAFT], []
+    if file_text != st.session_state[BASE]:
+        with notice:
+            _changed_by_someone_else(st.session_state[BASE], file_text, edited_text)
     if st.button("Add a standard", icon=":material/add:", key="charter_add"):
         _change_structure(edited_text, lambda doc: add_standard(
             doc, {s.id for s in parse_charter(edited_text).standards}))
