@@ -341,11 +341,15 @@ WHERE len(products) > 0
 -- as time passes, so this is decided when asked, not stored. NULL (not judged, so out of scope) for a
 -- clock that starts after as_of, which only a user's earlier as_of has: a complaint resolved after it
 -- is not resolved then, so not yet owed a follow-up (docs/definitions.md, reading 6).
+-- A working-time deadline is NULL only where it falls past the working calendar (a sparse schedule's
+-- 2,000 working hours end decades away); the calendar reaches years beyond every time in the data,
+-- so such a deadline is later than any stop: met, or pending while open (a NULL compared as
+-- unknown made a stopped clock 'missed').
 CREATE OR REPLACE MACRO clock_outcome(start_at, stop_at, deadline_at, as_of) AS (
     CASE WHEN start_at > as_of THEN NULL
          WHEN stop_at IS NOT NULL AND stop_at < start_at THEN 'invalid'
          -- a stop later than as_of (only when the user sets an earlier as_of) has not happened yet
-         WHEN stop_at IS NOT NULL AND stop_at <= as_of AND stop_at <= deadline_at THEN 'met'
+         WHEN stop_at IS NOT NULL AND stop_at <= as_of AND (deadline_at IS NULL OR stop_at <= deadline_at) THEN 'met'
          WHEN stop_at IS NOT NULL AND stop_at <= as_of THEN 'missed'
          WHEN as_of > deadline_at THEN 'missed'
          ELSE 'pending'

@@ -294,3 +294,26 @@ def test_a_time_written_finer_than_the_microsecond_is_never_cut_back_onto_its_de
         {"ticket_id": "T-BEFORE", "opened_at": "2026-03-02 10:00:00", "resolved_at": "2026-03-02 13:59:59.9999999"},
     ])
     assert counts(standard(desk.kpis())) == {"met": 2, "missed": 2, "pending": 0, "invalid": 0, "out_of_scope": 0}
+
+
+def test_a_deadline_beyond_the_working_calendar_is_later_than_every_stop(desk):
+    # A Saturday-only desk open 09:00-10:00 (one working hour a week): the longest promises the
+    # charter accepts (2,000 working hours, 250 working days) end decades and years away, past the
+    # working calendar, which reaches some years beyond the data. Such a deadline is still after
+    # every stop in the data, so a reply within the week is met and an open clock pending (spec
+    # section 3: met = stopped at or before the deadline); both were judged missed.
+    #   opened Mon 2026-03-02 10:00 (not a working day: counting starts Sat 03-07 09:00)
+    #   2000 business_hours: the 2000th Saturday's 10:00, about 2064
+    #   250 business_days: day 0 = Sat 03-07, deadline = close of Sat 03-07 + 250 weeks = 2030-12-28 10:00
+    #   T-MET acknowledged Sat 2026-03-07 09:30 (= as_of): met under both; T-OPEN never: pending
+    desk.charter([std("acknowledge", 2000, "business_hours", id="bh"),
+                  std("acknowledge", 250, "business_days", id="bd")],
+                 working_days=["Sat"], opens="09:00", closes="10:00", holidays="")
+    desk.load("contacts", [
+        {"ticket_id": "T-MET", "opened_at": "2026-03-02 10:00:00", "acknowledged_at": "2026-03-07 09:30:00"},
+        {"ticket_id": "T-OPEN", "opened_at": "2026-03-02 10:00:00"},
+    ])
+    kp = desk.kpis()
+    for sid in ("bh", "bd"):
+        assert counts(standard(kp, sid)) == {"met": 1, "missed": 0, "pending": 1, "invalid": 0, "out_of_scope": 0}, sid
+        assert standard(kp, sid)["compliance"] == approx(1.0)
