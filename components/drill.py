@@ -179,4 +179,4 @@ def show_contacts(contacts: pd.DataFrame, all_contacts: Callable[[], pd.DataFram
     scale = text_scale()
     show_table(contacts.drop(columns=hidden), key, key, column_config=_contact_columns(scale), formats=CONTACT_FORMATS,
                height=height, row_height=round(ROW_HEIGHT * scale),
-               all_rows=(lambda: all_contacts().drop(columns=hidden)) if cut else None)
+               downloaded=(lambda: all_contacts().drop(columns=hidden)) if cut else None)

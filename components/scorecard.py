@@ -14,10 +14,14 @@ from components.tiles import RAG_LABELS, provisional, rag_status, rag_text
 FILE_NAME = "charter-scorecard"   # the CSV's name on every page that offers it
 STATUS_CODES = {label: status for status, label in RAG_LABELS.items()}
 
-# What the scorecard's columns mean, under it (a static table has no column tooltips).
-NOTE = ("Compliance = met / (met + missed). Provisional: 5% or more of the contacts are still "
-        "pending, so the share can still fall. Pending: not yet due, not counted. Invalid: the "
-        "clock stops before it starts; excluded.")
+# What the scorecard's columns mean, under it (a static table has no column tooltips). On screen a
+# provisional status carries a mark (PROVISIONAL_MARK) that the note explains; the meeting pack spells it out.
+PROVISIONAL_MARK = " *"
+_COMPLIANCE = "Compliance = met / (met + missed)."
+_PROVISIONAL = "5% or more of the contacts are still pending, so the share can still fall."
+_COUNTS = "Pending: not yet due, not counted. Invalid: the clock stops before it starts; excluded."
+NOTE = f"{_COMPLIANCE} Provisional: {_PROVISIONAL} {_COUNTS}"
+NOTE_ON_SCREEN = f"{_COMPLIANCE} {fmt.literal(PROVISIONAL_MARK.strip())} Provisional: {_PROVISIONAL} {_COUNTS}"
 
 
 def table(summary: pd.DataFrame, charter: Charter) -> pd.DataFrame:
@@ -35,6 +39,17 @@ def table(summary: pd.DataFrame, charter: Charter) -> pd.DataFrame:
             "Invalid": int(row["invalid"]),
         })
     return pd.DataFrame(records)
+
+
+def on_screen(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """The table as the page draws it, narrow enough for a 1024 px laptop with the sidebar open (a
+    564 px box, where ten columns ran to 682 px and cut off Pending and Invalid): the promise reads
+    as the charter writes it ('Acknowledgements within 1 working hour') and a provisional status
+    carries PROVISIONAL_MARK instead of a column of its own. The download keeps every column."""
+    shown = scorecard.drop(columns=["Within", "Provisional"])
+    shown["Promise"] = scorecard["Promise"] + " within " + scorecard["Within"]
+    shown["Status"] = scorecard["Status"] + scorecard["Provisional"].map(lambda marked: PROVISIONAL_MARK if marked else "")
+    return shown
 
 
 COUNTS = ("Met", "Missed", "Pending", "Invalid")
@@ -66,7 +81,10 @@ def style(styler):
                                    subset=([row], [column]), na_rep=fmt.literal(fmt.EMPTY))
 
     def status_cell(label) -> str:
-        background, text = colours.get(label, ("white", "inherit"))
+        background, text = colours.get(label.removesuffix(PROVISIONAL_MARK), ("white", "inherit"))
         return f"background-color: {background}; color: {text}; font-weight: 600"
 
-    return styler.map(status_cell, subset=["Status"])
+    # two thirds of Streamlit's side padding (0.375rem): the eight columns need some 500 px of the 564 px
+    # a 1024 px laptop leaves beside the sidebar, the rest kept for a bigger company's longer counts
+    narrow = [{"selector": cell, "props": "padding-left: 0.25rem; padding-right: 0.25rem"} for cell in ("th", "td")]
+    return styler.map(status_cell, subset=["Status"]).set_table_styles(narrow, overwrite=False)

@@ -74,12 +74,13 @@ def whole_rows_height(rows: int) -> int:
 def show_table(frame: pd.DataFrame, key: str, file_name: str, *, column_config: dict | None = None,
                height: int | str = "auto", formats: dict[str, Callable] | None = None,
                style: Callable[[Styler], Styler] | None = None,
-               all_rows: Callable[[], pd.DataFrame] | None = None, wrap: bool = False,
+               downloaded: Callable[[], pd.DataFrame] | None = None, wrap: bool = False,
                row_height: int | None = None) -> None:
     """A table with its CSV download underneath (the download keeps full precision). The grid shows
     the neutralised values too, so the grid's own download cannot carry a formula either. `formats`
     writes columns for people (components.formatting functions); `style` may colour cells.
-    `all_rows`: when the grid shows only the first rows, what the download gives instead.
+    `downloaded`: what the download gives instead, where the screen shows less: every row where the grid
+    shows the first ones, every column where a narrow table folds some together.
     `wrap`: a static table whose text wraps, for a few rows that must be seen whole at a projector's
     width (a grid scrolls its last columns out of view); its first column names the rows, and
     `column_config` does not apply."""
@@ -96,4 +97,4 @@ def show_table(frame: pd.DataFrame, key: str, file_name: str, *, column_config: 
     else:
         st.dataframe(styler if (formats or style) else shown, hide_index=True, column_config=column_config,
                      height=height, row_height=row_height, key=f"table-{key}", placeholder=EMPTY)
-    download(all_rows or frame, file_name, key)
+    download(downloaded or frame, file_name, key)

@@ -192,6 +192,13 @@ def test_compliance_page_shows_outcomes_breaches_and_the_what_if(company):
     assert (shown["Compliance"], shown["Met the promise"], shown["Missed (breaches)"], shown["Pending"],
             shown["Invalid"]) == ("66.7%", "6", "3", "1", "0")
     assert "**3 breaches**" in texts(at)
+    # 'All promises at a glance' in eight columns, to fit a 1024 px laptop with the sidebar open: the promise
+    # with its deadline, and a provisional status (1 of 10 pending) marked, said so under it; the CSV keeps all ten
+    scorecard = at.table[0].value
+    assert list(scorecard.columns) == ["Target", "Compliance", "Status", "Met", "Missed", "Pending", "Invalid"]
+    assert scorecard.loc["Replies within 24 hours"].tolist() == [0.9, 2 / 3, "Below target *", 6, 3, 1, 0]
+    assert any(text.startswith("Compliance = met / (met + missed). \\* Provisional: 5% or more")
+               for text in (caption.value for caption in at.caption))
     # the two weeks rest on 4 and 5 judged contacts: paler points, and the subtitle says why
     [trend] = charts_titled(at, "Compliance week by week")
     assert "pale: fewer than 30 contacts" in trend["layout"]["title"]["subtitle"]["text"].replace("<br>", " ")

@@ -27,8 +27,10 @@ if not (summary[["met", "missed", "pending", "invalid"]].to_numpy().sum()):
     empty.no_rows("contacts in scope of the charter")
 
 st.subheader("All promises at a glance")
-show_table(scorecard.table(summary, charter), "compliance-all", scorecard.FILE_NAME, style=scorecard.style, wrap=True)
-st.caption(scorecard.NOTE)
+promises = scorecard.table(summary, charter)
+show_table(scorecard.on_screen(promises), "compliance-all", scorecard.FILE_NAME, style=scorecard.style, wrap=True,
+           downloaded=lambda: promises)
+st.caption(scorecard.NOTE_ON_SCREEN)
 
 st.divider()
 # The URL carries the label shown (?standard=Complaint+resolutions), so labels must be unique; a

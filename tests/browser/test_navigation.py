@@ -1,6 +1,8 @@
 """Scenario 1: a viewer visits every page from the sidebar navigation."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from browser_helpers import METRIC, PAGES, assert_no_errors, go_to, heading, metrics, open_url
@@ -156,6 +158,35 @@ def test_the_promise_tables_fit_a_projector_whole(app, projector):
         if projector:   # the page starts under the header bar, not 47 px of blank below it
             assert page.evaluate(TITLE_BELOW_HEADER) <= 8, url_path
         assert_no_errors(page, url_path)
+
+
+# For each column of the page's first static table: its header and how far its right edge runs past the
+# table's box (0 when in view).
+COLUMNS_PAST_THE_BOX = """() => {
+  const box = document.querySelector('[data-testid="stMain"] [data-testid="stTable"]');
+  const right = box.getBoundingClientRect().right;
+  return [...box.querySelectorAll('thead th')]
+    .map(th => [th.innerText.trim(), Math.max(0, Math.round(th.getBoundingClientRect().right - right))]);
+}"""
+
+
+def test_all_promises_at_a_glance_fit_a_1024_px_laptop_with_the_sidebar_open(app):
+    """At 1024 px with the sidebar open the scorecard's box has 564 px: its ten columns ran to 682 px,
+    Pending and Invalid out of view with nothing to say they were there. The promise now reads with its
+    deadline and a provisional status carries a mark, said under the table; the CSV keeps every column."""
+    page = app.new_page(None, new_context=True)   # the sidebar as a fresh browser has it: open at 1024 px
+    page.set_viewport_size({"width": 1024, "height": 768})
+    open_url(page, app.server.url("/compliance"))
+    assert page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == "false"
+    columns = page.evaluate(COLUMNS_PAST_THE_BOX)
+    assert [past for _, past in columns if past] == [], columns
+    assert page.evaluate(OVERFLOWING_TABLES) == []
+    assert [header for header, _ in columns] == ["Promise", "Target", "Compliance", "Status", "Met", "Missed",
+                                                 "Pending", "Invalid"]
+    table = page.locator('[data-testid="stMain"] [data-testid="stTable"]').first
+    assert table.locator("tbody th").first.inner_text().strip() == "Acknowledgements within 1 working hour"
+    assert page.get_by_text(re.compile(r"^Compliance = met / \(met \+ missed\)\. \* Provisional: ")).is_visible()
+    assert_no_errors(page, "compliance")
 
 
 def test_a_promise_without_contacts_reads_as_a_dash_in_the_scorecard(app):
