@@ -275,8 +275,9 @@ def compliance_by_value(breakdown: pd.DataFrame, target: float, title: str, subt
         subtitle += f" · pale: based on fewer than {FEW_JUDGED} contacts"
     _style(fig, title, subtitle, height=max(260, 110 + 34 * len(shown)))
     lowest = max(0.0, min([target - 0.10] + list(shown["compliance"].dropna())) - 0.03)
-    # a tick every 5 points down to 65%, wider below: 21 ticks from 0% to 100% overlap on a half-width chart
-    step = 0.05 if lowest >= 0.65 else 0.1 if lowest >= 0.3 else 0.2
+    # five ticks at most, every 5, 10, 20 or 25 points: beside long names a half-width chart at 1280 px has
+    # some 200 px of axis, where eight ticks (30% to 100%) turned on their side and ran into each other
+    step = 0.05 if lowest >= 0.8 else 0.1 if lowest >= 0.6 else 0.2 if lowest >= 0.2 else 0.25
     low = math.floor(round(lowest / step, 6)) * step
     ticks = [round(low + step * number, 2) for number in range(int(round((1 - low) / step)) + 1)]
     # no axis title: the subtitle says what the axis is, and the shapes' legend sits under the ticks;

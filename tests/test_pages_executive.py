@@ -1411,12 +1411,21 @@ def test_a_compliance_on_few_contacts_says_so_and_its_dot_is_pale(company):
     settled = charts.compliance_by_value(breakdown.assign(met=[80, 99]), 0.95, "t", "% meeting the promise")
     assert list(settled.data[0].marker.opacity) == [1.0, 1.0]
     assert settled.layout.title.subtitle.text == "% meeting the promise · dashed line: target 95%"
-    # the axis: every 5 points down to the lowest dot (80%) less 3 points; every 20 from 0%, where 21
-    # ticks overlapped, and a dot at 0% clear of the names
-    assert list(settled.layout.xaxis.tickvals) == [0.75, 0.8, 0.85, 0.9, 0.95, 1.0]
+    # the axis: down to the lowest dot (80%) less 3 points, five ticks at most: every 10 points here; every
+    # 25 from 0%, where 21 ticks overlapped, and a dot at 0% clear of the names
+    assert list(settled.layout.xaxis.tickvals) == [0.7, 0.8, 0.9, 1.0]
     nothing_met = charts.compliance_by_value(breakdown.assign(compliance=[0.0, 0.99]), 0.95, "t", "s")
-    assert list(nothing_met.layout.xaxis.tickvals) == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    assert list(nothing_met.layout.xaxis.tickvals) == [0.0, 0.25, 0.5, 0.75, 1.0]
     assert nothing_met.layout.xaxis.range[0] < 0
+    # partners at 37.9%, 54.8% and 57.6% of a 90% promise: eight ticks from 30% turned on their side and ran
+    # into each other in the 200 px of axis a half-width chart has at 1280 px
+    partners = pd.DataFrame({"value": ["FixRight", "In-house", "Swift"], "compliance": [0.379, 0.548, 0.576],
+                             "met": [100, 200, 300], "missed": [164, 165, 221], "pending": 0})
+    assert list(charts.compliance_by_value(partners, 0.9, "t", "s").layout.xaxis.tickvals) == [0.2, 0.4, 0.6, 0.8, 1.0]
+    for lowest in range(0, 100):   # wherever the worst dot is: at most five ticks, round ones, to 100%, and none past it
+        ticks = list(charts.compliance_by_value(breakdown.assign(compliance=[lowest / 100, 0.99]), 0.9, "t", "s")
+                     .layout.xaxis.tickvals)
+        assert len(ticks) <= 5 and ticks[-1] == 1.0 and ticks[0] <= lowest / 100, (lowest, ticks)
 
 
 def test_a_week_on_few_contacts_is_pale_in_the_overview_grid_as_on_the_compliance_page(company):
