@@ -313,9 +313,8 @@ def test_a_promise_cannot_be_saved_without_its_name(monkeypatch, charter_file):
 def test_add_and_remove_a_standard(monkeypatch, charter_file):
     at = manager_on_charter_page(monkeypatch)
     button(at, "Add a standard").click().run()
-    # tabs named as the pages name them; the id only where two read the same
-    assert [as_read(t.label) for t in at.tabs] == ["Schedule", "Replies (reply)", "Acknowledgements",
-                                                   "Replies (new_standard)"]
+    # tabs named as the pages name them; the id only where two read the same, and a new one by its id
+    assert [as_read(t.label) for t in at.tabs] == ["Schedule", "Replies", "Acknowledgements", "New: new_standard"]
     button(at, "Save the charter").click().run()
     saved = charter_file.read_text(encoding="utf-8")
     assert saved.startswith(TINY_CHARTER) and 'id = "new_standard"' in saved
@@ -329,6 +328,23 @@ def test_add_and_remove_a_standard(monkeypatch, charter_file):
     assert 'id = "ack"' not in saved and "# Every contact is acknowledged." not in saved
     assert "# Replies within a day." in saved and 'id = "new_standard"' in saved
     assert scalar("SELECT count(*) FROM contact_facts WHERE standard_id = 'ack'") == 0
+
+
+def test_a_new_promise_s_tab_is_not_named_as_a_saved_one_whatever_its_form_says(monkeypatch, charter_file):
+    """A new promise's tab was named from the draft's default clock ('Replies', as the saved Replies
+    promise) and kept that name after the manager had made it an acknowledgement with a name of its
+    own: two tabs read 'Replies'. It is named by its id until it is saved."""
+    at = manager_on_charter_page(monkeypatch)
+    button(at, "Add a standard").click().run()
+    [clock] = [s for s in at.selectbox if s.key and s.key.endswith("_s2_measure")]
+    clock.set_value("acknowledge").run()
+    [t for t in at.text_input if t.label == "Promise as published"][-1].input("We call back within 2 hours").run()
+    assert not at.exception
+    assert [as_read(t.label) for t in at.tabs] == ["Schedule", "Replies", "Acknowledgements", "New: new_standard"]
+    button(at, "Save the charter").click().run()
+    assert not at.exception   # saved, it is named as the pages name it
+    assert [as_read(t.label) for t in at.tabs] == ["Schedule", "Replies", "Acknowledgements (ack)",
+                                                   "Acknowledgements (new_standard)"]
 
 
 def test_a_new_promise_s_id_with_a_space_is_refused_in_words_and_nothing_is_lost(monkeypatch, charter_file):

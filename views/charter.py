@@ -87,17 +87,26 @@ def _view(current: Charter) -> None:
 
 # ----------------------------------------------------------------------------- editor (managers)
 
+def _tab_labels(draft: Charter, saved_ids: set[str]) -> list[str]:
+    """Each standard's tab, named as the pages name them ('Acknowledgements'); the id, which the text
+    editor below shows, only where two would read the same. A promise not saved yet is named by its
+    id: the tabs are named from the draft, before the forms in them are read, so one named from its
+    clock read 'Replies' (the new promise's default clock, as the saved Replies promise reads) however
+    its form had been edited, until the draft was rebuilt."""
+    names = {s.id: standard_label(s) for s in draft.standards if s.id in saved_ids}
+    repeated = {name for name in names.values() if list(names.values()).count(name) > 1}
+    return [fmt.literal(f"New: {s.id}" if s.id not in names else
+                        f"{names[s.id]} ({s.id})" if names[s.id] in repeated else names[s.id])
+            for s in draft.standards]
+
+
 def _edited_document(saved_ids: set[str]) -> tuple[str, list[str]]:
     """Render the forms over the draft; the edited TOML text (the draft, edited in place) and what
     the forms refuse beyond the charter's own checks (a new id with a space)."""
     draft = parse_charter(st.session_state[DRAFT])
     document = tomlkit.parse(st.session_state[DRAFT])
     generation = st.session_state[GENERATION]
-    # named as the pages name them ('Acknowledgements'); the id, which the text editor below shows,
-    # only where two would read the same
-    names = [standard_label(s) for s in draft.standards]
-    tabs = wrapping_tabs(["Schedule"] + [fmt.literal(name if names.count(name) == 1 else f"{name} ({s.id})")
-                                         for name, s in zip(names, draft.standards)], "charter-editor")
+    tabs = wrapping_tabs(["Schedule"] + _tab_labels(draft, saved_ids), "charter-editor")
     with tabs[0]:
         schedule = document.get("schedule")
         table = schedule if schedule is not None else tomlkit.table()
