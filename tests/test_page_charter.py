@@ -172,6 +172,24 @@ def test_edit_within_preview_then_save_keeps_comments_recomputes_and_audits(monk
     assert not at.exception
 
 
+def test_the_save_is_confirmed_where_the_manager_clicked_save(monkeypatch, charter_file):
+    """Save sits at the page's foot; its confirmation was shown at the top of the page, out of view
+    (with a toast that fades). It is now under 'Review and save', where the Save button was, and the
+    toast still shows."""
+    at = manager_on_charter_page(monkeypatch)
+    [n for n in at.number_input if n.label == "Within"][0].set_value(36).run()
+    button(at, "Save the charter").click().run()
+    assert not at.exception
+    in_order = [(node.type, node.value) for node in at.main if node.type in ("subheader", "success", "caption")]
+    review = in_order.index(("subheader", "Review and save"))
+    assert [kind for kind, _ in in_order[:review]].count("success") == 0
+    assert in_order[review + 1][0] == "success" and "Charter saved" in in_order[review + 1][1]
+    assert in_order[review + 2] == ("caption", "No changes yet.")
+    assert any("Charter saved" in t for t in values(at.toast))
+    at.run()   # said once
+    assert not values(at.success)
+
+
 def test_the_preview_shows_an_edited_target_beside_the_saved_one(monkeypatch, charter_file):
     """'now' is judged against the saved target: a lone 'target 95%' beside it read as if it were."""
     at = manager_on_charter_page(monkeypatch)

@@ -245,6 +245,11 @@ def _editor(current: Charter | None) -> None:
     _raw_editor(edited_text)
 
     st.subheader("Review and save")
+    # here, where the manager clicked Save at the page's foot: at the top of the page the message was
+    # out of view, and the toast alone fades; both are shown
+    for message in st.session_state.pop(FLASH, []):
+        st.success(message, icon=":material/task_alt:")
+        st.toast(message, icon=":material/task_alt:")
     try:
         edited = parse_charter(edited_text)
     except CharterError as error:
@@ -275,9 +280,6 @@ def _editor(current: Charter | None) -> None:
 st.title("Charter")
 st.caption("The promises the company publishes, and the working hours behind them. Every contact is checked "
            "against this charter.")
-for message in st.session_state.pop(FLASH, []):   # and as a toast: Save sits at the page's foot
-    st.success(message, icon=":material/task_alt:")
-    st.toast(message, icon=":material/task_alt:")
 try:
     saved_charter = context.charter()
 except CharterError as problem:
