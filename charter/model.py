@@ -44,7 +44,13 @@ def _fingerprint(payload: dict) -> str:
 
 
 class CharterError(ValueError):
-    """The charter file says something the app cannot follow; the message says what to fix."""
+    """The charter file says something the app cannot follow; the message says what to fix.
+    `setting` names the one setting it is about, where there is one: ("schedule", "closes") or
+    ("standard", 0, "target") (the first [[standard]]), so that the editor says it beside that field."""
+
+    def __init__(self, message: str, setting: tuple = ()):
+        super().__init__(message)
+        self.setting = setting
 
 
 @dataclass(frozen=True)
@@ -282,12 +288,14 @@ def _parse_schedule(raw: dict, check_holidays: bool) -> Schedule:
         raise CharterError(f"[schedule] timezone {timezone!r} is not a known time zone (e.g. Europe/London).") from error
     day_names = raw.get("working_days", list(WEEKDAYS[:5]))
     if not isinstance(day_names, list) or not day_names or any(_day_index(d) is None for d in day_names):
-        raise CharterError(f"[schedule] working_days must list days such as [\"Mon\", \"Tue\"]; got {day_names!r}.")
+        raise CharterError(f"[schedule] working_days must list days such as [\"Mon\", \"Tue\"]; got {day_names!r}.",
+                           ("schedule", "working_days"))
     working_days = tuple(sorted({_day_index(d) for d in day_names}))
     opens = _parse_time(raw.get("opens", "09:00"), "opens")
     closes = _parse_time(raw.get("closes", "17:30"), "closes")
     if closes <= opens:
-        raise CharterError(f"[schedule] closes ({closes:%H:%M}) must be later than opens ({opens:%H:%M}).")
+        raise CharterError(f"[schedule] closes ({closes:%H:%M}) must be later than opens ({opens:%H:%M}).",
+                           ("schedule", "closes"))
     country, subdivision = raw.get("holidays", defaults.holidays), raw.get("holiday_subdivision", "")
     if not isinstance(country, str) or not isinstance(subdivision, str):
         raise CharterError("[schedule] holidays and holiday_subdivision are codes in quotes, such as \"GB\" and \"ENG\".")
@@ -295,13 +303,15 @@ def _parse_schedule(raw: dict, check_holidays: bool) -> Schedule:
         _country_holidays(country, subdivision, [2026])
     closed_dates = raw.get("closed_dates", [])
     if not isinstance(closed_dates, list):
-        raise CharterError(f"[schedule] closed_dates must be a list such as [\"2026-12-24\"]; got {closed_dates!r}.")
+        raise CharterError(f"[schedule] closed_dates must be a list such as [\"2026-12-24\"]; got {closed_dates!r}.",
+                           ("schedule", "closed_dates"))
     closed = []
     for value in closed_dates:
         try:
             closed.append(value if isinstance(value, date) else date.fromisoformat(str(value)))
         except ValueError as error:
-            raise CharterError(f"[schedule] closed_dates must be dates like 2026-12-24, not {value!r}.") from error
+            raise CharterError(f"[schedule] closed_dates must be dates like 2026-12-24, not {value!r}.",
+                               ("schedule", "closed_dates")) from error
     return Schedule(timezone, working_days, opens, closes, country, subdivision, tuple(sorted(closed)))
 
 
@@ -324,9 +334,10 @@ def new_id_problem(identifier: str) -> str | None:
 
 def _parse_standard(raw: dict, number: int) -> Standard:
     where = f"standard {number}"
+    index = number - 1
     standard_id = str(raw.get("id", "")).strip()
     if not standard_id:
-        raise CharterError(f"{where} needs an id (a short name such as 'ack').")
+        raise CharterError(f"{where} needs an id (a short name such as 'ack').", ("standard", index, "id"))
     where = f"standard '{standard_id}'"
     _refuse_misspelt_keys(raw, STANDARD_KEYS, where)
     measure = raw.get("measure")
@@ -337,18 +348,21 @@ def _parse_standard(raw: dict, number: int) -> Standard:
         raise CharterError(f"{where}: unit must be one of {', '.join(UNITS)}; got {unit!r}.")
     within = raw.get("within")
     if isinstance(within, bool) or not isinstance(within, (int, float)) or math.isnan(within):
-        raise CharterError(f"{where}: within must be a number, such as 3.")
+        raise CharterError(f"{where}: within must be a number, such as 3.", ("standard", index, "within"))
     within = float(within)
     if within < 0 or (unit == "business_days" and within != int(within)):
-        raise CharterError(f"{where}: within must be zero or more (whole days for business_days).")
+        raise CharterError(f"{where}: within must be zero or more (whole days for business_days).",
+                           ("standard", index, "within"))
     if within > LONGEST[unit]:
-        raise CharterError(f"{where}: within is at most {LONGEST[unit]:,} {UNIT_LABELS[unit]} (a year); got {within:g}.")
+        raise CharterError(f"{where}: within is at most {LONGEST[unit]:,} {UNIT_LABELS[unit]} (a year); got {within:g}.",
+                           ("standard", index, "within"))
     try:
         target = float(raw.get("target", 0.95))
     except (TypeError, ValueError) as error:
-        raise CharterError(f"{where}: target must be a share such as 0.95.") from error
+        raise CharterError(f"{where}: target must be a share such as 0.95.", ("standard", index, "target")) from error
     if not 0 <= target <= 1:
-        raise CharterError(f"{where}: target is a share between 0 and 1 (0.95 = 95%); got {target:g} ({target * 100:g}%).")
+        raise CharterError(f"{where}: target is a share between 0 and 1 (0.95 = 95%); got {target:g} ({target * 100:g}%).",
+                           ("standard", index, "target"))
     raw_scope = raw.get("scope", {})
     if not isinstance(raw_scope, dict):
         raise CharterError(f"{where}: scope is a table of contact columns, such as "
@@ -370,7 +384,7 @@ def _parse_standard(raw: dict, number: int) -> Standard:
     if not name.strip():
         # the name is the promise as published: pages print it beside every figure of the standard
         raise CharterError(f"{where}: name is the promise as published to customers and cannot be blank "
-                           f"(leave it out to use the id {standard_id!r}).")
+                           f"(leave it out to use the id {standard_id!r}).", ("standard", index, "name"))
     return Standard(standard_id, name, measure, within, unit, target, scope, as_written)
 
 

@@ -11,6 +11,7 @@ import holidays
 import pandas as pd
 import streamlit as st
 import tomlkit
+from streamlit.delta_generator import DeltaGenerator
 from tomlkit.items import AoT, Table
 
 from charter import engine
@@ -120,7 +121,9 @@ def _parse_dates(text: str) -> tuple[date, ...] | list[str]:
         return lines  # written as typed; the charter check then names the bad date
 
 
-def edit_schedule(table: Table, current: Schedule, key: str) -> None:
+def edit_schedule(table: Table, current: Schedule, key: str) -> dict[str, DeltaGenerator]:
+    """The [schedule] fields; returns an empty place under each field the charter's checks may
+    refuse, by setting, for the page to say there why (charter.model.CharterError.setting)."""
     zones = sorted(available_timezones())
     left, right = st.columns(2)
     timezone = left.selectbox("Time zone", zones, index=zones.index(current.timezone) if current.timezone in zones
@@ -133,12 +136,14 @@ def edit_schedule(table: Table, current: Schedule, key: str) -> None:
                      "it was loaded): load those exports again if they were written in the new zone.")
     days = right.multiselect("Working days", list(WEEKDAYS), default=[WEEKDAYS[i] for i in current.working_days],
                              key=f"{key}_days")
+    beside = {"working_days": right.empty()}
     chosen = tuple(sorted(WEEKDAYS.index(d) for d in days))
     if chosen != current.working_days:
         table["working_days"] = [WEEKDAYS[i] for i in chosen]
     left, right = st.columns(2)
     opens = left.time_input("Opens", current.opens, step=300, key=f"{key}_opens")
     closes = right.time_input("Closes", current.closes, step=300, key=f"{key}_closes")
+    beside["closes"] = right.empty()
     for name, value, before in (("opens", opens, current.opens), ("closes", closes, current.closes)):
         if isinstance(value, time) and value.replace(second=0) != before:
             table[name] = f"{value:%H:%M}"
@@ -162,9 +167,11 @@ def edit_schedule(table: Table, current: Schedule, key: str) -> None:
     _set(table, "holiday_subdivision", subdivision, current.holiday_subdivision)
     closed = st.text_area("Other closed dates (one per line, YYYY-MM-DD)",
                           "\n".join(d.isoformat() for d in current.closed_dates), key=f"{key}_closed", height=100)
+    beside["closed_dates"] = st.empty()
     dates = _parse_dates(closed)
     if dates != current.closed_dates:
         table["closed_dates"] = [d.isoformat() if isinstance(d, date) else d for d in dates]
+    return beside
 
 
 def _scope_picker(column, field: str, current: Standard, options: dict[str, list[str]], key: str) -> list[str]:
@@ -176,20 +183,23 @@ def _scope_picker(column, field: str, current: Standard, options: dict[str, list
 
 
 def edit_standard(table: Table, current: Standard, key: str, options: dict[str, list[str]],
-                  is_new: bool) -> str | None:
+                  is_new: bool) -> tuple[str | None, dict[str, DeltaGenerator]]:
     """Fields of one [[standard]]; `options` lists values seen in the data for the scope pickers.
-    Returns what keeps a new standard's id from being saved, said under the field too, or None."""
-    problem = None
+    Returns what keeps a new standard's id from being saved (said under the field too) or None, and
+    an empty place under each field the charter's checks may refuse, as edit_schedule does."""
+    problem, beside = None, {}
     if is_new:
         identifier = st.text_input("Id (short, unique; used in links and the command line)", current.id,
                                    key=f"{key}_id").strip()
         _set(table, "id", identifier, current.id)
+        beside["id"] = st.empty()
         problem = new_id_problem(identifier)
         if problem:
             st.error(problem[0].upper() + problem[1:], icon=":material/error:")
     else:
         st.caption(f"Id `{current.id}`")
     name = st.text_input("Promise as published", current.name, key=f"{key}_name")
+    beside["name"] = st.empty()
     _set(table, "name", name, current.name)
     # The clock on a line of its own: its words ('Acknowledge (from receipt to acknowledgement (or first
     # reply))') were cut to 'Acknowledge (from receipt to ackno' beside the three numbers on a laptop.
@@ -202,6 +212,7 @@ def edit_standard(table: Table, current: Standard, key: str, options: dict[str, 
     # 90% under a box reading 150. Any value comes through; the charter's own checks refuse it in words.
     within = middle.number_input("Within", value=float(current.within), step=1.0, format="%g",
                                  key=f"{key}_within")
+    beside["within"] = middle.empty()
     if within != current.within:
         table["within"] = _number(within)
     unit = right.selectbox("Unit", UNITS, index=UNITS.index(current.unit), format_func=UNIT_LABELS.get,
@@ -209,6 +220,7 @@ def edit_standard(table: Table, current: Standard, key: str, options: dict[str, 
     _set(table, "unit", unit, current.unit)
     target = last.number_input("Target (% of contacts)", value=round(current.target * 100, 2), step=0.5,
                                format="%g", key=f"{key}_target")
+    beside["target"] = last.empty()
     if abs(target / 100 - current.target) > 1e-9:
         table["target"] = round(target / 100, 4) + 0.0   # + 0.0: a typed -0.001 is 0, not -0.0
     st.markdown("**Applies to** (leave empty for every contact; a list matches any of its values)")
@@ -219,7 +231,7 @@ def edit_standard(table: Table, current: Standard, key: str, options: dict[str, 
         others = [f for f in SCOPE_COLUMNS if f not in MAIN_SCOPE]
         scope |= {field: _scope_picker(columns[i % 3], field, current, options, key) for i, field in enumerate(others)}
     _write_scope(table, scope, current)
-    return problem
+    return problem, beside
 
 
 def distinct_ignoring_case(values) -> tuple[str, ...]:

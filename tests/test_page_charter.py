@@ -319,6 +319,33 @@ def test_an_invalid_form_edit_cannot_be_saved(monkeypatch, charter_file):
     assert charter_file.read_text(encoding="utf-8") == TINY_CHARTER
 
 
+def test_a_refused_form_value_is_said_under_its_field_as_well_as_beside_save(monkeypatch, charter_file):
+    """The charter's objection to a form value was said only at the page's foot, away from the field
+    (in another tab, perhaps); it is said under the field too, in the same words (one check, the
+    charter's own)."""
+    from datetime import time
+
+    def field_above(at, message: str):
+        nodes = list(at.main)
+        [under] = [i for i, node in enumerate(nodes) if node.type == "error" and node.value == message]
+        return nodes[under - 1]
+
+    at = manager_on_charter_page(monkeypatch)
+    [t for t in at.time_input if t.label == "Closes"][0].set_value(time(8, 30)).run()
+    closes = "[schedule] closes (08:30) must be later than opens (09:00)."
+    assert field_above(at, closes).label == "Closes"
+    assert f"The charter cannot be saved as it is: {closes}" in values(at.error)        # and beside Save
+    [t for t in at.time_input if t.label == "Closes"][0].set_value(time(17, 0)).run()
+    assert not values(at.error)
+
+    [n for n in at.number_input if n.label == "Target (% of contacts)"][1].set_value(120.0).run()
+    target = "standard 'ack': target is a share between 0 and 1 (0.95 = 95%); got 1.2 (120%)."
+    assert values(at.error) == [target, f"The charter cannot be saved as it is: {target}"]
+    above = field_above(at, target)
+    assert above.label == "Target (% of contacts)" and above.value == 120.0   # ack's, not reply's
+    assert button(at, "Save the charter").disabled
+
+
 def test_a_promise_cannot_be_saved_without_its_name(monkeypatch, charter_file):
     """A blank name was saved, and every page then printed a blank row and blank tile labels."""
     at = manager_on_charter_page(monkeypatch)

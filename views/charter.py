@@ -7,6 +7,7 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 import tomlkit
+from streamlit.delta_generator import DeltaGenerator
 
 from charter import engine
 from charter import model as charter_model
@@ -100,9 +101,10 @@ def _tab_labels(draft: Charter, saved_ids: set[str]) -> list[str]:
             for s in draft.standards]
 
 
-def _edited_document(saved_ids: set[str]) -> tuple[str, list[str]]:
-    """Render the forms over the draft; the edited TOML text (the draft, edited in place) and what
-    the forms refuse beyond the charter's own checks (a new id with a space)."""
+def _edited_document(saved_ids: set[str]) -> tuple[str, list[str], dict[tuple, DeltaGenerator]]:
+    """Render the forms over the draft; the edited TOML text (the draft, edited in place), what
+    the forms refuse beyond the charter's own checks (a new id with a space), and the empty places
+    under the fields, by the setting each edits (as CharterError.setting names it)."""
     draft = parse_charter(st.session_state[DRAFT])
     document = tomlkit.parse(st.session_state[DRAFT])
     generation = st.session_state[GENERATION]
@@ -110,21 +112,24 @@ def _edited_document(saved_ids: set[str]) -> tuple[str, list[str]]:
     with tabs[0]:
         schedule = document.get("schedule")
         table = schedule if schedule is not None else tomlkit.table()
-        edit_schedule(table, draft.schedule, key=f"c{generation}_schedule")
+        beside = {("schedule", name): place for name, place in
+                  edit_schedule(table, draft.schedule, key=f"c{generation}_schedule").items()}
         if schedule is None and len(table):
             document.add("schedule", table)
     options = _scope_options()
     removing, problems = None, []
     for index, standard in enumerate(draft.standards):
         with tabs[index + 1]:
-            problems.append(edit_standard(document["standard"][index], standard, f"c{generation}_s{index}",
-                                          options, is_new=standard.id not in saved_ids))
+            problem, places = edit_standard(document["standard"][index], standard, f"c{generation}_s{index}",
+                                            options, is_new=standard.id not in saved_ids)
+            problems.append(problem)
+            beside |= {("standard", index, name): place for name, place in places.items()}
             if st.button("Remove this standard", icon=":material/delete:", key=f"c{generation}_remove_{index}"):
                 removing = index
     edited = document.as_string()
     if removing is not None:
         _change_structure(edited, lambda doc: remove_standard(doc, removing))
-    return edited, [problem for problem in problems if problem]
+    return edited, [problem for problem in problems if problem], beside
 
 
 def _change_structure(edited: str, change) -> None:
@@ -233,9 +238,9 @@ def _editor(current: Charter | None) -> None:
     st.subheader("Edit the charter")
     notice = st.container()   # above the forms, though it offers what they edit
     try:
-        edited_text, refused = _edited_document({s.id for s in current.standards} if current else set())
+        edited_text, refused, beside = _edited_document({s.id for s in current.standards} if current else set())
     except CharterError:  # only when the saved file itself is broken: fix it as text
-        edited_text, refused = st.session_state[DRAFT], []
+        edited_text, refused, beside = st.session_state[DRAFT], [], {}
     if file_text != st.session_state[BASE]:
         with notice:
             _changed_by_someone_else(st.session_state[BASE], file_text, edited_text)
@@ -254,6 +259,9 @@ def _editor(current: Charter | None) -> None:
         edited = parse_charter(edited_text)
     except CharterError as error:
         st.error(f"The charter cannot be saved as it is: {error}", icon=":material/error:")
+        # and under the field that says it, in the same words: the check is the charter's own
+        if error.setting in beside:
+            beside[error.setting].error(str(error), icon=":material/error:")
         edited = None
     for problem in refused:
         st.error(f"The charter cannot be saved as it is: {problem}", icon=":material/error:")
