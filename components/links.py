@@ -18,7 +18,10 @@ from components import formatting as fmt
 _NOTED = "_links_unshown_values"
 _PAGE = "_links_page"
 _ARRIVED = "_links_arrived"   # this run is the first on its page since another page (or the session's first)
-ONE_ENTRY_PER_STEP = Path(__file__).with_name("assets") / "history.js"
+# The script (a file of the repository, never data) and the style that keeps its element out of sight.
+HISTORY_SCRIPT = Path(__file__).with_name("assets") / "history.js"
+HISTORY_ELEMENT = ('<style>.stElementContainer:has(#charter-desk-history) { display: none; }</style>'
+                   f'<script id="charter-desk-history">{HISTORY_SCRIPT.read_text(encoding="utf-8")}</script>')
 
 
 def one_entry_per_step() -> None:
@@ -27,9 +30,7 @@ def one_entry_per_step() -> None:
     period or partner, see filters._put_link_right; a guessed address). Drawn before anything else, so
     it is in the page as early as can be; what the first run put right before it was, it passes over
     (components/assets/history.js). Its element takes no room."""
-    st.html(f'<style>.stElementContainer:has(#charter-desk-history) {{ display: none; }}</style>'
-            f'<script id="charter-desk-history">{ONE_ENTRY_PER_STEP.read_text(encoding="utf-8")}</script>',
-            unsafe_allow_javascript=True)
+    st.html(HISTORY_ELEMENT, unsafe_allow_javascript=True)
 
 
 def follow_page(page: str) -> None:

@@ -361,14 +361,19 @@ UNSAFE = re.compile(r"unsafe_allow_html\s*=\s*True|st\.html\(|components\.v1|str
 
 
 # The only st.html calls allowed: the app's own stylesheets (the tiles', large text for a projector,
-# charts side by side, tabs that wrap), files in the repository (never data); and the script that
-# keeps a manager's sign-in cookie (components.auth), which writes only a token of the app's own
-# shape (digits, dots, base64url), never a value it has not checked against that shape.
+# charts side by side, tabs that wrap) and the script that keeps Back to the reader's own steps
+# (components.links), files in the repository (never data); and the script that keeps a manager's
+# sign-in cookie (components.auth), which writes only a token of the app's own shape (digits, dots,
+# base64url), never a value it has not checked against that shape.
 OWN_STYLESHEETS = ("st.html(TILE_STYLE)", "st.html(PROJECTOR_STYLE)", "st.html(SIDE_BY_SIDE_STYLE)",
                    "st.html(TABS_STYLE)", "st.html(_aligned_values_style(rows))",
+                   "st.html(HISTORY_ELEMENT, unsafe_allow_javascript=True)",
                    "st.html(_cookie_script(token, max_age), unsafe_allow_javascript=True)")
 ASSETS = PROJECT_ROOT / "components" / "assets"
-OWN_STYLE_ELEMENTS = {f"<style>{(ASSETS / name).read_text(encoding='utf-8')}</style>" for name in ("tiles.css", "side_by_side.css", "tabs.css")}
+HISTORY_ELEMENT = ('<style>.stElementContainer:has(#charter-desk-history) { display: none; }</style>'
+                   f'<script id="charter-desk-history">{(ASSETS / "history.js").read_text(encoding="utf-8")}</script>')
+OWN_STYLE_ELEMENTS = {f"<style>{(ASSETS / name).read_text(encoding='utf-8')}</style>"
+                      for name in ("tiles.css", "side_by_side.css", "tabs.css")} | {HISTORY_ELEMENT}
 # The one generated stylesheet (components.tiles): only tile-row keys and widths, never text from data.
 ROW = r"\.st-key-kpi-tiles-n\d-\d+-\d+"
 ALIGNED_VALUES_STYLE = re.compile(
@@ -399,6 +404,8 @@ def test_no_page_renders_raw_html():
     assert 'TABS_STYLE = Path(__file__).with_name("assets") / "tabs.css"' in layout
     pack = (PROJECT_ROOT / "components" / "meeting_pack.py").read_text(encoding="utf-8")
     assert "from html import escape" in pack
+    from components.links import HISTORY_ELEMENT as drawn   # the element drawn is the file, nothing added
+    assert drawn == HISTORY_ELEMENT
 
 
 HTML_PAYLOADS = ["<script>alert('agent')</script>", "<b>Billing</b>", "<img src=x onerror=alert(1)>",
