@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from components import formatting as fmt
+from components.tables import csv_bytes
 from store.csvfile import UploadRefused, decode_upload
 from store.ingest import PreparedUpload
 from store.presets import KindRule, Preset, canonical_preset, custom_preset, detect, normalise_header, resolve
@@ -30,8 +31,6 @@ PRESET_LABELS = {
     "zendesk": "Zendesk", "freshdesk": "Freshdesk", "zammad": "Zammad", "osticket": "osTicket",
 }
 NOT_IN_FILE = "— not in the file —"
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV/formula injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def preset_label(preset: Preset) -> str:
@@ -58,22 +57,9 @@ def encoding_label(encoding: str) -> str:
 
 # ----------------------------------------------------------------------------- downloads
 
-def neutralise(value: object) -> object:
-    """A cell a spreadsheet will show as text: a leading = + - @ tab or CR gets an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def spreadsheet_csv(frame: pd.DataFrame) -> bytes:
-    """A table as a CSV file safe to open in Excel (UTF-8 with BOM, no cell read as a formula)."""
-    safe = frame.astype(object).map(neutralise)
-    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")  # quotes a value's bare CR
-
-
 def rejected_csv(rejected: pd.DataFrame) -> bytes:
-    """Each rejected row's number, reason and cells."""
-    return spreadsheet_csv(rejected.rename(columns={"row": "row_number"}))
+    """Each rejected row's number, reason and cells, safe to open in a spreadsheet (csv_bytes)."""
+    return csv_bytes(rejected.rename(columns={"row": "row_number"}))
 
 
 # ----------------------------------------------------------------------------- the file's layout
@@ -460,7 +446,7 @@ def history_frame(batches: pd.DataFrame, timezone: str) -> pd.DataFrame:
 def history_csv(batches: pd.DataFrame, timezone: str) -> bytes:
     """Every batch in full, for the rarer question the history's columns leave out: the rows new,
     updated and unchanged apart, the encoding read, the file's whole checksum."""
-    return spreadsheet_csv(pd.DataFrame({
+    return csv_bytes(pd.DataFrame({
         "batch": batches["batch_id"], "file": batches["file_name"], "into": batches["table_name"],
         "loaded": local_times(batches["loaded_at"], timezone), "by": batches["loaded_by"],
         "layout": batches["preset"].map(layout_label), "encoding": batches["encoding"],

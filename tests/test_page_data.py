@@ -10,7 +10,8 @@ import io
 import pytest
 
 from components.auth import ENV_HASH, hash_password
-from components.uploads import NOT_IN_FILE, history_csv, neutralise, rejected_csv, similar_name_suggestions
+from components.tables import neutralise_value as neutralise
+from components.uploads import NOT_IN_FILE, history_csv, rejected_csv, similar_name_suggestions
 from manager_helpers import (
     app, button, contacts_csv, database_state, labels, load_directly, open_page, rows, scalar, sign_in, values,
 )
