@@ -383,10 +383,12 @@ def _history_section(con, manager: str | None) -> None:
     if batches.empty:
         st.caption("No uploads yet.")
         return
-    st.caption(f"Times here and in the audit log are {_timezone()} time, the charter's time zone.")
-    st.dataframe(history_frame(batches, _timezone()), hide_index=True, width="stretch", column_config=HISTORY_COLUMNS,
+    timezone = _timezone()
+    st.caption(f"Times here and in the audit log are {timezone} time, the charter's time zone.")
+    st.dataframe(history_frame(batches, timezone), hide_index=True, width="stretch", column_config=HISTORY_COLUMNS,
                  placeholder=fmt.EMPTY)
-    st.download_button("Download the upload history (CSV)", history_csv(batches, _timezone()), "upload-history.csv",
+    # written when the button is clicked, not on every run of the page
+    st.download_button("Download the upload history (CSV)", lambda: history_csv(batches, timezone), "upload-history.csv",
                        mime="text/csv", icon=":material/download:", key="download_history", on_click="ignore",
                        help="Every batch in full: rows new, updated and unchanged apart, the encoding read, the "
                             "file's whole checksum.")
