@@ -397,7 +397,8 @@ def _history_section(con, manager: str | None) -> None:
     if with_rejected:
         left, right = st.columns([3, 2], vertical_alignment="bottom")
         batch_id = left.selectbox("Rejected rows of", with_rejected, format_func=label, key="rejected_of")
-        right.download_button("Download rejected rows (CSV)", rejected_csv(rejected_rows(con, batch_id)),
+        # written when the button is clicked, like the history's: a batch's rejected rows can be thousands
+        right.download_button("Download rejected rows (CSV)", lambda: rejected_csv(rejected_rows(con, batch_id)),
                               f"rejected-rows-batch-{batch_id}.csv", mime="text/csv", icon=":material/download:",
                               key="download_batch_rejected", on_click="ignore")
     if manager:
