@@ -17,13 +17,12 @@ from components.headlines import (
 )
 from components.labels import promise_phrase, standard_label
 from components.layout import comparison_text, period_text
-from components.tiles import Tile, provisional, rag_status, rag_text, standard_tile
+from components.tiles import FEW_JUDGED, Tile, provisional, rag_status, rag_text, standard_tile
 from queries import Filters
 from queries.pooled import (
     LONG_TENURE_YEARS, LOYALTY_COLUMNS, loyalty_penalty, priced_bands, share_above_new_price,
 )
 
-MIN_JUDGED_FOR_WEAKEST = 20  # a partner with a handful of contacts is noise, not "the slowest partner"
 
 # The columns the Overview shows of wider queries: DuckDB then skips the medians it does not show
 # (queries.only_columns), about half of the page's query time at 10 million contacts.
@@ -81,7 +80,10 @@ def _weakest(filters: Filters, charter: Charter, results: list[StandardResult]) 
     for dimension in ("partner", "team"):
         frame = context.query("standards_breakdown", filters, dimension=dimension, as_of=context.as_of(),
                               standard_id=standard.id)
-        frame = frame[frame["met"] + frame["missed"] >= MIN_JUDGED_FOR_WEAKEST]
+        # a partner on a handful of contacts is chance, not "the slowest partner": the same line as the
+        # Compliance page's breakdown, which draws such a dot pale ("only 23"), so the headline never
+        # blames a team whose dot that page says not to compare (reading 27)
+        frame = frame[frame["met"] + frame["missed"] >= FEW_JUDGED]
         if dimension == "partner":
             frame = frame[frame["value"] != "In-house"]
         frame = frame.dropna(subset=["compliance"])
