@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from components import formatting as fmt
-from components.tiles import change_text, rag_text
+from components.tiles import FORMATS, change_text, rag_text
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,8 @@ def complaints_headline(count, per_1000, median_hours, reopen_rate, csat_mean, p
     if not fmt.is_empty(reopen_rate):
         parts.append(f"{headline_pct(reopen_rate)} of resolved complaints were reopened")
     if not fmt.is_empty(csat_mean):
-        parts.append(f"satisfaction averaged {fmt.number(csat_mean)} out of 5")
+        # as the CSAT tile prints it ('3.49', never '3.5' above it)
+        parts.append(f"satisfaction averaged {FORMATS['score'](csat_mean)} out of 5")
     return "; ".join(parts) + "."
 
 

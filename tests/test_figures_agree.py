@@ -77,3 +77,17 @@ def test_the_charter_headline_never_names_a_team_the_compliance_page_marks_as_to
     ticks = {text.split("  ")[0]: text for text in bars["layout"]["yaxis"]["ticktext"]}
     assert "<b>30.0%</b>" in ticks["Big"] and "only" not in ticks["Big"]
     assert "only 25" in ticks["Small"]
+
+
+# ----------------------------------------------------------------------------- Complaints
+
+def test_the_complaints_sentence_prints_satisfaction_as_its_tile_does(company):
+    from page_helpers import as_read
+
+    # CSAT 2 and 5 -> 3.50: the tile prints two decimals, and so does the sentence above it
+    complaints = open_page(new_app(), COMPLAINTS)
+    tile = metrics(complaints)["CSAT (mean, 1-5)"]
+    assert tile == "3.50"
+    assert f"satisfaction averaged {tile} out of 5." in as_read(texts(complaints))
+    # the Overview's sentence (and so the meeting pack's) says it alike
+    assert f"satisfaction averaged {tile} out of 5." in texts(open_page(new_app()))

@@ -590,7 +590,7 @@ def test_complaints_page_kpis_and_filters(company):
     assert "1 of this period's complaints still open" in texts(at)
     # the page's answer in one sentence, the Overview's (3 complaints of 10 contacts, T04 9 days and T05 2)
     assert ("3 complaints (300.0 per 1,000 contacts); half were resolved within 5.5 days; 50.0% of resolved complaints "
-            "were reopened; satisfaction averaged 3.5 out of 5.") in as_read(texts(at))
+            "were reopened; satisfaction averaged 3.50 out of 5.") in as_read(texts(at))
     rerun_with(at, "channel", ["phone"])
     shown = metrics(at)
     assert (shown["Complaints"], shown["Per 1,000 contacts"], shown["Resolved within (median)"]) == ("1", "500.0", "9.0 days")
