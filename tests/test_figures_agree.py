@@ -26,12 +26,18 @@ def company(tmp_path):
 
 def tile_notes(at) -> dict[str, str]:
     """Metric label -> the caption drawn under it in its tile (the tile's note), where it has one."""
-    notes = {}
-    for metric in at.metric:
-        tile = metric.parent
-        captions = [child.value for child in tile.children.values() if getattr(child, "type", None) == "caption"]
-        if captions:
-            notes.setdefault(metric.label, captions[0])
+    notes: dict[str, str] = {}
+
+    def walk(block) -> None:
+        children = list(getattr(block, "children", {}).values())
+        labels = [child.label for child in children if getattr(child, "type", None) == "metric"]
+        captions = [child.value for child in children if getattr(child, "type", None) == "caption"]
+        if len(labels) == 1 and captions:
+            notes.setdefault(labels[0], captions[0])
+        for child in children:
+            walk(child)
+
+    walk(at.main)
     return notes
 
 
@@ -91,3 +97,22 @@ def test_the_complaints_sentence_prints_satisfaction_as_its_tile_does(company):
     assert f"satisfaction averaged {tile} out of 5." in as_read(texts(complaints))
     # the Overview's sentence (and so the meeting pack's) says it alike
     assert f"satisfaction averaged {tile} out of 5." in texts(open_page(new_app()))
+
+
+# ----------------------------------------------------------------------------- Responsiveness
+
+def test_the_overview_reply_times_are_on_the_responsiveness_tiles_in_both_bases(company):
+    """The Overview shows calendar hours with the working twin under them; the Responsiveness page shows
+    one basis at a time, and notes the other under each time, so the Overview's figure is on it."""
+    overview = open_page(new_app())
+    shown, notes = metrics(overview), tile_notes(overview)
+    # first replies 0.5 1 1 2 6 24 26 28 h (calendar) -> median 4.0 h
+    assert shown["Median time to first reply"] == "4.0 h"
+    working = open_page(new_app(), RESPONSIVENESS)
+    assert tile_notes(working)["Replied within (median)"] == f"{shown['Median time to first reply']} in calendar time"
+    assert tile_notes(working)["Replied within (p90)"] == f"{shown['Slowest 10% waited over']} in calendar time"
+    assert f"{metrics(working)['Replied within (median)']} in working time" == notes["Median time to first reply"]
+    calendar = working
+    calendar.button_group(key="hours").set_value("calendar").run()
+    assert metrics(calendar)["Replied within (median)"] == shown["Median time to first reply"]
+    assert tile_notes(calendar)["Replied within (median)"] == notes["Median time to first reply"]

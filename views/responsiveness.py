@@ -19,6 +19,10 @@ basis = st.segmented_control("Measure waiting time in", list(BASES), format_func
                              help="Working hours count only the charter's opening hours (what the promises use); "
                                   "calendar hours are the elapsed time the customer waited.") or "working"  # ?hours= empty
 column, unit, kind = ("bh", "working h", "working_hours") if basis == "working" else ("hours", "h", "duration")
+# Each time is noted in the other basis too: the Overview's "Median time to first reply" is calendar time
+# with its working twin under it, so whichever basis this page shows, the Overview's figure is on it.
+other_column, other_words, other_format = (("hours", "calendar time", fmt.duration) if basis == "working"
+                                           else ("bh", "working time", fmt.working_hours))
 summary = context.query("responsiveness_summary", filters).iloc[0]
 if not summary["contacts"]:
     empty.no_rows()
@@ -27,15 +31,18 @@ before = context.query("responsiveness_summary", previous).iloc[0] if previous e
 
 
 def tile(label: str, measure: str, help_text: str, better="lower", tile_kind: str = kind) -> Tile:
+    twin = measure.removesuffix(f"_{column}") + f"_{other_column}" if measure.endswith(f"_{column}") else None
     return Tile(label, fmt.plain(summary[measure]), tile_kind,
-                fmt.plain(before[measure]) if before is not None else None, better=better, help=help_text)
+                fmt.plain(before[measure]) if before is not None else None, better=better, help=help_text,
+                note=f"{other_format(summary[twin])} in {other_words}" if twin else None)
 
 
 answer(responsiveness_headline(
     summary["contacts"], summary[f"first_response_median_{column}"], summary[f"first_response_p90_{column}"],
     before[f"first_response_median_{column}"] if before is not None else None,
     before[f"first_response_p90_{column}"] if before is not None else None, working=basis == "working"))
-st.caption(f"Times are {BASES[basis].lower()} from arrival; median = half of contacts waited less, p90 = the slowest "
+st.caption(f"Times are {BASES[basis].lower()} from arrival (under each, the same time in "
+           f"{other_words}, as the Overview notes it); median = half of contacts waited less, p90 = the slowest "
            "10% waited longer. A reply also counts as an acknowledgement. Stops recorded before the start are left out; "
            "contacts not answered yet are not in the times, so the latest week looks faster until they are.")
 show_tiles([
