@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 from charter.model import Standard
+from queries.pooled import LONG_TENURE_YEARS
 
 # Dimensions a breakdown may use; the queries match them against the same fixed list.
 DIMENSIONS = {"channel": "Channel", "team": "Team", "partner": "Partner", "priority": "Priority"}
 COMPLAINT_DIMENSIONS = {"category": "Category", "partner": "Partner", "channel": "Channel", "team": "Team"}
+
+# The long-tenure share's name on the Overview, in the meeting pack and on the Pricing page: one figure, one name.
+LONG_TENURE_SHARE = f"{LONG_TENURE_YEARS}y+ customers paying above new price"
 
 _NOUNS = {
     "acknowledge": "Acknowledgements",

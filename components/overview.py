@@ -15,7 +15,7 @@ from components.headlines import (
     StandardResult, Weakest, charter_headline, churn_headline, complaints_headline, pricing_headline,
     responsiveness_headline,
 )
-from components.labels import promise_phrase, standard_label
+from components.labels import LONG_TENURE_SHARE, promise_phrase, standard_label
 from components.layout import comparison_text, period_text
 from components.tiles import FEW_JUDGED, Tile, provisional, rag_status, rag_text, standard_tile
 from queries import Filters
@@ -138,7 +138,7 @@ def _complaint_rate(filters: Filters) -> Figure:
 
 
 # Bills and churn belong to customers, not contacts: a partner or team filter cannot narrow them.
-CUSTOMER_TILES = (f"{LONG_TENURE_YEARS}y+ customers paying above new price", "Monthly churn")
+CUSTOMER_TILES = (LONG_TENURE_SHARE, "Monthly churn")
 CUSTOMERS_NOT_FILTERED = ("Prices and churn cover every customer: the channel, team and partner filters apply "
                           "to contacts only.")
 
@@ -207,7 +207,7 @@ def gather(filters: Filters) -> OverviewContent:
              complaints_before.get("resolution_median_hours"), better="lower",
              help="Half of the resolved complaints were resolved within this time (calendar time, opened to resolved).",
              note=f"slowest 10%: over {fmt.duration(complaints.get('resolution_p90_hours'))}"),
-        Tile(f"{LONG_TENURE_YEARS}y+ customers paying above new price", long_share, "share",
+        Tile(LONG_TENURE_SHARE, long_share, "share",
              share_above_new_price(walk_before) if walk_before is not None else None, better="lower",
              help=f"Share of the bills of customers with {LONG_TENURE_YEARS}+ completed years that were above the "
                   "price a new customer would pay for the same product and period.",

@@ -116,3 +116,11 @@ def test_the_overview_reply_times_are_on_the_responsiveness_tiles_in_both_bases(
     calendar.button_group(key="hours").set_value("calendar").run()
     assert metrics(calendar)["Replied within (median)"] == shown["Median time to first reply"]
     assert tile_notes(calendar)["Replied within (median)"] == notes["Median time to first reply"]
+
+
+# ----------------------------------------------------------------------------- Pricing
+
+def test_the_loyalty_share_has_one_name_on_the_overview_and_the_pricing_page(company):
+    overview, pricing = metrics(open_page(new_app())), metrics(open_page(new_app(), PRICING))
+    [label] = [name for name in overview if "paying above new price" in name]
+    assert pricing[label] == overview[label] == "100.0%"

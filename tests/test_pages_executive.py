@@ -666,7 +666,7 @@ def test_pricing_page_kpis_and_product_filter(company):
     at = open_page(new_app(), PRICING)
     assert title(at) == "Pricing & loyalty"
     shown = metrics(at)
-    assert shown["3y+ paying above new price"] == "100.0%"
+    assert shown["3y+ customers paying above new price"] == "100.0%"
     assert shown["Median gap after 5+ years"] == "+20.0%"
     assert shown["Loyalty penalty"] == "GBP 40"
     assert shown["Monthly churn"] == "25.0%"

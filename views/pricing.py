@@ -5,7 +5,7 @@ from components import charts, context, empty, formatting as fmt
 from components.churn import churn_period_text, churn_tile
 from components.filters import current_filters, previous_period
 from components.headlines import pricing_headline
-from components.labels import standard_label
+from components.labels import LONG_TENURE_SHARE, standard_label
 from components.layout import answer, header, period_text, side_by_side
 from components.tables import show_table
 from components.tiles import Tile, show_tiles
@@ -55,7 +55,7 @@ else:
         share_above_new_price(walk), oldest_gap(pricing), loyalty_penalty(walk),
         loyalty_penalty(walk, LONG_TENURE_YEARS), LONG_TENURE_YEARS, bills_in_period=int(pricing["rows"].sum())))
     show_tiles([
-        Tile(f"{LONG_TENURE_YEARS}y+ paying above new price", share_above_new_price(walk), "share",
+        Tile(LONG_TENURE_SHARE, share_above_new_price(walk), "share",
              share_above_new_price(walk_before) if walk_before is not None else None, better="lower",
              help=f"Share of the bills of customers with {LONG_TENURE_YEARS}+ completed years above the benchmark.",
              note=f"of {fmt.plural(benchmarked_bills(walk), 'bill', 'bills')} with a benchmark"),
