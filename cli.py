@@ -265,10 +265,17 @@ def parser() -> argparse.ArgumentParser:
     undo.add_argument("batch_id", type=int)
     undo.set_defaults(run=command_undo)
 
-    kpis = commands.add_parser("kpis", help="print every KPI as JSON (spec section 6)")
+    kpis = commands.add_parser(
+        "kpis", help="print every KPI as JSON (spec section 6)",
+        # said where the analyst picks the dates: the Pricing page counts the bills dated in its period,
+        # so the same dates there give other pricing figures (docs/definitions.md, reading 9)
+        description="--from and --to keep the contacts opened on those days (charter time, both included): the "
+                    "standards, responsiveness, complaints and data quality. Prices and customers are not contacts: "
+                    "pricing_by_tenure and churn_monthly cover every period, where the Pricing page counts the bills "
+                    "dated in its period (pick the months you want from churn_monthly).")
     kpis.add_argument("--json", action="store_true", help="compact JSON (the default output is indented JSON)")
-    kpis.add_argument("--from", dest="date_from", type=_day)
-    kpis.add_argument("--to", dest="date_to", type=_day)
+    kpis.add_argument("--from", dest="date_from", type=_day, help="first day of contacts opened (YYYY-MM-DD)")
+    kpis.add_argument("--to", dest="date_to", type=_day, help="last day of contacts opened (YYYY-MM-DD)")
     kpis.add_argument("--as-of", type=_instant, help="judge open clocks at this instant instead of the latest "
                       "timestamp in the data (ISO 8601; without an offset it is the charter's local time)")
     kpis.set_defaults(run=command_kpis)

@@ -124,3 +124,18 @@ def test_the_loyalty_share_has_one_name_on_the_overview_and_the_pricing_page(com
     overview, pricing = metrics(open_page(new_app())), metrics(open_page(new_app(), PRICING))
     [label] = [name for name in overview if "paying above new price" in name]
     assert pricing[label] == overview[label] == "100.0%"
+
+
+# ----------------------------------------------------------------------------- kpis --json
+
+def test_kpis_help_says_which_figures_its_dates_select(tmp_path):
+    """--from/--to keep contacts (spec reading 14); prices and churn cover every period, unlike the
+    Pricing page for the same dates: the help says so where the analyst picks the dates."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "cli.py", "kpis", "--help"], cwd=PROJECT_ROOT, capture_output=True,
+                          text=True, check=True)
+    help_text = " ".join(done.stdout.split())
+    assert "contacts opened" in help_text
+    assert "pricing_by_tenure and churn_monthly cover every period" in help_text
