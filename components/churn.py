@@ -25,5 +25,8 @@ def churn_tile(price_filters: Filters, churn_until: dict) -> tuple[Tile, float |
     earlier = months_before(price_filters)
     before = period_churn(context.query("churn_monthly", earlier, **churn_until))[0] if earlier else None
     months = churn_months(price_filters)
-    note = f"{fmt.pct(annual)} a year" + (f" · {fmt.months(*months)}" if months else "")
+    # the months compared with are not the previous period the page header names (reading 31): said on
+    # the tile itself, since the meeting pack, which has no tooltips, prints the note but not the help
+    compared = f" (change vs {fmt.months(earlier.date_from, earlier.date_to.replace(day=1))})" if earlier else ""
+    note = f"{fmt.pct(annual)} a year" + (f" · {fmt.months(*months)}{compared}" if months else "")
     return Tile("Monthly churn", monthly, "share", before, better="lower", help=CHURN_HELP, note=note), monthly, annual

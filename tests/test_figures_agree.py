@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,25 @@ def test_kpis_help_says_which_figures_its_dates_select(tmp_path):
     help_text = " ".join(done.stdout.split())
     assert "contacts opened" in help_text
     assert "pricing_by_tenure and churn_monthly cover every period" in help_text
+
+
+# ----------------------------------------------------------------------------- previous period
+
+def test_the_churn_tile_names_the_months_its_change_is_against_on_screen_and_in_the_meeting_pack(company, tmp_path):
+    """The header names the previous period (2-8 Feb for 9-15 Feb); churn counts whole months, so its
+    change is against January, not February again (reading 31). The tile's help said so, which the
+    meeting pack, with no tooltips, leaves out: its note names the months. Feb: C3 of 4 leaves -> 25.0%,
+    1 - 0.75^12 = 96.8% a year; January: nobody -> +25.0 pts."""
+    from components import meeting_pack, overview
+    from page_helpers import load_more_contacts
+    from queries import Filters
+
+    load_more_contacts(tmp_path, dict(ticket_id="T12", opened_at="2025-10-01 11:00"))   # 2-8 Feb is in the data
+    note = "96.8% a year · Feb 2026 (change vs Jan 2026)"
+    for page in ("views/overview.py", PRICING):
+        at = open_page(new_app({"period": ["2026-02-09", "2026-02-15"]}), page)
+        assert "changes vs 2 Feb - 8 Feb 2026" in texts(at)
+        assert (metrics(at)["Monthly churn"], tile_notes(at)["Monthly churn"]) == ("25.0%", note), page
+    pack = meeting_pack.build_html(overview.gather(Filters(date(2026, 2, 9), date(2026, 2, 15))))
+    assert '<div class="value">25.0%</div><div class="change" style="color:#' in pack
+    assert f'<div class="note">{note}</div>' in pack
