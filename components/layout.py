@@ -30,6 +30,17 @@ def comparison_text(filters: Filters) -> str:
     return f"vs {period_text(previous)}{stood}"
 
 
+def compliance_comparison_text(filters: Filters) -> str:
+    """What a promise's change is against. The header's "as it stood on" dates waiting and resolution
+    times (reading 37); a compliance is the previous period's contacts judged as the data stands now."""
+    previous = previous_period(filters)
+    if not previous:
+        return ""
+    stood = "" if fmt.is_empty(previous.measured_at) else (
+        f", not as they stood on {fmt.day(previous.measured_at)} as waiting and resolution times are")
+    return f"Changes compare with the contacts of {period_text(previous)} judged as the data stands now{stood}."
+
+
 def week_in_progress(as_of) -> date | None:
     """The Monday (charter time, as the weekly queries count weeks) of the week the data ends in."""
     if fmt.is_empty(as_of):

@@ -90,7 +90,7 @@ def build_html(content: OverviewContent, title: str = "Charter Desk — meeting 
 <ul class="headlines">{headlines}</ul>
 <h2>Charter scorecard</h2>
 <div class="grid">{''.join(_tile(t) for t in content.standard_tiles)}</div>
-<p></p>{_scorecard_table(content)}
+<p class="note">{escape(content.compliance_comparison)}</p>{_scorecard_table(content)}
 <h2>Service, complaints and loyalty</h2>
 <div class="grid">{''.join(_tile(t) for t in content.tiles)}</div>
 <h2>Charts</h2>

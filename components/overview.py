@@ -16,7 +16,7 @@ from components.headlines import (
     responsiveness_headline,
 )
 from components.labels import LONG_TENURE_SHARE, promise_phrase, standard_label
-from components.layout import comparison_text, period_text
+from components.layout import comparison_text, compliance_comparison_text, period_text
 from components.tiles import FEW_JUDGED, Tile, provisional, rag_status, rag_text, standard_tile
 from queries import Filters
 from queries.pooled import (
@@ -43,6 +43,7 @@ class OverviewContent:
     period: str
     file_period: str      # the period in the pack's file name, as every download names it
     comparison: str
+    compliance_comparison: str     # what the promises' changes are against, said under their tiles
     as_of: str
     filters: str
     contacts: int
@@ -244,7 +245,7 @@ def gather(filters: Filters) -> OverviewContent:
                  for tile in tiles]
     content = OverviewContent(
         period=period_text(filters), file_period=fmt.file_period(filters.date_from, filters.date_to),
-        comparison=comparison_text(filters), as_of=fmt.moment(as_of),
+        comparison=comparison_text(filters), compliance_comparison=compliance_comparison_text(filters), as_of=fmt.moment(as_of),
         filters=describe(filters), contacts=int(reply.get("contacts") or 0), standard_tiles=standard_tiles,
         scorecard_table=scorecard_table, tiles=tiles, headlines=headlines,
     )

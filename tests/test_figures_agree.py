@@ -162,3 +162,29 @@ def test_the_churn_tile_names_the_months_its_change_is_against_on_screen_and_in_
     pack = meeting_pack.build_html(overview.gather(Filters(date(2026, 2, 9), date(2026, 2, 15))))
     assert '<div class="value">25.0%</div><div class="change" style="color:#' in pack
     assert f'<div class="note">{note}</div>' in pack
+
+
+def test_the_promises_changes_say_they_are_judged_now_where_the_header_says_as_it_stood(company, tmp_path):
+    """The header's 'as it stood on 8 Feb' dates waiting and resolution times (reading 37); a promise's
+    change compares with the previous period's contacts judged as the data stands now. Said under the
+    promises on the Overview, in the meeting pack, on the Compliance page and beside the Complaints
+    page's resolution promise. Replies, 9-15 Feb: T06 T07 met, T08 (26 h) and T09 (never) missed, T10
+    pending -> 2 / 4 = 50.0%; 2-8 Feb: T01 T03 T04 T05 met, T02 (28 h) missed -> 4 / 5 = 80.0%: -30.0 pts."""
+    from components import meeting_pack, overview
+    from page_helpers import load_more_contacts
+    from queries import Filters
+
+    load_more_contacts(tmp_path, dict(ticket_id="T12", opened_at="2025-10-01 11:00"))   # 2-8 Feb is in the data
+    said = ("Changes compare with the contacts of 2 Feb - 8 Feb 2026 (7 days) judged as the data stands now, "
+            "not as they stood on 8 Feb 2026 as waiting and resolution times are.")
+    week = {"period": ["2026-02-09", "2026-02-15"]}
+    at = open_page(new_app(week))
+    assert "as it stood on 8 Feb 2026" in texts(at)
+    replies = next(metric for metric in at.metric if metric.label == "Replies")
+    assert (replies.value, replies.delta) == ("50.0%", "-30.0 pts")
+    assert said in texts(at)
+    assert said in texts(open_page(new_app(week), COMPLIANCE))
+    assert said in texts(open_page(new_app(week), COMPLAINTS))
+    assert said in meeting_pack.build_html(overview.gather(Filters(date(2026, 2, 9), date(2026, 2, 15))))
+    # no previous period, nothing to say
+    assert "Changes compare with" not in texts(open_page(new_app()))

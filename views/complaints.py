@@ -4,7 +4,7 @@ import streamlit as st
 from components import charts, context, empty, formatting as fmt
 from components.filters import current_filters, previous_period
 from components.headlines import complaints_headline
-from components.layout import answer, header, period_text, side_by_side
+from components.layout import answer, compliance_comparison_text, header, period_text, side_by_side
 from components.tables import show_table, whole_rows_height
 from components.tiles import Tile, show_tiles, standard_tile
 
@@ -55,7 +55,8 @@ if resolution:
     within = context.query("complaints_within_standards", filters, as_of=as_of, standard_ids=ids).set_index("standard_id")
     earlier = (context.query("complaints_within_standards", previous, as_of=as_of, standard_ids=ids).set_index("standard_id")
                if previous else None)
-    st.caption("Resolved within the charter's promise, complaints only (met / (met + missed)):")
+    st.caption("Resolved within the charter's promise, complaints only (met / (met + missed)). "
+               + compliance_comparison_text(filters))
     show_tiles([standard_tile(s, within.loc[s.id], earlier.loc[s.id, "compliance"] if earlier is not None else None)
                 for s in resolution], per_row=4)
 else:

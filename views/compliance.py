@@ -4,7 +4,7 @@ import streamlit as st
 from components import charts, context, drill, empty, formatting as fmt, links, scorecard
 from components.filters import current_filters, previous_period
 from components.labels import DIMENSIONS, unique_standard_labels
-from components.layout import header, period_text, side_by_side
+from components.layout import compliance_comparison_text, header, period_text, side_by_side
 from components.tables import show_table
 from components.tiles import PROVISIONAL_NOTE, Tile, judged_note, provisional, rag_status, show_tiles
 from components import expectation_gap
@@ -47,7 +47,7 @@ before = (context.query("standards_summary", previous, as_of=as_of, standard_ids
 st.subheader(fmt.literal(standard.name))  # scope values in a name may come from uploads
 st.caption(f"Promise: {standard.promise} ({standard.measure.replace('_', ' ')} clock) · target {fmt.target(standard.target)} · "
            "compliance = met / (met + missed); pending (clock still running, deadline not reached) and invalid "
-           "(stop before start) contacts are shown beside it, never inside it.")
+           "(stop before start) contacts are shown beside it, never inside it. " + compliance_comparison_text(filters))
 compliance = fmt.plain(row["compliance"])
 unsettled = provisional(row["met"], row["missed"], row["pending"])
 show_tiles([

@@ -28,7 +28,8 @@ with st.container(horizontal=True, horizontal_alignment="distribute", vertical_a
 if content.standard_tiles:
     show_tiles(content.standard_tiles, per_row=len(content.standard_tiles) if len(content.standard_tiles) <= 5 else 4)
     st.caption("Share of contacts that met each promise: met / (met + missed); pending contacts are not counted yet. "
-               "Green at or above target, amber within 5 points below, red further below.")
+               "Green at or above target, amber within 5 points below, red further below. "
+               + content.compliance_comparison)
     download(content.scorecard_table, scorecard.FILE_NAME, "scorecard", label="Download the scorecard (CSV)")
 else:
     empty.no_standards()
