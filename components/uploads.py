@@ -26,9 +26,13 @@ TABLE_LABELS = {
     "customers": "Customers (who joined and left when)",
     "prices": "Prices (what each customer paid per period)",
 }
+# The name a batch loaded with the editor's mapping, without saving it, keeps in the history.
+UNSAVED_MAPPING = "unsaved mapping"
 PRESET_LABELS = {
     "canonical": "Charter Desk columns (generic CSV)",
     "zendesk": "Zendesk", "freshdesk": "Freshdesk", "zammad": "Zammad", "osticket": "osTicket",
+    # not "unsaved mapping (saved mapping)", which the summary of a one-off load said of itself
+    UNSAVED_MAPPING: "a mapping made for this file (not saved)",
 }
 NOT_IN_FILE = "— not in the file —"
 
@@ -47,6 +51,8 @@ def history_layout_label(preset_name: str) -> str:
     name, 'Charter Desk' for its own columns, 'NAME (saved)' for a saved mapping."""
     if preset_name == "canonical":
         return "Charter Desk"
+    if preset_name == UNSAVED_MAPPING:
+        return "one-off mapping"
     return PRESET_LABELS.get(preset_name, f"{preset_name} (saved)")
 
 
@@ -180,7 +186,7 @@ class MappingChoice:
     start_from: Preset | None = None
     values: dict[str, dict[str, str]] = field(default_factory=dict)   # column -> {value in the file: stored as}
 
-    def preset(self, table: str, name: str = "unsaved mapping") -> Preset:
+    def preset(self, table: str, name: str = UNSAVED_MAPPING) -> Preset:
         mapped = replace(custom_preset(name, table, self.columns, self.kind_rule), values=self.values)
         if self.start_from is None:
             return mapped

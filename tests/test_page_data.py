@@ -401,6 +401,10 @@ def test_a_one_off_file_loads_with_its_mapping_without_keeping_a_preset(monkeypa
     assert rows("SELECT ticket_id, channel FROM contacts ORDER BY ticket_id") == [("B-1", "email"), ("B-2", "phone")]
     assert rows("SELECT name FROM saved_presets") == []
     assert scalar("SELECT preset FROM batches") == "unsaved mapping"
+    # the summary and the history say the mapping was not kept: they said "unsaved mapping (saved mapping)"
+    assert any("read as a mapping made for this file (not saved)" in s for s in values(at.success))
+    assert not any("saved mapping)" in s or "(saved)" in s for s in values(at.success))
+    assert at.dataframe[0].value["layout"].tolist() == ["one-off mapping"]
 
 
 def test_a_vendor_export_with_a_renamed_column_is_mapped_from_its_preset_and_keeps_its_value_translations(monkeypatch):
