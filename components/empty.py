@@ -6,13 +6,21 @@ import streamlit as st
 from components import context
 
 
-def no_data_yet(what: str = "contacts") -> None:
-    """Nothing loaded: point to the Data page (or the demo) and stop the page here."""
+HELPDESK_EXPORT = "Upload your helpdesk export on the **Data** page (Zendesk, Freshdesk, Zammad, osTicket or any CSV)"
+# Prices and customers come from billing or the CRM, not from the helpdesk: say which two files, and
+# where the Data page asks for each, or a manager looks for them in the helpdesk's export settings.
+BILLING_AND_CRM_FILES = ("Upload two files from your billing system or CRM on the **Data** page: *Customers* "
+                         "(each customer's id, the date they joined and, if they left, the date they left) and *Prices* (what "
+                         "each customer paid per billing period), chosen under 'What is in the file?'")
+
+
+def no_data_yet(what: str = "contacts", how: str = HELPDESK_EXPORT) -> None:
+    """Nothing loaded: point to the Data page (or the demo) and stop the page here. `how`: which
+    file to upload there, in a sentence."""
     with st.container(border=True):
         st.markdown(f"#### No {what} loaded yet")
         st.markdown(
-            f"This page fills in as soon as {what} are loaded. Upload your helpdesk export on the **Data** "
-            "page (Zendesk, Freshdesk, Zammad, osTicket or any CSV), or try the dashboard with the "
+            f"This page fills in as soon as {what} are loaded. {how}, or try the dashboard with the "
             "bundled demo company by running `python cli.py demo`."
         )
         st.page_link("views/data.py", label="Go to the Data page", icon=":material/upload_file:")

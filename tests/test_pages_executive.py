@@ -754,6 +754,17 @@ def test_empty_database_says_what_to_do(empty_store, page):
     assert "loaded yet" in words and "python cli.py demo" in words and "Data" in words
 
 
+def test_empty_pricing_page_asks_for_the_customers_and_prices_files_not_a_helpdesk_export(empty_store):
+    """Prices and customers come from billing or the CRM: the page sent a new customer to upload
+    'your helpdesk export (Zendesk, Freshdesk, ...)' for them."""
+    words = texts(open_page(new_app(), PRICING))
+    assert "helpdesk" not in words and "Zendesk" not in words
+    assert "billing system or CRM" in words and "*Customers*" in words and "*Prices*" in words
+    assert "What is in the file?" in words
+    # the other pages still ask for the helpdesk's export
+    assert "Upload your helpdesk export" in texts(open_page(new_app(), COMPLAINTS))
+
+
 @pytest.mark.parametrize("page", [OVERVIEW, COMPLIANCE, RESPONSIVENESS, COMPLAINTS])
 def test_filters_with_no_matching_contacts_say_so(company, page):
     at = open_page(new_app({"channel": "chat", "team": "Billing"}), None if page == OVERVIEW else page)

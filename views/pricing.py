@@ -32,7 +32,7 @@ pricing = context.query("pricing_by_tenure", prices_in_view)
 bills_in_view = bool(pricing["rows"].sum())
 if not bills_in_view:
     if not context.has_bills():
-        empty.no_data_yet("prices and customers")
+        empty.no_data_yet("prices and customers", empty.BILLING_AND_CRM_FILES)
     # only the period and the product filter apply to bills: name the one that emptied the view; churn
     # counts customers, not bills, so it is still shown (as the Overview shows it) below
     empty.no_rows("price rows", stop=bool(filters.products), advice=None if filters.products else (
