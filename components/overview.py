@@ -17,7 +17,7 @@ from components.headlines import (
 )
 from components.labels import LONG_TENURE_SHARE, promise_phrase, standard_label
 from components.layout import comparison_text, compliance_comparison_text, period_text
-from components.tiles import FEW_JUDGED, Tile, provisional, rag_status, rag_text, standard_tile
+from components.tiles import FEW_JUDGED, Tile, few_note, provisional, rag_status, rag_text, standard_tile
 from queries import Filters
 from queries.pooled import (
     LONG_TENURE_YEARS, LOYALTY_COLUMNS, loyalty_penalty, priced_bands, share_above_new_price,
@@ -191,6 +191,7 @@ def gather(filters: Filters) -> OverviewContent:
 
     long_share = share_above_new_price(walk)
     bills_in_period = int(pricing["rows"].sum())
+    few_resolved = few_note(complaints.get("resolution_times"), "resolved complaint", "resolved complaints")
     tiles = [
         Tile("Median time to first reply", reply.get("first_response_median_hours"), "duration",
              reply_before.get("first_response_median_hours"), better="lower",
@@ -207,7 +208,8 @@ def gather(filters: Filters) -> OverviewContent:
         Tile("Median complaint resolution", complaints.get("resolution_median_hours"), "duration",
              complaints_before.get("resolution_median_hours"), better="lower",
              help="Half of the resolved complaints were resolved within this time (calendar time, opened to resolved).",
-             note=f"slowest 10%: over {fmt.duration(complaints.get('resolution_p90_hours'))}"),
+             note=f"slowest 10%: over {fmt.duration(complaints.get('resolution_p90_hours'))}"
+                  + (f" · {few_resolved}" if few_resolved else "")),
         Tile(LONG_TENURE_SHARE, long_share, "share",
              share_above_new_price(walk_before) if walk_before is not None else None, better="lower",
              help=f"Share of the bills of customers with {LONG_TENURE_YEARS}+ completed years that were above the "

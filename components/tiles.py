@@ -70,6 +70,13 @@ def judged_note(met, missed) -> str:
     return f" · based on only {fmt.plural(float(met) + float(missed), 'contact', 'contacts')}" if few_judged(met, missed) else ""
 
 
+def few_note(base, one: str, many: str) -> str | None:
+    """'based on only 3 ratings' for a figure over fewer than FEW_JUDGED of them (and more than none),
+    else None: a complaint's median or a CSAT from one rating reads like a settled figure otherwise."""
+    return f"based on only {fmt.plural(base, one, many)}" if not fmt.is_empty(base) and 0 < float(base) < FEW_JUDGED \
+        else None
+
+
 def rag_text(compliance, target: float, digits: int = 1) -> str:
     """A compliance as printed beside its RAG colour: never rounded up across the line it fell short
     of, the target (amber) or, for a red one, the amber line 5 points below it (89.9% in red, not a

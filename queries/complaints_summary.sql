@@ -21,6 +21,9 @@ SELECT count(*) AS count,
        avg(csat) AS csat_mean,
        count(*) FILTER (WHERE csat >= 4) / nullif(count(csat), 0) AS csat_share_4_5,
        count(*) FILTER (WHERE resolved_at IS NOT NULL) AS resolved,
-       count(*) FILTER (WHERE resolved_at IS NULL) AS open
+       count(*) FILTER (WHERE resolved_at IS NULL) AS open,
+       -- what the resolution times and the CSAT figures rest on, for the tiles to say when it is a handful
+       count(*) FILTER (WHERE resolved_at >= opened_at) AS resolution_times,
+       count(csat) AS rated
 FROM c
 WHERE kind = 'complaint'

@@ -596,6 +596,25 @@ def test_complaints_page_kpis_and_filters(company):
     assert (shown["Complaints"], shown["Per 1,000 contacts"], shown["Resolved within (median)"]) == ("1", "500.0", "9.0 days")
 
 
+def test_complaint_figures_over_a_handful_of_complaints_say_what_they_rest_on(company):
+    """A new customer's first weeks: the reopen rate, the follow-up rate and the resolution times rest
+    on the resolved complaints (T04 and T05), the CSAT tiles on the rated ones (T04 2, T05 5). Under 30
+    (reading 27's line for a compliance) each tile says so; it did not, and one complaint's 9 days read
+    as a settled median, one rating of 2 as the customers' satisfaction."""
+    at = open_page(new_app(), COMPLAINTS)
+    captions = [c.value for c in at.caption]
+    assert captions.count("based on only 2 resolved complaints") == 4   # median, p90, reopened, followed up
+    assert captions.count("based on only 2 ratings") == 2               # CSAT mean, satisfied
+    assert "of this period's complaints still open" in texts(at)        # the count's own note unchanged
+    rerun_with(at, "channel", ["phone"])                                 # T04 alone
+    captions = [c.value for c in at.caption]
+    assert captions.count("based on only 1 resolved complaint") == 4
+    assert captions.count("based on only 1 rating") == 2
+    overview = [c.value for c in open_page(new_app(), OVERVIEW).caption]
+    assert any(c.startswith("slowest 10%: over") and c.endswith(" · based on only 2 resolved complaints")
+               for c in overview)
+
+
 def test_complaints_resolved_within_each_resolution_promise(company):
     """Spec section 5: the share of complaints resolved within each resolution standard. With the
     7-day promise covering every contact it is 4 met (T01-T03, T05) of 5 judged (T04 missed), 80.0%,

@@ -6,7 +6,7 @@ from components.filters import current_filters, previous_period
 from components.headlines import complaints_headline
 from components.layout import answer, compliance_comparison_text, header, period_text, side_by_side
 from components.tables import show_table, whole_rows_height
-from components.tiles import Tile, show_tiles, standard_tile
+from components.tiles import Tile, few_note, show_tiles, standard_tile
 
 filters = current_filters()
 empty.require_contacts()
@@ -27,6 +27,11 @@ def tile(label: str, measure: str, kind: str, better: str | None, help_text: str
 answer(complaints_headline(summary["count"], summary["per_1000_contacts"], summary["resolution_median_hours"],
                            summary["reopen_rate"], summary["csat_mean"],
                            before["per_1000_contacts"] if before is not None else None))
+# A figure over a handful of complaints is said to be so, as a compliance is (reading 27): one complaint's
+# 25 hours is no median to compare weeks by, nor one rating of 1 a satisfaction level.
+timed = few_note(summary["resolution_times"], "resolved complaint", "resolved complaints")
+resolved = few_note(summary["resolved"], "resolved complaint", "resolved complaints")
+rated = few_note(summary["rated"], "rating", "ratings")
 st.caption("A complaint is a contact of kind 'complaint'. Resolution time is calendar time from opened to resolved. "
            "Reopen and follow-up rates are over resolved complaints; CSAT over every rated complaint (1-5).")
 show_tiles([
@@ -35,16 +40,19 @@ show_tiles([
          note=f"{fmt.count(summary['open'])} of this period's complaints still open"),
     tile("Per 1,000 contacts", "per_1000_contacts", "rate", "lower", "1,000 x complaints / all contacts opened."),
     tile("Resolved within (median)", "resolution_median_hours", "duration", "lower",
-         "Half of the resolved complaints were resolved within this time."),
+         "Half of the resolved complaints were resolved within this time.", note=timed),
     tile("Resolved within (p90)", "resolution_p90_hours", "duration", "lower",
-         "Nine in ten resolved complaints were resolved within this time."),
-    tile("Reopened", "reopen_rate", "share", "lower", "Resolved complaints reopened at least once / resolved complaints."),
+         "Nine in ten resolved complaints were resolved within this time.", note=timed),
+    tile("Reopened", "reopen_rate", "share", "lower", "Resolved complaints reopened at least once / resolved complaints.",
+         note=resolved),
     # "at all": the charter's follow-up promise (on the Overview) counts only follow-ups in time
     tile("Followed up at all", "follow_up_rate", "share", "higher",
          "Resolved complaints with a follow-up contact at any time / resolved complaints. The charter's follow-up "
-         "promise (Overview, Charter compliance) counts only follow-ups within its deadline."),
-    tile("CSAT (mean, 1-5)", "csat_mean", "score", "higher", "Average satisfaction score of rated complaints."),
-    tile("Satisfied (CSAT 4-5)", "csat_share_4_5", "share", "higher", "Share of rated complaints scoring 4 or 5."),
+         "promise (Overview, Charter compliance) counts only follow-ups within its deadline.", note=resolved),
+    tile("CSAT (mean, 1-5)", "csat_mean", "score", "higher", "Average satisfaction score of rated complaints.",
+         note=rated),
+    tile("Satisfied (CSAT 4-5)", "csat_share_4_5", "share", "higher", "Share of rated complaints scoring 4 or 5.",
+         note=rated),
 ], per_row=4)
 
 # Spec section 5: the share of complaints resolved within each resolution promise, whatever else
