@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +22,8 @@ from store.batches import list_batches
 from store.presets import saved_presets
 
 DATA = "views/data.py"
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+REALDATA = PROJECT_ROOT / "tests" / "fixtures" / "realdata"
 
 # Week 1: five contacts, all by email, answered the same day.
 WEEK_1 = contacts_csv([f"T{i:02d},2026-03-02 10:{i:02d},email,2026-03-02 10:30,2026-03-02 12:00" for i in range(1, 6)])
@@ -454,6 +457,21 @@ def test_a_file_without_a_required_column_is_told_how_to_get_one(monkeypatch):
     assert len(asked) == 1 and "opened_at" in asked[0]
     assert "export the file again with that column" in asked[0]
     assert database_state() == before   # nothing loaded
+
+
+def test_a_customer_snapshot_with_tenure_and_no_dates_is_told_how_to_give_it_dates(monkeypatch):
+    """The IBM telco churn file's first rows (tests/fixtures/realdata, untouched): customerID, tenure in
+    months, Churn Yes/No, no date. The page sent the manager to 'the helpdesk's export settings' for a
+    joined_at no export has; it now names the two columns to add and the README section that says how."""
+    lines = (REALDATA / "ibm_telco_customer_churn.csv").read_bytes().splitlines(keepends=True)[:4]
+    at = upload(manager_on_data_page(monkeypatch), b"".join(lines), "telco.csv", table="customers")
+    asked = [i for i in values(at.info) if i.startswith("Choose the file column for the required column(s)")]
+    assert len(asked) == 1 and "joined_at" in asked[0]
+    assert "helpdesk" not in asked[0]
+    assert "snapshot date minus the tenure" in asked[0]
+    assert "'Customers and prices from a file without dates'" in asked[0]
+    assert "## Customers and prices from a file without dates" in (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert rows("SELECT count(*) FROM customers") == [(0,)]
 
 
 def test_the_value_translations_example_names_a_column_of_the_file_s_table(monkeypatch):

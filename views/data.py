@@ -40,6 +40,19 @@ DATE_QUESTION = "_data_date_question"  # (file id, message) of a file whose date
 PENDING_PRESET = "_data_pending_preset"
 CONFIRM_UNDO = "_data_confirm_undo"
 
+# What to do about a required column the file lacks. A customer list or a price list often comes as a
+# snapshot with tenure in months and a Yes/No churn flag (the usual churn-study shape), no dates: no
+# export setting gives it joined_at or period, two columns added in a spreadsheet do (the README says how).
+NO_SUCH_COLUMN = {
+    "contacts": "export the file again with that column (the helpdesk's or system's export settings choose the "
+                "columns), then upload it.",
+    **dict.fromkeys(("customers", "prices"), (
+        "export the file again with that column from the CRM or billing system, then upload it. A snapshot that "
+        "gives each customer's tenure (months as a customer) and a churn flag instead of dates can be given them "
+        "in a spreadsheet: a join date = the snapshot date minus the tenure, a leaving date for those who left, a "
+        "billing period for the prices (README, 'Customers and prices from a file without dates').")),
+}
+
 
 def _flash(kind: str, message: str) -> None:
     st.session_state.setdefault(FLASH, []).append((kind, message))
@@ -259,8 +272,7 @@ def _mapping_section(con, table: str, uploaded, headers: list[str], preset, date
     if choice.missing_required:
         # the dead end a file without such a column leads to: nothing here can supply it
         st.info("Choose the file column for the required column(s): " + ", ".join(choice.missing_required) + ". "
-                "If the file has none, no mapping can load it: export the file again with that column "
-                "(the helpdesk's or system's export settings choose the columns), then upload it.")
+                "If the file has none, no mapping can load it: " + NO_SUCH_COLUMN[table])
         return
     try:
         prepared = _prepare(con, table, uploaded, preset=choice.preset(table), date_format=date_format,
