@@ -243,10 +243,15 @@ def data_span() -> tuple[date, date] | None:
     return _days("first_day", "last_day")
 
 
+def bill_span() -> tuple[date, date] | None:
+    """The first and last billing period of the prices, or None when there is none."""
+    return _days("first_bill_day", "last_bill_day")
+
+
 def picker_bounds(span: tuple[date, date]) -> tuple[date, date]:
     """The days the period picker reaches: the contacts' and the bills' (prices dated before the
     first contact are still priced on the Pricing page)."""
-    bills = _days("first_bill_day", "last_bill_day")
+    bills = bill_span()
     return (min(span[0], bills[0]), max(span[1], bills[1])) if bills else span
 
 

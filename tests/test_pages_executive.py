@@ -795,6 +795,9 @@ def test_a_period_without_bills_says_so_on_pricing_and_overview(company):
     query = {"period": ["2026-02-02", "2026-02-08"]}
     at = open_page(new_app(query), PRICING)
     assert "No bill is dated in this period" in texts(at) and "clear a filter" not in texts(at)
+    # and where the bills are, so "widen the period" says how far (a new customer's bills of the 1st fall
+    # before the helpdesk export's first day, where the period opens)
+    assert "the bills loaded are dated 9 Feb 2026." in texts(at)
     # churn counts customers, not bills: shown as the Overview shows it, with its charts
     assert not at.exception
     assert [m.label for m in at.metric] == ["Monthly churn"]
@@ -829,6 +832,9 @@ def test_bills_dated_before_the_first_contact_can_be_put_in_view(company, tmp_pa
     churn_charts = charts_titled(at, "Churn by")
     subtitles = [chart["layout"]["title"]["subtitle"]["text"].replace("<br>", " ") for chart in churn_charts]
     assert len(subtitles) == 2 and all(text.endswith("· months Jan 2026") for text in subtitles), subtitles
+    # the period the page opens on (the contacts' 2-15 Feb) leaves out 5 Jan and says where the bills are
+    at = open_page(new_app({"period": ["2026-02-02", "2026-02-08"]}), PRICING)
+    assert "the bills loaded are dated from 5 Jan 2026 to 9 Feb 2026." in texts(at)
 
 
 def test_numbers_are_formatted_for_people():

@@ -3,7 +3,7 @@ import streamlit as st
 
 from components import charts, context, empty, formatting as fmt
 from components.churn import churn_period_text, churn_tile
-from components.filters import current_filters, previous_period
+from components.filters import bill_span, current_filters, previous_period
 from components.headlines import pricing_headline
 from components.labels import LONG_TENURE_SHARE, standard_label
 from components.layout import answer, header, period_text, side_by_side
@@ -35,9 +35,13 @@ if not bills_in_view:
         empty.no_data_yet("prices and customers", empty.BILLING_AND_CRM_FILES)
     # only the period and the product filter apply to bills: name the one that emptied the view; churn
     # counts customers, not bills, so it is still shown (as the Overview shows it) below
+    # where the bills are: a new customer's monthly bills of the 1st fall before the helpdesk export's first
+    # day, where the period opens, and "widen the period" alone leaves them to guess how far
+    first_bill, last_bill = bill_span()
+    dated = fmt.day(first_bill) if first_bill == last_bill else f"from {fmt.day(first_bill)} to {fmt.day(last_bill)}"
     empty.no_rows("price rows", stop=bool(filters.products), advice=None if filters.products else (
-        "No bill is dated in this period (a bill carries the date its billing period starts). Widen the period "
-        "in the sidebar to see prices; churn, which counts customers, is below."))
+        "No bill is dated in this period (a bill carries the date its billing period starts); the bills loaded are "
+        f"dated {dated}. Widen the period in the sidebar to see prices; churn, which counts customers, is below."))
 walk = context.query("price_walk", prices_in_view)
 walk_before = context.query("price_walk", prices_before, columns=LOYALTY_COLUMNS) if previous else None
 pricing_before = context.query("pricing_by_tenure", prices_before) if previous else None
