@@ -59,7 +59,9 @@ def header(title: str, question: str, filters: Filters, note: str | None = None)
     if previous_period(filters):
         parts.append(f"changes {comparison_text(filters)}")
     as_of = context.as_of()
-    parts.append(f"data as of {fmt.moment(as_of)}")
+    # as_of is the contacts' latest moment: before the first contacts (Pricing, with or without prices) there
+    # is none, and "data as of -" read as a fault
+    parts.append(f"data as of {fmt.moment(as_of)}" if not fmt.is_empty(as_of) else "no contacts loaded yet")
     charts.set_week_in_progress(week_in_progress(as_of))
     tables.set_export_period(filters.date_from, filters.date_to)
     chosen = describe(filters)

@@ -780,6 +780,8 @@ def test_empty_pricing_page_asks_for_the_customers_and_prices_files_not_a_helpde
     assert "helpdesk" not in words and "Zendesk" not in words
     assert "billing system or CRM" in words and "*Customers*" in words and "*Prices*" in words
     assert "What is in the file?" in words
+    # nor does its header say "data as of -" before the first contacts (as_of is theirs)
+    assert "data as of -" not in words and "no contacts loaded yet" in words
     # the other pages still ask for the helpdesk's export
     assert "Upload your helpdesk export" in texts(open_page(new_app(), COMPLAINTS))
 
