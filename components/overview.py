@@ -204,7 +204,7 @@ def gather(filters: Filters) -> OverviewContent:
         Tile("Complaints per 1,000 contacts", complaints.get("per_1000_contacts"), "rate",
              complaints_before.get("per_1000_contacts"), better="lower",
              help="Complaints / all contacts opened in the period x 1,000.",
-             note=f"{fmt.count(complaints.get('count'))} complaints"),
+             note=fmt.plural(complaints.get('count'), 'complaint', 'complaints')),
         Tile("Median complaint resolution", complaints.get("resolution_median_hours"), "duration",
              complaints_before.get("resolution_median_hours"), better="lower",
              help="Half of the resolved complaints were resolved within this time (calendar time, opened to resolved).",

@@ -613,6 +613,10 @@ def test_complaint_figures_over_a_handful_of_complaints_say_what_they_rest_on(co
     overview = [c.value for c in open_page(new_app(), OVERVIEW).caption]
     assert any(c.startswith("slowest 10%: over") and c.endswith(" · based on only 2 resolved complaints")
                for c in overview)
+    # the complaints tile's count in the singular: it read "1 complaints"
+    assert "3 complaints" in overview
+    phone = [c.value for c in open_page(new_app({"channel": "phone"})).caption]
+    assert "1 complaint" in phone and "1 complaints" not in phone
 
 
 def test_complaints_resolved_within_each_resolution_promise(company):
