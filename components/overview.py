@@ -192,15 +192,18 @@ def gather(filters: Filters) -> OverviewContent:
     long_share = share_above_new_price(walk)
     bills_in_period = int(pricing["rows"].sum())
     few_resolved = few_note(complaints.get("resolution_times"), "resolved complaint", "resolved complaints")
+    # the reply times' base as the page has it, the contacts received (those answered are fewer still)
+    few_received = few_note(reply.get("contacts"), "contact received", "contacts received")
+    received = f" · {few_received}" if few_received else ""
     tiles = [
         Tile("Median time to first reply", reply.get("first_response_median_hours"), "duration",
              reply_before.get("first_response_median_hours"), better="lower",
              help="Half of the contacts answered in full within this time (elapsed calendar hours).",
-             note=f"{fmt.working_hours(reply.get('first_response_median_bh'))} in working time"),
+             note=f"{fmt.working_hours(reply.get('first_response_median_bh'))} in working time" + received),
         Tile("Slowest 10% waited over", reply.get("first_response_p90_hours"), "duration",
              reply_before.get("first_response_p90_hours"), better="lower",
              help="90th percentile of the time to first full reply (elapsed calendar hours).",
-             note=f"{fmt.working_hours(reply.get('first_response_p90_bh'))} in working time"),
+             note=f"{fmt.working_hours(reply.get('first_response_p90_bh'))} in working time" + received),
         Tile("Complaints per 1,000 contacts", complaints.get("per_1000_contacts"), "rate",
              complaints_before.get("per_1000_contacts"), better="lower",
              help="Complaints / all contacts opened in the period x 1,000.",

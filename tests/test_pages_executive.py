@@ -613,6 +613,8 @@ def test_complaint_figures_over_a_handful_of_complaints_say_what_they_rest_on(co
     overview = [c.value for c in open_page(new_app(), OVERVIEW).caption]
     assert any(c.startswith("slowest 10%: over") and c.endswith(" · based on only 2 resolved complaints")
                for c in overview)
+    # the reply times rest on the 10 contacts received (8 of them answered): said as well
+    assert sum(c.endswith("in working time · based on only 10 contacts received") for c in overview) == 2
     # the complaints tile's count in the singular: it read "1 complaints"
     assert "3 complaints" in overview
     phone = [c.value for c in open_page(new_app({"channel": "phone"})).caption]
