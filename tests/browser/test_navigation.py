@@ -268,6 +268,43 @@ def test_the_overview_opens_on_every_promise_s_number(app, width, height, projec
     assert_no_errors(page, "overview")
 
 
+# The box of each of the Overview's promise tiles (its first row of tiles), rounded to pixels, and the
+# right edge of the sidebar.
+PROMISE_TILE_BOXES = """() => {
+  const row = document.querySelector('[data-testid="stMain"] [class*="st-key-kpi-tiles-"]');
+  const box = element => { const r = element.getBoundingClientRect();
+    return {left: Math.round(r.left), top: Math.round(r.top), right: Math.round(r.right), bottom: Math.round(r.bottom)}; };
+  return {tiles: [...row.children].map(box),
+          sidebar: Math.round(document.querySelector('[data-testid="stSidebar"]').getBoundingClientRect().right)};
+}"""
+# The verdicts beside the tiles' changes ('better', 'worse') that do not fit their box ('b…').
+CUT_VERDICTS = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stMetricDeltaDescription"] p')]
+  .filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.innerText)"""
+
+
+@pytest.mark.parametrize("width, height", [(1024, 768), (1024, 576)])   # 1024x576: 1280x720 at 125% zoom
+def test_a_small_laptop_with_the_sidebar_open_opens_on_all_five_promise_tiles(app, width, height):
+    """A 1024 px laptop with the sidebar open, or a 1280x720 one at 125% zoom: the Overview showed three
+    promise tiles on its first screen and the other two below it, a second row under Streamlit's 5rem
+    margins. The five are one row, each whole (number, status and note) beside the sidebar."""
+    page = app.new_page(None, new_context=True)   # the sidebar as a fresh browser has it: open at 1024 px
+    page.set_viewport_size({"width": width, "height": height})
+    open_url(page, app.server.url("/"))
+    assert page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == "false"
+    page.locator(f'[data-testid="stMain"] {METRIC}').first.wait_for()
+    seen = page.evaluate(PROMISE_TILE_BOXES)
+    tiles = seen["tiles"]
+    assert len(tiles) == 5, seen
+    assert len({tile["top"] for tile in tiles}) == 1, f"{width}x{height}: not one row: {tiles}"
+    assert all(tile["left"] >= seen["sidebar"] and tile["right"] <= width for tile in tiles), f"{width}x{height}: {seen}"
+    assert all(tile["bottom"] <= height for tile in tiles), f"{width}x{height}: below the first screen: {tiles}"
+    # whole, not squeezed: no number, label or badge cut, no label word broken in two
+    assert page.evaluate(CLIPPED_TILE_TEXT) == [], f"{width}x{height}"
+    assert page.evaluate(BROKEN_LABEL_WORDS) == [], f"{width}x{height}"
+    assert page.evaluate(CUT_VERDICTS) == [], f"{width}x{height}"
+    assert_no_errors(page, "overview")
+
+
 # The top and bottom of the Overview's "Charter scorecard" heading and of its meeting-pack button, and
 # their left and right edges.
 MEETING_PACK_AND_HEADING = """() => {
