@@ -51,15 +51,22 @@ def _heading(title: str, subtitle: str, full_width: bool, scale: float = 1.0) ->
     return wrap(title, int(widths[0] / scale)), wrap(subtitle, int(widths[1] / scale))
 
 
+# Plotly's toolbar (the modebar: download, zoom, pan ...) appears over the top right of a chart under the
+# mouse, 28 px from the chart's top (Streamlit sizes it in rem: 36 px with large text): the title hangs
+# below that strip, as a title running under the toolbar lost its end ("Contacts received and how fast
+# we replied" read "... and ho... we replied") to the buttons.
+MODEBAR_ROOM = 24
+
+
 def _heading_margin(title_lines: list[str], subtitle_lines: list[str]) -> int:
-    """The top margin _style gives a heading of these lines at the usual size: 78 px for one of each."""
-    return 78 + 16 * (len(subtitle_lines) - 1) + 21 * (len(title_lines) - 1)
+    """The top margin _style gives a heading of these lines at the usual size: 102 px for one of each."""
+    return 78 + MODEBAR_ROOM + 16 * (len(subtitle_lines) - 1) + 21 * (len(title_lines) - 1)
 
 
-def _title_pad(size: float, lines: int) -> int:
-    """Space above a title hung from the top of its chart (Plotly hangs one of several lines short of
-    the top by part of a line: padded for it)."""
-    return round(12 + 0.5 * size * 1.3 * (lines - 1))
+def _title_pad(size: float, lines: int, scale: float = 1.0) -> int:
+    """Space above a title hung from the top of its chart: the toolbar's strip (`scale` times taller with
+    large text), and (Plotly hangs one of several lines short of the top by part of a line) padding for that."""
+    return round(MODEBAR_ROOM * scale + 12 + 0.5 * size * 1.3 * (lines - 1))
 
 
 def _style(fig: go.Figure, title: str, subtitle: str, y_title: str | None = None, x_title: str | None = None,
@@ -116,7 +123,7 @@ def enlarged(fig: go.Figure, scale: float) -> go.Figure:
     title["text"], title["subtitle"]["text"] = "<br>".join(title_lines), "<br>".join(subtitle_lines)
     # _style's margins are fitted to 13 px text: the larger title block gets a margin made to fit it line by line
     title_line, subtitle_line = title["font"]["size"] * 1.3, title["subtitle"]["font"]["size"] * 1.3
-    pad = _title_pad(title["font"]["size"], len(title_lines))
+    pad = _title_pad(title["font"]["size"], len(title_lines), scale)
     title.update(pad=dict(t=pad))
     block = round(pad + len(title_lines) * title_line + len(subtitle_lines) * subtitle_line + 6)
     margin = layout["margin"]

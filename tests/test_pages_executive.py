@@ -1318,10 +1318,11 @@ def test_large_text_draws_every_chart_text_larger_and_wraps_its_title_for_it():
     assert list(long_trend.layout.xaxis.ticktext) == ["Nov 2024", "Apr 2025", "Sep 2025", "Feb 2026", "Jul 2026"]
     assert long_trend.layout.xaxis.tickangle == 0
     # the week labels above the grid keep their room, larger, under a heading as tall as any chart's
-    # with one line of title and one of subtitle (78 px as usual)
+    # with one line of title and one of subtitle (102 px as usual: 78 and the toolbar's strip above the title)
+    usual_heading = 78 + charts.MODEBAR_ROOM
     one_line_heading = charts.enlarged(charts.bars(frame, "band", "value", "t", "s", "share"), 1.3).layout.margin.t
-    assert big_grid.layout.margin.t == one_line_heading + round((grid.layout.margin.t - 78) * 1.3)
-    assert grid.layout.margin.t > 78
+    assert big_grid.layout.margin.t == one_line_heading + round((grid.layout.margin.t - usual_heading) * 1.3)
+    assert grid.layout.margin.t > usual_heading
 
 
 def test_large_text_for_a_projector_is_one_switch_that_travels_in_the_link(company):

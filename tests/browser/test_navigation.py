@@ -236,6 +236,55 @@ def test_charts_go_two_by_two_only_where_both_stay_readable(app, width, side_by_
             assert abs(pair[0] - pair[1]) <= 1, tops
 
 
+# A chart's Plotly toolbar (the union of its buttons' boxes, shown on hover) and its title's and
+# subtitle's boxes, and whether the toolbar is shown.
+TOOLBAR_AND_HEADING = """chart => {
+  const box = element => { if (!element) return null; const r = element.getBoundingClientRect();
+    return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
+  const buttons = [...chart.querySelectorAll('.modebar-btn')].map(box);
+  return {title: (chart.querySelector('.gtitle') || {}).textContent,
+          shown: getComputedStyle(chart.querySelector('.modebar-container')).opacity === '1'
+                 && getComputedStyle(chart.querySelector('.modebar')).opacity === '1',
+          toolbar: {left: Math.min(...buttons.map(b => b.left)), top: Math.min(...buttons.map(b => b.top)),
+                    right: Math.max(...buttons.map(b => b.right)), bottom: Math.max(...buttons.map(b => b.bottom))},
+          heading: [box(chart.querySelector('.gtitle')), box(chart.querySelector('.gtitle-subtitle'))].filter(Boolean)};
+}"""
+
+
+def _overlap(one: dict, other: dict) -> bool:
+    return one["left"] < other["right"] and other["left"] < one["right"] and one["top"] < other["bottom"] \
+        and other["top"] < one["bottom"]
+
+
+@pytest.mark.parametrize("width, projector", [(1280, False), (1024, False), (1280, True)])
+def test_the_chart_toolbar_never_covers_a_chart_s_title(app, width, projector):
+    """Plotly's toolbar appears at a chart's top right under the mouse, and covered the end of a half-width
+    chart's title ('Contacts received and how fast we replied', 'Compliance week by week'): every chart
+    of every dashboard page, hovered, keeps its title and subtitle clear of the toolbar."""
+    page = app.new_page(None, new_context=True)
+    page.set_viewport_size({"width": width, "height": 900})
+    covered, hovered = [], 0
+    for url_path in ["", "compliance", "responsiveness", "complaints", "pricing"]:
+        open_url(page, app.server.url(f"/{url_path}" + ("?projector=true" if projector else "")))
+        charts = page.locator('[data-testid="stMain"] [data-testid="stPlotlyChart"]')
+        charts.first.locator(".gtitle").wait_for()
+        for number in range(charts.count()):
+            chart = charts.nth(number)
+            chart.scroll_into_view_if_needed()
+            chart.hover(position={"x": 40, "y": 160})
+            # the toolbar fades in (Plotly's 0.3 s transition)
+            page.wait_for_function("bar => getComputedStyle(bar).opacity === '1'",
+                                   arg=chart.locator(".modebar").element_handle())
+            seen = chart.evaluate(TOOLBAR_AND_HEADING)
+            assert seen["shown"], f"/{url_path} chart {number}: the toolbar did not show on hover"
+            hovered += 1
+            if any(_overlap(seen["toolbar"], part) for part in seen["heading"]):
+                covered.append((url_path, seen))
+        assert_no_errors(page, url_path)
+    assert hovered >= 20
+    assert covered == [], covered
+
+
 # Where each tile of the Overview's charter scorecard (its first row of tiles) draws its number and
 # its red/amber/green badge, where the tile ends (under its note), and where the first headline is.
 SCORECARD_ON_SCREEN = """() => {
