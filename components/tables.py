@@ -71,19 +71,30 @@ def whole_rows_height(rows: int) -> int:
     return ROW_PX * (min(max(rows, 1), MOST_ROWS_SHOWN) + 1) + 3
 
 
+def figures_headed_right(styler: Styler) -> Styler:
+    """A static table's header over a column of figures at the column's right, where Streamlit draws the
+    figures: left-aligned, 'Met' stood over the blank before '17,304' and 'Target' beside '95%'. The
+    header carries an inline text-align, which only an !important rule outranks."""
+    figures = [column for column in styler.data.columns if pd.api.types.is_numeric_dtype(styler.data[column])]
+    return styler.set_table_styles({column: [{"selector": "th", "props": "text-align: right !important"}]
+                                    for column in figures}, overwrite=False)
+
+
 def show_table(frame: pd.DataFrame, key: str, file_name: str, *, column_config: dict | None = None,
                height: int | str = "auto", formats: dict[str, Callable] | None = None,
                style: Callable[[Styler], Styler] | None = None,
                downloaded: Callable[[], pd.DataFrame] | None = None, wrap: bool = False,
-               row_height: int | None = None) -> None:
-    """A table with its CSV download underneath (the download keeps full precision). The grid shows
+               row_height: int | None = None, caption: str | None = None) -> None:
+    """A table, what its columns mean (`caption`) right under it, and then its CSV download (the
+    download keeps full precision). The grid shows
     the neutralised values too, so the grid's own download cannot carry a formula either. `formats`
     writes columns for people (components.formatting functions); `style` may colour cells.
     `downloaded`: what the download gives instead, where the screen shows less: every row where the grid
     shows the first ones, every column where a narrow table folds some together.
     `wrap`: a static table whose text wraps, for a few rows that must be seen whole at a projector's
-    width (a grid scrolls its last columns out of view); its first column names the rows, and
-    `column_config` does not apply."""
+    width (a grid scrolls its last columns out of view); its first column names the rows, a column of
+    figures has its header at its right, and `column_config` does not apply. (A grid draws every
+    header at the left on its canvas, whatever its column's alignment.)"""
     shown = neutralise(frame)
     if wrap:
         shown = shown.set_index(shown.columns[0])
@@ -93,8 +104,10 @@ def show_table(frame: pd.DataFrame, key: str, file_name: str, *, column_config: 
     if style:
         styler = style(styler)
     if wrap:
-        st.table(styler)
+        st.table(figures_headed_right(styler))
     else:
         st.dataframe(styler if (formats or style) else shown, hide_index=True, column_config=column_config,
                      height=height, row_height=row_height, key=f"table-{key}", placeholder=EMPTY)
+    if caption:
+        st.caption(caption)
     download(downloaded or frame, file_name, key)

@@ -879,6 +879,18 @@ def test_a_figure_below_its_target_never_reads_as_the_target():
     assert [fmt.money_whole(v) for v in (9516.4, 19600, -12.5, None)] == ["GBP 9,516", "GBP 19,600", "-GBP 12", "-"]
 
 
+def test_the_scorecard_s_note_sits_under_its_table_above_its_download(company):
+    """'All promises at a glance': what its columns mean was said under the 'Download CSV' button, apart
+    from the table it explains; it comes right after the table, the download after it."""
+    at = open_page(new_app(), COMPLIANCE)
+    drawn = [node for node in at.main if node.type in ("table", "caption", "download_button")]
+    first_table = next(n for n, node in enumerate(drawn) if node.type == "table")
+    after = drawn[first_table + 1:first_table + 3]
+    assert [node.type for node in after] == ["caption", "download_button"], [node.type for node in after]
+    assert after[0].value.startswith("Compliance = met / (met + missed).")
+    assert after[1].proto.label == "Download CSV"
+
+
 def test_the_scorecard_table_prints_percentages_and_never_a_target_it_misses():
     # a first version of the per-row format left every compliance as 0.919887 (a later dict format reset it)
     import re

@@ -29,8 +29,7 @@ if not (summary[["met", "missed", "pending", "invalid"]].to_numpy().sum()):
 st.subheader("All promises at a glance")
 promises = scorecard.table(summary, charter)
 show_table(scorecard.on_screen(promises), "compliance-all", scorecard.FILE_NAME, style=scorecard.style, wrap=True,
-           downloaded=lambda: promises)
-st.caption(scorecard.NOTE_ON_SCREEN)
+           downloaded=lambda: promises, caption=scorecard.NOTE_ON_SCREEN)
 
 st.divider()
 # The URL carries the label shown (?standard=Complaint+resolutions), so labels must be unique; a

@@ -189,6 +189,54 @@ def test_all_promises_at_a_glance_fit_a_1024_px_laptop_with_the_sidebar_open(app
     assert_no_errors(page, "compliance")
 
 
+# For each column of the page's first static table: its header, the header's alignment and the first
+# row's cell's alignment ('start' read as the left it is), and the right edges of the header's text and
+# of the cell's text; and the tops and bottoms of the table, the caption under it and its download button.
+TABLE_HEADERS_AND_NOTE = """() => {
+  const box = document.querySelector('[data-testid="stMain"] [data-testid="stTable"]');
+  const table = box.querySelector('table');
+  const align = element => { const a = getComputedStyle(element).textAlign; return a === 'start' ? 'left' : a; };
+  const textRight = element => { const range = document.createRange(); range.selectNodeContents(element);
+    return Math.round(range.getBoundingClientRect().right); };
+  const headers = [...table.querySelectorAll('thead th')].slice(1);   // the first heads the promises' names
+  const cells = [...table.querySelector('tbody tr').querySelectorAll('td')];
+  const element = box.closest('[data-testid="stElementContainer"]');
+  let below = element.nextElementSibling;
+  const tops = [];
+  while (below && tops.length < 2) {
+    if (below.offsetHeight > 0) tops.push({text: below.innerText.trim().slice(0, 40),
+                                          top: Math.round(below.getBoundingClientRect().top)});
+    below = below.nextElementSibling;
+  }
+  return {columns: headers.map((th, n) => ({header: th.innerText.trim(), headerAlign: align(th),
+                                            cellAlign: align(cells[n]), headerRight: textRight(th.querySelector('p')),
+                                            cellRight: textRight(cells[n])})),
+          tableBottom: Math.round(box.getBoundingClientRect().bottom), below: tops};
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+def test_all_promises_at_a_glance_heads_each_figure_and_is_explained_under_it(app, width):
+    """The scorecard's headers were left-aligned over right-aligned figures ('Met' over the blank before
+    '17,304'), and what its columns mean was said under its 'Download CSV' button. Each header now stands
+    where its column's figures do, and the note comes right under the table, the download after it."""
+    page = app.new_page(None, new_context=True)
+    page.set_viewport_size({"width": width, "height": 800})
+    open_url(page, app.server.url("/compliance"))
+    seen = page.evaluate(TABLE_HEADERS_AND_NOTE)
+    columns = {column["header"]: column for column in seen["columns"]}
+    assert list(columns) == ["Target", "Compliance", "Status", "Met", "Missed", "Pending", "Invalid"], seen
+    assert [column["header"] for column in seen["columns"] if column["headerAlign"] != column["cellAlign"]] == [], seen
+    assert {columns[name]["cellAlign"] for name in ("Target", "Compliance", "Met", "Invalid")} == {"right"}, seen
+    assert all(abs(columns[name]["headerRight"] - columns[name]["cellRight"]) <= 1
+               for name in ("Target", "Compliance", "Met", "Missed", "Pending", "Invalid")), seen
+    note, button = seen["below"]
+    assert note["text"].startswith("Compliance = met / (met + missed)."), seen
+    assert button["text"].endswith("Download CSV"), seen
+    assert seen["tableBottom"] <= note["top"] < button["top"], seen
+    assert_no_errors(page, "compliance")
+
+
 def test_a_promise_without_contacts_reads_as_a_dash_in_the_scorecard(app):
     """Filtered to email, the phone-and-chat promise has no contact in scope: its compliance cell in
     'All promises at a glance' showed a lone dot, as st.table read the '-' as an empty markdown list
