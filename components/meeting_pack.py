@@ -32,6 +32,9 @@ th, td {{ text-align: left; padding: 6px 10px; border-bottom: 1px solid #E4E7EB;
 td.num, th.num {{ text-align: right; }}
 .chart {{ margin: 8px 0 24px; }}
 footer {{ color: {MUTED}; font-size: 12px; margin-top: 32px; }}
+/* A printer leaves backgrounds out: a status badge's white words on green or red came out white on white.
+   On paper the badge is its words in ink inside an outline, legible in black and white too. */
+@media print {{ .badge {{ background: none !important; color: {INK} !important; border: 1px solid {INK}; }} }}
 """
 
 
