@@ -20,10 +20,13 @@ MUTED = "#616E7C"       # 5.2:1 on white: subtitles and axis titles stay legible
 GRID = "#E4E7EB"
 PRIMARY = "#1F4E79"     # the main series
 SECONDARY = "#2A9D8F"   # a second measure
-LIGHT = "#5B9BD5"       # the p90 / spread of the main series (3:1 on white, as a line must be)
+LIGHT = "#5898D2"       # the p90 / spread of the main series (3.07:1 on white: a line needs 3:1; #5B9BD5 had 2.96)
 NEUTRAL = "#9AA5B1"     # volumes behind a measure
 TARGET = "#3E4C59"
 RAG_COLOURS = {"green": "#2E7D32", "amber": "#E8A317", "red": "#C62828", None: "#B0B8C1"}
+# The edge of a status mark on white. Amber itself is 2.2:1 on white, under the 3:1 a mark needs, and a
+# projector washes it out further: its points are ringed in a darker amber (4.9:1); the others in white.
+RAG_EDGES = {"amber": "#9A6700"}
 # A provisional week (deadlines still to pass, reading 25) in the grid: the same hue, paler.
 RAG_PALE = {"green": "#A5CDA7", "amber": "#F5D79A", "red": "#E8A3A3"}
 # Red and green look alike to a colour-blind reader: a grid cell that missed says so in its text,
@@ -32,7 +35,10 @@ RAG_MARKS = {"red": "✕"}   # amber stays apart from both for colour-blind read
 RAG_SYMBOLS = {"green": "circle", "amber": "diamond", "red": "x", None: "circle-open"}
 # Text on a RAG colour: white on amber or grey is 2.2:1, too faint on a projector; dark ink is 8:1.
 RAG_TEXT = {"green": "white", "amber": INK, "red": "white", None: INK}
-SERIES = (PRIMARY, SECONDARY, "#E76F51", "#8E6C8A", "#E9C46A", "#264653", "#B5838D")
+# One colour per group (a promise in the Pricing page's bars), told apart by colour alone: the first five
+# are 3:1 or more on white and stay apart for a colour-blind reader (the mauve #8E6C8A was the teal's twin
+# under deuteranopia; the pale yellow #E9C46A was 1.7:1 on white).
+SERIES = (PRIMARY, SECONDARY, "#E76F51", "#7A68B0", "#B8860B", "#264653", "#B5838D")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # Characters per line of a title and a subtitle. A half-width chart on a 1280 px screen with the
 # sidebar open (or 1920 px at 150%, as on a meeting-room projector) is about 400 px wide, and Plotly
@@ -217,7 +223,8 @@ def compliance_trend(weekly: pd.DataFrame, target: float, title: str, subtitle: 
         # a provisional week's point is hollow: its share can still fall as its pending contacts come due
         marker=dict(size=11, color=["white" if u else RAG_COLOURS[s] for s, u in zip(statuses, unsettled)],
                     symbol=[RAG_SYMBOLS[s] for s in statuses],
-                    line=dict(color=[RAG_COLOURS[s] if u else "white" for s, u in zip(statuses, unsettled)],
+                    line=dict(color=[RAG_EDGES.get(s, RAG_COLOURS[s]) if u else RAG_EDGES.get(s, "white")
+                                     for s, u in zip(statuses, unsettled)],
                               width=[2.5 if u else 1.5 for u in unsettled]),
                     opacity=[0.45 if f else 1.0 for f in few]),
         showlegend=False, legendgroup="compliance",
@@ -253,7 +260,8 @@ def _status_legend(fig: go.Figure, statuses: list[str | None]) -> None:
     for status, name in (("green", "On target"), ("amber", "Within 5 points"), ("red", "Below")):
         if status in statuses:
             fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, hoverinfo="skip", marker=dict(
-                size=10, color=RAG_COLOURS[status], symbol=RAG_SYMBOLS[status])))
+                size=10, color=RAG_COLOURS[status], symbol=RAG_SYMBOLS[status],
+                line=dict(color=RAG_EDGES.get(status, "white"), width=1.5))))
 
 
 def compliance_by_value(breakdown: pd.DataFrame, target: float, title: str, subtitle: str) -> go.Figure:
@@ -271,7 +279,8 @@ def compliance_by_value(breakdown: pd.DataFrame, target: float, title: str, subt
     fig = go.Figure(go.Scatter(
         x=shown["compliance"], y=shown["value"], mode="markers", cliponaxis=False,
         marker=dict(size=15, color=[RAG_COLOURS[s] for s in statuses], symbol=[RAG_SYMBOLS[s] for s in statuses],
-                    line=dict(color="white", width=1.5), opacity=[0.45 if f else 1.0 for f in few]),
+                    line=dict(color=[RAG_EDGES.get(s, "white") for s in statuses], width=1.5),
+                    opacity=[0.45 if f else 1.0 for f in few]),
         # the name from the data: %{y} gives the axis' tick text, which carries the figure too
         # ('FixRight Repairs 89.8%: 89.8%')
         customdata=shown.assign(shown=values)[["met", "missed", "pending", "shown", "value"]].to_numpy(),
