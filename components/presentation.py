@@ -12,6 +12,7 @@ PROJECTOR = "projector"
 TEXT_SCALE = 1.3   # 13 px chart text becomes 17 px, the size read from the back of a meeting room
 PROJECTOR_STYLE = Path(__file__).with_name("assets") / "projector.css"
 SMALL_SCREEN_STYLE = Path(__file__).with_name("assets") / "small_screens.css"
+FOCUS_STYLE = Path(__file__).with_name("assets") / "focus.css"
 
 
 def text_scale() -> float:
@@ -47,3 +48,9 @@ def fit_small_screens() -> None:
     """Narrower margins and less blank above the title on a small screen (a 1024 px laptop with the
     sidebar open, 1280x720 at 125% zoom), for every page alike (components/assets/small_screens.css)."""
     st.html(SMALL_SCREEN_STYLE)  # style only: Streamlit puts it outside the page flow
+
+
+def keyboard_focus() -> None:
+    """Focus that can be seen, and not under the header bar, for those who use the keyboard
+    (components/assets/focus.css); app.py draws it once, for every page."""
+    st.html(FOCUS_STYLE)  # style only: Streamlit puts it outside the page flow

@@ -49,3 +49,66 @@ def test_the_meeting_pack_prints_its_status_words_legibly(browser, tmp_path):
     faint = [(words, colour, paper, round(ratio(colour, paper), 2)) for words, colour, paper in badges
              if ratio(colour, paper) < 4.5]
     assert faint == []
+
+
+# ----------------------------------------------------------------------------- the keyboard's focus
+
+FOCUS = """() => {
+  const active = document.activeElement;
+  const drawn = active.matches('input') ? active.closest('label') || active : active;   // a switch's focus is its label's
+  const style = getComputedStyle(drawn);
+  const box = active.getBoundingClientRect();
+  return {name: (active.getAttribute('aria-label') || active.innerText || '').trim(),
+          testid: (active.closest('[data-testid]') || active).getAttribute('data-testid'),
+          outline: [style.outlineStyle, parseFloat(style.outlineWidth), style.outlineColor],
+          behind: getComputedStyle(active.closest('[data-testid="stSidebar"]') || document.body).backgroundColor,
+          top: box.top, bottom: box.bottom, height: box.height,
+          header: document.querySelector('[data-testid="stHeader"]').getBoundingClientRect().bottom,
+          inMain: !!active.closest('[data-testid="stMain"]') && active.tagName !== 'MAIN'};
+}"""
+
+
+def _tab_to(page, wanted, presses: int = 40) -> dict:
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUS)
+        if wanted(focused):
+            return focused
+    raise AssertionError("Tab never reached it")
+
+
+def _outline_contrast(focused: dict) -> float:
+    style, width, colour = focused["outline"]
+    return ratio(colour, focused["behind"]) if style not in ("none", "hidden") and width >= 2 else 1.0
+
+
+def test_the_keyboard_focus_can_be_seen_in_the_sidebar(app):
+    """Tab through the sidebar: the page link with the focus was marked only by the pale grey the page
+    on screen has too, and the large-text switch by a faint grey behind its words. Each now has an
+    outline of 2 px or more at 3:1 against the sidebar (WCAG 1.4.11 for a focus indicator)."""
+    page = app.new_page("/compliance")
+    link = _tab_to(page, lambda focused: focused["testid"] == "stSidebarNavLink" and focused["name"].endswith("Pricing & loyalty"))
+    switch = _tab_to(page, lambda focused: focused["name"] == "Large text for a projector")
+    assert [(seen["name"].splitlines()[-1], round(_outline_contrast(seen), 1) >= 3) for seen in (link, switch)] == \
+        [("Pricing & loyalty", True), ("Large text for a projector", True)]
+
+
+def test_a_control_reached_with_the_keyboard_is_not_hidden_under_the_header_bar(app):
+    """Tab through the Compliance page at 1280x800: after the weekly trend's CSV download comes the
+    "Break down by" of the chart beside it, higher up the page; Chromium scrolled it to the window's top,
+    under Streamlit's header bar (60 px, drawn over the page). Every control in the main area must be
+    whole below that bar when it has the focus."""
+    page = app.new_page("/compliance")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.wait_for_timeout(500)
+    hidden, reached = [], set()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUS)
+        if not focused["inMain"] or not focused["height"]:
+            continue
+        reached.add(focused["testid"])
+        if focused["top"] < focused["header"] - 1:
+            hidden.append((focused["testid"], focused["name"][:30], round(focused["top"]), round(focused["header"])))
+    assert "stButtonGroup" in reached   # the "Break down by" buttons were reached
+    assert hidden == []
