@@ -148,6 +148,34 @@ def value_from(state) -> str | None:
     return None
 
 
+EVERY = ""   # the pickers' first option: no week, no value picked
+
+
+def pickers(week: date | None, value: str | None, weeks, values, dimension: str) -> None:
+    """The drill-through for the keyboard: a week and a partner (team, channel ...) picked from
+    lists, the same choice as a click on the charts, whose points take no focus (Tab passed them by).
+    A pick writes the link as a click does, so what is shown, "Show all" and Back work alike; the
+    lists show what is shown, however it was chosen."""
+    named = DIMENSIONS[dimension]
+    week_key, value_key = "drill-week", f"drill-bar-{dimension}"   # a list per breakdown: a team is no partner
+    st.session_state[week_key] = week.isoformat() if week is not None else EVERY
+    st.session_state[value_key] = value if value is not None else EVERY
+    left, right, _ = st.columns(3)
+    left.selectbox("Week", [EVERY, *dict.fromkeys(pd.Timestamp(w).date().isoformat() for w in weeks)], key=week_key,
+                   format_func=lambda iso: "Every week" if iso == EVERY else fmt.week(date.fromisoformat(iso)),
+                   on_change=_picked, args=("week", week_key))
+    right.selectbox(named, [EVERY, *(str(v) for v in values)], key=value_key,
+                    format_func=lambda shown: f"Every {named.lower()}" if shown == EVERY else shown,
+                    on_change=_picked, args=("bar", value_key))
+
+
+def _picked(name: str, key: str) -> None:
+    if st.session_state[key] == EVERY:
+        st.query_params.pop(name, None)
+    else:
+        st.query_params[name] = st.session_state[key]
+
+
 def show_selection(week: date | None, dimension: str, value: str | None) -> None:
     if week is None and value is None:
         return

@@ -88,7 +88,9 @@ with right:
 week, value = drill.through(trend_state, bars_state, (filters, chosen), dimension, weekly["week"], breakdown["value"])
 st.subheader("The breaches behind the numbers")
 st.caption("Contacts that missed the promise: the clock stopped after the deadline, or is still running past it. "
-           "Click a week or a dot above to list only its breaches. Times are charter local time; hours late are elapsed hours.")
+           "Click a week or a dot above, or pick them here, to list only their breaches. Times are charter local time; "
+           "hours late are elapsed hours.")
+drill.pickers(week, value, weekly["week"], breakdown.sort_values("compliance")["value"], dimension)   # worst first, as drawn
 drill.show_selection(week, dimension, value)
 narrowing = dict(standard_id=chosen, week=week, dimension=dimension, dimension_value=value, tz=charter.schedule.timezone,
                  as_of=as_of)

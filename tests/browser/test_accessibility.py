@@ -4,11 +4,14 @@ contrast (tests/colour_contrast.py): 4.5:1 for text, 3:1 for a focus indicator."
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from browser_helpers import wait_idle
 from colour_contrast import ratio
 
 pytestmark = pytest.mark.browser
@@ -112,3 +115,32 @@ def test_a_control_reached_with_the_keyboard_is_not_hidden_under_the_header_bar(
             hidden.append((focused["testid"], focused["name"][:30], round(focused["top"]), round(focused["header"])))
     assert "stButtonGroup" in reached   # the "Break down by" buttons were reached
     assert hidden == []
+
+
+# ----------------------------------------------------------------------------- the breaches by keyboard
+
+def test_the_breaches_behind_a_week_and_a_partner_open_with_the_keyboard_alone(app):
+    """The drill-through was a click on a chart's point, which takes no focus: with the keyboard, the
+    breaches behind a week could not be listed. Tab reaches a Week list and a Partner list under "The
+    breaches behind the numbers"; picking from them lists only those breaches, as a click does: as
+    many as the weekly chart's CSV says were missed that week, and the link keeps the pick."""
+    from test_drill import breaches_listed, chart_csv
+
+    page = app.new_page("/compliance")
+    missed_by_week = {row["week"][:10]: int(row["missed"]) for row in chart_csv(page, "Compliance week by week")}
+    _tab_to(page, lambda focused: focused["name"] == "Week")   # on from the CSV button just clicked
+    page.keyboard.press("ArrowDown")   # opens the list one past "Every week": the first week
+    page.keyboard.press("Enter")
+    page.get_by_text(re.compile(r"^Showing only w/c ")).wait_for()
+    wait_idle(page)
+    week = parse_qs(urlparse(page.url).query)["week"][0]
+    assert week == min(missed_by_week)
+    assert breaches_listed(page) == missed_by_week[week]
+
+    _tab_to(page, lambda focused: focused["name"] == "Partner")
+    page.keyboard.press("ArrowDown")   # the worst partner, listed first as in the chart
+    page.keyboard.press("Enter")
+    page.get_by_text(re.compile(r"^Showing only w/c .* · partner: ")).wait_for()
+    wait_idle(page)
+    assert set(parse_qs(urlparse(page.url).query)) >= {"week", "bar"}
+    assert breaches_listed(page) <= missed_by_week[week]
