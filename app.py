@@ -13,7 +13,7 @@ st.set_page_config(page_title="Charter Desk", page_icon=str(Path(__file__).with_
                    layout="wide", initial_sidebar_state=presentation.initial_sidebar_state())
 links.one_entry_per_step()
 presentation.fit_small_screens()
-presentation.keyboard_focus()
+presentation.legible()
 
 EXECUTIVE_PAGES = [
     st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", url_path="", default=True),

@@ -12,7 +12,7 @@ PROJECTOR = "projector"
 TEXT_SCALE = 1.3   # 13 px chart text becomes 17 px, the size read from the back of a meeting room
 PROJECTOR_STYLE = Path(__file__).with_name("assets") / "projector.css"
 SMALL_SCREEN_STYLE = Path(__file__).with_name("assets") / "small_screens.css"
-FOCUS_STYLE = Path(__file__).with_name("assets") / "focus.css"
+LEGIBLE_STYLE = Path(__file__).with_name("assets") / "legible.css"
 
 
 def text_scale() -> float:
@@ -50,7 +50,7 @@ def fit_small_screens() -> None:
     st.html(SMALL_SCREEN_STYLE)  # style only: Streamlit puts it outside the page flow
 
 
-def keyboard_focus() -> None:
-    """Focus that can be seen, and not under the header bar, for those who use the keyboard
-    (components/assets/focus.css); app.py draws it once, for every page."""
-    st.html(FOCUS_STYLE)  # style only: Streamlit puts it outside the page flow
+def legible() -> None:
+    """Captions dark enough to read, and a keyboard focus that can be seen and is not under the
+    header bar (components/assets/legible.css); app.py draws it once, for every page."""
+    st.html(LEGIBLE_STYLE)  # style only: Streamlit puts it outside the page flow

@@ -361,12 +361,12 @@ UNSAFE = re.compile(r"unsafe_allow_html\s*=\s*True|st\.html\(|components\.v1|str
 
 
 # The only st.html calls allowed: the app's own stylesheets (the tiles', large text for a projector,
-# small screens, the keyboard's focus, charts side by side, tabs that wrap) and the script that keeps Back to the reader's own steps
+# small screens, captions and the keyboard's focus legible, charts side by side, tabs that wrap) and the script that keeps Back to the reader's own steps
 # (components.links), files in the repository (never data); and the script that keeps a manager's
 # sign-in cookie (components.auth), which writes only a token of the app's own shape (digits, dots,
 # base64url), never a value it has not checked against that shape.
 OWN_STYLESHEETS = ("st.html(TILE_STYLE)", "st.html(PROJECTOR_STYLE)", "st.html(SMALL_SCREEN_STYLE)",
-                   "st.html(FOCUS_STYLE)", "st.html(SIDE_BY_SIDE_STYLE)",
+                   "st.html(LEGIBLE_STYLE)", "st.html(SIDE_BY_SIDE_STYLE)",
                    "st.html(TABS_STYLE)", "st.html(_aligned_values_style(rows))",
                    "st.html(HISTORY_ELEMENT, unsafe_allow_javascript=True)",
                    "st.html(_cookie_script(token, max_age), unsafe_allow_javascript=True)")
@@ -374,7 +374,7 @@ ASSETS = PROJECT_ROOT / "components" / "assets"
 HISTORY_ELEMENT = ('<style>.stElementContainer:has(#charter-desk-history) { display: none; }</style>'
                    f'<script id="charter-desk-history">{(ASSETS / "history.js").read_text(encoding="utf-8")}</script>')
 OWN_STYLE_ELEMENTS = {f"<style>{(ASSETS / name).read_text(encoding='utf-8')}</style>"
-                      for name in ("tiles.css", "small_screens.css", "side_by_side.css", "tabs.css", "focus.css")} | {HISTORY_ELEMENT}
+                      for name in ("tiles.css", "small_screens.css", "side_by_side.css", "tabs.css", "legible.css")} | {HISTORY_ELEMENT}
 # The one generated stylesheet (components.tiles): only tile-row keys and widths, never text from data.
 ROW = r"\.st-key-kpi-tiles-n\d-\d+-\d+"
 ALIGNED_VALUES_STYLE = re.compile(
@@ -401,7 +401,7 @@ def test_no_page_renders_raw_html():
     presentation = (PROJECT_ROOT / "components" / "presentation.py").read_text(encoding="utf-8")
     assert 'PROJECTOR_STYLE = Path(__file__).with_name("assets") / "projector.css"' in presentation
     assert 'SMALL_SCREEN_STYLE = Path(__file__).with_name("assets") / "small_screens.css"' in presentation
-    assert 'FOCUS_STYLE = Path(__file__).with_name("assets") / "focus.css"' in presentation
+    assert 'LEGIBLE_STYLE = Path(__file__).with_name("assets") / "legible.css"' in presentation
     layout = (PROJECT_ROOT / "components" / "layout.py").read_text(encoding="utf-8")
     assert 'SIDE_BY_SIDE_STYLE = Path(__file__).with_name("assets") / "side_by_side.css"' in layout
     assert 'TABS_STYLE = Path(__file__).with_name("assets") / "tabs.css"' in layout
