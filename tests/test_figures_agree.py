@@ -112,11 +112,13 @@ def test_the_overview_reply_times_are_on_the_responsiveness_tiles_in_both_bases(
     working = open_page(new_app(), RESPONSIVENESS)
     assert tile_notes(working)["Replied within (median)"] == f"{shown['Median time to first reply']} in calendar time"
     assert tile_notes(working)["Replied within (p90)"] == f"{shown['Slowest 10% waited over']} in calendar time"
-    assert f"{metrics(working)['Replied within (median)']} in working time" == notes["Median time to first reply"]
+    # (the company's 10 contacts are under the 30 a tile calls few, which the Overview's note adds)
+    assert notes["Median time to first reply"] == \
+        f"{metrics(working)['Replied within (median)']} in working time · based on only 10 contacts received"
     calendar = working
     calendar.button_group(key="hours").set_value("calendar").run()
     assert metrics(calendar)["Replied within (median)"] == shown["Median time to first reply"]
-    assert tile_notes(calendar)["Replied within (median)"] == notes["Median time to first reply"]
+    assert tile_notes(calendar)["Replied within (median)"] == notes["Median time to first reply"].split(" · ")[0]
 
 
 # ----------------------------------------------------------------------------- Pricing
