@@ -67,7 +67,8 @@ def few_judged(met, missed) -> bool:
 
 def judged_note(met, missed) -> str:
     """' · based on only 12 contacts' for a compliance that few_judged, else ''."""
-    return f" · based on only {fmt.plural(float(met) + float(missed), 'contact', 'contacts')}" if few_judged(met, missed) else ""
+    note = few_note(float(met) + float(missed), "contact", "contacts")
+    return f" · {note}" if note else ""
 
 
 def few_note(base, one: str, many: str) -> str | None:
