@@ -1101,6 +1101,15 @@ def test_a_link_naming_a_choice_a_page_does_not_offer_says_what_is_shown_instead
     assert "link_off" not in texts(at)
 
 
+def test_a_link_naming_the_waiting_time_basis_by_its_short_name_opens_it(company):
+    """?hours=calendar (the choice's name, as someone editing the address types it) was refused with
+    'not one of the choices here' and working hours were shown; it is the calendar basis."""
+    at = open_page(new_app({"hours": "calendar"}), RESPONSIVENESS)
+    assert not at.exception and "link_off" not in texts(at)
+    assert at.query_params["hours"] in ("Calendar hours", ["Calendar hours"])
+    assert "Times are calendar hours from arrival" in as_read(texts(at))
+
+
 def test_a_links_unknown_promise_is_still_noted_when_another_value_of_it_is_put_right(company):
     """?standard=Nonexistent&by=team: putting 'team' right reruns the page, and the promise's note was
     lost while the default promise stayed on screen. It stays until the reader picks a promise."""

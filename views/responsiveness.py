@@ -13,7 +13,8 @@ filters = current_filters()
 empty.require_contacts()
 header("Responsiveness", "How quickly do we acknowledge and answer customers, and is work piling up?", filters)
 
-links.note_unknown_choice("hours", "waiting-time basis", BASES.values(), BASES["working"], "working")
+# ?hours=calendar is what someone editing the address would type: the choice's name, not its label
+links.note_unknown_choice("hours", "waiting-time basis", BASES.values(), BASES["working"], "working", aliases=BASES)
 basis = st.segmented_control("Measure waiting time in", list(BASES), format_func=BASES.get, default="working",
                              key="hours", bind="query-params", required=True,
                              help="Working hours count only the charter's opening hours (what the promises use); "
