@@ -130,9 +130,40 @@ def command_kpis(args) -> int:
             print(f"refused: --as-of {args.as_of.isoformat()} in {zone} is out of range", file=sys.stderr)
             return EXIT_REFUSED
     con, charter = _open(charter, report=True)
-    report = kpi_report(con, charter, Filters(date_from=args.date_from, date_to=args.date_to), at=at)
+    chosen = _filter_values(con, args)
+    if chosen is None:
+        return EXIT_REFUSED
+    report = kpi_report(con, charter, Filters(date_from=args.date_from, date_to=args.date_to, **chosen), at=at)
     print(json.dumps(report, indent=2 if not args.json else None))
     return EXIT_OK
+
+
+def _filter_values(con, args) -> dict[str, tuple[str, ...]] | None:
+    """The --channel, --team, --partner and --product values as the data spells them, found as the
+    sidebar finds a link's (queries.spelled_as_offered): whatever their case. Each option may be
+    repeated or hold a comma list; a value the data has as written, commas and all, is taken whole.
+    None, having said why, when one is not in the data: leaving it out would print the figures of
+    everything under a filter the analyst believes applied."""
+    from queries import FILTER_FIELDS, run_rows, spelled_as_offered
+
+    offered: dict[str, list[str]] = {}
+    for row in run_rows(con, "filter_options"):
+        offered.setdefault(row["dimension"], []).append(row["value"])
+    chosen = {}
+    for name, field in FILTER_FIELDS.items():
+        data_has = offered.get(name, [])
+        wanted = []
+        for given in getattr(args, name) or []:
+            whole, _ = spelled_as_offered([given.strip()], data_has)
+            wanted += whole or [part.strip() for part in given.split(",") if part.strip()]
+        found, unknown = spelled_as_offered(wanted, data_has)
+        if unknown:
+            has = f"its {name} values are {', '.join(sorted(data_has))}" if data_has else f"it has no {name} values yet"
+            print(f"refused: --{name} {', '.join(repr(value) for value in unknown)} is not in the data ({has})",
+                  file=sys.stderr)
+            return None
+        chosen[field] = tuple(found)
+    return chosen
 
 
 def command_demo(args) -> int:
@@ -246,6 +277,8 @@ def _instant(text: str) -> datetime:
 
 
 def parser() -> argparse.ArgumentParser:
+    from queries import FILTER_FIELDS
+
     top = argparse.ArgumentParser(prog="python cli.py", description=__doc__.splitlines()[0])
     commands = top.add_subparsers(dest="command", required=True)
 
@@ -270,12 +303,20 @@ def parser() -> argparse.ArgumentParser:
         # said where the analyst picks the dates: the Pricing page counts the bills dated in its period,
         # so the same dates there give other pricing figures (docs/definitions.md, reading 9)
         description="--from and --to keep the contacts opened on those days (charter time, both included): the "
-                    "standards, responsiveness, complaints and data quality. Prices and customers are not contacts: "
-                    "pricing_by_tenure and churn_monthly cover every period, where the Pricing page counts the bills "
-                    "dated in its period (pick the months you want from churn_monthly).")
+                    "standards, responsiveness, complaints and data quality. --channel, --team, --partner and "
+                    "--product are the sidebar's filters, with its meaning: contacts of those channels, teams or "
+                    "partners ('In-house' for none), from customers holding those products; values match whatever "
+                    "their case, an option may be repeated or hold a comma list, and a value not in the data is "
+                    "refused. Prices and customers are not contacts: pricing_by_tenure and churn_monthly cover every "
+                    "period, where the Pricing page counts the bills dated in its period (pick the months you want "
+                    "from churn_monthly), and of the filters only --product applies to them, as on the Pricing page. "
+                    "The output's 'filters' key says which applied.")
     kpis.add_argument("--json", action="store_true", help="compact JSON (the default output is indented JSON)")
     kpis.add_argument("--from", dest="date_from", type=_day, help="first day of contacts opened (YYYY-MM-DD)")
     kpis.add_argument("--to", dest="date_to", type=_day, help="last day of contacts opened (YYYY-MM-DD)")
+    for name, plural in FILTER_FIELDS.items():
+        kpis.add_argument(f"--{name}", action="append", metavar=name.upper(),
+                          help=f"only these {plural}, as the sidebar's {name.capitalize()} filter (repeatable, or a comma list)")
     kpis.add_argument("--as-of", type=_instant, help="judge open clocks at this instant instead of the latest "
                       "timestamp in the data (ISO 8601; without an offset it is the charter's local time)")
     kpis.set_defaults(run=command_kpis)

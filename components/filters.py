@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import streamlit as st
 
 from components import context, formatting as fmt
-from queries import Filters
+from queries import FILTER_FIELDS, Filters, spelled_as_offered
 
-FILTER_KEYS = ("channel", "team", "partner", "product")
+FILTER_KEYS = tuple(FILTER_FIELDS)
 DEFAULT_WEEKS = 13  # a quarter: the span a Monday meeting usually looks back over
 FOLLOWED_DEFAULT = "_period_default"   # the latest weeks as the period picker last offered them
 LINK_CHECKED = "_link_checked"   # the address a session opened with was read (and put right)
@@ -146,18 +146,11 @@ def _keep_note(key: str, shown: object, note: str) -> None:
 
 def _linked_values(key: str, offered: list[str]) -> list[str] | None:
     """As a link opens, the values of a filter it names that the data has, found whatever their case
-    (?team=billing is the data's 'Billing', as the charter's scopes match); the others are named."""
+    (queries.spelled_as_offered, as `cli.py kpis` finds them); the others are named."""
     linked = [value for value in st.query_params.get_all(key) if value]
     if not linked:
         return None
-    spelled: dict[str, str] = {}
-    for value in offered:   # "Billing" and "billing" may both be in the data: an exact match wins
-        spelled.setdefault(value.casefold(), value)
-
-    def match(value: str) -> str | None:
-        return value if value in offered else spelled.get(value.casefold())
-    found = list(dict.fromkeys(match(value) for value in linked if match(value) is not None))
-    unknown = [value for value in linked if match(value) is None]
+    found, unknown = spelled_as_offered(linked, offered)
     if unknown:
         # the values come from the address bar: shown as text, never as markdown
         _keep_note(key, found, f"The link's {key} {fmt.literal(', '.join(unknown))} is not in the data, so it is left out.")

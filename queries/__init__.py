@@ -44,6 +44,23 @@ class Filters:
 
 NO_FILTERS = Filters()
 
+# The sidebar's filters (the keys of its link) and the Filters field each one sets.
+FILTER_FIELDS = {"channel": "channels", "team": "teams", "partner": "partners", "product": "products"}
+
+
+def spelled_as_offered(wanted: list[str], offered: list[str]) -> tuple[list[str], list[str]]:
+    """The wanted values as the data spells them, found whatever their case (a link's ?team=billing
+    or `kpis --team billing` is the data's 'Billing', as the charter's scopes match; an exact match
+    wins where the data has both), without repeats; and the wanted values the data does not have."""
+    spelled: dict[str, str] = {}
+    for value in offered:
+        spelled.setdefault(value.casefold(), value)
+
+    def match(value: str) -> str | None:
+        return value if value in offered else spelled.get(value.casefold())
+    found = list(dict.fromkeys(match(value) for value in wanted if match(value) is not None))
+    return found, [value for value in wanted if match(value) is None]
+
 
 @lru_cache(maxsize=None)
 def sql_text(name: str) -> str:

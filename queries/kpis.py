@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from charter.model import Charter
-from queries import Filters, NO_FILTERS, run_rows
+from queries import FILTER_FIELDS, Filters, NO_FILTERS, run_rows
 
 if TYPE_CHECKING:   # the KPI object is built from plain rows: `cli.py kpis` does not import pandas
     import pandas as pd
@@ -56,12 +56,32 @@ RESPONSIVENESS_COLUMNS = ("week", "contacts", "acknowledged_share", "ack_median_
                           "first_response_median_hours", "first_response_p90_hours")
 
 
+def prices_view(filters: Filters) -> Filters:
+    """What pricing_by_tenure and churn_monthly see of the filters: the product alone. Prices and
+    customers are not contacts, so no contact's date, channel, team or partner selects them (the
+    Pricing page, too, applies those only to its service comparison); and they cover every period,
+    where the Pricing page counts the bills dated in its period (docs/definitions.md, reading 9)."""
+    return Filters(products=filters.products)
+
+
+def filters_applied(filters: Filters) -> dict:
+    """The filters as the report's `filters` key says them (the names of `cli.py kpis`'s options),
+    and which of those given pricing and churn leave aside."""
+    fields = {"from": "date_from", "to": "date_to", **FILTER_FIELDS}
+    prices = prices_view(filters)
+    values = {name: getattr(filters, field) for name, field in fields.items()}
+    said = {name: list(value) if isinstance(value, tuple) else _plain(value) for name, value in values.items()}
+    said["not_applied_to_pricing_and_churn"] = [name for name, field in fields.items()
+                                               if getattr(filters, field) and not getattr(prices, field)]
+    return said
+
+
 def kpi_report(con, charter: Charter, filters: Filters = NO_FILTERS, at: datetime | None = None) -> dict:
     moment = at or as_of(con)
     ids = [s.id for s in charter.standards]
     resolution_ids = [s.id for s in charter.standards if s.measure == "resolution"]
     # --from/--to select contacts by opened_at (spec reading 14); prices and customers are not contacts.
-    prices_filters = Filters(products=filters.products)
+    prices_filters = prices_view(filters)
     calls = {
         "standards_summary": (filters, {"as_of": moment, "standard_ids": ids}),
         "standards_weekly": (filters, {"as_of": moment}),
@@ -89,6 +109,7 @@ def kpi_report(con, charter: Charter, filters: Filters = NO_FILTERS, at: datetim
     within = {row["standard_id"]: row for row in result["complaints_within_standards"]}
     return {
         "as_of": _plain(moment),
+        "filters": filters_applied(filters),
         "standards": standards,
         "standards_weekly": weekly,
         "responsiveness_weekly": result["responsiveness_weekly"],

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -134,14 +136,75 @@ def test_the_loyalty_share_has_one_name_on_the_overview_and_the_pricing_page(com
 def test_kpis_help_says_which_figures_its_dates_select(tmp_path):
     """--from/--to keep contacts (spec reading 14); prices and churn cover every period, unlike the
     Pricing page for the same dates: the help says so where the analyst picks the dates."""
-    import subprocess
-    import sys
-
     done = subprocess.run([sys.executable, "cli.py", "kpis", "--help"], cwd=PROJECT_ROOT, capture_output=True,
                           text=True, check=True)
     help_text = " ".join(done.stdout.split())
     assert "contacts opened" in help_text
     assert "pricing_by_tenure and churn_monthly cover every period" in help_text
+    # the sidebar's filters, and the one of them the Pricing page applies to prices and churn
+    assert "--channel, --team, --partner and --product are the sidebar's filters" in help_text
+    assert "of the filters only --product applies to them, as on the Pricing page" in help_text
+
+
+def _kpis(*options: str) -> subprocess.CompletedProcess:
+    """`cli.py kpis --json` in its own process, on the test's database and charter (the environment's)."""
+    environment = {key: value for key, value in os.environ.items() if key != "CHARTERDESK_DEBUG"}
+    return subprocess.run([sys.executable, "cli.py", "kpis", "--json", *options], cwd=PROJECT_ROOT, env=environment,
+                          capture_output=True, text=True, timeout=120)
+
+
+def _report(*options: str) -> dict:
+    done = _kpis(*options)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def _reply(report: dict) -> dict:
+    [reply] = [standard for standard in report["standards"] if standard["id"] == "reply"]
+    return {key: reply[key] for key in ("met", "missed", "pending", "compliance")}
+
+
+def test_kpis_with_the_sidebar_filters_gives_the_figures_of_the_page_a_shared_link_opens(company):
+    """An executive's link ?channel=email and `kpis --channel email` give the same figures. By hand, the
+    email contacts T01 T02 T05 T06 T08 T10: replies met 3 (2 h, 24 h, 1 h), missed 2 (28 h, 26 h), T10
+    pending: 60.0%, against 6 met, 3 missed, 66.7% over all ten; 1 complaint (T05) of 6 contacts, 166.7
+    per 1,000, against 3 of 10. Prices and churn are not contacts: the channel leaves them as they were,
+    as on the Pricing page, and the report says so; the product selects them there and here."""
+    everything, email = _report(), _report("--channel", "EMAIL")   # matched whatever its case, as a link's
+    assert _reply(everything) == {"met": 6, "missed": 3, "pending": 1, "compliance": 6 / 9}
+    assert _reply(email) == {"met": 3, "missed": 2, "pending": 1, "compliance": 0.6}
+    assert (email["complaints"]["count"], email["data_quality"]["contacts"]) == (1, 6)
+    assert email["filters"] == {"from": None, "to": None, "channel": ["email"], "team": [], "partner": [],
+                                "product": [], "not_applied_to_pricing_and_churn": ["channel"]}
+    assert everything["filters"]["not_applied_to_pricing_and_churn"] == []
+    assert (email["pricing_by_tenure"], email["churn_monthly"]) == (everything["pricing_by_tenure"],
+                                                                   everything["churn_monthly"])
+
+    # repeated or as a comma list, as the sidebar's two picks: email (6) and phone (T03, T04) are 8 contacts
+    both = _report("--channel", "email", "--channel", "phone")
+    assert both["data_quality"]["contacts"] == 8 and both["filters"]["channel"] == ["email", "phone"]
+    assert _report("--channel", "email,phone")["standards"] == both["standards"]
+    # Broadband is C4's alone: its bill is the one price row left, and the report says nothing was set aside
+    broadband = _report("--product", "broadband")
+    assert [band["rows"] for band in broadband["pricing_by_tenure"]] == [0, 0, 1, 0, 0]
+    assert broadband["data_quality"]["contacts"] == 1 and broadband["filters"]["not_applied_to_pricing_and_churn"] == []
+
+    # the pages last: the app then holds the database, which a command then could not open
+    compliance = metrics(open_page(new_app({"channel": "email"}), COMPLIANCE))
+    assert (compliance["Compliance"], compliance["Met the promise"], compliance["Missed (breaches)"],
+            compliance["Pending"]) == ("60.0%", "3", "2", "1")
+    complaints = metrics(open_page(new_app({"channel": "email"}), COMPLAINTS))
+    assert (complaints["Complaints"], complaints["Per 1,000 contacts"]) == (
+        "1", "166.7") == (f"{email['complaints']['count']}", f"{email['complaints']['per_1000_contacts']:.1f}")
+
+
+def test_kpis_refuses_a_filter_value_the_data_does_not_have(company):
+    """Leaving a mistyped channel out would print everyone's figures under a filter the analyst believes
+    applied: it is refused in plain words naming what the data has, with no traceback and no report."""
+    done = _kpis("--channel", "email", "--channel", "fax")
+    assert done.returncode == 2 and done.stdout == ""
+    assert "refused: --channel 'fax' is not in the data (its channel values are chat, email, phone, web)" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 # ----------------------------------------------------------------------------- previous period
