@@ -1,7 +1,8 @@
 """Reading, validating and saving the charter file (spec section 3).
 
 The file is the source of truth; tomlkit keeps managers' comments and layout when the app edits it
-(components/charter_editor.py); reading it needs only the standard library's tomllib.
+(components/charter_editor.py; but for a comment beside a value the edit changes, which spoke of the
+old value); reading it needs only the standard library's tomllib.
 """
 from __future__ import annotations
 

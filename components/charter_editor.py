@@ -106,7 +106,40 @@ def standards_table(charter: Charter, summary: pd.DataFrame | None) -> pd.DataFr
 def _set(table: Table, key: str, value, current) -> None:
     """Write only what changed, so untouched keys keep their formatting and comments."""
     if value != current:
-        table[key] = value
+        _write(table, key, value)
+
+
+def _write(table: Table, key: str, value) -> None:
+    """Write a value the form changed, without the comment written beside the old one: tomlkit keeps
+    it, and `within = 2  # within one working hour` would then lie in the published charter. Comment
+    lines of their own (above a key or a section) describe more than one value and stay."""
+    table[key] = value
+    table.item(key).trivia.comment_ws = table.item(key).trivia.comment = ""
+
+
+def comments_dropped(before_text: str, after_text: str) -> list[str]:
+    """The comments written beside a value in `before_text` that `after_text` no longer has beside it
+    ('"within one working hour" (beside within in ack)'), for the page to say before the edit is saved."""
+    before, after = _side_comments(before_text), _side_comments(after_text)
+    return [f'"{comment.lstrip("# ")}" (beside {key} in {where})' for (where, key), comment in before.items()
+            if comment and (where, key) in after and after[(where, key)] != comment]
+
+
+def _side_comments(text: str) -> dict[tuple[str, str], str]:
+    """(section, key) -> the comment beside that key's value, for every key of the document's tables
+    (a [[standard]] named by its id); an empty text for a key without one."""
+    try:
+        document = tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError:
+        return {}
+    tables = []
+    for name, item in document.body:
+        if isinstance(item, Table):
+            tables.append((name.key, item))
+        elif isinstance(item, AoT):
+            tables += [(str(table.get("id", f"{name.key} {number}")), table) for number, table in enumerate(item.body, 1)]
+    return {(where, key.key): value.trivia.comment for where, table in tables
+            for key, value in table.value.body if key is not None}
 
 
 def _number(value: float) -> int | float:
@@ -139,14 +172,14 @@ def edit_schedule(table: Table, current: Schedule, key: str) -> dict[str, DeltaG
     beside = {"working_days": right.empty()}
     chosen = tuple(sorted(WEEKDAYS.index(d) for d in days))
     if chosen != current.working_days:
-        table["working_days"] = [WEEKDAYS[i] for i in chosen]
+        _write(table, "working_days", [WEEKDAYS[i] for i in chosen])
     left, right = st.columns(2)
     opens = left.time_input("Opens", current.opens, step=300, key=f"{key}_opens")
     closes = right.time_input("Closes", current.closes, step=300, key=f"{key}_closes")
     beside["closes"] = right.empty()
     for name, value, before in (("opens", opens, current.opens), ("closes", closes, current.closes)):
         if isinstance(value, time) and value.replace(second=0) != before:
-            table[name] = f"{value:%H:%M}"
+            _write(table, name, f"{value:%H:%M}")
     countries = holidays.list_supported_countries()
     # the file's own codes stay on offer even when the package lists them otherwise ("GBR",
     # "England"): opening the form must never change a setting nobody touched
@@ -170,7 +203,7 @@ def edit_schedule(table: Table, current: Schedule, key: str) -> dict[str, DeltaG
     beside["closed_dates"] = st.empty()
     dates = _parse_dates(closed)
     if dates != current.closed_dates:
-        table["closed_dates"] = [d.isoformat() if isinstance(d, date) else d for d in dates]
+        _write(table, "closed_dates", [d.isoformat() if isinstance(d, date) else d for d in dates])
     return beside
 
 
@@ -214,7 +247,7 @@ def edit_standard(table: Table, current: Standard, key: str, options: dict[str, 
                                  key=f"{key}_within")
     beside["within"] = middle.empty()
     if within != current.within:
-        table["within"] = _number(within)
+        _write(table, "within", _number(within))
     unit = right.selectbox("Unit", UNITS, index=UNITS.index(current.unit), format_func=UNIT_LABELS.get,
                            key=f"{key}_unit")
     _set(table, "unit", unit, current.unit)
@@ -222,7 +255,7 @@ def edit_standard(table: Table, current: Standard, key: str, options: dict[str, 
                                format="%g", key=f"{key}_target")
     beside["target"] = last.empty()
     if abs(target / 100 - current.target) > 1e-9:
-        table["target"] = round(target / 100, 4) + 0.0   # + 0.0: a typed -0.001 is 0, not -0.0
+        _write(table, "target", round(target / 100, 4) + 0.0)   # + 0.0: a typed -0.001 is 0, not -0.0
     st.markdown("**Applies to** (leave empty for every contact; a list matches any of its values)")
     columns = st.columns(2)
     scope = {field: _scope_picker(columns[i], field, current, options, key) for i, field in enumerate(MAIN_SCOPE)}
@@ -259,7 +292,7 @@ def _write_scope(table: Table, chosen: dict[str, list[str]], current: Standard) 
         if field in cleaned:
             values = cleaned[field]
             inline[field] = values[0] if len(values) == 1 else list(values)
-    table["scope"] = inline
+    _write(table, "scope", inline)
 
 
 def _standards(document) -> AoT:

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -170,6 +171,47 @@ def test_edit_within_preview_then_save_keeps_comments_recomputes_and_audits(monk
     assert any(w.startswith("'We reply within 24 hours' says 24 hours, but its deadline is 36 hours") for w in values(at.warning))
     at.switch_page("views/overview.py").run()
     assert not at.exception
+
+
+COMMENTED_CHARTER = """\
+# Our charter. Comment lines of their own describe a section, and stay.
+[schedule]
+timezone = "UTC"
+working_days = ["Mon", "Tue", "Wed", "Thu", "Fri"]
+opens = "09:00"
+closes = "17:00"   # five o'clock sharp
+holidays = ""      # no public holidays in the test
+
+# Replies within a day.
+[[standard]]
+id = "reply"
+name = "We reply within 24 hours"
+measure = "first_response"
+within = 24  # a whole day, as the website says
+unit = "hours"
+target = 0.9 # nine in ten
+"""
+
+
+def test_a_changed_value_loses_the_comment_written_beside_it_and_the_others_stay(monkeypatch, charter_file):
+    """`within = 24  # a whole day` saved as `within = 36  # a whole day` would lie in the published
+    charter: the comment beside a value the editor changes goes with the old value (the review says
+    so before Save); the comments beside untouched values, and comment lines of their own, stay."""
+    charter_file.write_text(COMMENTED_CHARTER, encoding="utf-8")
+    at = manager_on_charter_page(monkeypatch)
+    [n for n in at.number_input if n.label == "Within"][0].set_value(36).run()
+    [t for t in at.time_input if t.label == "Closes"][0].set_value(time(17, 30)).run()
+    assert not at.exception
+    assert ("Saving removes the comments written beside the values you changed, which described the old ones: "
+            "\"five o'clock sharp\" (beside closes in schedule); \"a whole day, as the website says\" (beside within in "
+            "reply).") \
+        in [as_read(caption) for caption in values(at.caption)]
+    button(at, "Save the charter").click().run()
+    assert not at.exception
+    assert charter_file.read_text(encoding="utf-8") == COMMENTED_CHARTER.replace(
+        'closes = "17:00"   # five o\'clock sharp', 'closes = "17:30"').replace(
+        "within = 24  # a whole day, as the website says", "within = 36")
+    assert not [caption for caption in values(at.caption) if caption.startswith("Saving removes")]
 
 
 def test_the_save_is_confirmed_where_the_manager_clicked_save(monkeypatch, charter_file):

@@ -1,6 +1,7 @@
 """Charter: the company's promises in words, and (for managers) editing them with a preview of
-the compliance they would give. Saving writes data/charter.toml keeping its comments, recomputes
-every contact's deadlines and records the edit in the audit log.
+the compliance they would give. Saving writes data/charter.toml keeping its comments (but those
+beside a value changed, which spoke of the old value), recomputes every contact's deadlines and
+records the edit in the audit log.
 """
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from charter.model import (
 )
 from components import auth, context, formatting as fmt
 from components.charter_editor import (
-    add_standard, comparison_frame, compliance_under, describe_changes, edit_schedule, edit_standard,
-    distinct_ignoring_case, remove_standard, schedule_words, standards_table,
+    add_standard, comments_dropped, comparison_frame, compliance_under, describe_changes, edit_schedule,
+    edit_standard, distinct_ignoring_case, remove_standard, schedule_words, standards_table,
 )
 from components.filters import current_filters
 from components.layout import wrapping_tabs
@@ -273,6 +274,10 @@ def _editor(current: Charter | None) -> None:
         changes = (describe_changes(current, edited) if current else ["charter file repaired"]) \
             or ["comments or layout only"]
         st.markdown("**What changes**\n" + "\n".join(f"- {fmt.literal(line)}" for line in changes))
+        dropped = comments_dropped(st.session_state[BASE], edited_text)
+        if dropped:   # they spoke of the old values; comment lines of their own stay
+            st.caption("Saving removes the comments written beside the values you changed, which described the "
+                       "old ones: " + "; ".join(fmt.literal(line) for line in dropped) + ".")
         _wording_warnings(edited, "As edited: ")
         if current is not None:
             _preview(current, edited)
