@@ -2,6 +2,7 @@
 copied link opens exactly the same view."""
 from __future__ import annotations
 
+import shlex
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -84,7 +85,23 @@ def sidebar_filters() -> Filters:
     filters = Filters(date_from, date_to, tuple(chosen["channel"]), tuple(chosen["team"]), tuple(chosen["partner"]),
                       tuple(chosen["product"]))
     st.session_state["_filters"] = filters
+    with st.sidebar.expander("The same figures from the command line", icon=":material/terminal:"):
+        st.code(kpis_command(filters), language="bash", wrap_lines=True)
+        st.caption("In the Charter Desk folder, this prints every figure of this view as JSON (README, "
+                   "'Command line'); its dates stay as written when a link's latest weeks move on.")
     return filters
+
+
+def kpis_command(filters: Filters) -> str:
+    """`cli.py kpis` for the view these filters show: the period written out as dates, and each
+    filter's values as the sidebar holds them (one option each, so a value with a comma stays whole).
+    One option a line, continued with a backslash: the sidebar's code is twenty characters wide, and
+    a line wrapped inside `--json` or a date read as two words."""
+    options = [("--from", filters.date_from and filters.date_from.isoformat()),
+               ("--to", filters.date_to and filters.date_to.isoformat())]
+    options += [(f"--{name}", value) for name, field in FILTER_FIELDS.items() for value in getattr(filters, field)]
+    lines = ["python cli.py kpis", "--json"] + [shlex.join(option) for option in options if option[1]]
+    return " \\\n ".join(lines)
 
 
 def _put_link_right(default: tuple[date, date] | None, bounds: tuple[date, date] | None, options) -> None:

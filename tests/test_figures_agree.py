@@ -207,6 +207,31 @@ def test_kpis_refuses_a_filter_value_the_data_does_not_have(company):
     assert "Traceback" not in done.stderr
 
 
+def test_the_sidebar_gives_the_command_line_that_prints_the_figures_on_screen(company):
+    """The sidebar writes out the `kpis` command of the view in it, the link's latest weeks as dates; run,
+    it prints the page's figures. Email and phone contacts handled in-house: the six email ones (T03 and
+    T04, by phone, went to FixRight Repairs), so replies 3 met, 2 missed, 60.0%, where email and phone
+    from anyone are 5 met of 7 and everything 6 of 9."""
+    import gc
+    import shlex
+
+    import streamlit as st
+
+    at = open_page(new_app({"channel": ["email", "phone"], "partner": "in-house"}), COMPLIANCE)
+    shown = metrics(at)
+    assert (shown["Compliance"], shown["Met the promise"], shown["Missed (breaches)"]) == ("60.0%", "3", "2")
+    [command] = [code.value for code in at.sidebar.code]
+    assert command == ("python cli.py kpis \\\n --json \\\n --from 2026-02-02 \\\n --to 2026-02-15 \\\n --channel email \\\n"
+                       " --channel phone \\\n --partner In-house")
+    st.cache_resource.clear()   # the app lets go of the database, as a stopped server would
+    del at
+    gc.collect()
+    words = shlex.split(command.replace("\\\n", " "))   # as a shell reads the lines it continues
+    assert words[:4] == ["python", "cli.py", "kpis", "--json"]
+    assert _reply(_report(*words[4:])) == {"met": 3, "missed": 2, "pending": 1, "compliance": 0.6}
+    assert _reply(_report("--channel", "email,phone"))["compliance"] == 5 / 7
+
+
 # ----------------------------------------------------------------------------- previous period
 
 def test_the_churn_tile_names_the_months_its_change_is_against_on_screen_and_in_the_meeting_pack(company, tmp_path):
