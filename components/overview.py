@@ -29,6 +29,7 @@ from queries.pooled import (
 FIRST_REPLY = ("contacts", "first_response_median_hours", "first_response_p90_hours",
                "first_response_median_bh", "first_response_p90_bh")      # the previous period: the first three
 WEEKLY_REPLY = ("week", "contacts", "first_response_median_hours", "first_response_p90_hours")
+COMPLAINTS_BEFORE = ("per_1000_contacts", "resolution_median_hours")    # what the changes are worked out from
 
 
 @dataclass
@@ -182,7 +183,7 @@ def gather(filters: Filters) -> OverviewContent:
     reply = _row(context.query("responsiveness_summary", filters, columns=FIRST_REPLY))
     reply_before = _row(context.query("responsiveness_summary", previous, columns=FIRST_REPLY[:3])) if previous else {}
     complaints = _row(context.query("complaints_summary", filters))
-    complaints_before = _row(context.query("complaints_summary", previous)) if previous else {}
+    complaints_before = _row(context.query("complaints_summary", previous, columns=COMPLAINTS_BEFORE)) if previous else {}
     walk = context.query("price_walk", price_filters, columns=LOYALTY_COLUMNS)
     walk_before = context.query("price_walk", previous_price_filters, columns=LOYALTY_COLUMNS) if previous else None
     pricing = context.query("pricing_by_tenure", price_filters)

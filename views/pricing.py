@@ -44,7 +44,8 @@ if not bills_in_view:
         f"dated {dated}. Widen the period in the sidebar to see prices; churn, which counts customers, is below."))
 walk = context.query("price_walk", prices_in_view)
 walk_before = context.query("price_walk", prices_before, columns=LOYALTY_COLUMNS) if previous else None
-pricing_before = context.query("pricing_by_tenure", prices_before) if previous else None
+# the previous period gives only the 5y+ median gap's change: its bands' other figures are not computed
+pricing_before = context.query("pricing_by_tenure", prices_before, columns=("band", "median_gap")) if previous else None
 churn_shown = churn_tile(prices_in_view, churn_until)[0]
 
 
