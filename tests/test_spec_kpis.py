@@ -558,3 +558,31 @@ def test_churn_counts_each_month_from_joining_and_leaving_dates(desk):
         ("2026-03-01", 3, 2),   # A, C, E; A leaves 03-05, D joins 03-20 and leaves 03-25
         ("2026-04-01", 2, 1),   # C, E (leaves that day: still active at the start)
     ]
+
+
+def test_the_churn_tiles_one_query_over_both_ranges_of_months_splits_into_each_ranges_figures(desk):
+    """The churn tile asks for the period's months and the months before them in one query and
+    splits the rows at the period's first month (docs/performance.md, change 58): each half must be
+    what a query over its own months gives. April, against March, on the customers above."""
+    from queries.pooled import period_churn
+    desk.load("customers", [
+        {"customer_id": "A", "joined_at": "2026-01-10", "left_at": "2026-03-05", "product": "energy"},
+        {"customer_id": "C", "joined_at": "2026-01-01", "left_at": None, "product": "energy"},
+        {"customer_id": "D", "joined_at": "2026-03-20", "left_at": "2026-03-25", "product": "energy"},
+        {"customer_id": "E", "joined_at": "2026-02-01", "left_at": "2026-04-01", "product": "energy"},
+    ])
+    until = dict(as_of=datetime(2026, 4, 30, tzinfo=timezone.utc), tz=LONDON)
+    con = duckdb.connect(str(desk.db), read_only=True)
+    try:
+        def months(first, last):
+            return queries.run(con, "churn_monthly", queries.Filters(first, last), **until)
+        both = months(date(2026, 3, 1), date(2026, 4, 30))
+        april, march = months(date(2026, 4, 1), date(2026, 4, 30)), months(date(2026, 3, 1), date(2026, 3, 31))
+    finally:
+        con.close()
+    in_april = both["month"] >= "2026-04-01"
+    assert both[in_april].reset_index(drop=True).equals(april)
+    assert both[~in_april].reset_index(drop=True).equals(march)
+    # April: C and E active at its start, E leaves: 1 of 2; March: A, C, E, of whom A and D leave: 2 of 3
+    assert period_churn(both[in_april])[0] == approx(1 / 2)
+    assert period_churn(both[~in_april])[0] == approx(2 / 3)
