@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from charter.model import Charter
 from components import charts, context, formatting as fmt, scorecard
-from components.churn import churn_period_text, churn_tile
+from components.churn import ChurnMonths, churn_period_text, churn_tile, no_whole_month_text, whole_months
 from components.filters import describe, previous_period
 from components.headlines import (
     StandardResult, Weakest, charter_headline, churn_headline, complaints_headline, pricing_headline,
@@ -162,9 +162,9 @@ def _price_gap(pricing: pd.DataFrame, filters: Filters) -> Figure:
     return Figure("price-gap", figure, pricing[["band", "rows", "customers", "median_gap", "gap_p25", "gap_p75", "share_above", "penalty"]])
 
 
-def _churn_by_gap(by_gap: pd.DataFrame, filters: Filters) -> Figure:
+def _churn_by_gap(by_gap: pd.DataFrame, filters: Filters, months: ChurnMonths) -> Figure:
     figure = charts.bars(by_gap, "band", "annualised_churn", "Do customers who pay more leave more?",
-                         f"Annualised churn by how far the customer's price is above the new-customer price · {churn_period_text(filters)}"
+                         f"Annualised churn by how far the customer's price is above the new-customer price · {churn_period_text(filters, months)}"
                          + _every_customer(filters),
                          "Annualised churn", horizontal=False, percent_axis=True, value_format=".1%",
                          colours=charts.SECONDARY, text=[fmt.pct(v) for v in by_gap["annualised_churn"]])
@@ -188,7 +188,10 @@ def gather(filters: Filters) -> OverviewContent:
     walk_before = context.query("price_walk", previous_price_filters, columns=LOYALTY_COLUMNS) if previous else None
     pricing = context.query("pricing_by_tenure", price_filters)
     monthly_churn, churn, annual = churn_tile(price_filters, churn_until)
-    churn_by_gap = context.query("churn_by_band", price_filters, grouping="price_gap", **churn_until)
+    churn_counted = whole_months(price_filters, churn_until)
+    churn_by_gap = context.query("churn_by_band", churn_counted.filters or price_filters, grouping="price_gap", **churn_until)
+    if churn_counted.filters is None:
+        churn_by_gap = churn_by_gap.head(0)   # no whole month yet: no bars, as no tile figure
 
     long_share = share_above_new_price(walk)
     bills_in_period = int(pricing["rows"].sum())
@@ -228,6 +231,8 @@ def gather(filters: Filters) -> OverviewContent:
         churn, annual,
         by_gap.iloc[-1]["band"] if len(by_gap) > 1 else None, by_gap.iloc[-1]["annualised_churn"] if len(by_gap) > 1 else None,
         by_gap.iloc[0]["band"] if len(by_gap) > 1 else None, by_gap.iloc[0]["annualised_churn"] if len(by_gap) > 1 else None)
+    if churn_counted.filters is None:
+        churn_line = no_whole_month_text(churn_counted)
     headlines = [
         ("Charter", charter_headline(results, _weakest(filters, charter, results))),
         ("Responsiveness", responsiveness_headline(reply.get("contacts"), reply.get("first_response_median_hours"),
@@ -260,5 +265,5 @@ def gather(filters: Filters) -> OverviewContent:
     if pricing["median_gap"].notna().any():
         content.figures.append(_price_gap(pricing, filters))
     if len(by_gap):
-        content.figures.append(_churn_by_gap(by_gap, filters))
+        content.figures.append(_churn_by_gap(by_gap, filters, churn_counted))
     return content

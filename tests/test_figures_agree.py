@@ -243,7 +243,8 @@ def test_the_churn_tile_names_the_months_its_change_is_against_on_screen_and_in_
     from page_helpers import load_more_contacts
     from queries import Filters
 
-    load_more_contacts(tmp_path, dict(ticket_id="T12", opened_at="2025-10-01 11:00"))   # 2-8 Feb is in the data
+    load_more_contacts(tmp_path, dict(ticket_id="T12", opened_at="2025-10-01 11:00"),   # 2-8 Feb is in the data
+                       dict(ticket_id="T13", opened_at="2026-02-28 09:00", channel="email"))   # February is over
     note = "96.8% a year · Feb 2026 (change vs Jan 2026)"
     for page in ("views/overview.py", PRICING):
         at = open_page(new_app({"period": ["2026-02-09", "2026-02-15"]}), page)

@@ -70,8 +70,9 @@ def test_overview_shows_the_hand_computed_kpis(company):
     assert shown["Complaints per 1,000 contacts"] == "300.0"
     assert shown["Median complaint resolution"] == "5.5 days"
     assert shown["3y+ customers paying above new price"] == "100.0%"
-    assert shown["Monthly churn"] == "25.0%"
+    assert shown["Monthly churn"] == "-"     # 2-15 Feb: February is not over (as_of 15 Feb), reading 48
     words = texts(at)
+    assert "Feb 2026 is not over yet: churn counts whole months" in words
     assert "Complaint resolutions met the 7-day promise 50.0% of the time, below the 95% target" in words
     assert "2 of 2 promises are below target" in words
     assert "10 contacts received; half had a first full reply within 4.0 h and nine in ten within 26.6 h (calendar time)" in words
@@ -95,7 +96,7 @@ def test_overview_numbers_follow_the_sidebar_filters(company):
     assert shown["Median time to first reply"] == "24.0 h"
     assert shown["Complaints per 1,000 contacts"] == "166.7"
     # prices and churn are every customer's: said on the headline, the tiles and the charts
-    assert shown["Monthly churn"] == "25.0%"
+    assert shown["Monthly churn"] == "-"     # February in progress (the product filter on churn: below)
     assert "Prices and churn cover every customer: the channel, team and partner filters apply to contacts only." \
         in texts(at)
     notes = [c.value for c in at.caption if c.value.endswith("· all customers")]
@@ -105,7 +106,6 @@ def test_overview_numbers_follow_the_sidebar_filters(company):
     assert not [c.value for c in at.caption if c.value.endswith("· all customers")]
     rerun_with(at, "product", ["Broadband"])
     shown = metrics(at)
-    assert shown["Monthly churn"] == "0.0%"                        # C4 stays
     assert shown["3y+ customers paying above new price"] == "-"   # no 3y+ Broadband customer: empty, not 0%
 
 
@@ -694,7 +694,7 @@ def test_pricing_page_kpis_and_product_filter(company):
     assert shown["3y+ customers paying above new price"] == "100.0%"
     assert shown["Median gap after 5+ years"] == "+20.0%"
     assert shown["Loyalty penalty"] == "GBP 40"
-    assert shown["Monthly churn"] == "25.0%"
+    assert shown["Monthly churn"] == "-"     # February in progress (reading 48)
     # the tiles' notes: C1's and C3's bills are the 3y+ ones; C1's +20% is the only 5y+ gap
     assert "of 2 bills with a benchmark" in texts(at)
     assert "middle half +20.0% to +20.0%" in texts(at)
@@ -713,20 +713,57 @@ def test_pricing_page_kpis_and_product_filter(company):
     rerun_with(at, "product", ["Energy"])
     shown = metrics(at)
     assert shown["Loyalty penalty"] == "GBP 30"        # C4's Broadband bill drops out
-    assert shown["Monthly churn"] == "33.3%"           # C3 of C1, C2, C3
 
 
 def test_monthly_churn_is_compared_with_the_months_before_not_with_itself(company, tmp_path):
     """Churn counts whole months: the week of 9-15 Feb counts February, and so would the week before
     it. Its change is against January (nobody left: 0 of 4), not February again (C3 leaves on 20 Feb:
     1 of 4, a change of 0)."""
-    # a contact in October, so that the week before 9 Feb is inside the data and compared with
-    load_more_contacts(tmp_path, dict(ticket_id="T12", opened_at="2025-10-01 11:00"))
+    # a contact in October, so that the week before 9 Feb is inside the data and compared with; one on
+    # 28 February, so that February is over (reading 48)
+    load_more_contacts(tmp_path, dict(ticket_id="T12", opened_at="2025-10-01 11:00"),
+                       dict(ticket_id="T13", opened_at="2026-02-28 09:00", channel="email"))
     for page in (PRICING, None):
         at = open_page(new_app({"period": ["2026-02-09", "2026-02-15"]}), page)
         churn = next(metric for metric in at.metric if metric.label == "Monthly churn")
         assert (churn.value, churn.delta) == ("25.0%", "+25.0 pts"), page
         assert "96.8% a year · Feb 2026" in texts(at), page    # 1 - 0.75^12 = 1 - 0.0317
+
+
+def test_monthly_churn_counts_whole_months_not_the_month_in_progress(company, tmp_path):
+    """Monthly churn is a whole month's leavers over its starters (reading 48): the month of as_of, a few
+    days in, read as a fraction of a month. With a contact on 3 March (as_of), 9 Feb - 3 Mar counts
+    February alone: C3 of 4 -> 25.0% (counting March too, 1 / (4 + 3) = 14.3%); its change is against
+    January (nobody left). 2-15 Feb, all inside February in progress, has no whole month: no 0%."""
+    load_more_contacts(tmp_path, dict(ticket_id="T12", opened_at="2025-10-01 11:00"),
+                       dict(ticket_id="T13", opened_at="2026-03-03 09:00", channel="email"))
+    for page in (PRICING, None):
+        at = open_page(new_app({"period": ["2026-02-09", "2026-03-03"]}), page)
+        churn = next(metric for metric in at.metric if metric.label == "Monthly churn")
+        assert (churn.value, churn.delta) == ("25.0%", "+25.0 pts"), page
+        assert "96.8% a year · Feb 2026 (change vs Jan 2026) · Mar 2026 left out until it ends" in texts(at), page
+        [chart] = charts_titled(at, "Churn by price gap" if page else "Do customers who pay more leave more?")
+        assert chart["layout"]["title"]["subtitle"]["text"].replace("<br>", " ").endswith(
+            "months Feb 2026 · Mar 2026 left out until it ends"), page
+    for page in (PRICING, None):
+        at = open_page(new_app({"period": ["2026-03-01", "2026-03-03"]}), page)
+        assert metrics(at)["Monthly churn"] == "-", page
+        assert "Mar 2026 is not over yet: churn counts whole months" in texts(at), page
+        assert not at.exception
+    # the product filter applies to churn: Energy, C3 of C1, C2, C3; Broadband, C4 stays
+    at = open_page(new_app({"period": ["2026-02-09", "2026-03-03"]}), PRICING)
+    rerun_with(at, "product", ["Energy"])
+    assert metrics(at)["Monthly churn"] == "33.3%"
+    rerun_with(at, "product", ["Broadband"])
+    assert metrics(at)["Monthly churn"] == "0.0%"
+
+
+def test_a_month_whose_last_day_is_as_of_counts_whole(company, tmp_path):
+    """as_of on 28 February: February is as whole as the data will make it, and counts (C3 of 4)."""
+    load_more_contacts(tmp_path, dict(ticket_id="T13", opened_at="2026-02-28 09:00", channel="email"))
+    at = open_page(new_app({"period": ["2026-02-09", "2026-02-28"]}))
+    assert metrics(at)["Monthly churn"] == "25.0%"
+    assert "left out until it ends" not in texts(at)
 
 
 def test_a_tile_without_a_value_has_no_note_about_nothing(company):

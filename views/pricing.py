@@ -2,7 +2,7 @@
 import streamlit as st
 
 from components import charts, context, empty, formatting as fmt
-from components.churn import churn_period_text, churn_tile
+from components.churn import churn_period_text, churn_tile, no_whole_month_text, whole_months
 from components.filters import bill_span, current_filters, previous_period
 from components.headlines import pricing_headline
 from components.labels import LONG_TENURE_SHARE, standard_label
@@ -100,22 +100,26 @@ else:
                               "penalty": "Loyalty penalty"})
 
 st.subheader("Does it cost us customers?")
-by_tenure = context.query("churn_by_band", prices_in_view, grouping="tenure", **churn_until)
-by_gap = context.query("churn_by_band", prices_in_view, grouping="price_gap", **churn_until)
-by_gap = by_gap[by_gap["active_customer_months"] > 0]
-# customers with no bill yet have no price gap: in the CSV, not a bar (as on the Overview)
-priced = priced_bands(by_gap)
-left, right = side_by_side("churn")
-for container, frame, drawn, name, key in ((left, by_tenure, by_tenure, "tenure", "churn-by-tenure"),
-                                           (right, by_gap, priced, "price gap", "churn-by-price-gap")):
-    with container:
-        colours = charts.PRIMARY if name == "tenure" else charts.SECONDARY
-        charts.show(charts.bars(drawn, "band", "annualised_churn", f"Churn by {name}",
-                                f"Annualised churn, 1 - (1 - average monthly churn)^12, by {name} band at each month's start · "
-                                f"{churn_period_text(filters)}", "Annualised churn", horizontal=False, percent_axis=True,
-                                value_format=".1%", colours=colours,
-                                text=[fmt.pct(v) for v in drawn["annualised_churn"]]),
-                    frame, key, key)
+churn_counted = whole_months(prices_in_view, churn_until)
+if churn_counted.filters is None:
+    st.info(no_whole_month_text(churn_counted), icon=":material/calendar_month:")
+else:
+    by_tenure = context.query("churn_by_band", churn_counted.filters, grouping="tenure", **churn_until)
+    by_gap = context.query("churn_by_band", churn_counted.filters, grouping="price_gap", **churn_until)
+    by_gap = by_gap[by_gap["active_customer_months"] > 0]
+    # customers with no bill yet have no price gap: in the CSV, not a bar (as on the Overview)
+    priced = priced_bands(by_gap)
+    left, right = side_by_side("churn")
+    for container, frame, drawn, name, key in ((left, by_tenure, by_tenure, "tenure", "churn-by-tenure"),
+                                               (right, by_gap, priced, "price gap", "churn-by-price-gap")):
+        with container:
+            colours = charts.PRIMARY if name == "tenure" else charts.SECONDARY
+            charts.show(charts.bars(drawn, "band", "annualised_churn", f"Churn by {name}",
+                                    f"Annualised churn, 1 - (1 - average monthly churn)^12, by {name} band at each month's start · "
+                                    f"{churn_period_text(filters, churn_counted)}", "Annualised churn", horizontal=False,
+                                    percent_axis=True, value_format=".1%", colours=colours,
+                                    text=[fmt.pct(v) for v in drawn["annualised_churn"]]),
+                        frame, key, key)
 
 st.subheader("Do long-standing customers get worse service?")
 st.caption("Contacts from known customers in the period, by the customer's tenure on the day they got in touch "
