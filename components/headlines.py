@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from components import formatting as fmt
-from components.tiles import FORMATS, change_text, rag_text
+from components.tiles import FORMATS, change_text, few_note, rag_text
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,13 @@ def _movement(current, previous, threshold: float) -> str | None:
     return "up" if difference > 0 else "down"
 
 
+def _base(count, one: str, many: str) -> str:
+    """' (based on only 1 rating)' after a figure resting on fewer than the tiles' bound (few_note), else '':
+    the sentence beside a tile saying 'based on only 1 rating' read as a settled 'averaged 1.00 out of 5'."""
+    note = few_note(count, one, many)
+    return f" ({note})" if note else ""
+
+
 def band_phrase(band: str) -> str:
     """'> 30% above' -> 'more than 30% above the new price'; 'At or below new price' -> 'at or below the new price'."""
     text = band.replace("> ", "more than ").replace("new price", "the new price")
@@ -61,9 +68,9 @@ def charter_headline(results: list[StandardResult], weakest: Weakest | None) -> 
     if not below:
         return (f"All {len(judged)} charter promises met their targets; the closest call was "
                 f"{focus.label.lower()} at {headline_pct(focus.compliance, focus.target)} "
-                f"against {fmt.target(focus.target)}.")
-    text = (f"{focus.label} met {focus.promise} {headline_pct(focus.compliance, focus.target)} of the time, "
-            f"below the {fmt.target(focus.target)} target")
+                f"against {fmt.target(focus.target)}{_base(focus.judged, 'contact', 'contacts')}.")
+    text = (f"{focus.label} met {focus.promise} {headline_pct(focus.compliance, focus.target)} of the time"
+            f"{_base(focus.judged, 'contact', 'contacts')}, below the {fmt.target(focus.target)} target")
     if weakest is not None and weakest.compliance < focus.compliance:
         noun = "slowest partner" if weakest.dimension == "partner" else f"weakest {weakest.dimension}"
         text += f"; the {noun} was {weakest.value} ({headline_pct(weakest.compliance, focus.target)})"
@@ -101,7 +108,10 @@ def responsiveness_headline(contacts, median_hours, p90_hours, previous_median=N
     return text + "."
 
 
-def complaints_headline(count, per_1000, median_hours, reopen_rate, csat_mean, previous_per_1000=None) -> str:
+def complaints_headline(count, per_1000, median_hours, reopen_rate, csat_mean, previous_per_1000=None, *,
+                        timed=None, resolved=None, rated=None) -> str:
+    """timed, resolved and rated: the bases of the resolution time, the reopen rate and the CSAT (the
+    complaints resolved with a time, those resolved, those rated), said when few, as their tiles say."""
     if not count:
         return "No complaints in this period."
     # steady when the two rates read the same as printed (57.27 against 57.32: both 57.3)
@@ -111,13 +121,17 @@ def complaints_headline(count, per_1000, median_hours, reopen_rate, csat_mean, p
     change = {None: "", "steady": ", steady on the previous period"}.get(
         movement, f", {movement} from {fmt.number(previous_per_1000)}")
     parts = [f"{fmt.plural(count, 'complaint', 'complaints')} ({fmt.number(per_1000)} per 1,000 contacts{change})"]
+    timed_base = _base(timed, "resolved complaint", "resolved complaints") if not fmt.is_empty(median_hours) else ""
     if not fmt.is_empty(median_hours):
-        parts.append(f"half were resolved within {fmt.duration(median_hours)}")
+        parts.append(f"half were resolved within {fmt.duration(median_hours)}{timed_base}")
     if not fmt.is_empty(reopen_rate):
-        parts.append(f"{headline_pct(reopen_rate)} of resolved complaints were reopened")
+        resolved_base = _base(resolved, "resolved complaint", "resolved complaints")
+        # said once where the resolution time's base is the same ('based on only 2 resolved complaints' twice)
+        parts.append(f"{headline_pct(reopen_rate)} of resolved complaints were reopened"
+                     + ("" if resolved_base == timed_base else resolved_base))
     if not fmt.is_empty(csat_mean):
         # as the CSAT tile prints it ('3.49', never '3.5' above it)
-        parts.append(f"satisfaction averaged {FORMATS['score'](csat_mean)} out of 5")
+        parts.append(f"satisfaction averaged {FORMATS['score'](csat_mean)} out of 5" + _base(rated, "rating", "ratings"))
     return "; ".join(parts) + "."
 
 

@@ -73,7 +73,8 @@ def test_overview_shows_the_hand_computed_kpis(company):
     assert shown["Monthly churn"] == "-"     # 2-15 Feb: February is not over (as_of 15 Feb), reading 48
     words = texts(at)
     assert "Feb 2026 is not over yet: churn counts whole months" in words
-    assert "Complaint resolutions met the 7-day promise 50.0% of the time, below the 95% target" in words
+    assert "Complaint resolutions met the 7-day promise 50.0% of the time (based on only 2 contacts), below the 95% target" \
+        in words
     assert "2 of 2 promises are below target" in words
     assert "10 contacts received; half had a first full reply within 4.0 h and nine in ten within 26.6 h (calendar time)" in words
     assert "3 complaints (300.0 per 1,000 contacts)" in words
@@ -589,8 +590,9 @@ def test_complaints_page_kpis_and_filters(company):
     assert shown["Satisfied (CSAT 4-5)"] == "50.0%"
     assert "1 of this period's complaints still open" in texts(at)
     # the page's answer in one sentence, the Overview's (3 complaints of 10 contacts, T04 9 days and T05 2)
-    assert ("3 complaints (300.0 per 1,000 contacts); half were resolved within 5.5 days; 50.0% of resolved complaints "
-            "were reopened; satisfaction averaged 3.50 out of 5.") in as_read(texts(at))
+    assert ("3 complaints (300.0 per 1,000 contacts); half were resolved within 5.5 days (based on only 2 resolved "
+            "complaints); 50.0% of resolved complaints were reopened; satisfaction averaged 3.50 out of 5 (based on "
+            "only 2 ratings).") in as_read(texts(at))
     rerun_with(at, "channel", ["phone"])
     shown = metrics(at)
     assert (shown["Complaints"], shown["Per 1,000 contacts"], shown["Resolved within (median)"]) == ("1", "500.0", "9.0 days")

@@ -26,7 +26,8 @@ def tile(label: str, measure: str, kind: str, better: str | None, help_text: str
 
 answer(complaints_headline(summary["count"], summary["per_1000_contacts"], summary["resolution_median_hours"],
                            summary["reopen_rate"], summary["csat_mean"],
-                           before["per_1000_contacts"] if before is not None else None))
+                           before["per_1000_contacts"] if before is not None else None,
+                           timed=summary["resolution_times"], resolved=summary["resolved"], rated=summary["rated"]))
 # A figure over a handful of complaints is said to be so, as a compliance is (reading 27): one complaint's
 # 25 hours is no median to compare weeks by, nor one rating of 1 a satisfaction level.
 timed = few_note(summary["resolution_times"], "resolved complaint", "resolved complaints")

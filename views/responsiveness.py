@@ -5,7 +5,7 @@ from components import charts, context, empty, formatting as fmt, links
 from components.filters import current_filters, previous_period
 from components.headlines import responsiveness_headline
 from components.layout import answer, header, period_text, side_by_side
-from components.tiles import Tile, show_tiles
+from components.tiles import Tile, few_note, show_tiles
 
 BASES = {"working": "Working hours", "calendar": "Calendar hours"}
 
@@ -29,13 +29,18 @@ if not summary["contacts"]:
     empty.no_rows()
 previous = previous_period(filters)
 before = context.query("responsiveness_summary", previous).iloc[0] if previous else None
+# the times' and the acknowledged share's base as the Overview's reply-time tiles say it: a median of 4
+# contacts is no settled figure (reading 27)
+few_received = few_note(summary["contacts"], "contact received", "contacts received")
 
 
 def tile(label: str, measure: str, help_text: str, better="lower", tile_kind: str = kind) -> Tile:
     twin = measure.removesuffix(f"_{column}") + f"_{other_column}" if measure.endswith(f"_{column}") else None
+    notes = ([f"{other_format(summary[twin])} in {other_words}"] if twin else []) \
+        + ([few_received] if few_received and measure != "contacts" else [])
     return Tile(label, fmt.plain(summary[measure]), tile_kind,
                 fmt.plain(before[measure]) if before is not None else None, better=better, help=help_text,
-                note=f"{other_format(summary[twin])} in {other_words}" if twin else None)
+                note=" · ".join(notes) or None)
 
 
 answer(responsiveness_headline(
