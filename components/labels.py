@@ -10,6 +10,12 @@ COMPLAINT_DIMENSIONS = {"category": "Category", "partner": "Partner", "channel":
 
 # The long-tenure share's name on the Overview, in the meeting pack and on the Pricing page: one figure, one name.
 LONG_TENURE_SHARE = f"{LONG_TENURE_YEARS}y+ customers paying above new price"
+# The waiting and resolution times an executive reads on the Overview (and in the meeting pack), named alike on
+# the Responsiveness and Complaints pages: the pages said "Replied within (p90)" and "Resolved within (median)"
+# for the same figures, which read as two measures.
+FIRST_REPLY_MEDIAN = "Median time to first reply"
+FIRST_REPLY_P90 = "Slowest 10% waited over"
+COMPLAINT_RESOLUTION_MEDIAN = "Median complaint resolution"
 
 _NOUNS = {
     "acknowledge": "Acknowledgements",

@@ -15,7 +15,9 @@ from components.headlines import (
     StandardResult, Weakest, charter_headline, churn_headline, complaints_headline, pricing_headline,
     responsiveness_headline,
 )
-from components.labels import LONG_TENURE_SHARE, promise_phrase, standard_label
+from components.labels import (
+    COMPLAINT_RESOLUTION_MEDIAN, FIRST_REPLY_MEDIAN, FIRST_REPLY_P90, LONG_TENURE_SHARE, promise_phrase, standard_label,
+)
 from components.layout import comparison_text, compliance_comparison_text, period_text
 from components.tiles import FEW_JUDGED, Tile, few_note, provisional, rag_status, rag_text, standard_tile
 from queries import Filters
@@ -121,7 +123,7 @@ def _compliance_grid(filters: Filters, charter: Charter) -> Figure:
 def _volume_and_reply(filters: Filters) -> Figure:
     weekly = context.query("responsiveness_weekly", filters, columns=WEEKLY_REPLY)
     figure = charts.volume_with_line(
-        weekly, "week", "contacts", "Contacts received", "first_response_median_hours", "Median time to first reply",
+        weekly, "week", "contacts", "Contacts received", "first_response_median_hours", FIRST_REPLY_MEDIAN,
         "Contacts received and how fast we replied",
         # as the Responsiveness page says: the part-week's line dips only because its slow replies are still to come
         f"Contacts per week (bars) and median hours to first full reply (line; replies still due are not in it, "
@@ -200,11 +202,11 @@ def gather(filters: Filters) -> OverviewContent:
     few_received = few_note(reply.get("contacts"), "contact received", "contacts received")
     received = f" · {few_received}" if few_received else ""
     tiles = [
-        Tile("Median time to first reply", reply.get("first_response_median_hours"), "duration",
+        Tile(FIRST_REPLY_MEDIAN, reply.get("first_response_median_hours"), "duration",
              reply_before.get("first_response_median_hours"), better="lower",
              help="Half of the contacts answered in full within this time (elapsed calendar hours).",
              note=f"{fmt.working_hours(reply.get('first_response_median_bh'))} in working time" + received),
-        Tile("Slowest 10% waited over", reply.get("first_response_p90_hours"), "duration",
+        Tile(FIRST_REPLY_P90, reply.get("first_response_p90_hours"), "duration",
              reply_before.get("first_response_p90_hours"), better="lower",
              help="90th percentile of the time to first full reply (elapsed calendar hours).",
              note=f"{fmt.working_hours(reply.get('first_response_p90_bh'))} in working time" + received),
@@ -212,7 +214,7 @@ def gather(filters: Filters) -> OverviewContent:
              complaints_before.get("per_1000_contacts"), better="lower",
              help="Complaints / all contacts opened in the period x 1,000.",
              note=fmt.plural(complaints.get('count'), 'complaint', 'complaints')),
-        Tile("Median complaint resolution", complaints.get("resolution_median_hours"), "duration",
+        Tile(COMPLAINT_RESOLUTION_MEDIAN, complaints.get("resolution_median_hours"), "duration",
              complaints_before.get("resolution_median_hours"), better="lower",
              help="Half of the resolved complaints were resolved within this time (calendar time, opened to resolved).",
              note=f"slowest 10%: over {fmt.duration(complaints.get('resolution_p90_hours'))}"

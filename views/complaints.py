@@ -4,6 +4,7 @@ import streamlit as st
 from components import charts, context, empty, formatting as fmt
 from components.filters import current_filters, previous_period
 from components.headlines import complaints_headline
+from components.labels import COMPLAINT_RESOLUTION_MEDIAN
 from components.layout import answer, compliance_comparison_text, header, period_text, side_by_side
 from components.tables import show_table, whole_rows_height
 from components.tiles import Tile, few_note, show_tiles, standard_tile
@@ -40,7 +41,7 @@ show_tiles([
          # of the period's complaints only: the ageing chart counts every open one, older ones too (reading 13)
          note=f"{fmt.count(summary['open'])} of this period's complaints still open"),
     tile("Per 1,000 contacts", "per_1000_contacts", "rate", "lower", "1,000 x complaints / all contacts opened."),
-    tile("Resolved within (median)", "resolution_median_hours", "duration", "lower",
+    tile(COMPLAINT_RESOLUTION_MEDIAN, "resolution_median_hours", "duration", "lower",
          "Half of the resolved complaints were resolved within this time.", note=timed),
     tile("Resolved within (p90)", "resolution_p90_hours", "duration", "lower",
          "Nine in ten resolved complaints were resolved within this time.", note=timed),

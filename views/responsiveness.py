@@ -4,6 +4,7 @@ import streamlit as st
 from components import charts, context, empty, formatting as fmt, links
 from components.filters import current_filters, previous_period
 from components.headlines import responsiveness_headline
+from components.labels import FIRST_REPLY_MEDIAN, FIRST_REPLY_P90
 from components.layout import answer, header, period_text, side_by_side
 from components.tiles import Tile, few_note, show_tiles
 
@@ -20,7 +21,7 @@ basis = st.segmented_control("Measure waiting time in", list(BASES), format_func
                              help="Working hours count only the charter's opening hours (what the promises use); "
                                   "calendar hours are the elapsed time the customer waited.") or "working"  # ?hours= empty
 column, unit, kind = ("bh", "working h", "working_hours") if basis == "working" else ("hours", "h", "duration")
-# Each time is noted in the other basis too: the Overview's "Median time to first reply" is calendar time
+# Each time is noted in the other basis too: the Overview's FIRST_REPLY_MEDIAN is calendar time
 # with its working twin under it, so whichever basis this page shows, the Overview's figure is on it.
 other_column, other_words, other_format = (("hours", "calendar time", fmt.duration) if basis == "working"
                                            else ("bh", "working time", fmt.working_hours))
@@ -56,8 +57,8 @@ show_tiles([
     tile("Acknowledged", "acknowledged_share", "Share of contacts acknowledged (or answered) so far.", "higher", "share"),
     tile("Acknowledged within (median)", f"ack_median_{column}", "Half of the contacts were acknowledged within this time."),
     tile("Acknowledged within (p90)", f"ack_p90_{column}", "Nine in ten contacts were acknowledged within this time."),
-    tile("Replied within (median)", f"first_response_median_{column}", "Half of the contacts had a full reply within this time."),
-    tile("Replied within (p90)", f"first_response_p90_{column}", "Nine in ten contacts had a full reply within this time."),
+    tile(FIRST_REPLY_MEDIAN, f"first_response_median_{column}", "Half of the contacts had a full reply within this time."),
+    tile(FIRST_REPLY_P90, f"first_response_p90_{column}", "Nine in ten contacts had a full reply within this time."),
 ], per_row=6)
 
 weekly = context.query("responsiveness_weekly", filters)

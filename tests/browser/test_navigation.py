@@ -14,7 +14,7 @@ EXPECTED_TILES = {
     "overview": ["Acknowledgements", "Complaint follow-ups", "Median time to first reply", "Complaints per 1,000 contacts",
                  "Monthly churn"],
     "compliance": ["Compliance", "Met the promise", "Missed (breaches)", "Pending", "Invalid"],
-    "responsiveness": ["Contacts received", "Acknowledged", "Replied within (median)", "Replied within (p90)"],
+    "responsiveness": ["Contacts received", "Acknowledged", "Median time to first reply", "Slowest 10% waited over"],
     "complaints": ["Complaints", "Per 1,000 contacts", "Reopened", "CSAT (mean, 1-5)"],
     "pricing": ["Loyalty penalty", "Median gap after 5+ years", "Monthly churn"],
 }
