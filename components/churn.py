@@ -23,7 +23,8 @@ CHURN_HELP = ("Customers who left in a month / customers active at its start, ov
 class ChurnMonths:
     """What monthly churn counts of a period (docs/definitions.md, reading 48): its whole calendar months.
     A month's churn is a whole month's leavers over its starters, so the month of as_of, a few days in,
-    would read as a fraction of a month (1 December's Nov - Dec: 15.3% instead of about 26%)."""
+    would read as a fraction of a month (a leaver of 4 in February and none yet of 3 in March: 1 / 7 = 14.3%
+    for February's 25.0%)."""
     filters: Filters | None     # the period cut to its whole months; None: not one whole month yet
     in_progress: date | None    # the first day of the month in progress the period reaches, left out
 
