@@ -146,6 +146,8 @@ def _filter_values(con, args) -> dict[str, tuple[str, ...]] | None:
     everything under a filter the analyst believes applied."""
     from queries import FILTER_FIELDS, run_rows, spelled_as_offered
 
+    if not any(getattr(args, name) for name in FILTER_FIELDS):
+        return {}   # no option given: nothing to look up (kpis --json is timed, issue #7's (c) and (e))
     offered: dict[str, list[str]] = {}
     for row in run_rows(con, "filter_options"):
         offered.setdefault(row["dimension"], []).append(row["value"])
