@@ -133,7 +133,7 @@ def forget_clocks(cursor) -> None:
 
 
 CLOCKS_SQL = """
-INSERT INTO {target} BY NAME
+INSERT INTO contact_clocks BY NAME
 SELECT c.* EXCLUDE (resolved_local, ack_day, first_day, follow_day),
        date_trunc('week', c.opened_local)::DATE AS opened_week,
        c.opened_local::DATE AS opened_date,
@@ -165,14 +165,14 @@ ORDER BY c.opened_at, c.ticket_id
 """
 
 
-def clocks_sql(tz: str, source: str = "contacts", target: str = "contact_clocks") -> tuple[str, dict]:
+def clocks_sql(tz: str, source: str = "contacts") -> tuple[str, dict]:
     """CLOCKS_SQL with each instant's wall-clock time in the charter zone: timezone(tz, x), computed
     by day-offset arithmetic where that is exact (store/timezones.py), else by ICU."""
     offsets = timezones.day_offsets(tz)
 
     def local(column: str) -> str:
         return timezones.utc_to_local_sql(column, "tz_utc_offsets", "tz", offsets)
-    sql = CLOCKS_SQL.format(source=source, target=target, opened_local=local("opened_at"), resolved_local=local("resolved_at"),
+    sql = CLOCKS_SQL.format(source=source, opened_local=local("opened_at"), resolved_local=local("resolved_at"),
                             ack_local=local("ack_stop_at"), first_local=local("first_response_at"),
                             follow_local=local("follow_up_at"))
     return sql, {"tz": tz, "tz_utc_offsets": list(offsets.utc_day)}
@@ -206,18 +206,6 @@ def _standard_facts(cursor, standard: Standard, clocks: str = "contact_clocks") 
     _run(cursor, sql, {k: v for k, v in parameters.items() if f"${k}" in sql})
 
 
-def _create_empty_like(cursor, name: str, like: str) -> None:
-    """An empty temp table with `like`'s columns, declared one by one: in DuckDB 2.0 a temp table
-    made by `CREATE ... AS SELECT ... LIMIT 0` and then filled with 122,880 rows or more copies
-    nothing back out with INSERT ... SELECT (a load of that size lost every clock)."""
-    columns = cursor.execute(
-        """SELECT column_name, data_type FROM duckdb_columns()
-           WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?
-           ORDER BY column_index""", [like]).fetchall()
-    definition = ", ".join(f'"{column}" {data_type}' for column, data_type in columns)
-    _run(cursor, f"CREATE OR REPLACE TEMP TABLE {name} ({definition})")
-
-
 def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None:
     """Recompute clocks and facts: for the tickets in `affected_table` only when the calendar is
     still good (a weekly load), else for everything (a charter change or data beyond the calendar).
@@ -236,9 +224,9 @@ def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None
     if affected_table and db.read_meta(cursor, "facts_fingerprint") != facts_fingerprint(charter):
         affected_table = None    # the other contacts' facts are stale too: recompute them all
     if affected_table:
-        # A weekly load: read the affected contacts out of the big tables once, compute their
-        # clocks and facts from those small copies, and touch only their rows in the big tables.
-        # (the redundant range lets DuckDB skip row groups by their ticket_id min/max statistics)
+        # A weekly load: compute the affected contacts' clocks and facts from their rows alone and
+        # touch only their rows in the big tables. (the redundant range lets DuckDB skip row groups
+        # by their ticket_id min/max statistics, so each read below is of the newest row groups)
         affected = (f"ticket_id BETWEEN (SELECT min(ticket_id) FROM {affected_table}) "
                     f"AND (SELECT max(ticket_id) FROM {affected_table}) "
                     f"AND ticket_id IN (SELECT ticket_id FROM {affected_table})")
@@ -250,14 +238,12 @@ def refresh(cursor, charter: Charter, affected_table: str | None = None) -> None
         rebuild_calendar(cursor, charter)
     tz = charter.schedule.timezone
     if affected_table:
-        _create_empty_like(cursor, "affected_clocks", "contact_clocks")
-        _run(cursor, *clocks_sql(tz, source="affected_contacts", target="affected_clocks"))
         _run(cursor, f"DELETE FROM contact_clocks WHERE {affected}")
         _run(cursor, f"DELETE FROM contact_facts WHERE {affected}")
-        _run(cursor, "INSERT INTO contact_clocks BY NAME SELECT * FROM affected_clocks")
+        _run(cursor, *clocks_sql(tz, source="affected_contacts"))
+        _run(cursor, "DROP TABLE affected_contacts")
         for standard in charter.standards:
-            _standard_facts(cursor, standard, clocks="affected_clocks")
-        _run(cursor, "DROP TABLE affected_contacts; DROP TABLE affected_clocks")
+            _standard_facts(cursor, standard, clocks=f"(SELECT * FROM contact_clocks WHERE {affected})")
     elif not contacts_changed and db.read_meta(cursor, "clocks_fingerprint") == clocks_fingerprint(charter):
         # Only standards changed (a charter edit that kept the schedule): the clocks stand, and
         # only the facts of the standards added or changed are computed (a target or a name
