@@ -22,6 +22,19 @@ def test_the_chart_lines_are_3_to_1_on_white(name):
     assert ratio(getattr(charts, name), "white") >= MARKS
 
 
+def test_the_volume_bars_are_3_to_1_on_the_plot_background():
+    """The Overview's and Responsiveness' contacts per week are grey bars behind a measure's line; the
+    bars are what says how busy a week was (WCAG 1.4.11: 3:1 for a graphical object needed to read the
+    chart). Their grey #9AA5B1 was 2.5:1 on the white plot, fainter still on a projector."""
+    weeks = pd.DataFrame({"week": pd.date_range("2026-02-02", periods=3, freq="7D"), "contacts": [120, 80, 100],
+                          "hours": [2.0, 3.5, 1.0]})
+    figure = charts.volume_with_line(weeks, "week", "contacts", "Contacts", "hours", "Median hours", "Volume", "",
+                                     "Contacts per week", "Hours")
+    [bars] = [trace for trace in figure.data if trace.type == "bar"]
+    assert figure.layout.plot_bgcolor == "white"
+    assert round(ratio(bars.marker.color, figure.layout.plot_bgcolor), 2) >= MARKS
+
+
 def _edged_marks(trace) -> list[tuple[str, str]]:
     """(fill, edge) of each point of a scatter trace; a mark without an edge of its own has none to see (white)."""
     fills, edges = trace.marker.color, trace.marker.line.color or "white"
