@@ -17,8 +17,8 @@ BILLING_AND_CRM_FILES = ("Upload two files from your billing system or CRM on th
 def no_data_yet(what: str = "contacts", how: str = HELPDESK_EXPORT) -> None:
     """Nothing loaded: point to the Data page (or the demo) and stop the page here. `how`: which
     file to upload there, in a sentence."""
-    with st.container(border=True):
-        st.markdown(f"#### No {what} loaded yet")
+    with st.container(border=True, key="no-data-yet"):
+        st.markdown(f"### No {what} loaded yet")   # under the page's question (h2); legible.css keeps its h4 size
         st.markdown(
             f"This page fills in as soon as {what} are loaded. {how}, or try the dashboard with the "
             "bundled demo company by running `python cli.py demo`."

@@ -51,7 +51,10 @@ def week_in_progress(as_of) -> date | None:
 
 def header(title: str, question: str, filters: Filters, note: str | None = None) -> None:
     st.title(title)
-    st.markdown(f"##### {question}")
+    # the page's second heading (h2), as a screen reader lists them: title, question, then the sections
+    # (st.subheader, h3); legible.css draws it at the size it had as an h5
+    with st.container(key="page-question"):
+        st.markdown(f"## {question}")
     parts = [f":material/calendar_month: **{period_text(filters)}**"]
     rolling = latest_weeks(filters)
     if rolling:

@@ -157,7 +157,7 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def texts(at: AppTest) -> str:
     """Everything written as markdown, captions, info and titles, for 'is this sentence on screen'."""
-    parts = [e.value for kind in ("markdown", "caption", "info", "title", "subheader", "warning") for e in getattr(at, kind)]
+    parts = [e.value for kind in ("markdown", "caption", "info", "title", "header", "subheader", "warning") for e in getattr(at, kind)]
     return as_read("\n".join(str(p) for p in parts))
 
 

@@ -222,8 +222,8 @@ def test_the_save_is_confirmed_where_the_manager_clicked_save(monkeypatch, chart
     [n for n in at.number_input if n.label == "Within"][0].set_value(36).run()
     button(at, "Save the charter").click().run()
     assert not at.exception
-    in_order = [(node.type, node.value) for node in at.main if node.type in ("subheader", "success", "caption")]
-    review = in_order.index(("subheader", "Review and save"))
+    in_order = [(node.type, node.value) for node in at.main if node.type in ("header", "success", "caption")]
+    review = in_order.index(("header", "Review and save"))
     assert [kind for kind, _ in in_order[:review]].count("success") == 0
     assert in_order[review + 1][0] == "success" and "Charter saved" in in_order[review + 1][1]
     assert in_order[review + 2] == ("caption", "No changes yet.")

@@ -77,7 +77,7 @@ def _wording_warnings(charter: Charter, opening: str = "") -> None:
 
 
 def _view(current: Charter) -> None:
-    st.subheader("Our promises")
+    st.header("Our promises")
     _wording_warnings(current)
     # a table that wraps, not a grid: seven columns of sentences ran past a projector's width, and the
     # compliance people come for was the column cut off
@@ -236,7 +236,7 @@ def _editor(current: Charter | None) -> None:
     file_text = _file_text()
     if BASE not in st.session_state:
         _start_draft(file_text)
-    st.subheader("Edit the charter")
+    st.header("Edit the charter")
     notice = st.container()   # above the forms, though it offers what they edit
     try:
         edited_text, refused, beside = _edited_document({s.id for s in current.standards} if current else set())
@@ -250,7 +250,7 @@ def _editor(current: Charter | None) -> None:
             doc, {s.id for s in parse_charter(edited_text).standards}))
     _raw_editor(edited_text)
 
-    st.subheader("Review and save")
+    st.header("Review and save")
     # here, where the manager clicked Save at the page's foot: at the top of the page the message was
     # out of view, and the toast alone fades; both are shown
     for message in st.session_state.pop(FLASH, []):

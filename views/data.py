@@ -259,7 +259,8 @@ def _point_to_the_table_it_looks_like(con, table: str, headers: list[str]) -> No
 
 
 def _mapping_section(con, table: str, uploaded, headers: list[str], preset, date_format: str | None) -> None:
-    st.markdown("#### Map the file's columns")
+    with st.container(key="map-columns-heading"):   # part of "Upload a weekly export" (h2); legible.css: h4's size
+        st.markdown("### Map the file's columns")
     st.caption("Pick the file column that feeds each Charter Desk column. Save the mapping as a preset and "
                "the next export in the same layout is recognised by itself.")
     if preset is None:
@@ -303,7 +304,7 @@ def _mapping_section(con, table: str, uploaded, headers: list[str], preset, date
 
 
 def _upload_section(con) -> None:
-    st.subheader("Upload a weekly export")
+    st.header("Upload a weekly export")
     table = st.radio("What is in the file?", list(TABLE_LABELS), format_func=TABLE_LABELS.get, key="upload_table")
     # AppTest can set this uploader's files (at.file_uploader[0].set_value), so tests use the real widget.
     uploaded = st.file_uploader("Export file: CSV from Zendesk, Freshdesk, Zammad, osTicket or a spreadsheet",
@@ -390,7 +391,7 @@ def _offer_load(con, prepared: PreparedUpload, previous: int | None, label: str,
 
 
 def _history_section(con, manager: str | None) -> None:
-    st.subheader("Upload history")
+    st.header("Upload history")
     batches = list_batches(con)
     if batches.empty:
         st.caption("No uploads yet.")
@@ -468,7 +469,7 @@ def _forget_preset(con, name: str) -> None:
 
 
 def _audit_section(con) -> None:
-    st.subheader("Audit log")
+    st.header("Audit log")
     entries = audit_frame(db.audit_entries(con), _timezone())
     if entries.empty:
         st.caption("Nothing recorded yet: uploads, undos, saved presets and charter edits appear here.")

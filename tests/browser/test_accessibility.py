@@ -193,3 +193,44 @@ def test_the_breaches_behind_a_week_and_a_partner_open_with_the_keyboard_alone(a
     wait_idle(page)
     assert set(parse_qs(urlparse(page.url).query)) >= {"week", "bar"}
     assert breaches_listed(page) <= missed_by_week[week]
+
+
+# ----------------------------------------------------------------------------- headings for a screen reader
+
+# The headings a screen reader lists in the main area, in page order: their level (h1-h6, or an element
+# with role heading and its aria-level) and words. Those not drawn (a tab not open) are not read either.
+HEADINGS = """() => [...document.querySelectorAll('[data-testid="stMain"] :is(h1, h2, h3, h4, h5, h6, [role="heading"])')]
+  .filter(heading => heading.checkVisibility())
+  .map(heading => [heading.getAttribute('aria-level') ? parseInt(heading.getAttribute('aria-level'))
+                                                      : parseInt(heading.tagName.slice(1)),
+                   heading.innerText.trim().slice(0, 60)])"""
+
+
+def _skips(headings: list) -> list:
+    """Each heading that comes more than one level below the one before it (h1 then h5: a skip)."""
+    return [(before, after) for before, after in zip(headings, headings[1:]) if after[0] > before[0] + 1]
+
+
+@pytest.mark.parametrize("path", ["/", "/compliance", "/responsiveness", "/complaints", "/pricing", "/data", "/charter",
+                                  "/responsiveness?projector=true"])
+def test_the_headings_go_down_one_level_at_a_time(app, path):
+    """A screen reader's list of headings is the page's outline. Under the page's title (h1) its question
+    was an h5 and the sections h3s: h1, h5, h3. Now the question is the h2 and no heading comes more than
+    one level below the one before it, signed in as manager too on the Data and Charter pages. The question
+    keeps its look: smaller than the sections' headings under it."""
+    from browser_helpers import sign_in
+
+    page = app.new_page(path, new_context=path in ("/data", "/charter"))
+    headings = page.evaluate(HEADINGS)
+    assert [level for level, _ in headings[:2]] == [1, 2]
+    assert _skips(headings) == []
+    sizes = page.evaluate("""() => ['h2', 'h3'].map(tag => {
+      const heading = document.querySelector('[data-testid="stMain"] ' + tag);
+      return heading ? parseFloat(getComputedStyle(heading).fontSize) : null; })""")
+    assert sizes[1] is None or sizes[0] < sizes[1]
+    if path in ("/data", "/charter"):
+        sign_in(page)
+        wait_idle(page)
+        signed_in = page.evaluate(HEADINGS)
+        assert len(signed_in) > len(headings)   # the manager's sections were read too
+        assert _skips(signed_in) == []
