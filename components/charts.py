@@ -145,6 +145,56 @@ def enlarged(fig: go.Figure, scale: float) -> go.Figure:
     return go.Figure(spec)
 
 
+def _summarise(fig: go.Figure, summary: str) -> None:
+    """What the chart shows in a sentence from its data, for a screen reader (text_alternative)."""
+    fig.update_layout(meta={**(fig.layout.meta or {}), "summary": summary})
+
+
+def text_alternative(fig: go.Figure) -> str | None:
+    """A chart's accessible name (show: st.plotly_chart's alt): its title, which names the measure, and
+    its summary (_summarise), e.g. 'Compliance week by week: 13 weeks; w/c 23 Nov 2026: 82.4% met,
+    target 90%'. Plotly draws an SVG that a screen reader has no words for."""
+    meta = fig.layout.meta or {}
+    words = ": ".join(part for part in (meta.get("title"), meta.get("summary")) if part)
+    return words or None
+
+
+EMPTY_VALUE = "no value"
+
+
+def _value(value, spec: str = ",.1f", suffix: str = "") -> str:
+    """A number as the chart's hover shows it (Plotly's d3 formats ',.1f', '.1%' and '+.1%' read alike in Python)."""
+    if fmt.is_empty(value):
+        return EMPTY_VALUE
+    try:
+        return f"{value:{spec}}{suffix}"
+    except (TypeError, ValueError):
+        return f"{value}{suffix}"
+
+
+def _extremes(names, values, shown) -> str:
+    """'highest: North 12.0%; lowest: South 3.1%' of categories and their values as shown."""
+    numbers = pd.to_numeric(pd.Series(list(values)), errors="coerce")
+    if numbers.notna().sum() == 0:
+        return "no values"
+    names, shown = list(names), list(shown)
+    high, low = int(numbers.idxmax()), int(numbers.idxmin())
+    if high == low:
+        return f"{names[high]} {shown[high]}"
+    return f"highest: {names[high]} {shown[high]}; lowest: {names[low]} {shown[low]}"
+
+
+def _weeks_summary(weeks, latest: str) -> str:
+    """'13 weeks; w/c 23 Nov 2026: ...' of a weekly chart: how many weeks and the latest one's figures."""
+    weeks = pd.to_datetime(pd.Series(list(weeks))).dropna()
+    if weeks.empty:
+        return "no weeks"
+    count, last = weeks.nunique(), weeks.max()
+    # the week the data ends in is shaded on screen as a part-week (_shade_week_in_progress): said in words too
+    so_far = " so far" if last.date() == st.session_state.get(WEEK_IN_PROGRESS) else ""
+    return f"{count} week{'s' if count != 1 else ''}; {fmt.week(last)}{so_far}: {latest}"
+
+
 MOST_WEEK_LABELS = 6      # a half-width chart on a 1024 px screen fits six labels without turning them
 LONG_SPAN_WEEKS = 26      # beyond half a year, weeks are labelled by month and year
 WEEK_IN_PROGRESS = "_week_in_progress"
@@ -245,6 +295,11 @@ def compliance_trend(weekly: pd.DataFrame, target: float, title: str, subtitle: 
                              hoverinfo="skip"))
     _style(fig, title, subtitle, "% met (of met + missed)", y_format=".0%")
     fig.update_yaxes(range=[max(0, low - 0.03), 1.01])
+    latest = weekly.sort_values("week").iloc[-1] if len(weekly) else None
+    _summarise(fig, _weeks_summary(weekly["week"], "" if latest is None else
+                                   f"{latest['shown']} met" + (", provisional" if provisional(latest["met"], latest["missed"],
+                                                                                             latest["pending"]) else "")) +
+               f", target {fmt.target(target)}")
     _week_axis(fig, weekly["week"])
     return fig
 
@@ -310,6 +365,8 @@ def compliance_by_value(breakdown: pd.DataFrame, target: float, title: str, subt
     _target_line(fig, target, horizontal=True, labelled=False)
     _status_legend(fig, statuses)
     fig.data[0].showlegend = False
+    _summarise(fig, f"{len(shown)} shown, target {fmt.target(target)}; "
+               + _extremes(shown["value"], shown["compliance"], values))
     return fig
 
 
@@ -364,6 +421,10 @@ def rag_grid(cells: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     _week_axis(fig, weeks, shade=False)   # the cells would hide the shading
     fig.update_xaxes(side="top", title=None)
     fig.update_layout(margin=dict(l=10, r=10, t=fig.layout.margin.t + 28, b=10))  # week labels sit on top
+    last = cells[cells["week"] == weeks[-1]] if weeks else cells
+    kept = {status: int((last["status"] == status).sum()) for status in ("green", "amber", "red")}
+    _summarise(fig, _weeks_summary(weeks, f"{kept['green']} of {len(rows)} on target, {kept['amber']} within 5 points, "
+                                          f"{kept['red']} below"))
     return fig
 
 
@@ -389,6 +450,9 @@ def lines(frame: pd.DataFrame, x: str, series: list[tuple[str, str, str, str]], 
     if from_zero:
         fig.update_yaxes(rangemode="tozero")
     _week_axis(fig, frame[x])
+    latest = frame.sort_values(x).iloc[-1] if len(frame) else None
+    _summarise(fig, _weeks_summary(frame[x], "" if latest is None else ", ".join(
+        f"{name} {_value(latest[column], value_format, suffix)}" for column, name, _, _ in series)))
     return fig
 
 
@@ -413,6 +477,10 @@ def volume_with_line(frame: pd.DataFrame, x: str, volume: str, volume_name: str,
         if top is not None and top == top and top > 0:
             fig.update_layout({axis: dict(range=[0, top * 1.1])})
     _week_axis(fig, frame[x])
+    latest = frame.sort_values(x).iloc[-1] if len(frame) else None
+    _summarise(fig, _weeks_summary(frame[x], "" if latest is None else
+                                   f"{volume_name} {_value(latest[volume], ',.0f')}, "
+                                   f"{line_name} {_value(latest[line], line_format, line_suffix)}"))
     return fig
 
 
@@ -454,6 +522,9 @@ def bars(frame: pd.DataFrame, category: str, value: str, title: str, subtitle: s
         tickmode="array", tickvals=list(frame[category]), ticktext=[tick_label(c) for c in frame[category]])
     if target is not None:
         _target_line(fig, target, horizontal=horizontal)
+    shown = text if text is not None else [_value(v, value_format) for v in frame[value]]
+    _summarise(fig, f"{len(frame)} bars; " + _extremes(frame[category], frame[value], shown)
+               + (f"; target {fmt.target(target)}" if target is not None else ""))
     return fig
 
 
@@ -475,6 +546,8 @@ def weekly_bars(frame: pd.DataFrame, x: str, y: str, name: str, title: str, subt
                            hovertemplate=f"%{{x|w/c %-d %b %Y}}<br>{name}: <b>%{{y:{value_format}}}</b><extra></extra>"))
     _style(fig, title, subtitle, y_title)
     _week_axis(fig, frame[x])
+    latest = frame.sort_values(x).iloc[-1] if len(frame) else None
+    _summarise(fig, _weeks_summary(frame[x], "" if latest is None else f"{name} {_value(latest[y], value_format)}"))
     return fig
 
 
@@ -491,6 +564,10 @@ def distribution(frame: pd.DataFrame, x: str, y: str, title: str, subtitle: str,
                            xshift=4, font=dict(size=12, color=colour), bgcolor="rgba(255,255,255,0.8)")
     _style(fig, title, subtitle, y_title, x_title)
     fig.update_layout(bargap=0.05)
+    counts = pd.to_numeric(frame[y], errors="coerce")
+    _summarise(fig, f"{_value(counts.sum(), ',.0f')} {y_title.lower()} in {len(frame)} bars of {x_title.lower()}"
+               + (f", most at {labels[int(counts.reset_index(drop=True).idxmax())]}" if counts.notna().any() else "")
+               + "".join(f"; {label}" for _, label in marks))
     return fig
 
 
@@ -504,6 +581,10 @@ def grouped_bars(frame: pd.DataFrame, category: str, group: str, value: str, tit
     _style(fig, title, subtitle, value_title, y_format=".0%" if percent_axis else None, height=400)
     fig.update_xaxes(type="category")
     fig.update_layout(barmode="group", bargroupgap=0.05)
+    groups = list(dict.fromkeys(frame[group]))
+    _summarise(fig, f"{len(groups)} series ({', '.join(map(str, groups))}) over {frame[category].nunique()} "
+               f"{category.replace('_', ' ')} values, from {_value(frame[value].min(), value_format)} "
+               f"to {_value(frame[value].max(), value_format)}")
     return fig
 
 
@@ -520,6 +601,9 @@ def hour_weekday_heatmap(frame: pd.DataFrame, value: str, title: str, subtitle: 
     _style(fig, title, subtitle, height=360)
     fig.update_yaxes(autorange="reversed", gridcolor="white")
     fig.update_xaxes(title="Hour of arrival (charter time)", dtick=2)
+    busiest = grid.stack().idxmax() if grid.to_numpy().max() > 0 else None
+    _summarise(fig, "no arrivals" if busiest is None else
+               f"busiest: {WEEKDAYS[busiest[0] - 1]} {busiest[1]:02d}:00, {_value(grid.loc[busiest])} {value_name}")
     return fig
 
 
@@ -556,6 +640,8 @@ def spread(frame: pd.DataFrame, category: str, median: str, low: str, high: str,
     values = pd.concat([frame[low], frame[high], pd.Series([0.0])]).dropna()
     padding = 0.08 * (values.max() - values.min()) or 0.01
     fig.update_yaxes(range=[values.min() - padding, values.max() + padding])
+    _summarise(fig, f"median by {category.replace('_', ' ')}: " + _extremes(frame[category], frame[median],
+                                                                            [_value(v, value_format) for v in frame[median]]))
     return fig
 
 
@@ -564,13 +650,14 @@ def show(fig: go.Figure, data: pd.DataFrame, key: str, file_name: str, *, select
     or bar reruns the page and the selection is returned (drill-through). With large text on (a
     projector) the chart is drawn larger; its CSV is the same."""
     scale = presentation.text_scale()
+    alt = text_alternative(fig)
     if scale != 1.0:
         fig = enlarged(fig, scale)
     if selectable:
         state = st.plotly_chart(fig, theme=None, key=f"chart-{key}", config=CONFIG, on_select="rerun",
-                                selection_mode="points")
+                                selection_mode="points", alt=alt)
     else:
-        st.plotly_chart(fig, theme=None, key=f"chart-{key}", config=CONFIG)
+        st.plotly_chart(fig, theme=None, key=f"chart-{key}", config=CONFIG, alt=alt)
         state = None
     download(data, file_name, key, label="Download the data (CSV)")
     return state

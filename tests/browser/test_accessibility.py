@@ -195,7 +195,7 @@ def test_the_breaches_behind_a_week_and_a_partner_open_with_the_keyboard_alone(a
     assert breaches_listed(page) <= missed_by_week[week]
 
 
-# ----------------------------------------------------------------------------- headings for a screen reader
+# ----------------------------------------------------------------------------- headings and charts for a screen reader
 
 # The headings a screen reader lists in the main area, in page order: their level (h1-h6, or an element
 # with role heading and its aria-level) and words. Those not drawn (a tab not open) are not read either.
@@ -234,3 +234,30 @@ def test_the_headings_go_down_one_level_at_a_time(app, path):
         signed_in = page.evaluate(HEADINGS)
         assert len(signed_in) > len(headings)   # the manager's sections were read too
         assert _skips(signed_in) == []
+
+
+# Each chart Streamlit draws: the role and accessible name of its figure, and the title Plotly writes in the
+# SVG (its lines as separate pieces of text).
+CHARTS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(chart => {
+  const named = chart.closest('[role="figure"], [role="img"]') || chart.querySelector('[role="figure"], [role="img"]');
+  return [named ? named.getAttribute('role') : null, named ? named.getAttribute('aria-label') : null,
+          [...chart.querySelectorAll('.gtitle tspan.line, .gtitle')].map(part => part.textContent).slice(-1)[0] || '',
+          [...chart.querySelectorAll('.gtitle tspan.line')].map(line => line.textContent).join(' ')];
+})"""
+
+
+@pytest.mark.parametrize("path", ["/", "/compliance", "/responsiveness", "/complaints", "/pricing", "/?projector=true"])
+def test_every_chart_has_a_text_alternative_that_names_its_measure(app, path):
+    """A Plotly chart is an SVG a screen reader has no words for: the charts had no accessible name. Each
+    now is a figure named by its title (what it measures, as Plotly draws it on screen) and figures from
+    its data: '...: 13 weeks; w/c 16 Nov 2026 so far: Contacts 1,528'."""
+    page = app.new_page(path)
+    charts_seen = page.evaluate(CHARTS)
+    assert len(charts_seen) >= 2
+    unnamed = []
+    for role, name, whole_title, lines in charts_seen:
+        title = " ".join((lines or whole_title).split())
+        if role not in ("figure", "img") or not name or not title or not name.startswith(title + ":") \
+                or not re.search(r"\d", name[len(title):]):
+            unnamed.append((role, name, title))
+    assert unnamed == []
