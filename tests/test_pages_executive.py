@@ -816,6 +816,13 @@ def test_empty_database_says_what_to_do(empty_store, page):
     at = open_page(new_app(), None if page == OVERVIEW else page)
     words = texts(at)
     assert "loaded yet" in words and "python cli.py demo" in words and "Data" in words
+    # a screen reader's outline of the empty page: "No ... loaded yet" is an h3 (was an h4), under the title
+    # (h1) and question (h2) where the page draws them (Pricing's h1, h5, h4 skipped two levels)
+    levels = [{"title": 1, "header": 2, "subheader": 3}.get(node.type) or len(node.value) - len(node.value.lstrip("#"))
+              for node in at.main if node.type in ("title", "header", "subheader", "markdown")]
+    headings = [level for level in levels if level]
+    assert 3 in headings and (1 not in headings or headings[:2] == [1, 2])
+    assert all(after <= before + 1 for before, after in zip(headings, headings[1:]))
 
 
 def test_empty_pricing_page_asks_for_the_customers_and_prices_files_not_a_helpdesk_export(empty_store):

@@ -213,7 +213,7 @@ def _skips(headings: list) -> list:
 
 @pytest.mark.parametrize("path", ["/", "/compliance", "/responsiveness", "/complaints", "/pricing", "/data", "/charter",
                                   "/responsiveness?projector=true"])
-def test_the_headings_go_down_one_level_at_a_time(app, path):
+def test_the_headings_go_down_one_level_at_a_time(app, path, tmp_path):
     """A screen reader's list of headings is the page's outline. Under the page's title (h1) its question
     was an h5 and the sections h3s: h1, h5, h3. Now the question is the h2 and no heading comes more than
     one level below the one before it, signed in as manager too on the Data and Charter pages. The question
@@ -234,6 +234,15 @@ def test_the_headings_go_down_one_level_at_a_time(app, path):
         signed_in = page.evaluate(HEADINGS)
         assert len(signed_in) > len(headings)   # the manager's sections were read too
         assert _skips(signed_in) == []
+    if path == "/data":   # a file in a layout not recognised: "Map the file's columns" under "Upload a weekly export"
+        unknown = tmp_path / "unknown-layout.csv"
+        unknown.write_text("foo,bar,baz\n1,2,3\n", encoding="utf-8")
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(unknown))
+        page.get_by_text("Map the file's columns").wait_for()
+        wait_idle(page)
+        mapping = page.evaluate(HEADINGS)
+        assert [2, "Upload a weekly export"] in mapping and [3, "Map the file's columns"] in mapping
+        assert _skips(mapping) == []
 
 
 # Each chart Streamlit draws: the role and accessible name of its figure, and the title Plotly writes in the
