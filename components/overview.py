@@ -16,7 +16,8 @@ from components.headlines import (
     responsiveness_headline,
 )
 from components.labels import (
-    COMPLAINT_RESOLUTION_MEDIAN, FIRST_REPLY_MEDIAN, FIRST_REPLY_P90, LONG_TENURE_SHARE, promise_phrase, standard_label,
+    COMPLAINT_RESOLUTION_MEDIAN, COMPLAINT_RESOLUTION_P90, FIRST_REPLY_MEDIAN, FIRST_REPLY_P90, LONG_TENURE_SHARE,
+    promise_phrase, standard_label,
 )
 from components.layout import comparison_text, compliance_comparison_text, period_text
 from components.tiles import FEW_JUDGED, Tile, few_note, provisional, rag_status, rag_text, standard_tile
@@ -217,7 +218,8 @@ def gather(filters: Filters) -> OverviewContent:
         Tile(COMPLAINT_RESOLUTION_MEDIAN, complaints.get("resolution_median_hours"), "duration",
              complaints_before.get("resolution_median_hours"), better="lower",
              help="Half of the resolved complaints were resolved within this time (calendar time, opened to resolved).",
-             note=f"slowest 10%: over {fmt.duration(complaints.get('resolution_p90_hours'))}"
+             # the Complaints page's tile of the same figure, by its name
+             note=f"{COMPLAINT_RESOLUTION_P90.lower()} {fmt.duration(complaints.get('resolution_p90_hours'))}"
                   + (f" · {few_resolved}" if few_resolved else "")),
         Tile(LONG_TENURE_SHARE, long_share, "share",
              share_above_new_price(walk_before) if walk_before is not None else None, better="lower",

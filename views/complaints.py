@@ -4,7 +4,7 @@ import streamlit as st
 from components import charts, context, empty, formatting as fmt
 from components.filters import current_filters, previous_period
 from components.headlines import complaints_headline
-from components.labels import COMPLAINT_RESOLUTION_MEDIAN
+from components.labels import COMPLAINT_RESOLUTION_MEDIAN, COMPLAINT_RESOLUTION_P90
 from components.layout import answer, compliance_comparison_text, header, period_text, side_by_side
 from components.tables import show_table, whole_rows_height
 from components.tiles import Tile, few_note, show_tiles, standard_tile
@@ -43,7 +43,7 @@ show_tiles([
     tile("Per 1,000 contacts", "per_1000_contacts", "rate", "lower", "1,000 x complaints / all contacts opened."),
     tile(COMPLAINT_RESOLUTION_MEDIAN, "resolution_median_hours", "duration", "lower",
          "Half of the resolved complaints were resolved within this time.", note=timed),
-    tile("Resolved within (p90)", "resolution_p90_hours", "duration", "lower",
+    tile(COMPLAINT_RESOLUTION_P90, "resolution_p90_hours", "duration", "lower",
          "Nine in ten resolved complaints were resolved within this time.", note=timed),
     tile("Reopened", "reopen_rate", "share", "lower", "Resolved complaints reopened at least once / resolved complaints.",
          note=resolved),

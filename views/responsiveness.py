@@ -4,7 +4,7 @@ import streamlit as st
 from components import charts, context, empty, formatting as fmt, links
 from components.filters import current_filters, previous_period
 from components.headlines import responsiveness_headline
-from components.labels import FIRST_REPLY_MEDIAN, FIRST_REPLY_P90
+from components.labels import ACKNOWLEDGE_MEDIAN, ACKNOWLEDGE_P90, FIRST_REPLY_MEDIAN, FIRST_REPLY_P90
 from components.layout import answer, header, period_text, side_by_side
 from components.tiles import Tile, few_note, show_tiles
 
@@ -55,8 +55,8 @@ st.caption(f"Times are {BASES[basis].lower()} from arrival (under each, the same
 show_tiles([
     tile("Contacts received", "contacts", "Contacts opened in the period.", better=None, tile_kind="count"),
     tile("Acknowledged", "acknowledged_share", "Share of contacts acknowledged (or answered) so far.", "higher", "share"),
-    tile("Acknowledged within (median)", f"ack_median_{column}", "Half of the contacts were acknowledged within this time."),
-    tile("Acknowledged within (p90)", f"ack_p90_{column}", "Nine in ten contacts were acknowledged within this time."),
+    tile(ACKNOWLEDGE_MEDIAN, f"ack_median_{column}", "Half of the contacts were acknowledged within this time."),
+    tile(ACKNOWLEDGE_P90, f"ack_p90_{column}", "Nine in ten contacts were acknowledged within this time."),
     tile(FIRST_REPLY_MEDIAN, f"first_response_median_{column}", "Half of the contacts had a full reply within this time."),
     tile(FIRST_REPLY_P90, f"first_response_p90_{column}", "Nine in ten contacts had a full reply within this time."),
 ], per_row=6)
