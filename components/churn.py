@@ -57,17 +57,24 @@ def no_whole_month_text(months: ChurnMonths) -> str:
             "months: pick a period that reaches back into an earlier month to see churn.")
 
 
+def counted_months_text(months: ChurnMonths) -> str | None:
+    """The whole months churn counts, as the tile, the sentence and the charts name them ('Aug - Nov 2026');
+    None with no whole month, or a period open at either end."""
+    counted = churn_months(months.filters) if months.filters is not None else None
+    return fmt.months(*counted) if counted else None
+
+
 def churn_period_text(price_filters: Filters, months: ChurnMonths) -> str:
     """What churn counts, for a chart's subtitle: the whole months of the period ('months Aug - Nov 2026'),
     not the period's days, which the subtitles said while the figures counted August whole."""
-    counted = churn_months(months.filters) if months.filters is not None else None
-    text = f"months {fmt.months(*counted)}" if counted else period_text(price_filters)
+    counted = counted_months_text(months)
+    text = f"months {counted}" if counted else period_text(price_filters)
     return text + left_out_text(months)
 
 
-def churn_tile(price_filters: Filters, churn_until: dict) -> tuple[Tile, float | None, float | None]:
-    """The tile, with the monthly churn and its annualised equivalent for the page's sentence."""
-    whole = whole_months(price_filters, churn_until)
+def churn_tile(whole: ChurnMonths, churn_until: dict) -> tuple[Tile, float | None, float | None]:
+    """The tile of the whole months `whole` (whole_months), with the monthly churn and its annualised
+    equivalent for the page's sentence."""
     if whole.filters is None:
         # not 0%: nobody has had a whole month to leave in yet
         note = f"{fmt.months(whole.in_progress, whole.in_progress)} is not over yet: churn counts whole months"
@@ -83,9 +90,9 @@ def churn_tile(price_filters: Filters, churn_until: dict) -> tuple[Tile, float |
         (monthly, annual), before = period_churn(by_month[in_period]), period_churn(by_month[~in_period])[0]
     else:
         (monthly, annual), before = period_churn(by_month), None
-    months = churn_months(whole.filters)
+    months = counted_months_text(whole)
     # the months compared with are not the previous period the page header names (reading 31): said on
     # the tile itself, since the meeting pack, which has no tooltips, prints the note but not the help
     compared = f" (change vs {fmt.months(earlier.date_from, earlier.date_to.replace(day=1))})" if earlier else ""
-    note = f"{fmt.pct(annual)} a year" + (f" · {fmt.months(*months)}{compared}" if months else "") + left_out_text(whole)
+    note = f"{fmt.pct(annual)} a year" + (f" · {months}{compared}" if months else "") + left_out_text(whole)
     return Tile("Monthly churn", monthly, "share", before, better="lower", help=CHURN_HELP, note=note), monthly, annual

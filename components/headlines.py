@@ -155,10 +155,13 @@ def pricing_headline(share_above_long, median_gap_oldest, penalty, penalty_long=
     return text + "."
 
 
-def churn_headline(monthly, annualised, highest_band=None, highest=None, lowest_band=None, lowest=None) -> str:
+def churn_headline(monthly, annualised, highest_band=None, highest=None, lowest_band=None, lowest=None, *,
+                   months: str | None = None) -> str:
+    """months: the whole months churn counts, as the tile beside the sentence names them ('Aug - Nov 2026'):
+    they are not the period's days the header names."""
     if fmt.is_empty(monthly):
         return "No customer data for this period: load customers on the Data page to see churn."
-    text = f"Monthly churn averaged {fmt.pct(monthly)} ({fmt.pct(annualised, 1)} a year)"
+    text = f"Monthly churn averaged {fmt.pct(monthly)}{f' in {months}' if months else ''} ({fmt.pct(annualised, 1)} a year)"
     if highest_band and lowest_band and not fmt.is_empty(highest) and not fmt.is_empty(lowest) and highest > lowest:
         text += (f"; customers paying {band_phrase(highest_band)} left at {fmt.pct(highest, 1)} a year, "
                  f"against {fmt.pct(lowest, 1)} for those paying {band_phrase(lowest_band)}")

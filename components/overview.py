@@ -9,7 +9,9 @@ import plotly.graph_objects as go
 
 from charter.model import Charter
 from components import charts, context, formatting as fmt, scorecard
-from components.churn import ChurnMonths, churn_period_text, churn_tile, no_whole_month_text, whole_months
+from components.churn import (
+    ChurnMonths, churn_period_text, churn_tile, counted_months_text, no_whole_month_text, whole_months,
+)
 from components.filters import describe, previous_period
 from components.headlines import (
     StandardResult, Weakest, charter_headline, churn_headline, complaints_headline, pricing_headline,
@@ -190,8 +192,9 @@ def gather(filters: Filters) -> OverviewContent:
     walk = context.query("price_walk", price_filters, columns=LOYALTY_COLUMNS)
     walk_before = context.query("price_walk", previous_price_filters, columns=LOYALTY_COLUMNS) if previous else None
     pricing = context.query("pricing_by_tenure", price_filters)
-    monthly_churn, churn, annual = churn_tile(price_filters, churn_until)
+    # the months churn counts, worked out once: the tile, the sentence and the chart name the same ones
     churn_counted = whole_months(price_filters, churn_until)
+    monthly_churn, churn, annual = churn_tile(churn_counted, churn_until)
     churn_by_gap = context.query("churn_by_band", churn_counted.filters or price_filters, grouping="price_gap", **churn_until)
     if churn_counted.filters is None:
         churn_by_gap = churn_by_gap.head(0)   # no whole month yet: no bars, as no tile figure
@@ -234,7 +237,8 @@ def gather(filters: Filters) -> OverviewContent:
     churn_line = churn_headline(
         churn, annual,
         by_gap.iloc[-1]["band"] if len(by_gap) > 1 else None, by_gap.iloc[-1]["annualised_churn"] if len(by_gap) > 1 else None,
-        by_gap.iloc[0]["band"] if len(by_gap) > 1 else None, by_gap.iloc[0]["annualised_churn"] if len(by_gap) > 1 else None)
+        by_gap.iloc[0]["band"] if len(by_gap) > 1 else None, by_gap.iloc[0]["annualised_churn"] if len(by_gap) > 1 else None,
+        months=counted_months_text(churn_counted))
     if churn_counted.filters is None:
         churn_line = no_whole_month_text(churn_counted)
     headlines = [

@@ -760,6 +760,29 @@ def test_monthly_churn_counts_whole_months_not_the_month_in_progress(company, tm
     assert metrics(at)["Monthly churn"] == "0.0%"
 
 
+def test_the_churn_sentence_names_the_months_the_churn_tile_names(company, tmp_path):
+    """The tile said 'Jan - Feb 2026', the sentence beside it only 'Monthly churn averaged 12.5%', under a
+    header naming 5 Jan - 3 Mar: the sentence read as the period's days. as_of 3 Mar, so 5 Jan - 3 Mar
+    counts January and February whole: 0 leavers of 4, then C3 of 4 -> 1 / 8 = 12.5% a month,
+    1 - 0.875^12 = 79.9% a year; compared with Nov - Dec 2025 (nobody left)."""
+    from components import meeting_pack, overview
+    from queries import Filters
+
+    load_more_contacts(tmp_path, dict(ticket_id="T12", opened_at="2025-10-01 11:00"),
+                       dict(ticket_id="T13", opened_at="2026-03-03 09:00", channel="email"))
+    at = open_page(new_app({"period": ["2026-01-05", "2026-03-03"]}))
+    tile_note = "79.9% a year · Jan - Feb 2026 (change vs Nov - Dec 2025) · Mar 2026 left out until it ends"
+    assert metrics(at)["Monthly churn"] == "12.5%" and tile_note in texts(at)
+    sentence = "Monthly churn averaged 12.5% in Jan - Feb 2026 (79.9% a year)"
+    assert sentence in texts(at)
+    pack = meeting_pack.build_html(overview.gather(Filters(date(2026, 1, 5), date(2026, 3, 3))))
+    assert sentence in pack and tile_note in pack
+    # one month, as the tile names it (9 Feb - 3 Mar: February alone)
+    at = open_page(new_app({"period": ["2026-02-09", "2026-03-03"]}))
+    assert "· Feb 2026 (change vs Jan 2026)" in texts(at)
+    assert "Monthly churn averaged 25.0% in Feb 2026 (96.8% a year)" in texts(at)
+
+
 def test_a_month_whose_last_day_is_as_of_counts_whole(company, tmp_path):
     """as_of on 28 February: February is as whole as the data will make it, and counts (C3 of 4)."""
     load_more_contacts(tmp_path, dict(ticket_id="T13", opened_at="2026-02-28 09:00", channel="email"))

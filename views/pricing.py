@@ -46,7 +46,8 @@ walk = context.query("price_walk", prices_in_view)
 walk_before = context.query("price_walk", prices_before, columns=LOYALTY_COLUMNS) if previous else None
 # the previous period gives only the 5y+ median gap's change: its bands' other figures are not computed
 pricing_before = context.query("pricing_by_tenure", prices_before, columns=("band", "median_gap")) if previous else None
-churn_shown = churn_tile(prices_in_view, churn_until)[0]
+churn_counted = whole_months(prices_in_view, churn_until)
+churn_shown = churn_tile(churn_counted, churn_until)[0]
 
 
 def oldest_gap(frame, column: str = "median_gap"):
@@ -100,7 +101,6 @@ else:
                               "penalty": "Loyalty penalty"})
 
 st.subheader("Does it cost us customers?")
-churn_counted = whole_months(prices_in_view, churn_until)
 if churn_counted.filters is None:
     st.info(no_whole_month_text(churn_counted), icon=":material/calendar_month:")
 else:
