@@ -195,9 +195,6 @@ def gather(filters: Filters) -> OverviewContent:
     # the months churn counts, worked out once: the tile, the sentence and the chart name the same ones
     churn_counted = whole_months(price_filters, churn_until)
     monthly_churn, churn, annual = churn_tile(churn_counted, churn_until)
-    churn_by_gap = context.query("churn_by_band", churn_counted.filters or price_filters, grouping="price_gap", **churn_until)
-    if churn_counted.filters is None:
-        churn_by_gap = churn_by_gap.head(0)   # no whole month yet: no bars, as no tile figure
 
     long_share = share_above_new_price(walk)
     bills_in_period = int(pricing["rows"].sum())
@@ -232,15 +229,16 @@ def gather(filters: Filters) -> OverviewContent:
         monthly_churn,
     ]
     oldest = pricing.loc[pricing["band"] == "5y+", "median_gap"]
-    by_gap = churn_by_gap[churn_by_gap["active_customer_months"] > 0].dropna(subset=["annualised_churn"])
-    by_gap = priced_bands(by_gap)
-    churn_line = churn_headline(
-        churn, annual,
-        by_gap.iloc[-1]["band"] if len(by_gap) > 1 else None, by_gap.iloc[-1]["annualised_churn"] if len(by_gap) > 1 else None,
-        by_gap.iloc[0]["band"] if len(by_gap) > 1 else None, by_gap.iloc[0]["annualised_churn"] if len(by_gap) > 1 else None,
-        months=counted_months_text(churn_counted))
     if churn_counted.filters is None:
-        churn_line = no_whole_month_text(churn_counted)
+        # no whole month yet: no bars, as no tile figure, and no query for them
+        by_gap, churn_line = None, no_whole_month_text(churn_counted)
+    else:
+        by_gap = context.query("churn_by_band", churn_counted.filters, grouping="price_gap", **churn_until)
+        by_gap = priced_bands(by_gap[by_gap["active_customer_months"] > 0].dropna(subset=["annualised_churn"]))
+        highest, lowest = (by_gap.iloc[-1], by_gap.iloc[0]) if len(by_gap) > 1 else ({}, {})
+        churn_line = churn_headline(churn, annual, highest.get("band"), highest.get("annualised_churn"),
+                                    lowest.get("band"), lowest.get("annualised_churn"),
+                                    months=counted_months_text(churn_counted))
     headlines = [
         ("Charter", charter_headline(results, _weakest(filters, charter, results))),
         ("Responsiveness", responsiveness_headline(reply.get("contacts"), reply.get("first_response_median_hours"),
@@ -274,6 +272,6 @@ def gather(filters: Filters) -> OverviewContent:
         content.figures = [_compliance_grid(filters, charter), _volume_and_reply(filters), _complaint_rate(filters)]
     if pricing["median_gap"].notna().any():
         content.figures.append(_price_gap(pricing, filters))
-    if len(by_gap):
+    if by_gap is not None and len(by_gap):
         content.figures.append(_churn_by_gap(by_gap, filters, churn_counted))
     return content

@@ -783,6 +783,30 @@ def test_the_churn_sentence_names_the_months_the_churn_tile_names(company, tmp_p
     assert "Monthly churn averaged 25.0% in Feb 2026 (96.8% a year)" in texts(at)
 
 
+def test_a_period_inside_the_month_in_progress_runs_no_churn_by_price_gap_query(company, tmp_path, monkeypatch):
+    """1-3 March, as_of 3 March: no whole month, so no churn and no churn-by-price-gap bars; the Overview
+    still ran that query and threw its rows away. The queries the page runs are recorded where every named
+    query runs (queries.run_sql, as bench/visit_pages.py records them), each still run as it was."""
+    import queries
+
+    load_more_contacts(tmp_path, dict(ticket_id="T13", opened_at="2026-03-03 09:00", channel="email"))
+    churn_by_band = queries.sql_text("churn_by_band")
+    ran: list[dict] = []
+    original = queries.run_sql
+
+    def recording(con, sql, filters=queries.NO_FILTERS, **parameters):
+        if sql == churn_by_band:
+            ran.append(parameters)
+        return original(con, sql, filters, **parameters)
+
+    monkeypatch.setattr(queries, "run_sql", recording)
+    at = open_page(new_app({"period": ["2026-03-01", "2026-03-03"]}))
+    assert "Mar 2026 is not over yet: churn counts whole months" in texts(at)
+    assert ran == []
+    # February whole: the query runs (what is recorded is what the page asks)
+    open_page(new_app({"period": ["2026-02-09", "2026-03-03"]}))
+    assert [parameters.get("grouping") for parameters in ran] == ["price_gap"]
+
 def test_a_month_whose_last_day_is_as_of_counts_whole(company, tmp_path):
     """as_of on 28 February: February is as whole as the data will make it, and counts (C3 of 4)."""
     load_more_contacts(tmp_path, dict(ticket_id="T13", opened_at="2026-02-28 09:00", channel="email"))
