@@ -317,9 +317,9 @@ def _parse_schedule(raw: dict, check_holidays: bool) -> Schedule:
 
 
 # An id names its promise in links (?standard=ack) and on the command line: one word, so that
-# neither needs quoting or escaping. Checked where a promise is added in the app; a file written
-# before this check, with a space in an id, is still read (it worked, and refusing it would stop
-# every page).
+# neither needs quoting or escaping. Checked where a promise is added in the app; an id with a space
+# typed into the file by hand is read, and works on every page, in links and in `kpis --json`
+# (docs/definitions.md, reading 49): refusing it would stop every page over a name nothing misreads.
 ID_CHARACTERS = re.compile(r"[A-Za-z0-9_-]+")
 
 
