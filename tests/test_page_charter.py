@@ -715,3 +715,32 @@ def test_a_missing_charter_file_is_named_to_viewers_without_its_folder(monkeypat
             assert str(charter_file.parent) not in shown
     assert any(str(charter_file) in record.getMessage() for record in caplog.records)   # the administrator's copy
 
+
+def test_a_charter_error_no_field_says_is_shown_above_the_forms_as_well_as_beside_save(monkeypatch, charter_file):
+    """A scope kind typed as 'complaints' is refused by the charter's checks, and no field has a place
+    for the message: it was shown only beside Save, at the page's foot, out of view on a long form.
+    It is now also shown at the top of the editor, under its heading and above the forms, in the same words."""
+    at = manager_on_charter_page(monkeypatch)
+    [kind] = [m for m in at.multiselect if m.key and m.key.endswith("_s0_scope_kind")]
+    kind.set_value(["complaints"]).run()
+    assert not at.exception
+    said = ("The charter cannot be saved as it is: standard 'reply': scope kind must be enquiry or complaint; "
+            "got 'complaints'.")
+    in_order = [(node.type, node.value) for node in at.main if node.type in ("subheader", "error")]
+    editing, review = (in_order.index(("subheader", h)) for h in ("Edit the charter", "Review and save"))
+    assert in_order[editing + 1] == ("error", said)              # first thing under the editor's heading
+    assert ("error", said) in in_order[review:]                  # and beside Save, as before
+    assert values(at.error).count(said) == 2
+    assert button(at, "Save the charter").disabled
+    assert charter_file.read_text(encoding="utf-8") == TINY_CHARTER
+
+
+def test_an_error_under_its_field_is_not_repeated_above_the_forms(monkeypatch, charter_file):
+    """A message a field says (closes before opens) stays under that field and beside Save: the top
+    of the editor is for what no field says."""
+    at = manager_on_charter_page(monkeypatch)
+    [t for t in at.time_input if t.label == "Closes"][0].set_value(time(8, 0)).run()
+    assert not at.exception
+    said = "[schedule] closes (08:00) must be later than opens (09:00)."
+    assert values(at.error).count(said) == 1 and values(at.error).count(f"The charter cannot be saved as it is: {said}") == 1
+

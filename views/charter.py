@@ -259,10 +259,15 @@ def _editor(current: Charter | None) -> None:
     try:
         edited = parse_charter(edited_text)
     except CharterError as error:
-        st.error(f"The charter cannot be saved as it is: {error}", icon=":material/error:")
-        # and under the field that says it, in the same words: the check is the charter's own
+        blocked = f"The charter cannot be saved as it is: {error}"
+        st.error(blocked, icon=":material/error:")
+        # and under the field that says it, in the same words: the check is the charter's own. One
+        # that no field says (a scope kind such as 'complaints', two standards with one id) is said
+        # above the forms too: beside Save alone it sat far below, out of view on a long form.
         if error.setting in beside:
             beside[error.setting].error(str(error), icon=":material/error:")
+        else:
+            notice.error(blocked, icon=":material/error:")
         edited = None
     for problem in refused:
         st.error(f"The charter cannot be saved as it is: {problem}", icon=":material/error:")
