@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 import tomlkit
 from streamlit.delta_generator import DeltaGenerator
-from tomlkit.items import AoT, Table
+from tomlkit.items import AoT, Comment, Table
 
 from charter import engine
 from charter.model import (
@@ -112,7 +112,8 @@ def _set(table: Table, key: str, value, current) -> None:
 def _write(table: Table, key: str, value) -> None:
     """Write a value the form changed, without the comment written beside the old one: tomlkit keeps
     it, and `within = 2  # within one working hour` would then lie in the published charter. Comment
-    lines of their own (above a key or a section) describe more than one value and stay."""
+    lines of their own (above a key or a section) stay, and the review names those above a changed
+    value (comments_above_changes)."""
     table[key] = value
     table.item(key).trivia.comment_ws = table.item(key).trivia.comment = ""
 
@@ -140,6 +141,75 @@ def _side_comments(text: str) -> dict[tuple[str, str], str]:
             tables += [(str(table.get("id", f"{name.key} {number}")), table) for number, table in enumerate(item.body, 1)]
     return {(where, key.key): value.trivia.comment for where, table in tables
             for key, value in table.value.body if key is not None}
+
+
+def comments_above_changes(before_text: str, after_text: str) -> list[str]:
+    """The comment lines of their own written right above a value the edit changes, or above the
+    heading of a table whose values it changes ('"we promise one hour" (above within in ack)'). They
+    stay in the file: a line of its own may give a reason or a history no edit makes untrue, and the
+    app cannot tell; but it may also describe the old value, so the review names it before Save."""
+    before, after = _CommentedDocument(before_text), _CommentedDocument(after_text)
+    changed_tables = {where for where, key in after.values if key is not None
+                      and after.values[(where, key)] != before.values.get((where, key), _MISSING)}
+    changed_tables |= {where for where, key in before.values if key is not None and where in after.tables
+                       and (where, key) not in after.values}
+    named = []
+    for (where, key), lines in after.above.items():
+        kept = [line for line in lines if line in before.above.get((where, key), ())]
+        if not kept:
+            continue
+        if key is None and where in changed_tables and where in before.tables:
+            heading = "the [schedule] heading" if where == "schedule" else f"the heading of standard {where}"
+            named += [f'"{line}" (above {heading})' for line in kept]
+        elif key is not None and after.values.get((where, key)) != before.values.get((where, key), _MISSING):
+            named += [f'"{line}" (above {key} in {where})' for line in kept]
+    return named
+
+
+_MISSING = object()
+
+
+class _CommentedDocument:
+    """A charter document's values by (table, key), and the comment lines of their own right above
+    each key (no blank line between) and, under (table, None), above each table's heading; a
+    [[standard]] is named by its id."""
+
+    def __init__(self, text: str):
+        self.values: dict[tuple[str, str], object] = {}
+        self.above: dict[tuple[str, str | None], list[str]] = {}
+        self.tables: list[str] = []
+        try:
+            document = tomlkit.parse(text)
+        except tomlkit.exceptions.ParseError:
+            return
+        run: list[str] = []
+        for name, item in document.body:
+            if isinstance(item, Table):
+                run = self._read_table(name.key, item, run)
+            elif isinstance(item, AoT):
+                for number, table in enumerate(item.body, 1):
+                    run = self._read_table(str(table.get("id", f"{name.key} {number}")), table, run)
+            else:
+                run = self._after(run, name, item)
+
+    def _read_table(self, where: str, table: Table, run: list[str]) -> list[str]:
+        self.tables.append(where)
+        if run:
+            self.above[(where, None)] = run
+        run = []
+        for key, item in table.value.body:
+            if key is not None:
+                self.values[(where, key.key)] = item.unwrap()
+                if run:
+                    self.above[(where, key.key)] = run
+            run = self._after(run, key, item)
+        return run   # comment lines at a table's end sit above the next table's heading
+
+    @staticmethod
+    def _after(run: list[str], key, item) -> list[str]:
+        if key is None and isinstance(item, Comment):
+            return run + [item.as_string().strip().lstrip("#").strip()]
+        return []
 
 
 def _number(value: float) -> int | float:

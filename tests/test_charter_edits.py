@@ -238,3 +238,56 @@ def test_a_scope_value_is_matched_whatever_its_case_and_labelled_as_the_charter_
     standard = parse_charter(text, check_holidays=False).standard("partner_replies")
     assert standard.scope == {"partner": ("sf partner desk", "acme ltd"), "channel": ("email",)}
     assert standard_label(standard) == "Replies to email (partner: SF Partner Desk and Acme Ltd)"
+
+
+# A charter as a manager writes it: comment lines of their own above values and above headings.
+COMMENTED = """\
+# Our charter.
+
+[schedule]
+timezone = "UTC"
+# nine to five
+opens = "09:00"
+closes = "17:00"
+
+# Acknowledged the same hour.
+[[standard]]
+id = "ack"
+measure = "acknowledge"
+# we promise one hour
+
+within = 1
+unit = "business_hours"
+# ninety-five in a hundred
+target = 0.95
+
+# Replies within a day.
+[[standard]]
+id = "reply"
+measure = "first_response"
+within = 24
+unit = "hours"
+"""
+
+
+@pytest.mark.parametrize("edit, named", [
+    # the line right above the changed value, and the one above its standard's heading
+    (("target = 0.95", "target = 0.9"), ['"Acknowledged the same hour." (above the heading of standard ack)',
+                                         '"ninety-five in a hundred" (above target in ack)']),
+    # a blank line between a comment and the value: the comment is not about it alone
+    (("within = 1\n", "within = 2\n"), ['"Acknowledged the same hour." (above the heading of standard ack)']),
+    # the second standard's heading comment sits, in the file, after the first standard's values
+    (("within = 24", "within = 36"), ['"Replies within a day." (above the heading of standard reply)']),
+    (('opens = "09:00"', 'opens = "08:00"'), ['"nine to five" (above opens in schedule)']),
+    # the file's own first lines are above no heading (a blank line follows them)
+    (('closes = "17:00"', 'closes = "18:00"'), []),
+    (("# we promise one hour\n", "# we promise one working hour\n"), []),   # only a comment changed
+])
+def test_the_comment_lines_above_a_changed_value_are_named_for_the_review(edit, named):
+    """The editor keeps comment lines of their own (it drops only one written beside a value it
+    changes); one right above a changed value, or above the heading of the table it changes, may
+    no longer be true, so the review before Save names it."""
+    from components.charter_editor import comments_above_changes
+
+    assert comments_above_changes(COMMENTED, COMMENTED.replace(*edit)) == named
+    assert comments_above_changes(COMMENTED, COMMENTED) == []

@@ -744,3 +744,27 @@ def test_an_error_under_its_field_is_not_repeated_above_the_forms(monkeypatch, c
     said = "[schedule] closes (08:00) must be later than opens (09:00)."
     assert values(at.error).count(said) == 1 and values(at.error).count(f"The charter cannot be saved as it is: {said}") == 1
 
+
+COMMENT_LINES_CHARTER = TINY_CHARTER.replace(
+    "within = 24\n", "# we promise a whole day\nwithin = 24\n").replace(
+    'unit = "hours"\ntarget = 0.95', '# two hours, as on the website\nunit = "hours"\ntarget = 0.95')
+
+
+def test_a_comment_line_above_a_changed_value_stays_and_the_review_names_it(monkeypatch, charter_file):
+    """`# we promise a whole day` on its own line above `within = 24` stayed when the editor made it
+    36 and then lied, without a word. It still stays (a line of its own may give a reason no edit
+    makes untrue, and the charter file is read by people), and the review names it, and the line
+    above the promise's heading, before Save; a comment line above an unchanged value is not named."""
+    charter_file.write_text(COMMENT_LINES_CHARTER, encoding="utf-8")
+    at = manager_on_charter_page(monkeypatch)
+    [n for n in at.number_input if n.label == "Within"][0].set_value(36).run()
+    assert not at.exception
+    assert ("These comment lines above what you changed stay in the file and may no longer be true: "
+            "\"Replies within a day.\" (above the heading of standard reply); \"we promise a whole day\" (above "
+            "within in reply). If one is not, reword or remove it under 'Edit the TOML directly' before saving.") \
+        in [as_read(caption) for caption in values(at.caption)]
+    button(at, "Save the charter").click().run()
+    assert not at.exception
+    assert charter_file.read_text(encoding="utf-8") == COMMENT_LINES_CHARTER.replace(
+        "# we promise a whole day\nwithin = 24\n", "# we promise a whole day\nwithin = 36\n")
+    assert not [c for c in values(at.caption) if c.startswith("These comment lines")]

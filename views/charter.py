@@ -17,8 +17,8 @@ from charter.model import (
 )
 from components import auth, context, formatting as fmt
 from components.charter_editor import (
-    add_standard, comments_dropped, comparison_frame, compliance_under, describe_changes, edit_schedule,
-    edit_standard, distinct_ignoring_case, remove_standard, schedule_words, standards_table,
+    add_standard, comments_above_changes, comments_dropped, comparison_frame, compliance_under, describe_changes,
+    edit_schedule, edit_standard, distinct_ignoring_case, remove_standard, schedule_words, standards_table,
 )
 from components.filters import current_filters
 from components.layout import wrapping_tabs
@@ -283,6 +283,11 @@ def _editor(current: Charter | None) -> None:
         if dropped:   # they spoke of the old values; comment lines of their own stay
             st.caption("Saving removes the comments written beside the values you changed, which described the "
                        "old ones: " + "; ".join(fmt.literal(line) for line in dropped) + ".")
+        stale = comments_above_changes(st.session_state[BASE], edited_text)
+        if stale:   # kept: a line of its own may give a reason no edit makes untrue; only the manager knows
+            st.caption("These comment lines above what you changed stay in the file and may no longer be true: "
+                       + "; ".join(fmt.literal(line) for line in stale) + ". If one is not, reword or remove it "
+                       "under 'Edit the TOML directly' before saving.")
         _wording_warnings(edited, "As edited: ")
         if current is not None:
             _preview(current, edited)
