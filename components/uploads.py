@@ -13,6 +13,7 @@ from typing import Callable
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from components import formatting as fmt
 from components.tables import csv_bytes
@@ -470,22 +471,43 @@ def _batch_status(batches: pd.DataFrame, timezone: str) -> pd.Series:
     )
 
 
-# Widths in px, which add up to less than the 818 px the table has at 1280 px with the sidebar open (on
-# a wider screen they grow to fill it): sized by their content, a long file name and an undone batch's
-# "undone by ... on ..." pushed the last columns out of view, and at 1280 px five counts and a checksum
-# did. What a cell cuts short the audit log below and the history's CSV say in full.
-HISTORY_WIDTHS = {"batch": 48, "file": 136, "into": 72, "loaded": 112, "by": 88, "layout": 88, "status": 100,
-                  "rows": 166}
-HISTORY_HELP = {
-    "layout": "The layout the file was read in: a helpdesk's export, Charter Desk's own columns (generic CSV) or "
-              "a saved mapping. The history's CSV names it in full.",
-    "status": "Loaded, or undone (by whom and when): an undone batch's rows are no longer in the tables.",
-    "rows": "Rows loaded (new, updated or unchanged) and rejected. The history's CSV below has each count apart, "
-            "the encoding read and the file's checksum.",
-}
-HISTORY_COLUMNS = {name: st.column_config.Column(name, width=width, help=HISTORY_HELP.get(name),
-                                                 pinned=(name == "batch") or None)
-                   for name, width in HISTORY_WIDTHS.items()}
+# The history is a static table whose text wraps, not a grid: at 1280 px with the sidebar open a grid's
+# columns have 818 px between them, and at any fixed widths a manager's name ("Siobhan Fitzgerald-Mbeki",
+# up to 80 characters) and an undone batch's "undone by ... on ..." were cut, as were long file names.
+# Wrapped, every cell is read whole at any width; what the columns mean is said under it.
+HISTORY_NOTE = ("layout: the layout the file was read in (a helpdesk's export, Charter Desk's own columns, or a "
+                "saved mapping). status: loaded, or undone (by whom and when); an undone batch's rows are no longer "
+                "in the tables. rows: rows loaded (new, updated or unchanged) and rejected. The history's CSV has "
+                "each count apart, the encoding read and the file's checksum.")
+# How each column's text wraps. Text that may run long breaks anywhere when it must (a file name of
+# underscores has no space to break at), in a column at least as wide as most whole words it holds
+# ("contacts_upload.csv" was cut to "contacts_upload.cs" and "v"); the time stays on one line, where a
+# break at its hyphens read as three values; the counts keep "150,000 loaded ·" on one line.
+HISTORY_WRAPPING = {"file": "overflow-wrap: anywhere; min-width: 10em", "by": "overflow-wrap: anywhere; min-width: 7em",
+                    "status": "overflow-wrap: anywhere; min-width: 8em",
+                    "layout": "overflow-wrap: anywhere; min-width: 5em",
+                    "loaded": "white-space: nowrap", "rows": "min-width: 7.5em"}
+# Past this many batches the table scrolls inside this height, under its header, rather than running
+# down the page over the undo controls and the audit log.
+HISTORY_ROWS_IN_VIEW, HISTORY_HEIGHT = 12, 520
+
+
+def history_table(shown: pd.DataFrame) -> Styler:
+    """`history_frame` for st.table: its text escaped (a static table reads markdown, and a file named
+    week_45_final.csv or a name typed as **Ann** would lose characters), index hidden, and long text
+    allowed to break where it has no space."""
+    escaped = shown.copy()
+    for column in escaped.columns:
+        if column != "batch":
+            escaped[column] = escaped[column].map(lambda v: fmt.EMPTY if fmt.is_empty(v) or v == "" else fmt.literal(v))
+    columns = list(escaped.columns)
+    rules = [{"selector": f"td.col{columns.index(column)} p", "props": props}
+             for column, props in HISTORY_WRAPPING.items() if column in columns]
+    return escaped.style.hide(axis="index").set_table_styles(rules, overwrite=False)
+
+
+def history_height(rows: int) -> int | str:
+    return "content" if rows <= HISTORY_ROWS_IN_VIEW else HISTORY_HEIGHT
 
 
 def batch_label(batches: pd.DataFrame) -> Callable[[int], str]:

@@ -16,9 +16,9 @@ import streamlit as st
 from charter.model import CharterError
 from components import auth, context, formatting as fmt
 from components.uploads import (
-    HISTORY_COLUMNS, TABLE_LABELS, audit_frame, batch_label, encoding_label, file_headers, history_csv, history_frame,
-    layout_label, mapping_editor, mapping_problem, preset_label, rejected_csv, show_prepared, show_rejected,
-    starting_layout_note,
+    HISTORY_NOTE, TABLE_LABELS, audit_frame, batch_label, encoding_label, file_headers, history_csv, history_frame,
+    history_height, history_table, layout_label, mapping_editor, mapping_problem, preset_label, rejected_csv,
+    show_prepared, show_rejected, starting_layout_note,
 )
 from store import db
 from store.batches import AlreadyUndone, UnknownBatch, list_batches, rejected_rows, undo_batch
@@ -398,8 +398,8 @@ def _history_section(con, manager: str | None) -> None:
         return
     timezone = _timezone()
     st.caption(f"Times here and in the audit log are {timezone} time, the charter's time zone.")
-    st.dataframe(history_frame(batches, timezone), hide_index=True, width="stretch", column_config=HISTORY_COLUMNS,
-                 placeholder=fmt.EMPTY)
+    st.table(history_table(history_frame(batches, timezone)), height=history_height(len(batches)))
+    st.caption(HISTORY_NOTE)
     # written when the button is clicked, not on every run of the page
     st.download_button("Download the upload history (CSV)", lambda: history_csv(batches, timezone), "upload-history.csv",
                        mime="text/csv", icon=":material/download:", key="download_history", on_click="ignore",

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.browser
 
 UPLOAD = FIXTURES / "contacts_upload.csv"
 UPLOAD_CONTACTS, UPLOAD_COMPLAINTS = 40, 10
+LONG_NAME = "Siobhan Fitzgerald-Mbeki"   # a manager's name as typed at sign-in, longer than "E2E tester"
 
 
 def overview_numbers(page) -> dict:
@@ -36,10 +37,36 @@ def overview_numbers(page) -> dict:
             "tiles": dict(metrics(page))}
 
 
+# The upload history: a static table (its text wraps), found by its "layout" header.
+HISTORY_TABLE = """() => {
+  const table = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stTable"]')]
+    .find(t => [...t.querySelectorAll('th')].some(h => h.innerText.trim() === 'layout'));
+  if (!table) return null;
+  const headers = [...table.querySelectorAll('thead th')].map(h => h.innerText.trim());
+  const box = table.querySelector('[data-testid="stTableStyledTable"]').parentElement;
+  const rows = [...table.querySelectorAll('tbody tr')].map(tr => [...tr.querySelectorAll('td')].map(td => {
+    const text = td.querySelector('p') || td;
+    return {text: td.innerText.trim(), cut: text.scrollWidth > text.clientWidth || td.scrollWidth > td.clientWidth,
+            lines: Math.round(text.getBoundingClientRect().height / parseFloat(getComputedStyle(text).lineHeight))};
+  }));
+  return {headers, rows, box: {scroll: box.scrollWidth, client: box.clientWidth}};
+}"""
+
+
+def history_cells(page) -> dict:
+    page.locator('[data-testid="stMain"] [data-testid="stTable"]').filter(has_text="layout").first.wait_for()
+    return page.evaluate(HISTORY_TABLE)
+
+
+def history_table(page) -> list[dict[str, str]]:
+    """The upload history's rows, each {header: text as shown}."""
+    found = history_cells(page)
+    return [dict(zip(found["headers"], (cell["text"] for cell in row))) for row in found["rows"]]
+
+
 def history(page) -> list[tuple]:
     """The upload history's rows (the columns that are always drawn)."""
-    return [tuple(row[k] for k in ("batch", "file", "into", "by", "rows"))
-            for row in table_rows(page, "rows")]
+    return [tuple(row[k] for k in ("batch", "file", "into", "by", "rows")) for row in history_table(page)]
 
 
 def per_thousand(complaints: int, contacts: int) -> str:
@@ -75,7 +102,7 @@ def test_manager_uploads_then_undoes(app):
     wait_idle(page)
     batch = int(re.search(r"Batch (\d+):", success.inner_text()).group(1))
     assert dict(metrics(page)) == {"New rows": "40", "Updated": "0", "Unchanged": "0", "Rejected": "0"}
-    latest = table_rows(page, "rows")[0]
+    latest = history_table(page)[0]
     assert {k: latest[k] for k in ("batch", "file", "into", "by", "layout", "rows")} == {
         "batch": str(batch), "file": "contacts_upload.csv", "into": "contacts", "by": "E2E tester (password)",
         "layout": "Charter Desk", "rows": "40 loaded · 0 rejected"}
@@ -140,29 +167,20 @@ def test_bad_files_are_refused_and_change_nothing(app):
     assert_no_errors(page, "overview after the refusals")
 
 
-# The upload history's grid: how wide its columns run and how wide its box is.
-HISTORY_GRID = """() => {
-  const grid = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stDataFrame"]')]
-    .find(frame => [...frame.querySelectorAll('[role="columnheader"]')].some(h => h.innerText.trim() === 'rows'));
-  const scroller = grid.querySelector('.dvn-scroller');
-  return {scroll: scroller.scrollWidth, client: scroller.clientWidth};
-}"""
-
-
-def test_the_upload_history_fits_a_1280_px_laptop(app, tmp_path):
-    """Columns sized by what they held: a long file name and an undone batch's 'undone by ... on ...'
-    pushed the history's last counts and its checksum out of view at 1600 px with the sidebar open;
-    at 1280 px its five counts and checksum still scrolled sideways. The counts are now one column
-    ('2 loaded · 0 rejected'), the rest in the history's CSV. The batch loaded here is undone again,
-    so the data is as it was."""
+def test_the_upload_history_reads_whole_on_a_1280_px_laptop(app, tmp_path):
+    """At 1280 px with the sidebar open the history's grid had 818 px for its columns, at fixed widths:
+    a manager's name in "by" read "Siobhan Fitzg" and an undone batch's status "undone by Jona". It is
+    now a table whose text wraps: every cell reads whole (no text wider than its cell), the table no
+    wider than its box, at 1280 and at 1600 px. The batch loaded here, with a long file name of
+    underscores (no space to break at), is undone again, so the data is as it was."""
     rows = UPLOAD.read_text(encoding="utf-8").splitlines()[:3]
-    export = tmp_path / "helpdesk-tickets-export-week-45-2026-11-02-final.csv"
+    export = tmp_path / "helpdesk_tickets_export_week_45_2026_11_02_final.csv"
     export.write_text("\n".join(rows).replace("E2E-UP-", "E2E-HISTORY-") + "\n", encoding="utf-8")
     page = app.new_page(None, new_context=True)   # the sidebar as a fresh browser has it: open at 1280 px
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(app.server.url("/data"))
     wait_idle(page)
-    sign_in(page)
+    sign_in(page, name=LONG_NAME)
     upload(page, export)
     page.get_by_role("button", name="Load 2 rows into contacts").click()
     loaded = page.get_by_text(re.compile(rf"Batch \d+: {re.escape(export.name)} loaded into contacts"))
@@ -178,12 +196,19 @@ def test_the_upload_history_fits_a_1280_px_laptop(app, tmp_path):
 
     for width, height in ((1280, 800), (1600, 1000)):
         page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(500)   # the grid measures its box again after the window resizes
-        latest = table_rows(page, "rows")[0]
-        assert latest["status"].startswith("undone by"), latest
-        assert latest["rows"] == "2 loaded · 0 rejected", latest
-        grid = page.evaluate(HISTORY_GRID)
-        assert grid["scroll"] <= grid["client"], (width, grid)
+        page.wait_for_timeout(500)
+        found = history_cells(page)
+        latest = dict(zip(found["headers"], found["rows"][0]))
+        # the whole text is in the cell (innerText of a cell cut by CSS would still be whole: the
+        # widths below say it is also drawn whole)
+        assert latest["by"]["text"] == f"{LONG_NAME} (password)", latest
+        assert re.fullmatch(rf"undone by {re.escape(LONG_NAME)} \(password\) on \d{{4}}-\d\d-\d\d \d\d:\d\d",
+                            latest["status"]["text"]), latest
+        assert latest["file"]["text"] == export.name and latest["rows"]["text"] == "2 loaded · 0 rejected", latest
+        assert latest["loaded"]["lines"] == 1, latest   # the time is not broken at its hyphens
+        cut = [(found["headers"][i], cell["text"]) for row in found["rows"] for i, cell in enumerate(row) if cell["cut"]]
+        assert not cut, (width, cut)
+        assert found["box"]["scroll"] <= found["box"]["client"], (width, found["box"])   # no sideways scroll
         if width == 1280:
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.get_by_text("Upload history", exact=True).scroll_into_view_if_needed()
