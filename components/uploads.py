@@ -482,11 +482,14 @@ HISTORY_NOTE = ("layout: the layout the file was read in (a helpdesk's export, C
 # How each column's text wraps. Text that may run long breaks anywhere when it must (a file name of
 # underscores has no space to break at), in a column at least as wide as most whole words it holds
 # ("contacts_upload.csv" was cut to "contacts_upload.cs" and "v"); the time stays on one line, where a
-# break at its hyphens read as three values; the counts keep "150,000 loaded ·" on one line.
-HISTORY_WRAPPING = {"file": "overflow-wrap: anywhere; min-width: 10em", "by": "overflow-wrap: anywhere; min-width: 7em",
-                    "status": "overflow-wrap: anywhere; min-width: 8em",
+# break at its hyphens read as three values. The least widths and the time add up, with the cells'
+# padding, to well under the 818 px the table has at 1280 px with the sidebar open: past it, the table
+# scrolled sideways.
+HISTORY_WRAPPING = {"file": "overflow-wrap: anywhere; min-width: 9.5em",
+                    "by": "overflow-wrap: anywhere; min-width: 6.5em",
+                    "status": "overflow-wrap: anywhere; min-width: 7.5em",
                     "layout": "overflow-wrap: anywhere; min-width: 5em",
-                    "loaded": "white-space: nowrap", "rows": "min-width: 7.5em"}
+                    "loaded": "white-space: nowrap"}
 # Past this many batches the table scrolls inside this height, under its header, rather than running
 # down the page over the undo controls and the audit log.
 HISTORY_ROWS_IN_VIEW, HISTORY_HEIGHT = 12, 520
