@@ -726,8 +726,9 @@ def test_a_charter_error_no_field_says_is_shown_above_the_forms_as_well_as_besid
     assert not at.exception
     said = ("The charter cannot be saved as it is: standard 'reply': scope kind must be enquiry or complaint; "
             "got 'complaints'.")
-    in_order = [(node.type, node.value) for node in at.main if node.type in ("subheader", "error")]
-    editing, review = (in_order.index(("subheader", h)) for h in ("Edit the charter", "Review and save"))
+    in_order = [(node.type, node.value) for node in at.main if node.type in ("header", "subheader", "error")]
+    headings = [(kind, text) for kind, text in in_order if kind != "error"]
+    editing, review = (in_order.index(next(n for n in headings if n[1] == h)) for h in ("Edit the charter", "Review and save"))
     assert in_order[editing + 1] == ("error", said)              # first thing under the editor's heading
     assert ("error", said) in in_order[review:]                  # and beside Save, as before
     assert values(at.error).count(said) == 2
