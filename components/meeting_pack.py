@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from components import scorecard
-from components.charts import FONT, INK, MUTED, RAG_COLOURS, RAG_TEXT
+from components.charts import FONT, INK, MUTED, RAG_COLOURS, RAG_TEXT, text_alternative
 from components.overview import OverviewContent
 from components.tiles import RAG_LABELS, Tile
 
@@ -78,7 +78,10 @@ def build_html(content: OverviewContent, title: str = "Charter Desk — meeting 
     charts = []
     for number, figure in enumerate(content.figures):
         # plotly.js is embedded once, with the first chart; the file works offline.
-        charts.append('<div class="chart">' + figure.figure.to_html(
+        # the words a screen reader says for the chart, as the page gives them (charts.text_alternative)
+        alt = text_alternative(figure.figure)
+        named = f' role="figure" aria-label="{escape(alt)}"' if alt else ""
+        charts.append(f'<div class="chart"{named}>' + figure.figure.to_html(
             full_html=False, include_plotlyjs=number == 0, config={"displaylogo": False, "responsive": True},
             default_width="100%") + "</div>")
     changes = f" · changes {escape(content.comparison)}" if content.comparison else ""

@@ -372,3 +372,23 @@ def test_the_promises_changes_say_they_are_judged_now_where_the_header_says_as_i
     assert said in meeting_pack.build_html(overview.gather(Filters(date(2026, 2, 9), date(2026, 2, 15))))
     # no previous period, nothing to say
     assert "Changes compare with" not in texts(open_page(new_app()))
+
+
+def test_the_meeting_pack_s_charts_carry_the_words_the_page_gives_a_screen_reader(company):
+    """The Overview's charts have a text alternative on the page (charts.text_alternative, as
+    st.plotly_chart's alt); the meeting pack drew the same charts with none. Each chart's box in the
+    pack is now a figure named with the same words, taken from the chart's own data."""
+    import re
+    from html import escape
+
+    from components import charts, meeting_pack, overview
+    from queries import Filters
+
+    content = overview.gather(Filters(date(2026, 2, 2), date(2026, 2, 15)))
+    pack = meeting_pack.build_html(content)
+    named = re.findall(r'<div class="chart" role="figure" aria-label="([^"]*)">', pack)
+    assert content.figures and len(named) == len(content.figures) == pack.count('<div class="chart"')
+    for label, figure in zip(named, content.figures):
+        words = charts.text_alternative(figure.figure)
+        assert words and label == escape(words)
+        assert ": " in words and any(character.isdigit() for character in words)   # a title and its figures
