@@ -184,6 +184,11 @@ def _extremes(names, values, shown) -> str:
     return f"highest: {names[high]} {shown[high]}; lowest: {names[low]} {shown[low]}"
 
 
+def _latest_week(frame: pd.DataFrame, week: str) -> pd.Series | None:
+    """The row of the latest week, whose figures a weekly chart's summary names; None with no weeks."""
+    return frame.sort_values(week).iloc[-1] if len(frame) else None
+
+
 def _weeks_summary(weeks, latest: str) -> str:
     """'13 weeks; w/c 23 Nov 2026: ...' of a weekly chart: how many weeks and the latest one's figures."""
     weeks = pd.to_datetime(pd.Series(list(weeks))).dropna()
@@ -295,7 +300,7 @@ def compliance_trend(weekly: pd.DataFrame, target: float, title: str, subtitle: 
                              hoverinfo="skip"))
     _style(fig, title, subtitle, "% met (of met + missed)", y_format=".0%")
     fig.update_yaxes(range=[max(0, low - 0.03), 1.01])
-    latest = weekly.sort_values("week").iloc[-1] if len(weekly) else None
+    latest = _latest_week(weekly, "week")
     _summarise(fig, _weeks_summary(weekly["week"], "" if latest is None else
                                    f"{latest['shown']} met" + (", provisional" if provisional(latest["met"], latest["missed"],
                                                                                              latest["pending"]) else "")) +
@@ -450,7 +455,7 @@ def lines(frame: pd.DataFrame, x: str, series: list[tuple[str, str, str, str]], 
     if from_zero:
         fig.update_yaxes(rangemode="tozero")
     _week_axis(fig, frame[x])
-    latest = frame.sort_values(x).iloc[-1] if len(frame) else None
+    latest = _latest_week(frame, x)
     _summarise(fig, _weeks_summary(frame[x], "" if latest is None else ", ".join(
         f"{name} {_value(latest[column], value_format, suffix)}" for column, name, _, _ in series)))
     return fig
@@ -477,7 +482,7 @@ def volume_with_line(frame: pd.DataFrame, x: str, volume: str, volume_name: str,
         if top is not None and top == top and top > 0:
             fig.update_layout({axis: dict(range=[0, top * 1.1])})
     _week_axis(fig, frame[x])
-    latest = frame.sort_values(x).iloc[-1] if len(frame) else None
+    latest = _latest_week(frame, x)
     _summarise(fig, _weeks_summary(frame[x], "" if latest is None else
                                    f"{volume_name} {_value(latest[volume], ',.0f')}, "
                                    f"{line_name} {_value(latest[line], line_format, line_suffix)}"))
@@ -546,7 +551,7 @@ def weekly_bars(frame: pd.DataFrame, x: str, y: str, name: str, title: str, subt
                            hovertemplate=f"%{{x|w/c %-d %b %Y}}<br>{name}: <b>%{{y:{value_format}}}</b><extra></extra>"))
     _style(fig, title, subtitle, y_title)
     _week_axis(fig, frame[x])
-    latest = frame.sort_values(x).iloc[-1] if len(frame) else None
+    latest = _latest_week(frame, x)
     _summarise(fig, _weeks_summary(frame[x], "" if latest is None else f"{name} {_value(latest[y], value_format)}"))
     return fig
 
